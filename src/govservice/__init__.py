@@ -1,0 +1,17 @@
+"""govservice: run Chinese government service centres (政务服务中心) as a library.
+
+The public face: the domain model lives in :mod:`govservice.model`, documents are turned
+into models with :mod:`govservice.codec`, validated with :mod:`govservice.validation`, and
+every deliberate error derives from :class:`govservice.errors.GovServiceError`.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from govservice.errors import GovServiceError
+
+try:
+    __version__ = version("govservice")
+except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+    __version__ = "0.0.0"
+
+__all__ = ["GovServiceError", "__version__"]

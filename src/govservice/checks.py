@@ -1,0 +1,110 @@
+"""Cross-field checks on documents that JSON Schema cannot express.
+
+A schema names a check with the keyword ``"x-govservice-check": NAME``; govservice's
+validators (compiled and reference) run it; other validators ignore the keyword. A check
+takes the (possibly malformed) object and yields ``(relative_pointer, message)`` for each
+problem; fields that are missing or of the wrong type are left to the schema to report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from govservice.model.common import TimeLimit, TimeUnit
+
+Finding = tuple[str, str]
+Check = Callable[[Any], Iterator[Finding]]
+
+KEYWORD = "x-govservice-check"
+
+
+def _limit(value: Any) -> TimeLimit | None:
+    if not isinstance(value, dict):
+        return None
+    amount, unit = value.get("amount"), value.get("unit", "working_days")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        return None
+    try:
+        return TimeLimit(amount=amount, unit=TimeUnit(unit))
+    except ValueError:
+        return None
+
+
+def item_limits(item: Any) -> Iterator[Finding]:
+    """The promised limit (承诺时限) does not exceed the legal limit (法定时限)."""
+    if not isinstance(item, dict):
+        return
+    legal, promised = _limit(item.get("legal_limit")), _limit(item.get("promised_limit"))
+    if legal and promised and promised.certainly_exceeds(legal):
+        yield (
+            "/promised_limit",
+            f"promised limit of {promised.amount} {promised.unit.value} exceeds the legal "
+            f"limit of {legal.amount} {legal.unit.value}",
+        )
+
+
+def _instant(value: Any) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.utcoffset() is not None else None
+
+
+def _day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _order(record: dict, fields: tuple[str, ...], parse: Callable) -> Iterator[Finding]:
+    previous: tuple[str, Any] | None = None
+    for field in fields:
+        value = parse(record.get(field)) if field in record else None
+        if value is None:
+            continue
+        if previous is not None and value < previous[1]:
+            yield f"/{field}", f"{field} ({record[field]}) is before {previous[0]}"
+        previous = (field, value)
+
+
+def case_chronology(case: Any) -> Iterator[Finding]:
+    """Received, accepted, decided and completed in that order; promised due by legal due."""
+    if not isinstance(case, dict):
+        return
+    yield from _order(case, ("received_at", "accepted_at", "decided_at", "completed_at"), _instant)
+    promised, legal = _day(case.get("promised_due")), _day(case.get("legal_due"))
+    if promised and legal and promised > legal:
+        yield (
+            "/promised_due",
+            f"promised due date {promised} is after the legal due date {legal}: "
+            "the promise exceeds the legal limit",
+        )
+
+
+def blacklist_period(entry: Any) -> Iterator[Finding]:
+    """The listing ends after it starts and is not revoked before it was made."""
+    if not isinstance(entry, dict):
+        return
+    yield from _order(entry, ("valid_from", "valid_until"), _day)
+    revocation = entry.get("revocation")
+    listed, revoked = _day(entry.get("listed_on")), None
+    if isinstance(revocation, dict):
+        revoked = _day(revocation.get("on"))
+    if listed and revoked and revoked < listed:
+        yield "/revocation/on", f"revoked on {revoked}, before it was listed on {listed}"
+
+
+CHECKS: dict[str, Check] = {
+    "item-limits": item_limits,
+    "case-chronology": case_chronology,
+    "blacklist-period": blacklist_period,
+}
+
+
+def run(name: str, instance: Any) -> list[Finding]:
+    """Every finding of the check called ``name`` on ``instance``."""
+    return list(CHECKS[name](instance))

@@ -1,0 +1,123 @@
+"""Model <-> JSON document, through one private cattrs converter.
+
+Documents are what the JSON Schemas in ``schemas/`` describe: money is a string of yuan
+("120.00"), dates and times are ISO 8601 strings with their offset, enums are their English
+values, lists are lists, and fields left at their default are omitted.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import datetime as dt
+import enum
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import cattrs
+
+from govservice.errors import InvalidRecordError
+
+T = TypeVar("T")
+
+_converter = cattrs.Converter(
+    forbid_extra_keys=True,
+    omit_if_default=True,
+    unstruct_collection_overrides={collections.abc.Sequence: list},
+)
+
+
+def _structure_decimal(value: Any, _: type) -> Decimal:
+    if not isinstance(value, str):
+        raise ValueError(f"an amount of yuan is written as a string such as '120.00', not {value!r}")
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not an amount of yuan") from None
+
+
+def _structure_date(value: Any, _: type) -> dt.date:
+    if not isinstance(value, str):
+        raise ValueError(f"a date is written as YYYY-MM-DD, not {value!r}")
+    return dt.date.fromisoformat(value)
+
+
+def _structure_datetime(value: Any, _: type) -> dt.datetime:
+    if not isinstance(value, str):
+        raise ValueError(f"a time is written in ISO 8601 with its offset, not {value!r}")
+    return dt.datetime.fromisoformat(value)
+
+
+def _structure_str(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a text, not {value!r}")
+    return value
+
+
+def _structure_int(value: Any, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number, not {value!r}")
+    return value
+
+
+def _structure_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, not {value!r}")
+    return value
+
+
+_converter.register_unstructure_hook_func(
+    lambda type_: isinstance(type_, type) and issubclass(type_, enum.Enum),
+    lambda member: member.value,
+)
+_converter.register_unstructure_hook(Decimal, lambda value: format(value, "f"))
+_converter.register_structure_hook(Decimal, _structure_decimal)
+_converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
+_converter.register_structure_hook(dt.datetime, _structure_datetime)
+_converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+_converter.register_structure_hook(dt.date, _structure_date)
+_converter.register_structure_hook(str, _structure_str)
+_converter.register_structure_hook(int, _structure_int)
+_converter.register_structure_hook(bool, _structure_bool)
+
+
+def to_document(record: Any) -> dict[str, Any]:
+    """The JSON document of a model instance (an :class:`~govservice.model.Item`, ...)."""
+    return _converter.unstructure(record)
+
+
+def from_document(model: type[T], document: Any, *, where: str | None = None) -> T:
+    """Build a model instance from a document; every problem is reported with its path.
+
+    :raises InvalidRecordError: listing each problem as ``(json_pointer, message)``.
+    """
+    try:
+        return _converter.structure(document, model)
+    except Exception as error:  # cattrs groups every failure in one ExceptionGroup
+        problems = tuple(_problems(error))
+        summary = "; ".join(f"{path}: {message}" for path, message in problems)
+        raise InvalidRecordError(
+            f"not a valid {model.__name__}: {summary}", where=where, problems=problems
+        ) from None
+
+
+def _problems(error: Exception) -> list[tuple[str, str]]:
+    found = []
+    for line in cattrs.transform_error(error, path="$", format_exception=_describe):
+        message, _, path = line.rpartition(" @ ")
+        found.append((_pointer(path), message))
+    return found
+
+
+def _describe(exception: BaseException, type_: type | None) -> str:
+    if isinstance(exception, KeyError):
+        return "required field missing"
+    if isinstance(exception, cattrs.ForbiddenExtraKeysError):
+        return f"unknown field(s): {', '.join(sorted(exception.extra_fields))}"
+    return str(exception) or type(exception).__name__
+
+
+def _pointer(path: str) -> str:
+    """Turn cattrs' ``$.materials[0].name`` into the JSON pointer ``/materials/0/name``."""
+    pointer = path.removeprefix("$").replace("[", ".").replace("]", "")
+    parts = [part.strip("'\"") for part in pointer.split(".") if part]
+    return "/" + "/".join(parts) if parts else ""

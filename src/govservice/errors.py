@@ -1,0 +1,101 @@
+"""The one error hierarchy of govservice.
+
+Every error a user or an integrator can cause derives from :class:`GovServiceError` and
+carries a stable ``code``. The command line prints ``error[CODE]: message`` and exits with
+status 2; it never shows a traceback for these. Codes never change meaning once released;
+``docs/errors.md`` lists them.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class GovServiceError(Exception):
+    """Base class of every error raised on purpose by govservice."""
+
+    code: ClassVar[str] = "GS000"
+
+    def __init__(self, message: str, *, where: str | None = None) -> None:
+        self.message = message
+        self.where = where
+        super().__init__(f"{where}: {message}" if where else message)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+# --- input files ---------------------------------------------------------------------------
+
+
+class InputError(GovServiceError):
+    """An input file cannot be read as records."""
+
+    code = "GS100"
+
+
+class InputNotFoundError(InputError):
+    """The named file does not exist or is not a regular file."""
+
+    code = "GS101"
+
+
+class EmptyInputError(InputError):
+    """The file holds no records at all."""
+
+    code = "GS102"
+
+
+class BinaryInputError(InputError):
+    """The file is not UTF-8 text (a spreadsheet, an archive, a picture...)."""
+
+    code = "GS103"
+
+
+class MalformedInputError(InputError):
+    """The file is text but not well-formed JSON, JSON Lines or YAML."""
+
+    code = "GS104"
+
+
+class UnknownInputFormatError(InputError):
+    """The file's extension names no format govservice reads."""
+
+    code = "GS105"
+
+
+# --- usage and schemas -----------------------------------------------------------------------
+
+
+class UsageError(GovServiceError):
+    """A call names something that does not exist (an unknown record kind, an option)."""
+
+    code = "GS110"
+
+
+class SchemaLoadError(GovServiceError):
+    """A bundled JSON Schema is missing or is not a valid draft 2020-12 schema."""
+
+    code = "GS200"
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+class InvalidRecordError(GovServiceError):
+    """A document does not describe a valid entity.
+
+    ``problems`` holds every problem found, each as ``(json_pointer, message)``.
+    """
+
+    code = "GS300"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        where: str | None = None,
+        problems: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        super().__init__(message, where=where)
+        self.problems = problems

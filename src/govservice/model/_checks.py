@@ -1,0 +1,78 @@
+"""Small invariant validators for attrs fields, with messages naming ``Class.field``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from govservice.model.identifiers import is_region_code
+
+
+def _name(instance: Any, attribute: attrs.Attribute) -> str:
+    return f"{type(instance).__name__}.{attribute.name}"
+
+
+def non_empty(instance: Any, attribute: attrs.Attribute, value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{_name(instance, attribute)} must be a non-empty text")
+
+
+def region_code(instance: Any, attribute: attrs.Attribute, value: str | None) -> None:
+    if value is not None and not is_region_code(value):
+        raise ValueError(
+            f"{_name(instance, attribute)} must be a 6-digit GB/T 2260 region code "
+            f"such as 370523, not {value!r}"
+        )
+
+
+def yuan(instance: Any, attribute: attrs.Attribute, value: Decimal | None) -> None:
+    if value is None:
+        return
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise ValueError(f"{_name(instance, attribute)} must be a Decimal amount of yuan")
+    if value < 0:
+        raise ValueError(f"{_name(instance, attribute)} must not be negative, got {value}")
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValueError(f"{_name(instance, attribute)} has more than 2 decimals (fen): {value}")
+
+
+def non_negative(instance: Any, attribute: attrs.Attribute, value: int) -> None:
+    if value < 0:
+        raise ValueError(f"{_name(instance, attribute)} must not be negative, got {value}")
+
+
+def positive(instance: Any, attribute: attrs.Attribute, value: int) -> None:
+    if value < 1:
+        raise ValueError(f"{_name(instance, attribute)} must be at least 1, got {value}")
+
+
+def aware(instance: Any, attribute: attrs.Attribute, value: dt.datetime | None) -> None:
+    if value is not None and value.utcoffset() is None:
+        raise ValueError(
+            f"{_name(instance, attribute)} must carry a time zone (Asia/Shanghai, +08:00)"
+        )
+
+
+def unique(instance: Any, attribute: attrs.Attribute, value: tuple) -> None:
+    if len(set(value)) != len(value):
+        raise ValueError(f"{_name(instance, attribute)} lists a value twice")
+
+
+def as_tuple(value: Any) -> tuple:
+    """Converter: any iterable (a list from a caller) becomes a tuple."""
+    return tuple(value)
+
+
+def not_after(first: str, second: str):
+    """Class-level check: field ``first`` is not later than field ``second`` when both set."""
+
+    def check(instance: Any) -> None:
+        a, b = getattr(instance, first), getattr(instance, second)
+        if a is not None and b is not None and a > b:
+            cls = type(instance).__name__
+            raise ValueError(f"{cls}.{first} ({a}) is after {cls}.{second} ({b})")
+
+    return check

@@ -1,0 +1,165 @@
+"""Cases (办件): one application to one item, with its trail of events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import attrs
+
+from govservice.model import _checks
+from govservice.model.common import LabelledEnum, Party
+
+
+class CaseState(LabelledEnum):
+    """Where a case stands. The transitions between states live in the workflow."""
+
+    SUBMITTED = "submitted", "已申请"
+    AWAITING_SUPPLEMENT = "awaiting_supplement", "待补正"
+    ACCEPTED = "accepted", "已受理"
+    NOT_ACCEPTED = "not_accepted", "不予受理"
+    IN_REVIEW = "in_review", "审查中"
+    SUSPENDED = "suspended", "特别程序"
+    GRANTED = "granted", "准予许可"
+    DENIED = "denied", "不予许可"
+    COMPLETED = "completed", "已办结"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+    @property
+    def is_closed(self) -> bool:
+        """No further action changes a closed case."""
+        return self in (CaseState.NOT_ACCEPTED, CaseState.COMPLETED, CaseState.WITHDRAWN)
+
+
+class Role(LabelledEnum):
+    """Who acts on a case."""
+
+    APPLICANT = "applicant", "申请人"
+    WINDOW_CLERK = "window_clerk", "窗口受理人员"
+    REVIEWER = "reviewer", "审查人员"
+    APPROVER = "approver", "审批人员"
+    AGENT = "agent", "代办员"
+    SUPERVISOR = "supervisor", "监察人员"
+    SYSTEM = "system", "系统"
+
+
+class Outcome(LabelledEnum):
+    """The decision on a case."""
+
+    GRANT = "grant", "准予"
+    DENY = "deny", "不予"
+
+
+class Grade(LabelledEnum):
+    """好差评: the five grades of an evaluation, best first."""
+
+    VERY_SATISFIED = "very_satisfied", "非常满意"
+    SATISFIED = "satisfied", "满意"
+    BASICALLY_SATISFIED = "basically_satisfied", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+    VERY_DISSATISFIED = "very_dissatisfied", "非常不满意"
+
+    @property
+    def is_bad(self) -> bool:
+        """A bad grade (差评) opens a rectification task."""
+        return self in (Grade.DISSATISFIED, Grade.VERY_DISSATISFIED)
+
+
+@attrs.frozen(kw_only=True)
+class SubmittedMaterial:
+    """A material the applicant handed in, with counts of originals and copies."""
+
+    name: str = attrs.field(validator=_checks.non_empty)
+    code: str | None = None
+    originals: int = attrs.field(default=0, validator=_checks.non_negative)
+    copies: int = attrs.field(default=0, validator=_checks.non_negative)
+
+
+@attrs.frozen(kw_only=True)
+class ChargedFee:
+    """A fee charged on this case after any exemption."""
+
+    name: str = attrs.field(validator=_checks.non_empty)
+    amount: Decimal = attrs.field(validator=_checks.yuan)
+    exemption: str | None = None
+    """Why the fee was reduced or waived, when it was."""
+
+
+@attrs.frozen(kw_only=True)
+class Decision:
+    """A decision to grant or deny, with its reason and legal basis."""
+
+    outcome: Outcome = attrs.field(converter=Outcome)
+    reason: str | None = None
+    legal_basis: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CaseEvent:
+    """One step in the case's trail (步步留痕): who did what, when, and in what role."""
+
+    at: dt.datetime = attrs.field(validator=_checks.aware)
+    actor: str = attrs.field(validator=_checks.non_empty)
+    role: Role = attrs.field(converter=Role)
+    action: str = attrs.field(validator=_checks.non_empty)
+    from_state: CaseState | None = attrs.field(
+        default=None, converter=attrs.converters.optional(CaseState)
+    )
+    to_state: CaseState = attrs.field(converter=CaseState)
+    note: str | None = None
+    on_behalf_of: str | None = None
+    """Whom an agent (全程代办) acted for."""
+
+
+@attrs.frozen(kw_only=True)
+class Evaluation:
+    """The applicant's evaluation of a completed case (好差评)."""
+
+    grade: Grade = attrs.field(converter=Grade)
+    at: dt.datetime = attrs.field(validator=_checks.aware)
+    comment: str | None = None
+
+
+def _evaluation(instance: Case, attribute: attrs.Attribute, value: Evaluation | None) -> None:
+    if value is not None and instance.state is not CaseState.COMPLETED:
+        raise ValueError("Case.evaluation: only a completed case is evaluated")
+
+
+@attrs.frozen(kw_only=True)
+class Case:
+    """One application (办件) to one version of one item."""
+
+    id: str = attrs.field(validator=_checks.non_empty)
+    item_code: str = attrs.field(validator=_checks.non_empty)
+    item_version: int = attrs.field(default=1, validator=_checks.positive)
+    region: str = attrs.field(validator=_checks.region_code)
+    department: str = attrs.field(validator=_checks.non_empty)
+    station_code: str | None = None
+    applicant: Party
+    agent: Party | None = None
+    materials: tuple[SubmittedMaterial, ...] = attrs.field(
+        default=(), converter=_checks.as_tuple
+    )
+    state: CaseState = attrs.field(default=CaseState.SUBMITTED, converter=CaseState)
+    received_at: dt.datetime = attrs.field(validator=_checks.aware)
+    accepted_at: dt.datetime | None = attrs.field(default=None, validator=_checks.aware)
+    decided_at: dt.datetime | None = attrs.field(default=None, validator=_checks.aware)
+    completed_at: dt.datetime | None = attrs.field(default=None, validator=_checks.aware)
+    promised_due: dt.date | None = None
+    legal_due: dt.date | None = None
+    green_channel: bool = False
+    full_agency: bool = False
+    handler: str | None = None
+    fees: tuple[ChargedFee, ...] = attrs.field(default=(), converter=_checks.as_tuple)
+    decision: Decision | None = None
+    events: tuple[CaseEvent, ...] = attrs.field(default=(), converter=_checks.as_tuple)
+    evaluation: Evaluation | None = attrs.field(default=None, validator=_evaluation)
+
+    def __attrs_post_init__(self) -> None:
+        for first, second in (
+            ("received_at", "accepted_at"),
+            ("accepted_at", "decided_at"),
+            ("decided_at", "completed_at"),
+            ("promised_due", "legal_due"),
+        ):
+            _checks.not_after(first, second)(self)

@@ -1,0 +1,142 @@
+"""Identifiers of people, organisations and places, checked with python-stdnum.
+
+- unified social credit code (统一社会信用代码, GB 32100-2015): ``stdnum.cn.uscc``
+- resident identity number (居民身份证号, GB 11643): ``stdnum.cn.ric``
+- administrative region code (行政区划代码, GB/T 2260): six digits
+
+Published lists (a court's list of dishonest debtors) carry identity numbers masked as the
+first 10 and the last 4 characters with ``****`` between; such a number keeps its length
+of 18 and is accepted as masked, since its check digit can no longer be verified.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    ValidationError,
+)
+
+REGION_CODE_PATTERN = r"^[1-9][0-9]{5}$"
+USCC_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
+RIC_PATTERN = r"^[0-9]{17}[0-9X]$|^[0-9]{10}\*{4}[0-9]{3}[0-9X]$"
+MASK = "****"
+
+_REGION_RE = re.compile(REGION_CODE_PATTERN)
+_MASKED_RIC_RE = re.compile(r"^[0-9]{10}\*{4}[0-9]{3}[0-9X]$")
+
+
+def is_region_code(value: object) -> bool:
+    """True when ``value`` has the form of a GB/T 2260 region code (e.g. ``370523``)."""
+    return isinstance(value, str) and _REGION_RE.match(value) is not None
+
+
+def is_masked_ric(value: str) -> bool:
+    """True when ``value`` is a resident identity number masked for publication."""
+    return _MASKED_RIC_RE.match(value) is not None
+
+
+def mask_ric(value: str) -> str:
+    """Mask a resident identity number for anything public: first 10, ``****``, last 4.
+
+    An already masked number is returned unchanged, so masking twice is harmless.
+    """
+    if is_masked_ric(value):
+        return value
+    if len(value) != 18:
+        raise ValueError(f"a resident identity number has 18 characters, not {len(value)}")
+    return value[:10] + MASK + value[14:]
+
+
+@functools.lru_cache(maxsize=65536)
+def uscc_problem(value: str) -> str | None:
+    """Why ``value`` is not a valid unified social credit code, or None when it is.
+
+    Results are cached: the same enterprises come back on case after case.
+    """
+    try:
+        uscc.validate(value)
+    except InvalidChecksum:
+        expected = uscc.calc_check_digit(value[:-1])
+        return (
+            f"unified social credit code {value}: check character is {value[-1]!r}, "
+            f"expected {expected!r} (GB 32100-2015)"
+        )
+    except InvalidLength:
+        return f"unified social credit code {value}: has {len(value)} characters, not 18"
+    except (InvalidFormat, InvalidComponent):
+        return (
+            f"unified social credit code {value}: not of the form of GB 32100-2015 "
+            "(digits and capital letters other than I, O, Z, S, V)"
+        )
+    except ValidationError as error:  # pragma: no cover - stdnum adds kinds rarely
+        return f"unified social credit code {value}: {error}"
+    return None
+
+
+def ric_problem(value: str) -> str | None:
+    """Why ``value`` is not a valid resident identity number, or None when it is.
+
+    A number masked for publication is accepted (its check digit is gone).
+    """
+    if is_masked_ric(value) or _plainly_valid_ric(value):
+        return None
+    shown = mask_ric(value) if len(value) == 18 else value[:10] + "..."
+    try:
+        ric.validate(value)
+    except InvalidChecksum:
+        expected = ric.calc_check_digit(value)  # stdnum skips the last character
+        return (
+            f"resident identity number {shown}: check digit is {value[-1]!r}, "
+            f"expected {expected!r} (GB 11643, ISO 7064 MOD 11-2)"
+        )
+    except InvalidLength:
+        return f"resident identity number: has {len(value)} characters, not 18"
+    except InvalidComponent:
+        try:
+            ric.get_birth_date(value)
+        except ValidationError:
+            return f"resident identity number {shown}: the birth date in it is not a real date"
+        return (
+            f"resident identity number {shown}: {value[:6]} is not a GB/T 2260 region code "
+            "in use in the year of birth"
+        )
+    except (InvalidFormat, ValidationError):
+        return f"resident identity number {shown}: must be 17 digits and a digit or X"
+    return None
+
+
+_RIC_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+
+
+def _plainly_valid_ric(value: str) -> bool:
+    """The fast path of :func:`ric_problem` for a well-formed number (the common case).
+
+    The check digit and the birth place come from stdnum, the place looked up once per
+    region code and birth year; anything unusual takes the full, explaining path.
+    """
+    if _RIC_RE.match(value) is None or ric.calc_check_digit(value) != value[-1]:
+        return False
+    try:
+        born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    return _birth_place_known(value[:6], born.year)
+
+
+@functools.lru_cache(maxsize=4096)
+def _birth_place_known(region: str, year: int) -> bool:
+    sample = f"{region}{year:04d}0101000"
+    sample += ric.calc_check_digit(sample + "0")
+    try:
+        ric.get_birth_place(sample)
+    except ValidationError:
+        return False
+    return True

@@ -1,0 +1,665 @@
+"""Hypothesis strategies for valid govservice records, one function per entity or part.
+
+Every strategy returns instances that satisfy the model's invariants *and* the JSON
+Schemas, so a test can turn them into documents and expect no problem. Use them as::
+
+    from hypothesis import given
+    from strategies import items
+
+    @given(items())
+    def test_something(item): ...
+
+``RECORDS`` maps each record kind of :data:`govservice.kinds.KINDS` to its strategy.
+
+Where the model is more lenient than the schemas (see the notes on :func:`texts` and
+:func:`record_codes`), the strategies stay inside what both accept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from hypothesis import strategies as st
+from stdnum.cn import ric, uscc
+
+from govservice.model import (
+    BlacklistEntry,
+    Case,
+    CaseEvent,
+    CaseState,
+    Certification,
+    Channel,
+    ChargedFee,
+    Contact,
+    Decision,
+    Evaluation,
+    Fee,
+    Grade,
+    HandlingLevel,
+    HandlingType,
+    Identifier,
+    IdentifierKind,
+    Intermediary,
+    IntermediaryStatus,
+    Item,
+    ItemStatus,
+    ItemType,
+    ListingSource,
+    Material,
+    MaterialForm,
+    Outcome,
+    Party,
+    PartyKind,
+    Practitioner,
+    Presence,
+    Qualification,
+    Requirement,
+    Revocation,
+    Role,
+    ServiceOffer,
+    SourceKind,
+    StaffMember,
+    StaffRole,
+    Station,
+    StationLevel,
+    SubmittedMaterial,
+    TimeLimit,
+    TimeUnit,
+    Window,
+)
+from govservice.model.identifiers import mask_ric
+
+__all__ = [
+    "RECORDS",
+    "SHANGHAI",
+    "blacklist_entries",
+    "case_events",
+    "cases",
+    "certifications",
+    "charged_fees",
+    "contacts",
+    "credit_codes",
+    "dates",
+    "decisions",
+    "evaluations",
+    "fees",
+    "free_texts",
+    "identifiers",
+    "identity_numbers",
+    "intermediaries",
+    "item_codes",
+    "items",
+    "legal_limits",
+    "listing_sources",
+    "materials",
+    "moments",
+    "money",
+    "parties",
+    "practitioners",
+    "promised_limits",
+    "qualifications",
+    "record_codes",
+    "region_codes",
+    "revocations",
+    "service_offers",
+    "staff_members",
+    "stations",
+    "submitted_materials",
+    "texts",
+    "time_limits",
+    "windows",
+]
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2035, 12, 31)
+
+# --- scalars -------------------------------------------------------------------------------
+
+_SMALL = 3  # longest generated list: enough to exercise lists, small enough to be quick
+
+_CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
+_ANY = st.characters(codec="utf-8")
+
+
+def _has_visible_character(value: str) -> bool:
+    # The model's non-empty check is ``str.strip`` (Python whitespace: also U+001C..U+001F
+    # and U+0085), the compiled schema engine's ``\S`` is ECMA-262 (whitespace also
+    # U+FEFF). A text both accept has one character that neither counts as a space.
+    return any(not char.isspace() and char != "\ufeff" for char in value)
+
+
+def texts(max_size: int = 24) -> st.SearchStrategy[str]:
+    """Non-empty text with a visible character: Chinese, Latin, or any UTF-8 character."""
+    alphabet = st.one_of(_CJK, st.sampled_from(string.ascii_letters + string.digits), _ANY)
+    return st.text(alphabet=alphabet, min_size=1, max_size=max_size).filter(
+        _has_visible_character
+    )
+
+
+def free_texts(max_size: int = 24) -> st.SearchStrategy[str]:
+    """Any text (empty included) for fields the schemas type only as a string."""
+    return st.text(alphabet=_ANY, max_size=max_size)
+
+
+def _optional(strategy: st.SearchStrategy) -> st.SearchStrategy:
+    return st.none() | strategy
+
+
+def _small_lists(strategy: st.SearchStrategy, **kwargs) -> st.SearchStrategy[list]:
+    return st.lists(strategy, max_size=_SMALL, **kwargs)
+
+
+def record_codes() -> st.SearchStrategy[str]:
+    """An identifier of a case, a station or a listing: ``^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$``.
+
+    The model only asks for non-empty text here; the schemas ask for this pattern.
+    """
+    return st.from_regex(r"[0-9A-Za-z][0-9A-Za-z._-]{0,20}", fullmatch=True)
+
+
+def item_codes() -> st.SearchStrategy[str]:
+    """An item code: a catalog code such as ``62052400MZ-XK-0001``, or any code of its form."""
+    catalog = st.builds(
+        "{}-{}-{:04d}".format,
+        st.from_regex(r"[0-9]{8}[A-Z]{2}", fullmatch=True),
+        st.sampled_from([item_type.letters for item_type in ItemType]),
+        st.integers(min_value=1, max_value=9999),
+    )
+    return catalog | st.from_regex(r"[0-9A-Za-z][0-9A-Za-z-]{3,30}", fullmatch=True)
+
+
+def region_codes() -> st.SearchStrategy[str]:
+    """A GB/T 2260 region code: one of Dongying's and its neighbours', or any of its form."""
+    known = st.sampled_from(
+        ["370500", "370502", "370503", "370505", "370522", "370523", "370100", "371400"]
+    )
+    return known | st.from_regex(r"[1-9][0-9]{5}", fullmatch=True)
+
+
+def money() -> st.SearchStrategy[Decimal]:
+    """An amount of yuan: a Decimal of at least 0 with at most two decimals (fen).
+
+    Some amounts are normalized (``Decimal("1E+2")``), a form the codec must also write
+    as a plain amount.
+    """
+    amounts = st.decimals(
+        min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False
+    )
+    return amounts | amounts.map(Decimal.normalize)
+
+
+def dates() -> st.SearchStrategy[dt.date]:
+    """A calendar day between 2000 and 2035."""
+    return st.dates(min_value=FIRST_DAY, max_value=LAST_DAY)
+
+
+def moments() -> st.SearchStrategy[dt.datetime]:
+    """An aware instant in Asia/Shanghai between 2000 and 2035."""
+    return st.datetimes(
+        min_value=dt.datetime.combine(FIRST_DAY, dt.time()),
+        max_value=dt.datetime.combine(LAST_DAY, dt.time()),
+        timezones=st.just(SHANGHAI),
+    )
+
+
+def _ordered(strategy: st.SearchStrategy, size: int) -> st.SearchStrategy[list]:
+    return st.lists(strategy, min_size=size, max_size=size).map(sorted)
+
+
+# --- identifiers ---------------------------------------------------------------------------
+
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+@st.composite
+def credit_codes(draw: st.DrawFn) -> str:
+    """A unified social credit code (GB 32100-2015) with its check character.
+
+    stdnum wants the first eight characters to be digits (registering authority, kind,
+    region); the next nine come from the code's alphabet.
+    """
+    head = draw(st.text(alphabet=string.digits, min_size=8, max_size=8))
+    body = draw(st.text(alphabet=_USCC_ALPHABET, min_size=9, max_size=9))
+    return head + body + uscc.calc_check_digit(head + body)
+
+
+_RIC_REGIONS = ("370502", "370503", "370522", "370523")
+"""Dongying's codes that stdnum knows for births from 1990 to 2005."""
+
+
+@st.composite
+def identity_numbers(draw: st.DrawFn, masked: bool | None = None) -> str:
+    """A resident identity number (GB 11643) with its check digit; sometimes masked.
+
+    ``masked`` True or False forces the form; None draws either.
+    """
+    region = draw(st.sampled_from(_RIC_REGIONS))
+    birth = draw(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2005, 12, 31)))
+    serial = draw(st.integers(min_value=0, max_value=999))
+    body = f"{region}{birth:%Y%m%d}{serial:03d}"
+    number = body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
+    if masked is None:
+        masked = draw(st.booleans())
+    return mask_ric(number) if masked else number
+
+
+@st.composite
+def identifiers(draw: st.DrawFn, party_kind: PartyKind | None = None) -> Identifier:
+    """An identifier fit for a party of ``party_kind`` (any when None)."""
+    if party_kind is None:
+        party_kind = draw(st.sampled_from(PartyKind))
+    if party_kind is PartyKind.ENTERPRISE:
+        return Identifier(kind=IdentifierKind.USCC, number=draw(credit_codes()))
+    kind = draw(
+        st.sampled_from([IdentifierKind.RIC, IdentifierKind.PASSPORT, IdentifierKind.OTHER])
+    )
+    if kind is IdentifierKind.RIC:
+        number = draw(identity_numbers())
+    elif kind is IdentifierKind.PASSPORT:
+        number = draw(st.from_regex(r"[EGP][0-9]{8}", fullmatch=True))
+    else:
+        number = draw(texts())
+    return Identifier(kind=kind, number=number)
+
+
+# --- shared value objects ------------------------------------------------------------------
+
+
+def contacts() -> st.SearchStrategy[Contact]:
+    """A contact; every field may be missing."""
+    return st.builds(
+        Contact,
+        name=_optional(free_texts()),
+        phone=_optional(st.from_regex(r"0546-[0-9]{7}|1[3-9][0-9]{9}", fullmatch=True)),
+        address=_optional(free_texts()),
+        email=_optional(st.emails()),
+    )
+
+
+@st.composite
+def parties(draw: st.DrawFn, kind: PartyKind | None = None) -> Party:
+    """A person (identity number, passport ...) or an enterprise (credit code)."""
+    if kind is None:
+        kind = draw(st.sampled_from(PartyKind))
+    return Party(
+        kind=kind,
+        name=draw(texts()),
+        identifier=draw(identifiers(party_kind=kind)),
+        contact=draw(_optional(contacts())),
+    )
+
+
+def fees() -> st.SearchStrategy[Fee]:
+    """A published charge, possibly waived or collected by a third party."""
+    return st.builds(
+        Fee,
+        name=texts(),
+        amount=money(),
+        legal_basis=_optional(free_texts()),
+        waived=st.booleans(),
+        collected_by=_optional(free_texts()),
+    )
+
+
+def time_limits(unit: TimeUnit | None = None, max_amount: int = 365) -> st.SearchStrategy:
+    """A published time limit in ``unit`` (any when None) of at most ``max_amount``."""
+    return st.builds(
+        TimeLimit,
+        amount=st.integers(min_value=0, max_value=max_amount),
+        unit=st.just(unit) if unit is not None else st.sampled_from(TimeUnit),
+        excluded=_small_lists(texts()),
+    )
+
+
+def legal_limits() -> st.SearchStrategy[TimeLimit]:
+    """A legal limit (法定时限): usually working days, sometimes calendar days or hours."""
+    return time_limits()
+
+
+def _longest_promise(legal: TimeLimit, unit: TimeUnit) -> int:
+    """The largest promise in ``unit`` that does not certainly exceed ``legal``."""
+    days = {TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS}
+    if unit is legal.unit or (unit is TimeUnit.WORKING_DAYS and legal.unit in days):
+        return legal.amount
+    if unit in days and legal.unit is TimeUnit.HOURS:
+        return legal.amount // 24
+    if unit is TimeUnit.HOURS:
+        return legal.amount * 24
+    return legal.amount * 2  # calendar days against working days: never certainly longer
+
+
+@st.composite
+def promised_limits(draw: st.DrawFn, legal: TimeLimit) -> TimeLimit:
+    """A promised limit (承诺时限) that never exceeds ``legal`` (TimeLimit.certainly_exceeds)."""
+    unit = draw(st.sampled_from(TimeUnit))
+    promised = draw(time_limits(unit=unit, max_amount=_longest_promise(legal, unit)))
+    assert not promised.certainly_exceeds(legal)
+    return promised
+
+
+# --- items ---------------------------------------------------------------------------------
+
+
+@st.composite
+def materials(draw: st.DrawFn) -> Material:
+    """A required material; a conditional one states its condition (涉及…的提供)."""
+    requirement = draw(st.sampled_from(Requirement))
+    condition = texts() if requirement is Requirement.CONDITIONAL else _optional(texts())
+    return Material(
+        name=draw(texts()),
+        code=draw(_optional(free_texts())),
+        form=draw(st.sampled_from(MaterialForm)),
+        originals=draw(st.integers(min_value=0, max_value=5)),
+        copies=draw(st.integers(min_value=0, max_value=5)),
+        requirement=requirement,
+        condition=draw(condition),
+        blank_form=draw(_optional(free_texts())),
+    )
+
+
+@st.composite
+def items(draw: st.DrawFn) -> Item:
+    """A service item: promise within the law, a date for any status but in service."""
+    legal = draw(legal_limits())
+    status = draw(st.sampled_from(ItemStatus))
+    since = dates() if status is not ItemStatus.IN_SERVICE else _optional(dates())
+    return Item(
+        code=draw(item_codes()),
+        version=draw(st.integers(min_value=1, max_value=20)),
+        name=draw(texts()),
+        type=draw(st.sampled_from(ItemType)),
+        department=draw(texts()),
+        department_code=draw(_optional(credit_codes())),
+        region=draw(region_codes()),
+        level=draw(st.sampled_from(HandlingLevel)),
+        handling_type=draw(st.sampled_from(HandlingType)),
+        legal_basis=draw(_small_lists(texts())),
+        conditions=draw(_small_lists(texts())),
+        materials=draw(_small_lists(materials())),
+        legal_limit=legal,
+        promised_limit=draw(promised_limits(legal)),
+        fees=draw(_small_lists(fees())),
+        status=status,
+        status_since=draw(since),
+        channels=draw(_small_lists(st.sampled_from(Channel), unique=True)),
+        station_levels=draw(_small_lists(st.sampled_from(StationLevel), unique=True)),
+    )
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+
+def submitted_materials() -> st.SearchStrategy[SubmittedMaterial]:
+    """A material handed in, with counts."""
+    return st.builds(
+        SubmittedMaterial,
+        name=texts(),
+        code=_optional(free_texts()),
+        originals=st.integers(min_value=0, max_value=5),
+        copies=st.integers(min_value=0, max_value=5),
+    )
+
+
+def charged_fees() -> st.SearchStrategy[ChargedFee]:
+    """A fee charged on a case, perhaps with the reason of an exemption."""
+    return st.builds(
+        ChargedFee, name=texts(), amount=money(), exemption=_optional(free_texts())
+    )
+
+
+def decisions() -> st.SearchStrategy[Decision]:
+    """A decision to grant or deny."""
+    return st.builds(
+        Decision,
+        outcome=st.sampled_from(Outcome),
+        reason=_optional(free_texts()),
+        legal_basis=_optional(free_texts()),
+    )
+
+
+def case_events(at: st.SearchStrategy[dt.datetime] | None = None) -> st.SearchStrategy:
+    """One step of a case's trail, at an instant drawn from ``at`` (any when None)."""
+    return st.builds(
+        CaseEvent,
+        at=at if at is not None else moments(),
+        actor=texts(),
+        role=st.sampled_from(Role),
+        action=texts(),
+        from_state=_optional(st.sampled_from(CaseState)),
+        to_state=st.sampled_from(CaseState),
+        note=_optional(free_texts()),
+        on_behalf_of=_optional(free_texts()),
+    )
+
+
+def evaluations(at: st.SearchStrategy[dt.datetime] | None = None) -> st.SearchStrategy:
+    """An evaluation (好差评) at an instant drawn from ``at`` (any when None)."""
+    return st.builds(
+        Evaluation,
+        grade=st.sampled_from(Grade),
+        at=at if at is not None else moments(),
+        comment=_optional(free_texts()),
+    )
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> Case:
+    """A case whose instants and due dates are in order; only a completed case is evaluated.
+
+    The instants are drawn sorted, then each of accepted, decided and completed is kept or
+    dropped, so any subset present is still in order.
+    """
+    received, accepted, decided, completed = draw(_ordered(moments(), 4))
+    promised_due, legal_due = draw(_ordered(dates(), 2))
+    state = draw(st.sampled_from(CaseState))
+    last = max(received, accepted, decided, completed)
+    event_times = draw(
+        st.lists(
+            st.datetimes(
+                min_value=received.replace(tzinfo=None),
+                max_value=last.replace(tzinfo=None),
+                timezones=st.just(SHANGHAI),
+            ),
+            max_size=_SMALL,
+        ).map(sorted)
+    )
+    evaluation = None
+    if state is CaseState.COMPLETED:
+        evaluation = draw(_optional(evaluations(at=st.just(last))))
+    return Case(
+        id=draw(record_codes()),
+        item_code=draw(item_codes()),
+        item_version=draw(st.integers(min_value=1, max_value=20)),
+        region=draw(region_codes()),
+        department=draw(texts()),
+        station_code=draw(_optional(record_codes())),
+        applicant=draw(parties()),
+        agent=draw(_optional(parties())),
+        materials=draw(_small_lists(submitted_materials())),
+        state=state,
+        received_at=received,
+        accepted_at=draw(_optional(st.just(accepted))),
+        decided_at=draw(_optional(st.just(decided))),
+        completed_at=draw(_optional(st.just(completed))),
+        promised_due=draw(_optional(st.just(promised_due))),
+        legal_due=draw(_optional(st.just(legal_due))),
+        green_channel=draw(st.booleans()),
+        full_agency=draw(st.booleans()),
+        handler=draw(_optional(free_texts())),
+        fees=draw(_small_lists(charged_fees())),
+        decision=draw(_optional(decisions())),
+        events=[draw(case_events(at=st.just(moment))) for moment in event_times],
+        evaluation=evaluation,
+    )
+
+
+# --- stations ------------------------------------------------------------------------------
+
+
+def windows() -> st.SearchStrategy[Window]:
+    """A service window and the departments that staff it."""
+    return st.builds(
+        Window,
+        number=texts(max_size=6),
+        name=_optional(free_texts()),
+        departments=_small_lists(free_texts()),
+    )
+
+
+def staff_members() -> st.SearchStrategy[StaffMember]:
+    """A member of staff, with an identity number (often masked) or none."""
+    return st.builds(
+        StaffMember,
+        name=texts(),
+        role=st.sampled_from(StaffRole),
+        identity_number=_optional(identity_numbers()),
+    )
+
+
+@st.composite
+def certifications(draw: st.DrawFn) -> Certification:
+    """A certificate (ISO 9001 ...) issued no later than it expires."""
+    issued, expires = draw(_ordered(dates(), 2))
+    return Certification(
+        name=draw(st.sampled_from(["ISO 9001", "质量管理体系认证"]) | texts()),
+        number=draw(_optional(free_texts())),
+        issued_on=draw(_optional(st.just(issued))),
+        expires_on=draw(_optional(st.just(expires))),
+    )
+
+
+@st.composite
+def stations(draw: st.DrawFn) -> Station:
+    """A station; a village station always has a parent, and no station is its own."""
+    code = draw(record_codes())
+    level = draw(st.sampled_from(StationLevel))
+    parent = record_codes().filter(lambda parent_code: parent_code != code)
+    return Station(
+        code=code,
+        name=draw(texts()),
+        level=level,
+        parent_code=draw(parent if level is StationLevel.VILLAGE_STATION else _optional(parent)),
+        region=draw(region_codes()),
+        credit_code=draw(_optional(credit_codes())),
+        address=draw(_optional(free_texts())),
+        contact=draw(_optional(contacts())),
+        windows=draw(_small_lists(windows())),
+        staff=draw(_small_lists(staff_members())),
+        certifications=draw(_small_lists(certifications())),
+        standards=draw(
+            _small_lists(st.sampled_from(["five-ones", "iso-9001"]) | free_texts(), unique=True)
+        ),
+    )
+
+
+# --- intermediaries ------------------------------------------------------------------------
+
+
+def qualifications() -> st.SearchStrategy[Qualification]:
+    """A qualification certificate (资质)."""
+    return st.builds(
+        Qualification,
+        name=texts(),
+        level=_optional(free_texts()),
+        number=_optional(free_texts()),
+        expires_on=_optional(dates()),
+    )
+
+
+@st.composite
+def service_offers(draw: st.DrawFn) -> ServiceOffer:
+    """A service with its published fee: a fixed amount, or a range upwards from it."""
+    fee_from = draw(money())
+    fee_to = draw(_optional(money().filter(lambda amount: amount >= fee_from)))
+    return ServiceOffer(
+        name=draw(texts()),
+        category=draw(_optional(free_texts())),
+        fee_from=fee_from,
+        fee_to=fee_to,
+        fee_basis=draw(_optional(free_texts())),
+        promised_days=draw(_optional(st.integers(min_value=0, max_value=90))),
+    )
+
+
+def practitioners() -> st.SearchStrategy[Practitioner]:
+    """A registered professional working for an agency."""
+    return st.builds(
+        Practitioner,
+        name=texts(),
+        certificate=_optional(free_texts()),
+        identity_number=_optional(identity_numbers()),
+    )
+
+
+def intermediaries() -> st.SearchStrategy[Intermediary]:
+    """An agency of the intermediary supermarket."""
+    return st.builds(
+        Intermediary,
+        credit_code=credit_codes(),
+        name=texts(),
+        region=region_codes(),
+        presence=st.sampled_from(Presence),
+        status=st.sampled_from(IntermediaryStatus),
+        qualifications=_small_lists(qualifications()),
+        services=_small_lists(service_offers()),
+        practitioners=_small_lists(practitioners()),
+        contact=_optional(contacts()),
+        registered_on=_optional(dates()),
+    )
+
+
+# --- blacklist entries ---------------------------------------------------------------------
+
+
+def listing_sources() -> st.SearchStrategy[ListingSource]:
+    """Where a listing comes from: our own list, a court's, another city's."""
+    return st.builds(
+        ListingSource,
+        kind=st.sampled_from(SourceKind),
+        region=region_codes(),
+        record_id=_optional(free_texts()),
+    )
+
+
+def revocations(not_before: dt.date = FIRST_DAY) -> st.SearchStrategy[Revocation]:
+    """A revocation on a day no earlier than ``not_before``."""
+    return st.builds(
+        Revocation,
+        on=st.dates(min_value=not_before, max_value=LAST_DAY),
+        reason=texts(),
+    )
+
+
+@st.composite
+def blacklist_entries(draw: st.DrawFn) -> BlacklistEntry:
+    """A listing valid from one day until a later one (or open), revoked after it was made."""
+    listed_on = draw(dates())
+    valid_from, valid_until = draw(_ordered(dates(), 2))
+    return BlacklistEntry(
+        id=draw(record_codes()),
+        subject=draw(parties()),
+        reason=draw(texts()),
+        authority=draw(texts()),
+        legal_basis=draw(_optional(free_texts())),
+        source=draw(listing_sources()),
+        penalty=draw(_optional(money())),
+        listed_on=listed_on,
+        valid_from=valid_from,
+        valid_until=draw(_optional(st.just(valid_until))),
+        revocation=draw(_optional(revocations(not_before=listed_on))),
+    )
+
+
+RECORDS: dict[str, st.SearchStrategy] = {
+    "item": items(),
+    "case": cases(),
+    "station": stations(),
+    "intermediary": intermediaries(),
+    "blacklist-entry": blacklist_entries(),
+}
+"""The strategy of each record kind, keyed as :data:`govservice.kinds.KINDS`."""

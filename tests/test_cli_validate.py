@@ -1,0 +1,162 @@
+"""``govservice validate``: reports, exit codes, and no traceback for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from govservice.cli import main
+
+
+def write_json(path, documents):
+    path.write_text(json.dumps(documents, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def test_valid_records_exit_0(tmp_path, capsys, item_doc):
+    path = write_json(tmp_path / "items.json", [item_doc, item_doc])
+    assert main(["validate", "--kind", "item", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() == "2 records in 1 file(s): 2 valid, 0 invalid"
+
+
+def test_every_problem_is_printed_with_file_line_record_and_pointer(tmp_path, capsys, item_doc):
+    bad = dict(item_doc, region="37052", type="licence", promised_limit={"amount": 30})
+    bad["fees"] = [{"name": "工本费", "amount": "-10.00"}]
+    bad["department_code"] = "11370500004275432X"  # check character is Y
+    del bad["name"]
+    path = write_json(tmp_path / "items.json", [item_doc, bad])
+    assert main(["validate", "--kind", "item", str(path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    starts = [n for n, line in enumerate(path.read_text().splitlines(), 1) if line == " {"]
+    where = f"{path}:{starts[1]} (record 2)"
+    problems = {line.split(": ", 2)[1]: line.split(": ", 2)[2] for line in lines[:-1]}
+    assert all(line.startswith(where + ": ") for line in lines[:-1])
+    assert set(problems) == {
+        "(root)",
+        "/type",
+        "/region",
+        "/fees/0/amount",
+        "/department_code",
+        "/promised_limit",
+    }
+    assert "name" in problems["(root)"]
+    assert "negative" in problems["/fees/0/amount"]
+    assert "expected" in problems["/department_code"]
+    assert "exceeds the legal limit" in problems["/promised_limit"]
+    assert lines[-1] == "2 records in 1 file(s): 1 valid, 1 invalid"
+
+
+def test_identity_number_check_digit_is_explained(tmp_path, capsys, case_doc):
+    case_doc["applicant"]["identifier"]["number"] = "370502199003071233"
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps(case_doc) + "\n", encoding="utf-8")
+    assert main(["validate", "--kind", "case", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "/applicant/identifier/number: resident identity number 3705021990****1233" in out
+    assert "check digit is '3', expected 'X'" in out
+    assert "370502199003071233" not in out  # the full number is never printed
+
+
+def test_json_format_is_one_parseable_document(tmp_path, capsys, case_doc):
+    bad = dict(case_doc, state="approved")
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(json.dumps(d) for d in (case_doc, bad)) + "\n", encoding="utf-8")
+    assert main(["validate", "--kind", "case", "--format", "json", str(path)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["summary"] == {
+        "files": 1,
+        "records": 2,
+        "valid": 1,
+        "invalid": 1,
+        "unreadable": [],
+    }
+    (problem,) = report["problems"]
+    assert problem["file"] == str(path)
+    assert (problem["line"], problem["record"], problem["pointer"]) == (2, 2, "/state")
+
+
+def test_yaml_records_are_validated_with_their_lines(tmp_path, capsys, item_doc):
+    bad = dict(item_doc, level="nation")
+    path = tmp_path / "items.yaml"
+    path.write_text(yaml.safe_dump([item_doc, bad], allow_unicode=True), encoding="utf-8")
+    assert main(["validate", "--kind", "item", str(path)]) == 1
+    out = capsys.readouterr().out
+    line = 1 + yaml.safe_dump([item_doc], allow_unicode=True).count("\n")
+    assert f"{path}:{line} (record 2): /level: 'nation' is not one of" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("broken.json", '[{"code": ', "GS104"),
+        ("broken.yaml", "- code: [A,\n", "GS104"),
+        ("empty.json", "", "GS102"),
+        ("items.xlsx", "PK", "GS105"),
+    ],
+)
+def test_unreadable_input_exits_2_with_one_line(tmp_path, capsys, name, content, code):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert main(["validate", "--kind", "item", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith(f"govservice: error[{code}] {path}")
+
+
+def test_binary_and_missing_files_exit_2(tmp_path, capsys):
+    binary = tmp_path / "items.json"
+    binary.write_bytes(bytes(range(256)))
+    assert main(["validate", "--kind", "item", str(binary), str(tmp_path / "nope.json")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"govservice: error[GS103] {binary}: a binary file, not UTF-8 text",
+        f"govservice: error[GS101] {tmp_path / 'nope.json'}: no such file",
+    ]
+
+
+def test_one_unreadable_file_does_not_hide_others_problems(tmp_path, capsys, item_doc):
+    bad = write_json(tmp_path / "bad.json", [dict(item_doc, region="1")])
+    assert main(["validate", "--kind", "item", str(tmp_path / "nope.json"), str(bad)]) == 2
+    assert "/region" in capsys.readouterr().out
+
+
+def test_unknown_kind_is_a_usage_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["validate", "--kind", "items", str(tmp_path / "x.json")])
+    assert exited.value.code == 2
+    assert "invalid choice: 'items'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "status"),
+    [("[]", 0), ('[{"code": "X"}]', 1), ("{not json", 2)],
+)
+def test_real_process_exit_codes_and_no_traceback(tmp_path, content, status):
+    path = tmp_path / "items.json"
+    path.write_text(content, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "govservice", "validate", "--kind", "item", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == status, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_installed_package_carries_every_schema_unchanged():
+    from importlib.resources import files
+    from pathlib import Path
+
+    from govservice.schemas import SCHEMA_FILES
+
+    bundled = files("govservice") / "schemas"
+    repository = Path(__file__).parents[1] / "schemas"
+    for name in SCHEMA_FILES:
+        assert (bundled / name).read_bytes() == (repository / name).read_bytes(), name
+    assert sorted(p.name for p in repository.glob("*.json")) == sorted(SCHEMA_FILES)
