@@ -59,7 +59,11 @@ def identity_numbers(rng: random.Random, count: int) -> list[str]:
     numbers = []
     for _ in range(count):
         born = dt.date(1990, 1, 1) + dt.timedelta(days=rng.randrange(5000))
-        body = rng.choice(("370502", "370523")) + born.strftime("%Y%m%d") + f"{rng.randrange(1000):03d}"
+        body = (
+            rng.choice(("370502", "370523"))
+            + born.strftime("%Y%m%d")
+            + f"{rng.randrange(1000):03d}"
+        )
         numbers.append(body + ric.calc_check_digit(body + "0"))
     return numbers
 
@@ -84,7 +88,10 @@ def make_cases(count: int, seed: int = 2015) -> list[dict]:
             "identifier": {"kind": "uscc", "number": rng.choice(codes)}
             if enterprise
             else {"kind": "ric", "number": persons[number]},
-            "contact": {"phone": "0546-8888" + f"{number % 10000:04d}", "address": "东营区府前大街59号"},
+            "contact": {
+                "phone": "0546-8888" + f"{number % 10000:04d}",
+                "address": "东营区府前大街59号",
+            },
         }
         cases.append(
             {
@@ -142,7 +149,9 @@ def make_invalid(valid: list[dict], count: int) -> list[dict]:
     for number in range(count):
         case = json.loads(json.dumps(valid[number % len(valid)]))
         identifier = case["applicant"]["identifier"]
-        identifier["number"] = identifier["number"][:-1] + ("0" if identifier["number"][-1] != "0" else "1")
+        identifier["number"] = identifier["number"][:-1] + (
+            "0" if identifier["number"][-1] != "0" else "1"
+        )
         case["state"] = "approved"
         case["fees"][0]["amount"] = "-10.00"
         case["region"] = "37052"

@@ -76,6 +76,7 @@ __all__ = [
     "RECORDS",
     "SHANGHAI",
     "blacklist_entries",
+    "case_attributes",
     "case_events",
     "cases",
     "certifications",
@@ -136,9 +137,7 @@ def _has_visible_character(value: str) -> bool:
 def texts(max_size: int = 24) -> st.SearchStrategy[str]:
     """Non-empty text with a visible character: Chinese, Latin, or any UTF-8 character."""
     alphabet = st.one_of(_CJK, st.sampled_from(string.ascii_letters + string.digits), _ANY)
-    return st.text(alphabet=alphabet, min_size=1, max_size=max_size).filter(
-        _has_visible_character
-    )
+    return st.text(alphabet=alphabet, min_size=1, max_size=max_size).filter(_has_visible_character)
 
 
 def free_texts(max_size: int = 24) -> st.SearchStrategy[str]:
@@ -407,9 +406,7 @@ def submitted_materials() -> st.SearchStrategy[SubmittedMaterial]:
 
 def charged_fees() -> st.SearchStrategy[ChargedFee]:
     """A fee charged on a case, perhaps with the reason of an exemption."""
-    return st.builds(
-        ChargedFee, name=texts(), amount=money(), exemption=_optional(free_texts())
-    )
+    return st.builds(ChargedFee, name=texts(), amount=money(), exemption=_optional(free_texts()))
 
 
 def decisions() -> st.SearchStrategy[Decision]:
@@ -445,6 +442,14 @@ def evaluations(at: st.SearchStrategy[dt.datetime] | None = None) -> st.SearchSt
         at=at if at is not None else moments(),
         comment=_optional(free_texts()),
     )
+
+
+def case_attributes() -> st.SearchStrategy[dict[str, str]]:
+    """Local fields a county asks of a case: lowercase identifiers to texts."""
+    keys = st.sampled_from(["permit_number", "project_code"]) | st.from_regex(
+        r"[a-z][a-z0-9_]{0,20}", fullmatch=True
+    )
+    return st.dictionaries(keys, free_texts(), max_size=_SMALL)
 
 
 @st.composite
@@ -495,6 +500,7 @@ def cases(draw: st.DrawFn) -> Case:
         decision=draw(_optional(decisions())),
         events=[draw(case_events(at=st.just(moment))) for moment in event_times],
         evaluation=evaluation,
+        attributes=draw(case_attributes()),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from govservice.model.common import TimeLimit, TimeUnit
@@ -98,7 +99,42 @@ def blacklist_period(entry: Any) -> Iterator[Finding]:
         yield "/revocation/on", f"revoked on {revoked}, before it was listed on {listed}"
 
 
+def station_parent(station: Any) -> Iterator[Finding]:
+    """A station is not its own parent."""
+    if (
+        isinstance(station, dict)
+        and "code" in station
+        and station.get("parent_code") == station["code"]
+    ):
+        yield "/parent_code", f"station {station['code']} is not its own parent"
+
+
+def certificate_period(certificate: Any) -> Iterator[Finding]:
+    """A certificate is issued before it expires."""
+    if isinstance(certificate, dict):
+        yield from _order(certificate, ("issued_on", "expires_on"), _day)
+
+
+def fee_range(offer: Any) -> Iterator[Finding]:
+    """A published fee range does not end below where it starts."""
+    if not isinstance(offer, dict):
+        return
+    low, high = _yuan(offer.get("fee_from")), _yuan(offer.get("fee_to"))
+    if low is not None and high is not None and high < low:
+        yield "/fee_to", f"fee_to ({offer['fee_to']}) is below fee_from ({offer['fee_from']})"
+
+
+def _yuan(value: Any) -> Decimal | None:
+    try:
+        return Decimal(value) if isinstance(value, str) else None
+    except ArithmeticError:
+        return None
+
+
 CHECKS: dict[str, Check] = {
+    "station-parent": station_parent,
+    "certificate-period": certificate_period,
+    "fee-range": fee_range,
     "item-limits": item_limits,
     "case-chronology": case_chronology,
     "blacklist-period": blacklist_period,

@@ -10,12 +10,13 @@ from __future__ import annotations
 import collections.abc
 import datetime as dt
 import enum
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import cattrs
 
 from govservice.errors import InvalidRecordError
+from govservice.formats import DATE, DATE_TIME, YUAN
 
 T = TypeVar("T")
 
@@ -27,23 +28,22 @@ _converter = cattrs.Converter(
 
 
 def _structure_decimal(value: Any, _: type) -> Decimal:
-    if not isinstance(value, str):
-        raise ValueError(f"an amount of yuan is written as a string such as '120.00', not {value!r}")
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not an amount of yuan") from None
+    if not isinstance(value, str) or not YUAN.fullmatch(value):
+        raise ValueError(
+            f"an amount of yuan is written as a string such as '120.00', not {value!r}"
+        )
+    return Decimal(value)
 
 
 def _structure_date(value: Any, _: type) -> dt.date:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not DATE.fullmatch(value):
         raise ValueError(f"a date is written as YYYY-MM-DD, not {value!r}")
     return dt.date.fromisoformat(value)
 
 
 def _structure_datetime(value: Any, _: type) -> dt.datetime:
-    if not isinstance(value, str):
-        raise ValueError(f"a time is written in ISO 8601 with its offset, not {value!r}")
+    if not isinstance(value, str) or not DATE_TIME.fullmatch(value):
+        raise ValueError(f"a time is written in RFC 3339 with its offset, not {value!r}")
     return dt.datetime.fromisoformat(value)
 
 
@@ -65,9 +65,9 @@ def _structure_bool(value: Any, _: type) -> bool:
     return value
 
 
-_converter.register_unstructure_hook_func(
-    lambda type_: isinstance(type_, type) and issubclass(type_, enum.Enum),
-    lambda member: member.value,
+_converter.register_unstructure_hook(enum.StrEnum, lambda member: member.value)
+_converter.register_structure_hook(
+    enum.StrEnum, lambda value, type_: type_(_structure_str(value, str))
 )
 _converter.register_unstructure_hook(Decimal, lambda value: format(value, "f"))
 _converter.register_structure_hook(Decimal, _structure_decimal)

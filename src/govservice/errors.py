@@ -99,3 +99,50 @@ class InvalidRecordError(GovServiceError):
     ) -> None:
         super().__init__(message, where=where)
         self.problems = problems
+
+
+# --- configuration and plugins ------------------------------------------------------------
+
+
+class ConfigError(GovServiceError):
+    """The configuration file is wrong: the message names the file, line and key."""
+
+    code = "GS400"
+
+
+class PluginError(GovServiceError):
+    """A plugin cannot be used. ``plugin`` names it."""
+
+    code = "GS500"
+
+    def __init__(self, message: str, *, plugin: str, where: str | None = None) -> None:
+        super().__init__(message, where=where)
+        self.plugin = plugin
+
+
+class PluginImportError(PluginError):
+    """A plugin's module cannot be found or fails to import."""
+
+    code = "GS501"
+
+
+class PluginHookError(PluginError):
+    """A plugin implements a hook that does not exist (misspelt) or with wrong arguments."""
+
+    code = "GS502"
+
+
+class PluginFailedError(PluginError):
+    """A plugin raised an exception inside a hook."""
+
+    code = "GS503"
+
+
+class RulesBlockedError(GovServiceError):
+    """Local rules block the action; ``findings`` holds every blocking finding."""
+
+    code = "GS600"
+
+    def __init__(self, message: str, *, findings: tuple = (), where: str | None = None) -> None:
+        super().__init__(message, where=where)
+        self.findings = findings

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from typing import Any
+
 import attrs
 
 from govservice.errors import UsageError
@@ -17,6 +20,8 @@ class RecordKind:
     name: str
     model: type
     schema_file: str
+    key: Callable[[Any], Hashable]
+    """The identity of a record of this kind (an item's is its code and version)."""
 
     @property
     def schema_id(self) -> str:
@@ -26,11 +31,15 @@ class RecordKind:
 KINDS: dict[str, RecordKind] = {
     kind.name: kind
     for kind in (
-        RecordKind("item", Item, "item.schema.json"),
-        RecordKind("case", Case, "case.schema.json"),
-        RecordKind("station", Station, "station.schema.json"),
-        RecordKind("intermediary", Intermediary, "intermediary.schema.json"),
-        RecordKind("blacklist-entry", BlacklistEntry, "blacklist-entry.schema.json"),
+        RecordKind("item", Item, "item.schema.json", lambda r: (r.code, r.version)),
+        RecordKind("case", Case, "case.schema.json", lambda r: r.id),
+        RecordKind("station", Station, "station.schema.json", lambda r: r.code),
+        RecordKind(
+            "intermediary", Intermediary, "intermediary.schema.json", lambda r: r.credit_code
+        ),
+        RecordKind(
+            "blacklist-entry", BlacklistEntry, "blacklist-entry.schema.json", lambda r: r.id
+        ),
     )
 }
 
@@ -42,3 +51,11 @@ def kind_named(name: str) -> RecordKind:
     except KeyError:
         known = ", ".join(KINDS)
         raise UsageError(f"unknown record kind {name!r}; known kinds: {known}") from None
+
+
+def kind_of(record: object) -> RecordKind:
+    """The record kind of a model instance."""
+    for kind in KINDS.values():
+        if isinstance(record, kind.model):
+            return kind
+    raise TypeError(f"{type(record).__name__} is not a govservice record")

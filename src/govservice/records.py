@@ -24,6 +24,7 @@ from govservice.errors import (
     MalformedInputError,
     UnknownInputFormatError,
 )
+from govservice.yamlio import SafeTextDatesLoader
 
 __all__ = ["FORMATS", "Record", "read_records"]
 
@@ -172,22 +173,10 @@ def _expect_end(text: str, index: int) -> None:
         raise json.JSONDecodeError("extra data after the document", text, index)
 
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _SafeTextDatesLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe loader, but dates and times stay text, as they are in JSON."""
-
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-
 def _yaml_records(path: Path, name: str) -> Iterator[Record]:
     text = _text(path)
     located: list[tuple[int, Any]] = []
-    loader = _SafeTextDatesLoader(text)
+    loader = SafeTextDatesLoader(text)
     try:
         while loader.check_node():
             node = loader.get_node()

@@ -22,7 +22,8 @@ from govservice.kinds import KINDS, SCHEMA_BASE
 __all__ = ["DEFS_FILE", "SCHEMA_BASE", "SCHEMA_FILES", "documents", "registry", "schema_for"]
 
 DEFS_FILE = "defs.schema.json"
-SCHEMA_FILES = (DEFS_FILE, *(kind.schema_file for kind in KINDS.values()))
+CONFIG_FILE = "config.schema.json"
+SCHEMA_FILES = (DEFS_FILE, *(kind.schema_file for kind in KINDS.values()), CONFIG_FILE)
 
 
 @functools.cache
@@ -39,7 +40,9 @@ def documents() -> dict[str, dict[str, Any]]:
         try:
             jsonschema.Draft202012Validator.check_schema(schema)
         except jsonschema.SchemaError as error:
-            raise SchemaLoadError(f"not a valid draft 2020-12 schema: {error.message}", where=name)
+            raise SchemaLoadError(
+                f"not a valid draft 2020-12 schema: {error.message}", where=name
+            ) from None
         if schema.get("$id") != SCHEMA_BASE + name:
             raise SchemaLoadError(f"$id must be {SCHEMA_BASE + name}", where=name)
         loaded[schema["$id"]] = schema
@@ -54,9 +57,7 @@ def schema_for(schema_id: str) -> dict[str, Any]:
 @functools.cache
 def registry() -> referencing.Registry:
     """A :class:`referencing.Registry` of every bundled schema, for ``jsonschema``."""
-    resources = [
-        (uri, DRAFT202012.create_resource(schema)) for uri, schema in documents().items()
-    ]
+    resources = [(uri, DRAFT202012.create_resource(schema)) for uri, schema in documents().items()]
     return referencing.Registry().with_resources(resources).crawl()
 
 

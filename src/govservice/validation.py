@@ -11,8 +11,8 @@ both engines to the same verdict on every example file.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,6 +21,7 @@ import jsonschema
 import jsonschema_rs
 
 from govservice import checks, schemas
+from govservice.formats import ALL_FORMATS, CUSTOM_FORMATS
 from govservice.kinds import RecordKind
 from govservice.model.identifiers import ric_problem, uscc_problem
 
@@ -35,15 +36,7 @@ class Problem:
     message: str
 
 
-def _is_uscc(value: Any) -> bool:
-    return not isinstance(value, str) or uscc_problem(value) is None
-
-
-def _is_ric(value: Any) -> bool:
-    return not isinstance(value, str) or ric_problem(value) is None
-
-
-FORMATS = {"cn-uscc": _is_uscc, "cn-ric": _is_ric}
+FORMATS = CUSTOM_FORMATS
 
 
 class _CheckKeyword:
@@ -120,6 +113,8 @@ def _keyword_value(location: str) -> Any:
     return node
 
 
+_REQUIRED = re.compile(r"""^["'](.+)["'] is a required property$""")
+
 _PATTERN_WORDS = {
     "regionCode": "is not a 6-digit GB/T 2260 administrative region code (e.g. 370523)",
     "creditCode": "is not of the form of a unified social credit code (18 characters, GB 32100-2015)",
@@ -150,7 +145,9 @@ def _word(keyword: str, value: Any, instance: Any, pointer: str, raw: str) -> st
         words = _patterns().get(value)
         if words == "yuan":
             if isinstance(instance, str) and instance.lstrip().startswith("-"):
-                return f"amount {instance!r} is negative: a fee or an amount of yuan is never below 0"
+                return (
+                    f"amount {instance!r} is negative: a fee or an amount of yuan is never below 0"
+                )
             return f"{instance!r} is not an amount of yuan such as '120.00' (at most 2 decimals)"
         if words:
             return f"{instance!r} {words}"
@@ -158,6 +155,8 @@ def _word(keyword: str, value: Any, instance: Any, pointer: str, raw: str) -> st
         return "a person is identified by a personal document, not a unified social credit code"
     if keyword == "const" and pointer.endswith("/identifier/kind"):
         return f"an enterprise is identified by its unified social credit code (kind 'uscc'), not {instance!r}"
+    if keyword == "required" and (missing := _REQUIRED.match(raw)):
+        return f"required field {missing.group(1)!r} is missing"
     if keyword == "enum" and isinstance(value, list):
         return f"{instance!r} is not one of: {', '.join(map(str, value))}"
     if keyword == "const" and not isinstance(instance, (dict, list)):
@@ -179,35 +178,25 @@ def _unescape(part: str) -> str | int:
     return int(part) if part.isdigit() else part
 
 
-def _is_date(value: Any) -> bool:
-    if not isinstance(value, str):
-        return True
-    if len(value) != 10:
-        return False
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+def _pattern_keyword(validator: Any, pattern: str, instance: Any, schema: dict) -> Iterable:
+    """``pattern`` as ECMA-262 reads it: ``$`` is the very end, not before a last newline."""
+    if isinstance(instance, str) and not _ecma(pattern).search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _is_date_time(value: Any) -> bool:
-    if not isinstance(value, str):
-        return True
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return "T" in value.upper() and moment.utcoffset() is not None
+@functools.cache
+def _ecma(pattern: str) -> re.Pattern:
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
 
 
 @functools.cache
 def _reference(kind: RecordKind) -> jsonschema.Validator:
     checker = jsonschema.FormatChecker(formats=())
-    for name, function in {**FORMATS, "date": _is_date, "date-time": _is_date_time}.items():
+    for name, function in ALL_FORMATS.items():
         checker.checks(name)(function)
     cls = jsonschema.validators.extend(
-        jsonschema.Draft202012Validator, {checks.KEYWORD: _check_keyword}
+        jsonschema.Draft202012Validator,
+        {checks.KEYWORD: _check_keyword, "pattern": _pattern_keyword},
     )
     return cls(
         schemas.schema_for(kind.schema_id),
@@ -223,6 +212,8 @@ def reference_problems(kind: RecordKind, document: Any) -> list[Problem]:
         pointer = _pointer(error.absolute_path)
         message = error.message
         if error.validator != checks.KEYWORD:
-            message = _word(str(error.validator), error.validator_value, error.instance, pointer, message)
+            message = _word(
+                str(error.validator), error.validator_value, error.instance, pointer, message
+            )
         found[Problem(pointer, message)] = None
     return list(found)

@@ -11,10 +11,11 @@ import sys
 from collections.abc import Sequence
 
 from govservice import __version__
-from govservice.cli import validate
+from govservice.cli import config, plugins, validate
+from govservice.cli.common import add_global_options
 from govservice.errors import GovServiceError
 
-COMMANDS = (validate,)
+COMMANDS = (validate, plugins, config)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run Chinese government service centres: validate and exchange records.",
     )
     parser.add_argument("--version", action="version", version=f"govservice {__version__}")
+    add_global_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:
         command.register(commands)

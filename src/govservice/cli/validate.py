@@ -14,6 +14,7 @@ from typing import TextIO
 
 import attrs
 
+from govservice.cli.common import service_from
 from govservice.errors import GovServiceError, InputError
 from govservice.kinds import KINDS, kind_named
 from govservice.records import Record, read_records
@@ -65,6 +66,10 @@ def check_records(
 
 def run(args: argparse.Namespace) -> int:
     validator = validator_for(kind_named(args.kind))
+    if args.config:  # plugins may be broken: outside strict mode that does not stop us
+        service = service_from(args)
+        for error in service.plugins.problems:
+            print(f"govservice: warning[{error.code}] {error}", file=sys.stderr)
     report = JsonReport(sys.stdout) if args.format == "json" else TextReport(sys.stdout)
     tally = Tally()
     report.start()
@@ -102,7 +107,9 @@ class TextReport:
 
     def finish(self, tally: Tally, files: int) -> None:
         valid = tally.records - tally.invalid
-        line = f"{tally.records} records in {files} file(s): {valid} valid, {tally.invalid} invalid"
+        line = (
+            f"{tally.records} records in {files} file(s): {valid} valid, {tally.invalid} invalid"
+        )
         if tally.unreadable:
             line += f"; {len(tally.unreadable)} file(s) could not be read"
         self.out.write(line + "\n")

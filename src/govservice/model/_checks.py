@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -64,6 +65,44 @@ def unique(instance: Any, attribute: attrs.Attribute, value: tuple) -> None:
 def as_tuple(value: Any) -> tuple:
     """Converter: any iterable (a list from a caller) becomes a tuple."""
     return tuple(value)
+
+
+def matches(pattern: str, example: str):
+    """Validator: the text matches ``pattern`` whole (the schema's pattern for the field)."""
+    compiled = re.compile(pattern)
+
+    def check(instance: Any, attribute: attrs.Attribute, value: str | None) -> None:
+        if value is not None and not (isinstance(value, str) and compiled.fullmatch(value)):
+            raise ValueError(
+                f"{_name(instance, attribute)}: {value!r} is not of the form {example}"
+            )
+
+    return check
+
+
+CODE = r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}"
+"""The form of record identities (case ids, station codes, entry ids)."""
+ITEM_CODE = r"[0-9A-Za-z][0-9A-Za-z-]{3,63}"
+"""The form of item codes, e.g. ``11370500004275432Y-XK-0001``."""
+
+
+def in_order(*fields: str):
+    """Class-level check: the set fields among ``fields`` are in non-decreasing order."""
+
+    def check(instance: Any) -> None:
+        latest: tuple[str, Any] | None = None
+        for field in fields:
+            value = getattr(instance, field)
+            if value is None:
+                continue
+            if latest is not None and value < latest[1]:
+                cls = type(instance).__name__
+                raise ValueError(
+                    f"{cls}.{field} ({value}) is before {cls}.{latest[0]} ({latest[1]})"
+                )
+            latest = (field, value)
+
+    return check
 
 
 def not_after(first: str, second: str):

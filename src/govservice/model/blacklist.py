@@ -49,7 +49,7 @@ def _revocation(instance: BlacklistEntry, attribute: attrs.Attribute, value: obj
 class BlacklistEntry:
     """One listing of an enterprise or a person."""
 
-    id: str = attrs.field(validator=_checks.non_empty)
+    id: str = attrs.field(validator=_checks.matches(_checks.CODE, "BL-2015-0001"))
     subject: Party
     reason: str = attrs.field(validator=_checks.non_empty)
     authority: str = attrs.field(validator=_checks.non_empty)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 import attrs
@@ -120,6 +122,17 @@ class Evaluation:
     comment: str | None = None
 
 
+_ATTRIBUTE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+def _attributes(instance: Case, attribute: attrs.Attribute, value: Mapping[str, str]) -> None:
+    for key, text in value.items():
+        if not isinstance(key, str) or not _ATTRIBUTE_KEY.match(key):
+            raise ValueError(f"Case.attributes: {key!r} is not a lowercase identifier")
+        if not isinstance(text, str):
+            raise ValueError(f"Case.attributes: the value of {key!r} is not a text")
+
+
 def _evaluation(instance: Case, attribute: attrs.Attribute, value: Evaluation | None) -> None:
     if value is not None and instance.state is not CaseState.COMPLETED:
         raise ValueError("Case.evaluation: only a completed case is evaluated")
@@ -129,17 +142,17 @@ def _evaluation(instance: Case, attribute: attrs.Attribute, value: Evaluation | 
 class Case:
     """One application (办件) to one version of one item."""
 
-    id: str = attrs.field(validator=_checks.non_empty)
-    item_code: str = attrs.field(validator=_checks.non_empty)
+    id: str = attrs.field(validator=_checks.matches(_checks.CODE, "DY2015-00000001"))
+    item_code: str = attrs.field(
+        validator=_checks.matches(_checks.ITEM_CODE, "11370500004275432Y-XK-0001")
+    )
     item_version: int = attrs.field(default=1, validator=_checks.positive)
     region: str = attrs.field(validator=_checks.region_code)
     department: str = attrs.field(validator=_checks.non_empty)
     station_code: str | None = None
     applicant: Party
     agent: Party | None = None
-    materials: tuple[SubmittedMaterial, ...] = attrs.field(
-        default=(), converter=_checks.as_tuple
-    )
+    materials: tuple[SubmittedMaterial, ...] = attrs.field(default=(), converter=_checks.as_tuple)
     state: CaseState = attrs.field(default=CaseState.SUBMITTED, converter=CaseState)
     received_at: dt.datetime = attrs.field(validator=_checks.aware)
     accepted_at: dt.datetime | None = attrs.field(default=None, validator=_checks.aware)
@@ -154,12 +167,9 @@ class Case:
     decision: Decision | None = None
     events: tuple[CaseEvent, ...] = attrs.field(default=(), converter=_checks.as_tuple)
     evaluation: Evaluation | None = attrs.field(default=None, validator=_evaluation)
+    attributes: Mapping[str, str] = attrs.field(factory=dict, validator=_attributes)
+    """Local fields a county requires of a case (a permit number, a project code ...)."""
 
     def __attrs_post_init__(self) -> None:
-        for first, second in (
-            ("received_at", "accepted_at"),
-            ("accepted_at", "decided_at"),
-            ("decided_at", "completed_at"),
-            ("promised_due", "legal_due"),
-        ):
-            _checks.not_after(first, second)(self)
+        _checks.in_order("received_at", "accepted_at", "decided_at", "completed_at")(self)
+        _checks.not_after("promised_due", "legal_due")(self)

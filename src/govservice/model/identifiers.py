@@ -29,18 +29,19 @@ USCC_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 RIC_PATTERN = r"^[0-9]{17}[0-9X]$|^[0-9]{10}\*{4}[0-9]{3}[0-9X]$"
 MASK = "****"
 
-_REGION_RE = re.compile(REGION_CODE_PATTERN)
-_MASKED_RIC_RE = re.compile(r"^[0-9]{10}\*{4}[0-9]{3}[0-9X]$")
+_REGION_RE = re.compile(REGION_CODE_PATTERN.strip("^$"))
+_USCC_RE = re.compile(USCC_PATTERN.strip("^$"))
+_MASKED_RIC_RE = re.compile(r"[0-9]{10}\*{4}[0-9]{3}[0-9X]")
 
 
 def is_region_code(value: object) -> bool:
     """True when ``value`` has the form of a GB/T 2260 region code (e.g. ``370523``)."""
-    return isinstance(value, str) and _REGION_RE.match(value) is not None
+    return isinstance(value, str) and _REGION_RE.fullmatch(value) is not None
 
 
 def is_masked_ric(value: str) -> bool:
     """True when ``value`` is a resident identity number masked for publication."""
-    return _MASKED_RIC_RE.match(value) is not None
+    return _MASKED_RIC_RE.fullmatch(value) is not None
 
 
 def mask_ric(value: str) -> str:
@@ -61,6 +62,14 @@ def uscc_problem(value: str) -> str | None:
 
     Results are cached: the same enterprises come back on case after case.
     """
+    if len(value) != 18:
+        return f"unified social credit code {value}: has {len(value)} characters, not 18"
+    if not _USCC_RE.fullmatch(value):
+        return (
+            f"unified social credit code {value}: not of the form of GB 32100-2015 "
+            "(2 characters, a 6-digit region code, 10 characters; digits and capital "
+            "letters other than I, O, Z, S, V)"
+        )
     try:
         uscc.validate(value)
     except InvalidChecksum:
@@ -89,6 +98,10 @@ def ric_problem(value: str) -> str | None:
     if is_masked_ric(value) or _plainly_valid_ric(value):
         return None
     shown = mask_ric(value) if len(value) == 18 else value[:10] + "..."
+    if len(value) != 18:
+        return f"resident identity number: has {len(value)} characters, not 18"
+    if not _RIC_RE.fullmatch(value):
+        return f"resident identity number {shown}: must be 17 digits and a digit or capital X"
     try:
         ric.validate(value)
     except InvalidChecksum:
@@ -113,7 +126,7 @@ def ric_problem(value: str) -> str | None:
     return None
 
 
-_RIC_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+_RIC_RE = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def _plainly_valid_ric(value: str) -> bool:
@@ -122,7 +135,7 @@ def _plainly_valid_ric(value: str) -> bool:
     The check digit and the birth place come from stdnum, the place looked up once per
     region code and birth year; anything unusual takes the full, explaining path.
     """
-    if _RIC_RE.match(value) is None or ric.calc_check_digit(value) != value[-1]:
+    if _RIC_RE.fullmatch(value) is None or ric.calc_check_digit(value) != value[-1]:
         return False
     try:
         born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

@@ -54,7 +54,9 @@ class ServiceOffer:
     fee_from: Decimal = attrs.field(validator=_checks.yuan)
     fee_to: Decimal | None = attrs.field(default=None, validator=_fee_to)
     fee_basis: str | None = None
-    promised_days: int | None = None
+    promised_days: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_checks.non_negative)
+    )
     """Working days the agency promises to deliver in, when it publishes a promise."""
 
 
@@ -90,12 +92,8 @@ class Intermediary:
     status: IntermediaryStatus = attrs.field(
         default=IntermediaryStatus.ACTIVE, converter=IntermediaryStatus
     )
-    qualifications: tuple[Qualification, ...] = attrs.field(
-        default=(), converter=_checks.as_tuple
-    )
+    qualifications: tuple[Qualification, ...] = attrs.field(default=(), converter=_checks.as_tuple)
     services: tuple[ServiceOffer, ...] = attrs.field(default=(), converter=_checks.as_tuple)
-    practitioners: tuple[Practitioner, ...] = attrs.field(
-        default=(), converter=_checks.as_tuple
-    )
+    practitioners: tuple[Practitioner, ...] = attrs.field(default=(), converter=_checks.as_tuple)
     contact: Contact | None = None
     registered_on: dt.date | None = None

@@ -163,7 +163,9 @@ class Item:
     shorter promise (承诺时限); the promise never exceeds the law.
     """
 
-    code: str = attrs.field(validator=_checks.non_empty)
+    code: str = attrs.field(
+        validator=_checks.matches(_checks.ITEM_CODE, "11370500004275432Y-XK-0001")
+    )
     version: int = attrs.field(default=1, validator=_checks.positive)
     name: str = attrs.field(validator=_checks.non_empty)
     type: ItemType = attrs.field(converter=ItemType)

@@ -74,7 +74,7 @@ def _parent(instance: Station, attribute: attrs.Attribute, value: str | None) ->
 class Station:
     """A place that serves citizens: a centre or a village station."""
 
-    code: str = attrs.field(validator=_checks.non_empty)
+    code: str = attrs.field(validator=_checks.matches(_checks.CODE, "GR-DAWANG-01"))
     name: str = attrs.field(validator=_checks.non_empty)
     level: StationLevel = attrs.field(converter=StationLevel)
     parent_code: str | None = attrs.field(default=None, validator=_parent)
@@ -85,9 +85,7 @@ class Station:
     contact: Contact | None = None
     windows: tuple[Window, ...] = attrs.field(default=(), converter=_checks.as_tuple)
     staff: tuple[StaffMember, ...] = attrs.field(default=(), converter=_checks.as_tuple)
-    certifications: tuple[Certification, ...] = attrs.field(
-        default=(), converter=_checks.as_tuple
-    )
+    certifications: tuple[Certification, ...] = attrs.field(default=(), converter=_checks.as_tuple)
     standards: tuple[str, ...] = attrs.field(
         default=(), converter=_checks.as_tuple, validator=_checks.unique
     )

@@ -1,0 +1,39 @@
+"""``govservice config check FILE``: validate a configuration and load its plugins."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from govservice.service import GovService
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("config", help="work with configuration files")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    check = actions.add_parser(
+        "check",
+        help="validate a configuration file and load its plugins",
+        description=(
+            "Check the file against the configuration schema, resolve $env references, "
+            "load every plugin and check its settings. Exit 0 when all is well, 2 otherwise."
+        ),
+    )
+    check.add_argument("file", metavar="FILE")
+    check.set_defaults(run=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    service = GovService(args.file, strict=args.strict)
+    plugins = service.plugins
+    for error in plugins.problems:
+        print(f"govservice: error[{error.code}] {error}", file=sys.stderr)
+    if plugins.problems:
+        return 2
+    config = service.config
+    county = [p for p in plugins.loaded.values() if p.source != "builtin"]
+    print(
+        f"{args.file}: ok: {config.name} ({config.region}), storage {config.storage_backend}, "
+        f"{len(county)} plugin(s): {', '.join(p.name for p in county) or 'none'}"
+    )
+    return 0

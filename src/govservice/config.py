@@ -1,0 +1,199 @@
+"""The YAML configuration of a service centre, checked against ``config.schema.json``.
+
+Every error names the file, the line and the key. Secrets are written as
+``{"$env": "VARIABLE"}`` and read from the environment when the file is loaded; they are
+held as :class:`Secret`, whose ``repr`` never shows the value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import jsonschema
+import yaml
+
+from govservice import schemas
+from govservice.errors import ConfigError
+from govservice.yamlio import line_of, load_with_lines
+
+ENV_KEY = "$env"
+
+
+class Secret(str):
+    """A text read from the environment; shown as ``'****'`` by ``repr``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'****'"
+
+
+@attrs.frozen(kw_only=True)
+class PluginConfig:
+    """One entry of ``plugins``: a module to load, or settings for an installed plugin."""
+
+    name: str
+    module: str | None = None
+    regions: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    settings: Mapping[str, Any] = attrs.field(factory=dict)
+    index: int = 0
+    """Position in the ``plugins`` list, to locate errors in the file."""
+
+
+@attrs.frozen(kw_only=True)
+class Config:
+    """A centre's configuration (see ``schemas/config.schema.json``)."""
+
+    name: str
+    region: str
+    timezone: str = "Asia/Shanghai"
+    strict: bool = False
+    storage_backend: str = "memory"
+    storage_settings: Mapping[str, Any] = attrs.field(factory=dict)
+    calendar_schedules: tuple[Path, ...] = ()
+    closures: frozenset[dt.date] = frozenset()
+    yellow_days: int = 3
+    plugins: tuple[PluginConfig, ...] = ()
+    disable_plugins: frozenset[str] = frozenset()
+    path: Path | None = None
+    lines: Mapping[tuple, int] = attrs.field(factory=dict, repr=False, eq=False)
+
+    def where(self, *path: str | int) -> str:
+        """``FILE:LINE`` of the key at ``path`` (or of its nearest parent), for messages."""
+        name = str(self.path) if self.path else "<config>"
+        line = line_of(dict(self.lines), tuple(path))
+        return f"{name}:{line}" if line else name
+
+    def plugin(self, name: str) -> PluginConfig | None:
+        """The configuration entry of the plugin called ``name``, if any."""
+        return next((p for p in self.plugins if p.name == name), None)
+
+
+def default_config() -> Config:
+    """The configuration used when none is given: the Dongying city centre in memory."""
+    return Config(name="东营市政务服务中心", region="370500")
+
+
+def load_config(path: str | Path, environ: Mapping[str, str] | None = None) -> Config:
+    """Read, check and resolve the configuration file at ``path``.
+
+    :raises ConfigError: naming the file, line and key of every problem.
+    """
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError("no such configuration file", where=name) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read the configuration: {error}", where=name) from None
+    try:
+        data, lines = load_with_lines(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark else name
+        raise ConfigError(
+            f"not valid YAML: {getattr(error, 'problem', error)}", where=where
+        ) from None
+    if data is None:
+        raise ConfigError("the configuration file is empty", where=name)
+    check_document(data, schemas.SCHEMA_BASE + schemas.CONFIG_FILE, name, lines)
+    data = _resolve_env(data, (), environ if environ is not None else os.environ, name, lines)
+    return _build(data, path, lines)
+
+
+def check_document(
+    data: Any, schema_id: str, name: str, lines: Mapping[tuple, int], prefix: tuple = ()
+) -> None:
+    """Validate ``data`` (found at ``prefix`` in the file) against a schema; one error
+    lists every problem, each as ``FILE:LINE: key: message``."""
+    validator = jsonschema.Draft202012Validator(
+        schemas.schema_for(schema_id) if isinstance(schema_id, str) else schema_id,
+        registry=schemas.registry(),
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+    problems = sorted(
+        (_locate(error, name, lines, prefix) for error in validator.iter_errors(data)),
+        key=lambda problem: (problem[0], problem[1]),
+    )
+    if problems:
+        raise ConfigError("\n".join(message for _, _, message in problems))
+
+
+def _locate(
+    error: jsonschema.ValidationError, name: str, lines: Mapping[tuple, int], prefix: tuple
+) -> tuple[int, str, str]:
+    path = (*prefix, *error.absolute_path)
+    message = error.message
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        unknown = sorted(str(key) for key in error.instance if key not in allowed)
+        if unknown:
+            path = (*path, unknown[0])
+            message = f"unknown key {unknown[0]!r}" + (
+                f"; allowed here: {', '.join(sorted(allowed))}" if allowed else ""
+            )
+    elif error.validator == "required":
+        message = error.message.replace("is a required property", "is missing")
+    line = line_of(dict(lines), path) or 0
+    key = ".".join(str(part) for part in path) or "(top level)"
+    return line, key, f"{name}:{line}: {key}: {message}"
+
+
+def _resolve_env(
+    value: Any, path: tuple, environ: Mapping[str, str], name: str, lines: Mapping[tuple, int]
+) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {ENV_KEY} and isinstance(value[ENV_KEY], str):
+            variable = value[ENV_KEY]
+            if variable not in environ:
+                line = line_of(dict(lines), path) or 0
+                key = ".".join(map(str, path))
+                raise ConfigError(
+                    f"{name}:{line}: {key}: environment variable {variable} is not set"
+                )
+            return Secret(environ[variable])
+        return {k: _resolve_env(v, (*path, k), environ, name, lines) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_env(v, (*path, i), environ, name, lines) for i, v in enumerate(value)]
+    return value
+
+
+def _build(data: dict[str, Any], path: Path, lines: dict) -> Config:
+    storage = data.get("storage", {})
+    calendar = data.get("calendar", {})
+    plugins = tuple(
+        PluginConfig(
+            name=entry.get("name") or entry["module"],
+            module=entry.get("module"),
+            regions=entry.get("regions", ()),
+            settings=entry.get("settings", {}),
+            index=index,
+        )
+        for index, entry in enumerate(data.get("plugins", []))
+    )
+    names = [plugin.name for plugin in plugins]
+    for index, plugin_name in enumerate(names):
+        if plugin_name in names[:index]:
+            line = line_of(lines, ("plugins", index)) or 0
+            raise ConfigError(f"{path}:{line}: plugins.{index}: {plugin_name!r} is listed twice")
+    return Config(
+        name=data["name"],
+        region=data["region"],
+        timezone=data.get("timezone", "Asia/Shanghai"),
+        strict=data.get("strict", False),
+        storage_backend=storage.get("backend", "memory"),
+        storage_settings=storage.get("settings", {}),
+        calendar_schedules=tuple(path.parent / p for p in calendar.get("schedules", ())),
+        closures=frozenset(dt.date.fromisoformat(d) for d in calendar.get("closures", ())),
+        yellow_days=data.get("supervision", {}).get("yellow_days", 3),
+        plugins=plugins,
+        disable_plugins=frozenset(data.get("disable_plugins", ())),
+        path=path,
+        lines=lines,
+    )

@@ -1,0 +1,215 @@
+"""The plugin contract of govservice: every hook a plugin may implement.
+
+A plugin is a module or an object with functions named after these hooks and marked with
+:data:`govservice.hookimpl`. It is loaded from the ``govservice`` entry-point group or
+named by module in the YAML configuration; each :class:`~govservice.GovService` has its
+own plugin manager. govservice's own behaviour (the official calendar, the built-in
+stores, selection strategies and station standards) is registered through these same
+hooks as default plugins, so a county replaces it the way it adds to it.
+
+Conventions, as in pytest:
+
+- Hooks that *register* things take a ``register`` callback; the host decides names and
+  refuses a name registered twice, naming both plugins.
+- ``firstresult`` hooks stop at the first non-None result; use ``tryfirst=True`` on the
+  implementation to come before the built-in default. Never rely on the order in which
+  plugins were registered.
+- Hooks marked *region-scoped* are only called for a plugin whose configured ``regions``
+  include the region of the case or station concerned (all regions when it configures
+  none); a plugin does not re-check the region itself.
+- Implementations take no default arguments (pluggy does not pass them) and may take any
+  subset of the arguments of the spec. Hook wrappers are not part of this contract.
+- An exception raised in an implementation is reported with the plugin's name and the
+  hook; outside strict mode that plugin is then left out of that hook for the session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from govservice.model import BlacklistEntry, Case, CaseEvent, Intermediary, Item, Material
+    from govservice.rules import Action, FeeAdjustment, Finding
+    from govservice.standards import Standard
+    from govservice.workdays import WorkingCalendar
+
+PROJECT = "govservice"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+StoreFactory = Callable[[Mapping[str, Any]], Any]
+"""Builds a store from the ``storage.settings`` block of the configuration."""
+
+BlacklistSource = Callable[[], "Iterable[BlacklistEntry]"]
+"""Returns the current entries of an outside list (a court's, another city's)."""
+
+SelectionStrategy = Callable[["Sequence[Intermediary]", str, random.Random], "Intermediary"]
+"""``strategy(candidates, service, rng)`` chooses one of the eligible candidates for the
+named service, drawing any chance from ``rng`` (so a draw can be reproduced and audited)."""
+
+
+# -------------------------------------------------------------------------------------------
+# Storage
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def govservice_register_stores(register: Callable[[str, StoreFactory], None]) -> None:
+    """Register storage backends by name.
+
+    Called once, when a :class:`~govservice.GovService` first needs its store. The
+    backend named in the configuration (``storage.backend``) is then built by calling its
+    factory with ``storage.settings``.
+
+    :param register: ``register(name, factory)``; a name registered twice is an error.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Calendar
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def govservice_calendar(region: str) -> WorkingCalendar | None:
+    """Return the working-day calendar of a region.
+
+    Region-scoped. Called when a deadline is computed for a case of ``region``. The built-in default
+    returns the official mainland calendar (holidays and swapped working weekends from
+    the ``chinese-calendar`` package, plus the year files named in ``calendar.schedules``
+    of the configuration). Stops at first non-None result.
+
+    :param region: the GB/T 2260 code of the case's region, e.g. ``"370523"``.
+    :return: a :class:`~govservice.workdays.WorkingCalendar`, or None to let others answer.
+    """
+
+
+@hookspec
+def govservice_closure_days(region: str) -> Iterable[dt.date] | None:
+    """Return local closure days of a region (in addition to the official calendar).
+
+    Region-scoped. Called with the calendar hook; every plugin's days are added, together
+    with ``calendar.closures`` from the configuration.
+
+    :param region: the region whose calendar is being built.
+    :return: dates on which the centre is closed, or None.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Items and cases
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def govservice_extra_materials(item: Item, case: Case) -> Iterable[Material] | None:
+    """Return materials a county requires for this item beyond the catalog's list.
+
+    Region-scoped (by ``case.region``). Called when the materials required for a case
+    are listed, at application and when completeness is checked (补正).
+
+    :param item: the item applied for, in the version the case refers to.
+    :param case: the case (its applicant and region decide what applies).
+    :return: extra :class:`~govservice.model.Material` entries, or None.
+    """
+
+
+@hookspec
+def govservice_case_rules(case: Case, item: Item, action: Action) -> Iterable[Finding] | None:
+    """Check a county's local rules before an action on a case.
+
+    Region-scoped. Called at application and before every state change. Every plugin is
+    consulted; all blocking findings are reported together and stop the action, warnings
+    are recorded with the event.
+
+    :param case: the case as it is before the action.
+    :param item: the item of the case.
+    :param action: what is about to happen (:class:`~govservice.rules.Action`).
+    :return: :class:`~govservice.rules.Finding` objects (severity ``block`` or ``warn``),
+        or None when the rule has nothing to say.
+    """
+
+
+@hookspec
+def govservice_fee_adjustments(case: Case, item: Item) -> Iterable[FeeAdjustment] | None:
+    """Return reductions and exemptions of an item's fees for this case.
+
+    Region-scoped. Called when the fees of a case are computed. When several adjustments
+    name the same fee, the lowest amount wins.
+
+    :param case: the case, whose applicant decides most exemptions.
+    :param item: the item whose published fees are adjusted.
+    :return: :class:`~govservice.rules.FeeAdjustment` objects, or None.
+    """
+
+
+@hookspec
+def govservice_case_event(case: Case, event: CaseEvent) -> None:
+    """Be told of an event on a case (to send an SMS, a WeChat message, a log line).
+
+    Region-scoped. Called after the event is recorded; the return value is ignored and an
+    exception does not undo the event.
+
+    :param case: the case after the event.
+    :param event: the event just recorded.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Blacklists
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def govservice_register_blacklist_sources(
+    register: Callable[[str, BlacklistSource], None],
+) -> None:
+    """Register outside lists that feed the blacklist (a court's list, another city's).
+
+    Called when the blacklist is refreshed. Identity numbers from every source are masked
+    before anything is published.
+
+    :param register: ``register(name, source)``; ``source()`` returns the entries.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Intermediaries
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def govservice_register_selection_strategies(
+    register: Callable[[str, SelectionStrategy], None],
+) -> None:
+    """Register ways to choose an intermediary for a project (lottery, lowest fee ...).
+
+    Called when an intermediary is selected. Built-ins: ``lottery`` (随机摇号) and
+    ``lowest-fee`` (最低价).
+
+    :param register: ``register(name, strategy)``;
+        ``strategy(candidates, service, rng)`` returns one of the candidates.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Stations
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def govservice_register_station_standards(register: Callable[[Standard], None]) -> None:
+    """Register standards that stations are evaluated against.
+
+    Called when stations are evaluated. A standard registered by a region-scoped plugin
+    is applied only to stations of its regions. Built-ins: ``five-ones`` (五个一) for
+    village stations and ``iso-9001`` for rural-community centres.
+
+    :param register: ``register(standard)`` with a :class:`~govservice.standards.Standard`.
+    """

@@ -1,0 +1,261 @@
+"""The central object: one service centre, its configuration, clock, plugins and store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from govservice.clock import Clock, SystemClock
+from govservice.config import Config, default_config, load_config
+from govservice.errors import ConfigError, GovServiceError, RulesBlockedError
+from govservice.model import (
+    BlacklistEntry,
+    Case,
+    CaseEvent,
+    ChargedFee,
+    Identifier,
+    IdentifierKind,
+    Intermediary,
+    Item,
+    Material,
+    Station,
+)
+from govservice.model.identifiers import mask_ric
+from govservice.plugins import Plugins
+from govservice.rules import Action, FeeAdjustment, Finding
+from govservice.standards import Standard, StandardResult
+from govservice.workdays import WorkingCalendar
+
+
+@attrs.frozen
+class RuleOutcome:
+    """What the local rules said about an action: blocking findings and warnings."""
+
+    blocking: tuple[Finding, ...]
+    warnings: tuple[Finding, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.blocking
+
+
+class GovService:
+    """One service centre (政务服务中心): the entry point of the library.
+
+    :param config: a :class:`~govservice.config.Config`, a path to a YAML file, or None
+        for the default (the Dongying city centre, in memory).
+    :param clock: where "now" comes from; the system clock in Asia/Shanghai by default.
+    :param strict: make any plugin failure fatal (default: the config's ``strict``).
+    :param plugins: extra ``(name, plugin)`` pairs to register, for tests.
+    """
+
+    def __init__(
+        self,
+        config: Config | str | Path | None = None,
+        *,
+        clock: Clock | None = None,
+        strict: bool | None = None,
+        environ: Mapping[str, str] | None = None,
+        plugins: Iterable[tuple[str, object]] = (),
+    ) -> None:
+        if config is None:
+            config = default_config()
+        elif not isinstance(config, Config):
+            config = load_config(config, environ)
+        self.config = config
+        self.clock = clock or SystemClock()
+        self._strict = strict
+        self._environ = environ
+        self._extra = tuple(plugins)
+        self._calendars: dict[str, WorkingCalendar] = {}
+
+    @functools.cached_property
+    def plugins(self) -> Plugins:
+        """The plugins, loaded on first use."""
+        return Plugins(self.config, strict=self._strict, environ=self._environ, extra=self._extra)
+
+    @functools.cached_property
+    def store(self) -> Any:
+        """The store named by ``storage.backend``, built on first use."""
+        backends = self.plugins.registry("govservice_register_stores")
+        name = self.config.storage_backend
+        if name not in backends:
+            known = ", ".join(sorted(backends)) or "none"
+            raise ConfigError(
+                f"storage.backend: no backend is called {name!r}; known: {known}",
+                where=self.config.where("storage", "backend"),
+            )
+        return backends[name][1](self.config.storage_settings)
+
+    # --- calendar ------------------------------------------------------------------------
+
+    def calendar(self, region: str | None = None) -> WorkingCalendar:
+        """The working-day calendar of ``region`` (the centre's own by default), with
+        every closure day from the configuration and from the plugins serving it."""
+        region = region or self.config.region
+        return self._calendar(region)
+
+    def _calendar(self, region: str) -> WorkingCalendar:
+        if region not in self._calendars:
+            answers = self.plugins.call(
+                "govservice_calendar", scope=region, firstresult=True, region=region
+            )
+            if not answers:
+                raise GovServiceError(f"no plugin gives a calendar for region {region}")
+            closures = self.plugins.collect("govservice_closure_days", scope=region, region=region)
+            calendar = answers[0][1].with_closures([*self.config.closures, *closures])
+            self._calendars[region] = calendar
+        return self._calendars[region]
+
+    # --- items and cases -----------------------------------------------------------------
+
+    def required_materials(self, item: Item, case: Case) -> tuple[Material, ...]:
+        """The item's materials plus those the county adds for this case."""
+        extra = self.plugins.collect(
+            "govservice_extra_materials", scope=case.region, item=item, case=case
+        )
+        return (*item.materials, *extra)
+
+    def missing_materials(self, item: Item, case: Case) -> tuple[Material, ...]:
+        """Required materials (always-required ones) the case has not handed in, by name."""
+        handed_in = {material.name for material in case.materials}
+        return tuple(
+            material
+            for material in self.required_materials(item, case)
+            if material.requirement == "required" and material.name not in handed_in
+        )
+
+    def check_rules(self, case: Case, item: Item, action: Action | str) -> RuleOutcome:
+        """Ask every local rule serving the case's region about ``action``."""
+        action = Action(action)
+        findings = [
+            attrs.evolve(finding, plugin=plugin)
+            for plugin, result in self.plugins.call(
+                "govservice_case_rules", scope=case.region, case=case, item=item, action=action
+            )
+            for finding in result
+        ]
+        return RuleOutcome(
+            blocking=tuple(f for f in findings if f.blocks),
+            warnings=tuple(f for f in findings if not f.blocks),
+        )
+
+    def enforce_rules(self, case: Case, item: Item, action: Action | str) -> RuleOutcome:
+        """Like :meth:`check_rules`, but raise when any rule blocks.
+
+        :raises RulesBlockedError: listing every blocking finding at once.
+        """
+        outcome = self.check_rules(case, item, action)
+        if outcome.blocking:
+            listed = "; ".join(f"[{f.code}] {f.message}" for f in outcome.blocking)
+            raise RulesBlockedError(
+                f"{Action(action).value} is blocked by local rules: {listed}",
+                findings=outcome.blocking,
+                where=f"case {case.id}",
+            )
+        return outcome
+
+    def fees_for(self, item: Item, case: Case) -> tuple[ChargedFee, ...]:
+        """The fees charged on this case: published fees, after every adjustment.
+
+        A fee the catalog marks ``waived`` is charged at 0; of several adjustments of one
+        fee, the lowest amount wins.
+        """
+        adjustments: dict[str, FeeAdjustment] = {}
+        for adjustment in self.plugins.collect(
+            "govservice_fee_adjustments", scope=case.region, case=case, item=item
+        ):
+            current = adjustments.get(adjustment.fee)
+            if current is None or adjustment.amount < current.amount:
+                adjustments[adjustment.fee] = adjustment
+        charged = []
+        for fee in item.fees:
+            if fee.waived:
+                charged.append(ChargedFee(name=fee.name, amount=Decimal("0"), exemption="免收"))
+                continue
+            adjustment = adjustments.get(fee.name)
+            if adjustment is not None and adjustment.amount < fee.amount:
+                charged.append(
+                    ChargedFee(
+                        name=fee.name, amount=adjustment.amount, exemption=adjustment.reason
+                    )
+                )
+            else:
+                charged.append(ChargedFee(name=fee.name, amount=fee.amount))
+        return tuple(charged)
+
+    def notify(self, case: Case, event: CaseEvent) -> None:
+        """Tell every notification plugin serving the case's region about ``event``."""
+        self.plugins.call("govservice_case_event", scope=case.region, case=case, event=event)
+
+    # --- intermediaries ------------------------------------------------------------------
+
+    def select_intermediary(
+        self,
+        candidates: Sequence[Intermediary],
+        service: str,
+        *,
+        strategy: str = "lottery",
+        rng: random.Random,
+    ) -> Intermediary:
+        """Choose an intermediary offering ``service`` among active candidates."""
+        strategies = self.plugins.registry("govservice_register_selection_strategies")
+        if strategy not in strategies:
+            raise GovServiceError(
+                f"no selection strategy is called {strategy!r}; known: "
+                + ", ".join(sorted(strategies))
+            )
+        eligible = [
+            c
+            for c in candidates
+            if c.status == "active" and any(offer.name == service for offer in c.services)
+        ]
+        if not eligible:
+            raise GovServiceError(f"no active intermediary offers {service!r}")
+        return strategies[strategy][1](eligible, service, rng)
+
+    # --- stations ------------------------------------------------------------------------
+
+    def standards_for(self, station: Station) -> list[Standard]:
+        """The standards a station is evaluated against: those for its level, from
+        plugins that serve its region."""
+        found = self.plugins.registry("govservice_register_station_standards")
+        return [
+            standard
+            for plugin, standard in found.values()
+            if standard.applies_to(station) and self.plugins.loaded[plugin].serves(station.region)
+        ]
+
+    def evaluate_station(
+        self, station: Station, facts: Mapping[str, bool], on: dt.date | None = None
+    ) -> list[StandardResult]:
+        """Evaluate a station against each of its standards (facts from the inspection)."""
+        day = on or self.clock.now().date()
+        return [standard.evaluate(station, facts, day) for standard in self.standards_for(station)]
+
+    # --- blacklists ----------------------------------------------------------------------
+
+    def blacklist_from_sources(self) -> list[BlacklistEntry]:
+        """Every entry from every registered outside list, identity numbers masked."""
+        entries = []
+        for _name, (_plugin, source) in sorted(
+            self.plugins.registry("govservice_register_blacklist_sources").items()
+        ):
+            entries.extend(mask_entry(entry) for entry in source())
+        return entries
+
+
+def mask_entry(entry: BlacklistEntry) -> BlacklistEntry:
+    """The entry with its subject's identity number masked (first 10, ****, last 4)."""
+    identifier = entry.subject.identifier
+    if identifier.kind is not IdentifierKind.RIC:
+        return entry
+    masked = Identifier(kind=identifier.kind, number=mask_ric(identifier.number))
+    return attrs.evolve(entry, subject=attrs.evolve(entry.subject, identifier=masked))

@@ -1,0 +1,1 @@
+"""Where records are kept. ``memory`` is built in; see :mod:`govservice.store.memory`."""

@@ -1,0 +1,268 @@
+"""Every hook of the contract, exercised through GovService; plus the meta-tests that keep
+the contract honest: each hook has a test here and a section in docs/hooks.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import random
+import re
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from govservice import hookspecs
+from govservice.errors import RulesBlockedError
+from govservice.hookspecs import hookimpl
+from govservice.model import CaseEvent, Fee, Material, StationLevel
+from govservice.rules import FeeAdjustment, Finding
+from govservice.service import GovService
+from govservice.standards import Criterion, Standard
+from govservice.testing import (
+    START,
+    config_with,
+    make_blacklist_entry,
+    make_case,
+    make_intermediary,
+    make_item,
+    make_station,
+    person,
+)
+from govservice.workdays import WorkingCalendar, YearSchedule
+
+HOOKS = sorted(name for name in vars(hookspecs) if name.startswith("govservice_"))
+DOCS = Path(__file__).parents[1] / "docs" / "hooks.md"
+
+
+def service_with(plugin: object, *, regions: tuple[str, ...] = ()) -> GovService:
+    config = config_with({"name": "county", "regions": list(regions)})
+    return GovService(config, plugins=[("county", plugin)], strict=True)
+
+
+# --- meta-tests ----------------------------------------------------------------------------
+
+
+def test_every_hook_has_a_test():
+    tests = {name for name in vars(sys.modules[__name__]) if name.startswith("test_")}
+    assert [hook for hook in HOOKS if f"test_{hook}" not in tests] == []
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_hook_is_documented_with_its_signature(hook):
+    parameters = ", ".join(inspect.signature(getattr(hookspecs, hook)).parameters)
+    assert f"## `{hook}({parameters})`" in DOCS.read_text(encoding="utf-8")
+
+
+def test_docs_name_no_hook_that_does_not_exist():
+    documented = re.findall(r"^## `(govservice_\w+)\(", DOCS.read_text(encoding="utf-8"), re.M)
+    assert sorted(documented) == HOOKS
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_hook_is_typed_and_documented_in_code(hook):
+    function = getattr(hookspecs, hook)
+    signature = inspect.signature(function)
+    assert all(p.annotation is not inspect.Parameter.empty for p in signature.parameters.values())
+    assert signature.return_annotation is not inspect.Signature.empty
+    doc = inspect.getdoc(function)
+    assert doc and all(f":param {name}:" in doc for name in signature.parameters)
+    if function.govservice_spec.get("firstresult"):
+        assert "Stops at first non-None result" in doc
+
+
+# --- one test per hook ---------------------------------------------------------------------
+
+
+def test_govservice_register_stores():
+    class Backend:
+        def __init__(self, settings):
+            self.settings = settings
+
+    class Plugin:
+        @hookimpl
+        def govservice_register_stores(self, register):
+            register("county-archive", Backend)
+
+    config = config_with(
+        {"name": "county"}, storage_backend="county-archive", storage_settings={"path": "/x"}
+    )
+    service = GovService(config, plugins=[("county", Plugin())], strict=True)
+    assert isinstance(service.store, Backend)
+    assert service.store.settings == {"path": "/x"}
+    default = GovService(config_with())
+    default.store.put(make_item())
+    assert default.store.item("11370500004275432X-XK-0001").version == 1
+
+
+def test_govservice_calendar():
+    class SaturdayWorks:
+        @hookimpl(tryfirst=True)
+        def govservice_calendar(self, region):
+            return WorkingCalendar({2015: YearSchedule(2015, [], [dt.date(2015, 3, 7)])})
+
+    service = service_with(SaturdayWorks(), regions=("370522",))
+    saturday = dt.date(2015, 3, 7)
+    assert service.calendar("370522").is_working_day(saturday) is True  # the county's own
+    assert service.calendar("370500").is_working_day(saturday) is False  # the official one
+
+
+def test_govservice_closure_days():
+    class Closed:
+        @hookimpl
+        def govservice_closure_days(self, region):
+            return [dt.date(2015, 3, 4)]
+
+    service = service_with(Closed(), regions=("370523",))
+    calendar = service.calendar("370523")
+    assert calendar.add_working_days(dt.date(2015, 3, 2), 3).due == dt.date(2015, 3, 6)
+    assert service.calendar("370502").add_working_days(dt.date(2015, 3, 2), 3).due == dt.date(
+        2015, 3, 5
+    )
+
+
+def test_govservice_extra_materials():
+    class Extra:
+        @hookimpl
+        def govservice_extra_materials(self, item, case):
+            if item.type == "licensing":
+                yield Material(name="安全生产承诺书", originals=1, copies=0)
+
+    service = service_with(Extra(), regions=("370523",))
+    item = make_item()
+    names = [m.name for m in service.required_materials(item, make_case(item, region="370523"))]
+    assert names[-1] == "安全生产承诺书"
+    other = service.required_materials(item, make_case(item, region="370502"))
+    assert "安全生产承诺书" not in [m.name for m in other]
+
+
+def test_govservice_case_rules():
+    class Rules:
+        @hookimpl
+        def govservice_case_rules(self, case, item, action):
+            if action == "accept":
+                return [
+                    Finding(code="A", message="缺少许可证号"),
+                    Finding(code="B", message="缺少现场核查记录"),
+                    Finding(code="C", message="建议电话回访", severity="warn"),
+                ]
+            return None
+
+    service = service_with(Rules())
+    item = make_item()
+    case = make_case(item)
+    assert service.check_rules(case, item, "apply").allowed
+    with pytest.raises(RulesBlockedError) as raised:
+        service.enforce_rules(case, item, "accept")
+    assert [f.code for f in raised.value.findings] == ["A", "B"]
+    assert {f.plugin for f in raised.value.findings} == {"county"}
+    assert "缺少许可证号" in str(raised.value) and "缺少现场核查记录" in str(raised.value)
+
+
+def test_govservice_fee_adjustments():
+    class Waive:
+        @hookimpl
+        def govservice_fee_adjustments(self, case, item):
+            return [
+                FeeAdjustment(fee="执照工本费", amount=Decimal("5.00"), reason="减半"),
+                FeeAdjustment(fee="执照工本费", amount=Decimal("0"), reason="低保户免收"),
+            ]
+
+    service = service_with(Waive(), regions=("370523",))
+    item = make_item(
+        fees=(
+            Fee(name="执照工本费", amount=Decimal("10.00")),
+            Fee(name="登记费", amount=Decimal("20.00"), waived=True),
+        )
+    )
+    fees = service.fees_for(item, make_case(item, region="370523"))
+    assert [(f.name, f.amount, f.exemption) for f in fees] == [
+        ("执照工本费", Decimal("0"), "低保户免收"),
+        ("登记费", Decimal("0"), "免收"),
+    ]
+    untouched = service.fees_for(item, make_case(item, region="370502"))
+    assert untouched[0].amount == Decimal("10.00")
+
+
+def test_govservice_case_event():
+    seen = []
+
+    class Notify:
+        @hookimpl
+        def govservice_case_event(self, case, event):
+            seen.append((case.id, event.action))
+
+    service = service_with(Notify(), regions=("370522",))
+    event = CaseEvent(
+        at=START, actor="clerk", role="window_clerk", action="accept", to_state="accepted"
+    )
+    lijin = make_case(region="370522")
+    service.notify(lijin, event)
+    service.notify(make_case(region="370502"), event)
+    assert seen == [(lijin.id, "accept")]
+
+
+def test_govservice_register_blacklist_sources():
+    court = make_blacklist_entry(
+        subject=person(7, born=dt.date(1990, 5, 1)),
+        source={"kind": "court", "region": "370500", "record_id": "(2015)东执字第88号"},
+    )
+
+    class Court:
+        @hookimpl
+        def govservice_register_blacklist_sources(self, register):
+            register("dongying-court", lambda: [court])
+
+    (entry,) = service_with(Court()).blacklist_from_sources()
+    number = court.subject.identifier.number
+    assert entry.subject.identifier.number == number[:10] + "****" + number[14:]
+    assert entry.id == court.id
+
+
+def test_govservice_register_selection_strategies():
+    class Rotation:
+        @hookimpl
+        def govservice_register_selection_strategies(self, register):
+            register("first-registered", lambda candidates, service, rng: candidates[0])
+
+    service = service_with(Rotation())
+    agencies = [make_intermediary(name=f"测绘{n}") for n in range(5)]
+    chosen = service.select_intermediary(
+        agencies, "地形测绘", strategy="first-registered", rng=random.Random(1)
+    )
+    assert chosen is agencies[0]
+    draws = {
+        service.select_intermediary(agencies, "地形测绘", rng=random.Random(seed)).name
+        for seed in range(40)
+    }
+    assert len(draws) > 1  # the built-in lottery draws among all
+
+
+def test_govservice_register_station_standards():
+    guangrao_rule = Standard(
+        id="guangrao-signboard",
+        name="统一标识牌",
+        levels={StationLevel.VILLAGE_STATION},
+        criteria=(Criterion(code="signboard", text="悬挂统一标识牌"),),
+    )
+
+    class Standards:
+        @hookimpl
+        def govservice_register_station_standards(self, register):
+            register(guangrao_rule)
+
+    service = service_with(Standards(), regions=("370523",))
+    station = make_station(region="370523")
+    facts = dict.fromkeys(
+        ("service-room", "open-counter", "office-equipment", "flow-chart", "service-register"),
+        True,
+    )
+    results = {
+        r.standard: r for r in service.evaluate_station(station, facts, dt.date(2015, 6, 1))
+    }
+    assert set(results) == {"five-ones", "guangrao-signboard"}
+    assert results["five-ones"].met
+    assert [c.code for c in results["guangrao-signboard"].missing] == ["signboard"]
+    elsewhere = make_station(region="370502")
+    assert [r.standard for r in service.evaluate_station(elsewhere, facts)] == ["five-ones"]
