@@ -285,12 +285,6 @@ def test_certainly_exceeds_reports_only_what_is_certain_across_units(longer, sho
     assert first.certainly_exceeds(second) is expected
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="src bug: certainly_exceeds treats a working day as at most 24 hours, "
-    "but a working day before a weekend or a holiday lasts days",
-)
 def test_hours_do_not_certainly_exceed_working_days():
     assert not TimeLimit(amount=30, unit=H).certainly_exceeds(TimeLimit(amount=1, unit=WD))
 

@@ -131,11 +131,6 @@ def _scalars(node: Any, path: str = "") -> list[tuple[str, Any]]:
     return [(path, node)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="codec bug: the str hooks also catch StrEnum members, so to_document writes enum "
-    "members, not plain strings (yaml.safe_dump fails); remove this mark once fixed",
-)
 def test_round_trip_gives_plain_json_values() -> None:
     odd = []
     for path in _example_files("valid"):
@@ -149,11 +144,6 @@ def test_round_trip_gives_plain_json_values() -> None:
     assert odd == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="codec bug: tuple[Channel, ...] and tuple[StationLevel, ...] are structured by the "
-    "str hook into plain strings, not enum members; remove this mark once fixed",
-)
 def test_item_enum_lists_hold_enum_members() -> None:
     for path in sorted((EXAMPLES / "item" / "valid").glob("*.json")):
         item = codec.from_document(KINDS["item"].model, _load(path))

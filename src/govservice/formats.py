@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from govservice.model.identifiers import ric_problem, uscc_problem
+from govservice.model.identifiers import RIC_PATTERN, USCC_PATTERN, ric_problem, uscc_problem
 
 YUAN = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,2})?")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -20,14 +20,27 @@ DATE_TIME = re.compile(
 )
 
 
+_USCC_SHAPE = re.compile(USCC_PATTERN)
+_RIC_SHAPE = re.compile(RIC_PATTERN)
+
+
 def is_uscc(value: Any) -> bool:
-    """Format ``cn-uscc``: a unified social credit code with a correct check character."""
-    return not isinstance(value, str) or uscc_problem(value) is None
+    """Format ``cn-uscc``: a unified social credit code with a correct check character.
+
+    A value not even of the code's shape is left to the schema's ``pattern`` to report,
+    so one mistake gives one message.
+    """
+    if not isinstance(value, str) or not _USCC_SHAPE.search(value) or "\n" in value:
+        return True
+    return uscc_problem(value) is None
 
 
 def is_ric(value: Any) -> bool:
-    """Format ``cn-ric``: a resident identity number with a correct check digit (or masked)."""
-    return not isinstance(value, str) or ric_problem(value) is None
+    """Format ``cn-ric``: a resident identity number with a correct check digit (or masked);
+    a value not of the number's shape is left to the ``pattern``."""
+    if not isinstance(value, str) or not _RIC_SHAPE.search(value) or "\n" in value:
+        return True
+    return ric_problem(value) is None
 
 
 def is_date(value: Any) -> bool:

@@ -28,12 +28,22 @@ from govservice.model.identifiers import ric_problem, uscc_problem
 __all__ = ["Problem", "RecordValidator", "reference_problems", "validator_for"]
 
 
+_IDENTITY_LIKE = re.compile(r"(?<![0-9])([0-9]{10})[0-9]{4}([0-9]{3}[0-9Xx])(?![0-9])")
+
+
+def _hide_identity_numbers(message: str) -> str:
+    return _IDENTITY_LIKE.sub(r"\1****\2", message)
+
+
 @attrs.frozen
 class Problem:
-    """One thing wrong with a record: where (a JSON pointer) and what."""
+    """One thing wrong with a record: where (a JSON pointer) and what.
+
+    Anything in the message shaped like a resident identity number is masked.
+    """
 
     pointer: str
-    message: str
+    message: str = attrs.field(converter=_hide_identity_numbers)
 
 
 FORMATS = CUSTOM_FORMATS
@@ -149,6 +159,8 @@ def _word(keyword: str, value: Any, instance: Any, pointer: str, raw: str) -> st
                     f"amount {instance!r} is negative: a fee or an amount of yuan is never below 0"
                 )
             return f"{instance!r} is not an amount of yuan such as '120.00' (at most 2 decimals)"
+        if words == _PATTERN_WORDS["identityNumber"] and isinstance(instance, str):
+            return f"{_masked(instance)!r} {words}"
         if words:
             return f"{instance!r} {words}"
     if keyword == "not" and pointer.endswith("/identifier/kind"):
@@ -162,6 +174,11 @@ def _word(keyword: str, value: Any, instance: Any, pointer: str, raw: str) -> st
     if keyword == "const" and not isinstance(instance, (dict, list)):
         return f"{instance!r} is not allowed here: expected {value!r}"
     return raw
+
+
+def _masked(value: str) -> str:
+    """Hide the middle of what may be an identity number, however malformed."""
+    return value[:10] + "****" + value[14:] if len(value) > 14 else value[:6] + "****"
 
 
 # --- the reference engine (pure-Python jsonschema) ---------------------------------------

@@ -16,9 +16,24 @@ def _name(instance: Any, attribute: attrs.Attribute) -> str:
     return f"{type(instance).__name__}.{attribute.name}"
 
 
+NOT_BLANK = "[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\u001c-\u001f\u0085]"
+"""A character that is not white space: the same class as the schemas' ``text`` pattern."""
+_NOT_BLANK = re.compile(NOT_BLANK)
+
+
 def non_empty(instance: Any, attribute: attrs.Attribute, value: str) -> None:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not _NOT_BLANK.search(value):
         raise ValueError(f"{_name(instance, attribute)} must be a non-empty text")
+
+
+def optional_non_empty(instance: Any, attribute: attrs.Attribute, value: str | None) -> None:
+    if value is not None:
+        non_empty(instance, attribute, value)
+
+
+def each_non_empty(instance: Any, attribute: attrs.Attribute, values: tuple) -> None:
+    for value in values:
+        non_empty(instance, attribute, value)
 
 
 def region_code(instance: Any, attribute: attrs.Attribute, value: str | None) -> None:
@@ -34,7 +49,7 @@ def yuan(instance: Any, attribute: attrs.Attribute, value: Decimal | None) -> No
         return
     if not isinstance(value, Decimal) or not value.is_finite():
         raise ValueError(f"{_name(instance, attribute)} must be a Decimal amount of yuan")
-    if value < 0:
+    if value < 0 or value.is_signed():
         raise ValueError(f"{_name(instance, attribute)} must not be negative, got {value}")
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValueError(f"{_name(instance, attribute)} has more than 2 decimals (fen): {value}")
@@ -51,9 +66,16 @@ def positive(instance: Any, attribute: attrs.Attribute, value: int) -> None:
 
 
 def aware(instance: Any, attribute: attrs.Attribute, value: dt.datetime | None) -> None:
-    if value is not None and value.utcoffset() is None:
+    if value is None:
+        return
+    offset = value.utcoffset()
+    if offset is None:
         raise ValueError(
             f"{_name(instance, attribute)} must carry a time zone (Asia/Shanghai, +08:00)"
+        )
+    if offset.total_seconds() % 60:
+        raise ValueError(
+            f"{_name(instance, attribute)} has an offset of {offset}, not whole minutes"
         )
 
 

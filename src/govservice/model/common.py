@@ -118,7 +118,9 @@ class TimeLimit:
 
     amount: int = attrs.field(validator=_checks.non_negative)
     unit: TimeUnit = attrs.field(default=TimeUnit.WORKING_DAYS, converter=TimeUnit)
-    excluded: tuple[str, ...] = attrs.field(default=(), converter=_checks.as_tuple)
+    excluded: tuple[str, ...] = attrs.field(
+        default=(), converter=_checks.as_tuple, validator=_checks.each_non_empty
+    )
 
     def certainly_exceeds(self, other: TimeLimit) -> bool:
         """True when this limit is longer than ``other`` whatever the calendar says.
@@ -133,6 +135,7 @@ class TimeLimit:
             return self.amount > other.amount
         if self.unit in days and other.unit is TimeUnit.HOURS:
             return self.amount > 0 and self.amount * 24 > other.amount
-        if self.unit is TimeUnit.HOURS and other.unit in days:
+        if self.unit is TimeUnit.HOURS and other.unit is TimeUnit.CALENDAR_DAYS:
             return self.amount > other.amount * 24
+        # a working day has no bound in hours (a weekend or a holiday may follow it)
         return False

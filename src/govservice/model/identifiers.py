@@ -101,7 +101,7 @@ def ric_problem(value: str) -> str | None:
     if len(value) != 18:
         return f"resident identity number: has {len(value)} characters, not 18"
     if not _RIC_RE.fullmatch(value):
-        return f"resident identity number {shown}: must be 17 digits and a digit or capital X"
+        return f"resident identity number {shown}: must be 17 digits and a digit or X"
     try:
         ric.validate(value)
     except InvalidChecksum:

@@ -117,8 +117,9 @@ class Requirement(enum.StrEnum):
 
 
 def _condition(instance: Material, attribute: attrs.Attribute, value: str | None) -> None:
-    if instance.requirement is Requirement.CONDITIONAL and not value:
+    if instance.requirement is Requirement.CONDITIONAL and value is None:
         raise ValueError("Material.condition: a conditional material states its condition")
+    _checks.optional_non_empty(instance, attribute, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -176,8 +177,12 @@ class Item:
     handling_type: HandlingType = attrs.field(
         default=HandlingType.PROMISED, converter=HandlingType
     )
-    legal_basis: tuple[str, ...] = attrs.field(default=(), converter=_checks.as_tuple)
-    conditions: tuple[str, ...] = attrs.field(default=(), converter=_checks.as_tuple)
+    legal_basis: tuple[str, ...] = attrs.field(
+        default=(), converter=_checks.as_tuple, validator=_checks.each_non_empty
+    )
+    conditions: tuple[str, ...] = attrs.field(
+        default=(), converter=_checks.as_tuple, validator=_checks.each_non_empty
+    )
     materials: tuple[Material, ...] = attrs.field(default=(), converter=_checks.as_tuple)
     legal_limit: TimeLimit
     promised_limit: TimeLimit = attrs.field(validator=_promised_limit)
