@@ -147,7 +147,10 @@ def test_plugin_settings_are_checked_with_file_line_and_key(tmp_path):
     with pytest.raises(PluginError) as raised:
         GovService(path, strict=True).plugins  # noqa: B018
     message = str(raised.value)
-    assert f"{path}:7: plugins.0.settings.closure: '2015-13-45' is not a 'date'" in message
+    assert (
+        f"{path}:7: plugins.0.settings.closure: '2015-13-45' is not a real date written as YYYY-MM-DD"
+        in message
+    )
     assert f"{path}:8: plugins.0.settings.colour: unknown key 'colour'" in message
 
 
@@ -258,3 +261,23 @@ def test_secret_from_environment_is_resolved_and_never_shown(tmp_path):
     assert "s3cret" not in repr(service.config)
     with pytest.raises(ConfigError, match=r"storage.settings.password: environment variable"):
         GovService(path, environ={})
+
+
+def test_declared_regions_apply_unless_the_config_names_others(tmp_path):
+    item = make_item()
+    kenli, dongying = make_case(item, region="370505"), make_case(item, region="370502")
+
+    def extra(service, case):
+        return [m.name for m in service.required_materials(item, case)][len(item.materials) :]
+
+    declared = GovService(
+        write_config(tmp_path, "plugins:\n  - module: sample_declares_regions\n")
+    )
+    assert declared.plugins.loaded["sample_declares_regions"].regions == {"370505"}
+    assert (extra(declared, kenli), extra(declared, dongying)) == (["垦利区居住证明"], [])
+    overridden = GovService(
+        write_config(
+            tmp_path, "plugins:\n  - module: sample_declares_regions\n    regions: ['370502']\n"
+        )
+    )
+    assert (extra(overridden, kenli), extra(overridden, dongying)) == ([], ["垦利区居住证明"])

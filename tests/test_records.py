@@ -71,7 +71,7 @@ def test_yaml_several_documents_are_several_records(tmp_path):
 def test_yaml_refuses_python_objects(tmp_path):
     path = tmp_path / "evil.yaml"
     path.write_text("!!python/object/apply:os.system ['echo hacked']\n", encoding="utf-8")
-    with pytest.raises(MalformedInputError, match="evil.yaml:1"):
+    with pytest.raises(MalformedInputError, match=r"evil\.yaml:1"):
         list(read_records(path))
 
 

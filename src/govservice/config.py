@@ -19,6 +19,7 @@ import yaml
 
 from govservice import schemas
 from govservice.errors import ConfigError
+from govservice.validation import describe
 from govservice.yamlio import line_of, load_with_lines
 
 ENV_KEY = "$env"
@@ -138,8 +139,11 @@ def _locate(
             message = f"unknown key {unknown[0]!r}" + (
                 f"; allowed here: {', '.join(sorted(allowed))}" if allowed else ""
             )
-    elif error.validator == "required":
-        message = error.message.replace("is a required property", "is missing")
+    else:
+        pointer = "".join(f"/{part}" for part in path)
+        message = describe(
+            str(error.validator), error.validator_value, error.instance, pointer, message
+        )
     line = line_of(dict(lines), path) or 0
     key = ".".join(str(part) for part in path) or "(top level)"
     return line, key, f"{name}:{line}: {key}: {message}"

@@ -14,9 +14,10 @@ Conventions, as in pytest:
 - ``firstresult`` hooks stop at the first non-None result; use ``tryfirst=True`` on the
   implementation to come before the built-in default. Never rely on the order in which
   plugins were registered.
-- Hooks marked *region-scoped* are only called for a plugin whose configured ``regions``
-  include the region of the case or station concerned (all regions when it configures
-  none); a plugin does not re-check the region itself.
+- Hooks marked *region-scoped* are only called for a plugin whose regions include the
+  region of the case or station concerned: the ``regions`` given for it in the
+  configuration, else the ``REGIONS`` its module declares, else all regions. A plugin
+  does not re-check the region itself.
 - Implementations take no default arguments (pluggy does not pass them) and may take any
   subset of the arguments of the spec. Hook wrappers are not part of this contract.
 - An exception raised in an implementation is reported with the plugin's name and the

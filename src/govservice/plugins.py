@@ -9,7 +9,9 @@ import time and no manager is global. Plugins come from three places, in this or
    names; empty means none) when it is set;
 3. the modules named in the configuration's ``plugins`` list.
 
-``disable_plugins`` in the configuration leaves any of them out by name. A plugin module may
+``disable_plugins`` in the configuration leaves any of them out by name. A county plugin
+serves the ``regions`` given for it in the configuration or, when none are given, the
+``REGIONS`` its module declares (all regions when neither says). A plugin module may
 define ``SETTINGS_SCHEMA`` (a JSON Schema for its ``settings`` block) and
 ``make_plugin(settings)`` (returning the object to register); otherwise the module itself
 is registered.
@@ -101,6 +103,7 @@ class Plugins:
         self.problems: list[PluginError] = []
         self.loaded: dict[str, LoadedPlugin] = {}
         self._left_out: set[tuple[str, str]] = set()
+        self._attempted: set[str] = set()
         self.pm = _Manager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self._load(list(extra))
@@ -119,7 +122,7 @@ class Plugins:
             self._add(name, "given", lambda plugin=plugin: plugin)
         for entry in self.config.plugins:
             if entry.module is None:
-                if entry.name not in self.loaded and entry.name not in disabled:
+                if entry.name not in self._attempted and entry.name not in disabled:
                     self._fail(
                         PluginImportError(
                             f"no installed plugin is called {entry.name!r} (give a module, "
@@ -147,6 +150,7 @@ class Plugins:
         return [entry_point for entry_point in found if entry_point.name in names]
 
     def _add(self, name: str, source: str, load: Callable[[], object]) -> None:
+        self._attempted.add(name)
         entry = self.config.plugin(name)
         where = self.config.where("plugins", entry.index) if entry else None
         try:
@@ -196,7 +200,7 @@ class Plugins:
             name=name,
             source=source,
             module=getattr(target, "__name__", type(target).__module__),
-            regions=entry.regions if entry else frozenset(),
+            regions=entry.regions if entry and entry.regions else _declared_regions(target),
             hooks=tuple(sorted(self._hooks_of(plugin))),
             plugin=plugin,
         )
@@ -314,6 +318,11 @@ class Plugins:
                     )
                 )
         return found
+
+
+def _declared_regions(target: object) -> frozenset[str]:
+    """The regions a plugin module declares it serves (``REGIONS``), if it does."""
+    return frozenset(getattr(target, "REGIONS", ()) or ())
 
 
 def _one_line(error: Exception) -> str:

@@ -66,10 +66,16 @@ def identity_number(seed: int, region: str = "370502", born: dt.date | None = No
     return body + ric.calc_check_digit(body + "0")
 
 
-def person(seed: int | None = None, *, born: dt.date | None = None, name: str = "张伟") -> Party:
-    """A natural person with a valid identity number."""
+def person(
+    seed: int | None = None,
+    *,
+    born: dt.date | None = None,
+    region: str = "370502",
+    name: str = "张伟",
+) -> Party:
+    """A natural person with a valid identity number issued in ``region``."""
     seed = next(_serial) if seed is None else seed
-    number = identity_number(seed, born=born)
+    number = identity_number(seed, region=region, born=born)
     return Party(kind="person", name=name, identifier=Identifier(kind="ric", number=number))
 
 
@@ -83,7 +89,7 @@ def enterprise(seed: int | None = None, *, name: str = "东营市黄河建设有
 def make_item(**changes: Any) -> Item:
     """A licensing item of the Dongying city centre: 20 legal, 5 promised working days."""
     fields: dict[str, Any] = {
-        "code": "11370500004275432X-XK-0001",
+        "code": "11370500004275432Y-XK-0001",
         "name": "建设工程规划许可证核发",
         "type": "licensing",
         "department": "东营市自然资源和规划局",

@@ -110,7 +110,7 @@ def _explain_compiled(error: jsonschema_rs.ValidationError) -> list[Problem]:
         ]
     location = error.absolute_keyword_location
     value = _keyword_value(location) if location else None
-    return [Problem(pointer, _word(keyword, value, error.instance, pointer, error.message))]
+    return [Problem(pointer, describe(keyword, value, error.instance, pointer, error.message))]
 
 
 def _keyword_value(location: str) -> Any:
@@ -140,8 +140,15 @@ def _patterns() -> dict[str, str]:
     }
 
 
-def _word(keyword: str, value: Any, instance: Any, pointer: str, raw: str) -> str:
-    """The message of one error, in words a clerk can act on."""
+def describe(keyword: str, value: Any, instance: Any, pointer: str, raw: str) -> str:
+    """The message of one error, in words a clerk can act on.
+
+    :param keyword: the schema keyword that failed (``pattern``, ``format``, ``enum`` ...).
+    :param value: the keyword's value in the schema.
+    :param instance: the value found in the document.
+    :param pointer: where, as a JSON pointer.
+    :param raw: the validator's own message, used when there is nothing better to say.
+    """
     if keyword == "format":
         if value == "cn-uscc":
             return uscc_problem(instance) or raw
@@ -229,7 +236,7 @@ def reference_problems(kind: RecordKind, document: Any) -> list[Problem]:
         pointer = _pointer(error.absolute_path)
         message = error.message
         if error.validator != checks.KEYWORD:
-            message = _word(
+            message = describe(
                 str(error.validator), error.validator_value, error.instance, pointer, message
             )
         found[Problem(pointer, message)] = None
