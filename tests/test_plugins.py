@@ -195,6 +195,10 @@ def test_two_plugins_registering_one_name_is_an_error():
         ("plugins:\n  - module: sample_misspelt\n", "govservice_case_rule"),
         ("plugins:\n  - module: sample_import_fails\n", "sample_import_fails"),
         ("plugins:\n  - module: govservice_nowhere\n", "govservice_nowhere"),
+        (
+            "plugins:\n  - module: sample_raises\n",
+            "'sample_raises' raised in govservice_case_rules: RuntimeError",
+        ),
         ("colour: red\n", "unknown key 'colour'"),
         ("strict: yes please\n", "strict: 'yes please' is not of type 'boolean'"),
         ("plugins:\n  - module: sample_settings\n    regions: ['37052']\n", "regions.0"),

@@ -251,6 +251,40 @@ class GovService:
             entries.extend(mask_entry(entry) for entry in source())
         return entries
 
+    # --- checking the plugins ---------------------------------------------------------
+
+    def self_check(self) -> list[GovServiceError]:
+        """Call every hook once, on sample records, for the centre's region and each region
+        a plugin serves; return what went wrong (plugins that raised, a calendar missing).
+
+        Notifications are not sent and blacklist sources are not fetched (they reach
+        outside); stores are registered but not opened.
+        """
+        from govservice import samples  # only the check needs sample records
+
+        problems: list[GovServiceError] = []
+        regions = {self.config.region}
+        regions.update(r for p in self.plugins.loaded.values() for r in p.regions)
+        for hook in (
+            "govservice_register_stores",
+            "govservice_register_blacklist_sources",
+            "govservice_register_selection_strategies",
+            "govservice_register_station_standards",
+        ):
+            self.plugins.registry(hook)
+        for region in sorted(regions):
+            try:
+                self.calendar(region)
+            except GovServiceError as error:
+                problems.append(error)
+            item = samples.make_item(region=region)
+            case = samples.make_case(item, region=region)
+            self.required_materials(item, case)
+            self.fees_for(item, case)
+            for action in Action:
+                self.check_rules(case, item, action)
+        return [*self.plugins.problems, *problems]
+
 
 def mask_entry(entry: BlacklistEntry) -> BlacklistEntry:
     """The entry with its subject's identity number masked (first 10, ****, last 4)."""

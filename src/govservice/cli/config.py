@@ -16,7 +16,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="validate a configuration file and load its plugins",
         description=(
             "Check the file against the configuration schema, resolve $env references, "
-            "load every plugin and check its settings. Exit 0 when all is well, 2 otherwise."
+            "load every plugin, check its settings, and call every hook once on sample "
+            "records for each region served. Exit 0 when all is well, 2 otherwise."
         ),
     )
     check.add_argument("file", metavar="FILE")
@@ -25,11 +26,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run_check(args: argparse.Namespace) -> int:
     service = GovService(args.file, strict=args.strict)
-    plugins = service.plugins
-    for error in plugins.problems:
+    problems = service.self_check()
+    for error in problems:
         print(f"govservice: error[{error.code}] {error}", file=sys.stderr)
-    if plugins.problems:
+    if problems:
         return 2
+    plugins = service.plugins
     config = service.config
     county = [p for p in plugins.loaded.values() if p.source != "builtin"]
     print(
