@@ -93,7 +93,7 @@ def test_govservice_register_stores():
     assert isinstance(service.store, Backend)
     assert service.store.settings == {"path": "/x"}
     default = GovService(config_with())
-    default.store.put(make_item())
+    default.store.add_item(make_item())
     assert default.store.item("11370500004275432Y-XK-0001").version == 1
 
 

@@ -169,7 +169,10 @@ def _resolve_env(
 
 
 def _build(data: dict[str, Any], path: Path, lines: dict) -> Config:
-    storage = data.get("storage", {})
+    storage = data.get("storage", {"backend": "sqlite", "settings": {"path": "govservice.db"}})
+    settings = dict(storage.get("settings", {}))
+    if isinstance(settings.get("path"), str) and not Path(settings["path"]).is_absolute():
+        settings["path"] = str(path.parent / settings["path"])
     calendar = data.get("calendar", {})
     plugins = tuple(
         PluginConfig(
@@ -192,7 +195,7 @@ def _build(data: dict[str, Any], path: Path, lines: dict) -> Config:
         timezone=data.get("timezone", "Asia/Shanghai"),
         strict=data.get("strict", False),
         storage_backend=storage.get("backend", "memory"),
-        storage_settings=storage.get("settings", {}),
+        storage_settings=settings,
         calendar_schedules=tuple(path.parent / p for p in calendar.get("schedules", ())),
         closures=frozenset(dt.date.fromisoformat(d) for d in calendar.get("closures", ())),
         yellow_days=data.get("supervision", {}).get("yellow_days", 3),

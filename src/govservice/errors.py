@@ -146,3 +146,48 @@ class RulesBlockedError(GovServiceError):
     def __init__(self, message: str, *, findings: tuple = (), where: str | None = None) -> None:
         super().__init__(message, where=where)
         self.findings = findings
+
+
+# --- storage --------------------------------------------------------------------------------
+
+
+class StoreError(GovServiceError):
+    """The store cannot do what was asked."""
+
+    code = "GS700"
+
+
+class ConflictError(StoreError):
+    """The record changed since it was read (a stale version); nothing was written."""
+
+    code = "GS701"
+
+
+class DuplicateRecordError(StoreError):
+    """A record with this identity is already stored."""
+
+    code = "GS702"
+
+
+class RecordNotFoundError(StoreError):
+    """No record with this identity is stored."""
+
+    code = "GS703"
+
+
+class DatabaseVersionError(StoreError):
+    """The database was written by a newer govservice than this one; nothing was changed."""
+
+    code = "GS704"
+
+
+class ForeignDatabaseError(StoreError):
+    """The file or database is not a govservice database (or is damaged)."""
+
+    code = "GS705"
+
+
+class DatabaseUnavailableError(StoreError):
+    """The database server cannot be reached or refuses the credentials."""
+
+    code = "GS706"

@@ -1,0 +1,145 @@
+"""The store API: everything govservice keeps, and the queries the library needs.
+
+Every backend (``memory``, ``sqlite``, ``postgresql``) implements :class:`Store` and
+passes the one contract suite in ``tests/test_store_contract.py``. Queries that filter or
+count are executed by the database on indexed columns, never by loading records into
+Python.
+
+Mutable records (cases, stations, intermediaries, blacklist entries) carry a version,
+returned as :class:`Stored`; :meth:`Store.update` takes the version that was read and
+raises :class:`~govservice.errors.ConflictError` when the record has changed since.
+Items are never updated: each change is a new version of the item in the catalog.
+A case's events are append-only: an update may add events, never change or drop one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any, Generic, Protocol, TypeVar
+
+import attrs
+
+from govservice.model import Case, CaseState, Item
+
+T = TypeVar("T")
+
+MUTABLE_KINDS = ("case", "station", "intermediary", "blacklist-entry")
+OPEN_STATES = tuple(state for state in CaseState if not state.is_closed)
+
+
+@attrs.frozen
+class Stored(Generic[T]):
+    """A record as stored, with the version an update must name."""
+
+    record: T
+    version: int
+
+
+@attrs.frozen
+class Page(Generic[T]):
+    """One page of results in a stable order; pass ``next_after`` to get the next."""
+
+    records: tuple[Stored[T], ...]
+    next_after: str | None
+
+
+@attrs.frozen(kw_only=True)
+class CaseQuery:
+    """Which cases to find. Every field left at None (or empty) does not filter.
+
+    ``due_from`` / ``due_to`` bound the promised due date (a deadline window, inclusive).
+    Results come in the work-queue order: green channel first, then the earliest promised
+    due date, then id.
+    """
+
+    states: tuple[CaseState, ...] = attrs.field(default=(), converter=tuple)
+    region: str | None = None
+    department: str | None = None
+    station_code: str | None = None
+    handler: str | None = None
+    item_code: str | None = None
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+
+
+@attrs.frozen
+class DueCount:
+    """Open cases of one group (a region or a department): overdue, and due soon."""
+
+    group: str
+    overdue: int
+    near_due: int
+
+
+class Store(Protocol):
+    """What every storage backend provides."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """All writes inside happen together or not at all; transactions may nest (the
+        inner one joins the outer)."""
+
+    def close(self) -> None:
+        """Release the connection; the store is not used afterwards."""
+
+    def schema_version(self) -> int:
+        """The migration the database is at."""
+
+    # --- the catalog -------------------------------------------------------------------
+
+    def add_item(self, item: Item) -> None:
+        """Add a version of an item; adding the same version again with other content
+        raises :class:`~govservice.errors.DuplicateRecordError` (same content: no-op)."""
+
+    def item(self, code: str, version: int | None = None) -> Item | None:
+        """One version of an item, the latest when ``version`` is None."""
+
+    def item_versions(self, code: str) -> list[Item]:
+        """Every version of an item, oldest first."""
+
+    def items(self, *, region: str | None = None) -> Iterator[Item]:
+        """The latest version of every item (of ``region``), by code."""
+
+    # --- mutable records ---------------------------------------------------------------
+
+    def add(self, record: Any) -> Stored[Any]:
+        """Store a new case, station, intermediary or blacklist entry at version 1.
+
+        :raises DuplicateRecordError: when its identity is already stored.
+        """
+
+    def get(self, kind: str, key: str) -> Stored[Any] | None:
+        """The record of ``kind`` (``case``, ``station``, ...) whose identity is ``key``."""
+
+    def update(self, record: Any, expected_version: int) -> Stored[Any]:
+        """Replace a record read at ``expected_version``; returns it at the next version.
+
+        :raises ConflictError: the stored version is not ``expected_version``.
+        :raises RecordNotFoundError: nothing is stored under the record's identity.
+        """
+
+    def list(
+        self, kind: str, *, region: str | None = None, limit: int = 100, after: str | None = None
+    ) -> Page[Any]:
+        """Records of ``kind`` (of ``region``) ordered by identity, a page at a time."""
+
+    # --- cases -------------------------------------------------------------------------
+
+    def find_cases(
+        self, query: CaseQuery, *, limit: int = 100, after: str | None = None
+    ) -> Page[Case]:
+        """Cases matching ``query``, in work-queue order, a page at a time."""
+
+    def count_cases(self, query: CaseQuery) -> int:
+        """How many cases match ``query``."""
+
+    def due_counts(self, today: dt.date, near_until: dt.date, by: str) -> list[DueCount]:
+        """Open cases overdue (promised due before ``today``) and near due (from ``today``
+        to ``near_until``), grouped ``by`` ``region`` or ``department``, by group."""
+
+    # --- bulk ----------------------------------------------------------------------------
+
+    def import_batch(self, kind: str, documents: Iterable[tuple[Any, str]]) -> int:
+        """Insert validated ``(document, json_text)`` pairs of ``kind`` in one transaction,
+        skipping any whose identity is already stored; returns how many were inserted."""

@@ -1,0 +1,103 @@
+"""The indexed columns stored beside each JSON document, taken from the document itself.
+
+One function per kind, shared by every SQL backend and by bulk import, so that a record
+stored one way or the other has the same columns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govservice.model import CaseState
+
+_CLOSED = frozenset(state.value for state in CaseState if state.is_closed)
+FAR_FUTURE = "9999-12-31"
+
+
+def queue_key(document: dict[str, Any]) -> str:
+    """The work-queue order of a case as one sortable text: green channel first, then the
+    earliest promised due date, then id."""
+    priority = "0" if document.get("green_channel") else "1"
+    return f"{priority}|{document.get('promised_due') or FAR_FUTURE}|{document['id']}"
+
+
+def case_row(document: dict[str, Any]) -> tuple:
+    """``id, state, open, region, department, station_code, handler, item_code,
+    item_version, green_channel, received_at, promised_due, legal_due, queue_key``."""
+    state = document.get("state", "submitted")
+    return (
+        document["id"],
+        state,
+        state not in _CLOSED,
+        document["region"],
+        document["department"],
+        document.get("station_code"),
+        document.get("handler"),
+        document["item_code"],
+        document.get("item_version", 1),
+        bool(document.get("green_channel", False)),
+        document["received_at"],
+        document.get("promised_due"),
+        document.get("legal_due"),
+        queue_key(document),
+    )
+
+
+CASE_COLUMNS = (
+    "id, state, open, region, department, station_code, handler, item_code, item_version, "
+    "green_channel, received_at, promised_due, legal_due, queue_key"
+)
+
+
+def item_row(document: dict[str, Any]) -> tuple:
+    """``code, version, region, department, status``."""
+    return (
+        document["code"],
+        document.get("version", 1),
+        document["region"],
+        document["department"],
+        document.get("status", "in_service"),
+    )
+
+
+ITEM_COLUMNS = "code, version, region, department, status"
+
+
+def station_row(document: dict[str, Any]) -> tuple:
+    """``code, region, level, parent_code``."""
+    return (document["code"], document["region"], document["level"], document.get("parent_code"))
+
+
+def intermediary_row(document: dict[str, Any]) -> tuple:
+    """``credit_code, region, status``."""
+    return (document["credit_code"], document["region"], document.get("status", "active"))
+
+
+def entry_row(document: dict[str, Any]) -> tuple:
+    """``id, region, subject_number, valid_from, valid_until``."""
+    return (
+        document["id"],
+        document["source"]["region"],
+        document["subject"]["identifier"]["number"],
+        document["valid_from"],
+        document.get("valid_until"),
+    )
+
+
+TABLES: dict[str, tuple[str, str, str, Any]] = {
+    # kind: (table, key column, other columns, row function)
+    "case": ("cases", "id", CASE_COLUMNS, case_row),
+    "station": ("stations", "code", "code, region, level, parent_code", station_row),
+    "intermediary": (
+        "intermediaries",
+        "credit_code",
+        "credit_code, region, status",
+        intermediary_row,
+    ),
+    "blacklist-entry": (
+        "blacklist_entries",
+        "id",
+        "id, region, subject_number, valid_from, valid_until",
+        entry_row,
+    ),
+}

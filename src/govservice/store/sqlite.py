@@ -1,0 +1,366 @@
+"""The SQLite store: the embedded default, one file, nothing to install.
+
+Records are JSON documents beside real, indexed columns for what queries filter on. The
+file is opened in WAL mode with foreign keys on; migrations are applied on open, each in
+its own transaction. A file that is not a govservice database, is damaged, or was written
+by a newer govservice is refused before anything is written to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from govservice.codec import from_document, to_document
+from govservice.errors import (
+    ConflictError,
+    DatabaseVersionError,
+    DuplicateRecordError,
+    ForeignDatabaseError,
+    RecordNotFoundError,
+    StoreError,
+)
+from govservice.kinds import KINDS, kind_named, kind_of
+from govservice.model import Case, Item
+from govservice.store.base import CaseQuery, DueCount, Page, Stored
+from govservice.store.columns import ITEM_COLUMNS, TABLES, item_row
+from govservice.store.migrations import migrations
+
+APPLICATION_ID = 0x47535643  # "GSVC": marks the file as a govservice database
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_GROUPS = {"region": "region", "department": "department"}
+
+
+def dumps(document: Any) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+class SqliteStore:
+    """A govservice database in one SQLite file (see :class:`~govservice.store.base.Store`)."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: str | Path, *, create: bool = True, migrate: bool = True) -> None:
+        self.path = Path(path)
+        self._depth = 0
+        where = str(self.path)
+        fresh = not self.path.exists() or self.path.stat().st_size == 0
+        if fresh and not create:
+            raise StoreError("no database here; create it with `govservice db init`", where=where)
+        if not fresh:
+            _check_header(self.path)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot open the database: {error}", where=where) from None
+        try:
+            self._check_identity(fresh)
+            self._db.execute("PRAGMA busy_timeout = 10000")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            if migrate:
+                self.migrate()
+        except Exception:
+            self._db.close()
+            raise
+
+    # --- opening and migrating ------------------------------------------------------------
+
+    def _check_identity(self, fresh: bool) -> None:
+        where = str(self.path)
+        try:
+            application_id = self._db.execute("PRAGMA application_id").fetchone()[0]
+            tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.DatabaseError as error:
+            raise ForeignDatabaseError(f"the database is damaged: {error}", where=where) from None
+        if application_id != APPLICATION_ID and tables:
+            raise ForeignDatabaseError(
+                "an SQLite database of another application, not a govservice database",
+                where=where,
+            )
+        version = self.schema_version() if "govservice_migrations" in tables else 0
+        latest = len(migrations(self.dialect))
+        if version > latest:
+            raise DatabaseVersionError(
+                f"the database is at schema {version}, newer than this govservice "
+                f"(schema {latest}); upgrade govservice to open it",
+                where=where,
+            )
+
+    def schema_version(self) -> int:
+        try:
+            row = self._db.execute("SELECT max(number) FROM govservice_migrations").fetchone()
+        except sqlite3.OperationalError:
+            return 0
+        return row[0] or 0
+
+    def migrate(self) -> list[int]:
+        """Apply every pending migration; returns the numbers applied."""
+        applied = []
+        current = self.schema_version()
+        for migration in migrations(self.dialect):
+            if migration.number <= current:
+                continue
+            with self.transaction():
+                if migration.number == 1:
+                    self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    self._db.execute(
+                        "CREATE TABLE govservice_migrations (number INTEGER PRIMARY KEY, "
+                        "name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                    )
+                for statement in _statements(migration.sql):
+                    self._db.execute(statement)
+                self._db.execute(
+                    "INSERT INTO govservice_migrations VALUES (?, ?, ?)",
+                    (migration.number, migration.name, dt.datetime.now(dt.UTC).isoformat()),
+                )
+            applied.append(migration.number)
+        return applied
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._db.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self._db.execute("COMMIT")
+
+    # --- the catalog -----------------------------------------------------------------------
+
+    def add_item(self, item: Item) -> None:
+        document = to_document(item)
+        text = dumps(document)
+        with self.transaction():
+            row = self._db.execute(
+                "SELECT doc FROM items WHERE code = ? AND version = ?", (item.code, item.version)
+            ).fetchone()
+            if row is not None:
+                if json.loads(row[0]) != json.loads(text):
+                    raise DuplicateRecordError(
+                        f"item {item.code} version {item.version} is already in the catalog "
+                        "with other content; add a new version instead"
+                    )
+                return
+            self._db.execute(
+                f"INSERT INTO items ({ITEM_COLUMNS}, doc) VALUES (?, ?, ?, ?, ?, ?)",
+                (*item_row(document), text),
+            )
+
+    def item(self, code: str, version: int | None = None) -> Item | None:
+        if version is None:
+            row = self._db.execute(
+                "SELECT doc FROM items WHERE code = ? ORDER BY version DESC LIMIT 1", (code,)
+            ).fetchone()
+        else:
+            row = self._db.execute(
+                "SELECT doc FROM items WHERE code = ? AND version = ?", (code, version)
+            ).fetchone()
+        return None if row is None else from_document(Item, json.loads(row[0]))
+
+    def item_versions(self, code: str) -> list[Item]:
+        rows = self._db.execute(
+            "SELECT doc FROM items WHERE code = ? ORDER BY version", (code,)
+        ).fetchall()
+        return [from_document(Item, json.loads(doc)) for (doc,) in rows]
+
+    def items(self, *, region: str | None = None) -> Iterator[Item]:
+        sql = (
+            "SELECT doc FROM items AS i WHERE version = "
+            "(SELECT max(version) FROM items WHERE code = i.code)"
+        )
+        parameters: tuple = ()
+        if region is not None:
+            sql += " AND region = ?"
+            parameters = (region,)
+        for (doc,) in self._db.execute(sql + " ORDER BY code", parameters):
+            yield from_document(Item, json.loads(doc))
+
+    # --- mutable records -------------------------------------------------------------------
+
+    def add(self, record: Any) -> Stored[Any]:
+        kind = kind_of(record)
+        table, _, columns, row_of = TABLES[kind.name]
+        document = to_document(record)
+        marks = ", ".join("?" * (columns.count(",") + 2))
+        try:
+            with self.transaction():
+                self._db.execute(
+                    f"INSERT INTO {table} ({columns}, doc) VALUES ({marks})",
+                    (*row_of(document), dumps(document)),
+                )
+        except sqlite3.IntegrityError:
+            raise DuplicateRecordError(
+                f"{kind.name} {kind.key(record)} is already stored"
+            ) from None
+        return Stored(record, 1)
+
+    def get(self, kind: str, key: str) -> Stored[Any] | None:
+        table, key_column, _, _ = TABLES[kind]
+        row = self._db.execute(
+            f"SELECT doc, version FROM {table} WHERE {key_column} = ?", (key,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Stored(from_document(kind_named(kind).model, json.loads(row[0])), row[1])
+
+    def update(self, record: Any, expected_version: int) -> Stored[Any]:
+        kind = kind_of(record)
+        table, key_column, columns, row_of = TABLES[kind.name]
+        key = kind.key(record)
+        document = to_document(record)
+        assignments = ", ".join(f"{c.strip()} = ?" for c in columns.split(","))
+        with self.transaction():
+            row = self._db.execute(
+                f"SELECT version, doc FROM {table} WHERE {key_column} = ?", (key,)
+            ).fetchone()
+            if row is None:
+                raise RecordNotFoundError(f"no {kind.name} {key} is stored")
+            if row[0] != expected_version:
+                raise ConflictError(
+                    f"{kind.name} {key} changed since it was read (version {expected_version}, "
+                    f"now {row[0]}); read it again and redo the change"
+                )
+            if kind.name == "case":
+                _check_events_appended(key, json.loads(row[1]), document)
+            self._db.execute(
+                f"UPDATE {table} SET {assignments}, version = version + 1, doc = ? "
+                f"WHERE {key_column} = ? AND version = ?",
+                (*row_of(document), dumps(document), key, expected_version),
+            )
+        return Stored(record, expected_version + 1)
+
+    def list(
+        self, kind: str, *, region: str | None = None, limit: int = 100, after: str | None = None
+    ) -> Page[Any]:
+        table, key_column, _, _ = TABLES[kind]
+        clauses, parameters = [], []
+        if region is not None:
+            clauses.append("region = ?")
+            parameters.append(region)
+        if after is not None:
+            clauses.append(f"{key_column} > ?")
+            parameters.append(after)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._db.execute(
+            f"SELECT {key_column}, doc, version FROM {table} {where} "
+            f"ORDER BY {key_column} LIMIT ?",
+            (*parameters, limit + 1),
+        ).fetchall()
+        return _page(kind, rows, limit)
+
+    # --- cases -------------------------------------------------------------------------------
+
+    def find_cases(
+        self, query: CaseQuery, *, limit: int = 100, after: str | None = None
+    ) -> Page[Case]:
+        where, parameters = _case_filter(query, after)
+        rows = self._db.execute(
+            f"SELECT queue_key, doc, version FROM cases {where} ORDER BY queue_key LIMIT ?",
+            (*parameters, limit + 1),
+        ).fetchall()
+        return _page("case", rows, limit)
+
+    def count_cases(self, query: CaseQuery) -> int:
+        where, parameters = _case_filter(query, None)
+        return self._db.execute(f"SELECT count(*) FROM cases {where}", parameters).fetchone()[0]
+
+    def due_counts(self, today: dt.date, near_until: dt.date, by: str) -> list[DueCount]:
+        column = _GROUPS[by]
+        rows = self._db.execute(
+            f"SELECT {column}, sum(promised_due < ?), sum(promised_due >= ?) FROM cases "
+            f"WHERE open = 1 AND promised_due <= ? GROUP BY {column} ORDER BY {column}",
+            (today.isoformat(), today.isoformat(), near_until.isoformat()),
+        ).fetchall()
+        return [DueCount(group, overdue, near) for group, overdue, near in rows]
+
+    # --- bulk ------------------------------------------------------------------------------
+
+    def import_batch(self, kind: str, documents: Iterable[tuple[Any, str]]) -> int:
+        if kind == "item":
+            sql = f"INSERT INTO items ({ITEM_COLUMNS}, doc) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+            rows = [(*item_row(document), text) for document, text in documents]
+        else:
+            table, _, columns, row_of = TABLES[kind]
+            marks = ", ".join("?" * (columns.count(",") + 2))
+            sql = f"INSERT INTO {table} ({columns}, doc) VALUES ({marks}) ON CONFLICT DO NOTHING"
+            rows = [(*row_of(document), text) for document, text in documents]
+        with self.transaction():
+            before = self._db.total_changes
+            self._db.executemany(sql, rows)
+            return self._db.total_changes - before
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as stream:
+            header = stream.read(len(_SQLITE_MAGIC))
+    except OSError as error:
+        raise StoreError(f"cannot read the database: {error.strerror}", where=str(path)) from None
+    if header != _SQLITE_MAGIC:
+        raise ForeignDatabaseError(
+            "not an SQLite database (a damaged file, or another kind of file)", where=str(path)
+        )
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a migration script (``;`` ends one; ``--`` comments are dropped)."""
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def _case_filter(query: CaseQuery, after: str | None) -> tuple[str, list[Any]]:
+    clauses, parameters = [], []
+    if query.states:
+        clauses.append(f"state IN ({', '.join('?' * len(query.states))})")
+        parameters.extend(state.value for state in query.states)
+    for column in ("region", "department", "station_code", "handler", "item_code"):
+        value = getattr(query, column)
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            parameters.append(value)
+    if query.due_from is not None:
+        clauses.append("promised_due >= ?")
+        parameters.append(query.due_from.isoformat())
+    if query.due_to is not None:
+        clauses.append("promised_due <= ?")
+        parameters.append(query.due_to.isoformat())
+    if after is not None:
+        clauses.append("queue_key > ?")
+        parameters.append(after)
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), parameters
+
+
+def _page(kind: str, rows: list, limit: int) -> Page[Any]:
+    model = KINDS[kind].model
+    records = tuple(Stored(from_document(model, json.loads(doc)), v) for _, doc, v in rows[:limit])
+    return Page(records, rows[limit - 1][0] if len(rows) > limit else None)
+
+
+def _check_events_appended(key: str, stored: dict, document: dict) -> None:
+    old, new = stored.get("events", []), document.get("events", [])
+    if new[: len(old)] != old:
+        raise StoreError(
+            f"case {key}: events are append-only; an update may add events, never change "
+            "or remove one"
+        )
