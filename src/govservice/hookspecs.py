@@ -45,7 +45,9 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 StoreFactory = Callable[[Mapping[str, Any]], Any]
-"""Builds a store from the ``storage.settings`` block of the configuration."""
+"""Builds a store from the ``storage.settings`` block of the configuration, to which the
+host adds ``create`` (make a new database if there is none) and ``migrate`` (apply
+pending migrations), both booleans."""
 
 BlacklistSource = Callable[[], "Iterable[BlacklistEntry]"]
 """Returns the current entries of an outside list (a court's, another city's)."""
@@ -64,9 +66,10 @@ named service, drawing any chance from ``rng`` (so a draw can be reproduced and 
 def govservice_register_stores(register: Callable[[str, StoreFactory], None]) -> None:
     """Register storage backends by name.
 
-    Called once, when a :class:`~govservice.GovService` first needs its store. The
-    backend named in the configuration (``storage.backend``) is then built by calling its
-    factory with ``storage.settings``.
+    Called when a :class:`~govservice.GovService` opens its store. The backend named in
+    the configuration (``storage.backend``) is then built by calling its factory with
+    ``storage.settings`` plus the booleans ``create`` and ``migrate``. The store it returns
+    implements :class:`govservice.store.base.Store`.
 
     :param register: ``register(name, factory)``; a name registered twice is an error.
     """

@@ -83,7 +83,12 @@ class GovService:
 
     @functools.cached_property
     def store(self) -> Any:
-        """The store named by ``storage.backend``, built on first use."""
+        """The store named by ``storage.backend``, opened (created, migrated) on first use."""
+        return self.open_store()
+
+    def open_store(self, *, create: bool = True, migrate: bool = True) -> Any:
+        """Open the configured store. ``create=False`` refuses to make a new database;
+        ``migrate=False`` leaves the schema as it is (to report on it)."""
         backends = self.plugins.registry("govservice_register_stores")
         name = self.config.storage_backend
         if name not in backends:
@@ -92,7 +97,8 @@ class GovService:
                 f"storage.backend: no backend is called {name!r}; known: {known}",
                 where=self.config.where("storage", "backend"),
             )
-        return backends[name][1](self.config.storage_settings)
+        settings = {**self.config.storage_settings, "create": create, "migrate": migrate}
+        return backends[name][1](settings)
 
     # --- calendar ------------------------------------------------------------------------
 

@@ -17,18 +17,23 @@ def govservice_register_stores(register: Callable[[str, StoreFactory], None]) ->
     register("sqlite", _sqlite)
 
 
+OPEN_FLAGS = {"create", "migrate"}
+"""Given to every factory by :meth:`GovService.open_store`, beside ``storage.settings``."""
+
+
 def _memory(settings: Mapping[str, Any]) -> MemoryStore:
-    if settings:
-        raise ConfigError(f"storage.settings: the memory store takes none, got {sorted(settings)}")
+    if set(settings) - OPEN_FLAGS:
+        raise ConfigError("storage.settings: the memory store takes no settings")
     return MemoryStore()
 
 
 def _sqlite(settings: Mapping[str, Any]) -> SqliteStore:
-    """``storage.settings``: ``path`` (relative paths are taken from the configuration
-    file's folder) and ``create`` (default true: a missing file is created)."""
-    unknown = set(settings) - {"path", "create"}
-    if unknown or not isinstance(settings.get("path"), str):
-        raise ConfigError(
-            "storage.settings: the sqlite store takes a 'path' (text) and optionally 'create'"
-        )
-    return SqliteStore(settings["path"], create=settings.get("create", True))
+    """``storage.settings``: ``path``, the database file (a relative path is taken from
+    the configuration file's folder)."""
+    if set(settings) - OPEN_FLAGS - {"path"} or not isinstance(settings.get("path"), str):
+        raise ConfigError("storage.settings: the sqlite store takes a 'path' (text)")
+    return SqliteStore(
+        settings["path"],
+        create=settings.get("create", True),
+        migrate=settings.get("migrate", True),
+    )

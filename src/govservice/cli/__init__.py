@@ -11,11 +11,11 @@ import sys
 from collections.abc import Sequence
 
 from govservice import __version__
-from govservice.cli import config, plugins, validate
+from govservice.cli import config, db, importing, plugins, validate
 from govservice.cli.common import add_global_options
 from govservice.errors import GovServiceError
 
-COMMANDS = (validate, plugins, config)
+COMMANDS = (validate, plugins, config, db, importing)
 
 
 def build_parser() -> argparse.ArgumentParser:

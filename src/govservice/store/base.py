@@ -86,6 +86,15 @@ class Store(Protocol):
     def schema_version(self) -> int:
         """The migration the database is at."""
 
+    def latest_schema_version(self) -> int:
+        """The migration this version of the backend brings a database to."""
+
+    def migrate(self) -> list[int]:
+        """Apply pending migrations, each in its own transaction; returns their numbers."""
+
+    def count(self, kind: str) -> int:
+        """How many records of ``kind`` are stored (item versions for ``item``)."""
+
     # --- the catalog -------------------------------------------------------------------
 
     def add_item(self, item: Item) -> None:
@@ -143,3 +152,7 @@ class Store(Protocol):
     def import_batch(self, kind: str, documents: Iterable[tuple[Any, str]]) -> int:
         """Insert validated ``(document, json_text)`` pairs of ``kind`` in one transaction,
         skipping any whose identity is already stored; returns how many were inserted."""
+
+    def import_rows(self, kind: str, rows: list[tuple]) -> int:
+        """Like :meth:`import_batch`, with rows already made by
+        :func:`govservice.store.columns.import_row` (as import workers make them)."""

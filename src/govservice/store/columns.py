@@ -101,3 +101,10 @@ TABLES: dict[str, tuple[str, str, str, Any]] = {
         entry_row,
     ),
 }
+
+
+def import_row(kind: str, document: dict[str, Any], text: str) -> tuple:
+    """The row a bulk import writes for ``document`` (its columns, then its JSON text)."""
+    if kind == "item":
+        return (*item_row(document), text)
+    return (*TABLES[kind][3](document), text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -35,6 +36,15 @@ class MemoryStore:
 
     def schema_version(self) -> int:
         return 1
+
+    def latest_schema_version(self) -> int:
+        return 1
+
+    def migrate(self) -> list[int]:
+        return []
+
+    def count(self, kind: str) -> int:
+        return len(self._items) if kind == "item" else len(self._records[kind])
 
     def close(self) -> None:
         pass
@@ -180,6 +190,9 @@ class MemoryStore:
         return [DueCount(group, *counts[group]) for group in sorted(counts)]
 
     # --- bulk ------------------------------------------------------------------------------
+
+    def import_rows(self, kind: str, rows: list[tuple]) -> int:
+        return self.import_batch(kind, [(json.loads(row[-1]), row[-1]) for row in rows])
 
     def import_batch(self, kind: str, documents: Iterable[tuple[Any, str]]) -> int:
         model = KINDS[kind].model

@@ -28,7 +28,7 @@ from govservice.errors import (
 from govservice.kinds import KINDS, kind_named, kind_of
 from govservice.model import Case, Item
 from govservice.store.base import CaseQuery, DueCount, Page, Stored
-from govservice.store.columns import ITEM_COLUMNS, TABLES, item_row
+from govservice.store.columns import ITEM_COLUMNS, TABLES, import_row, item_row
 from govservice.store.migrations import migrations
 
 APPLICATION_ID = 0x47535643  # "GSVC": marks the file as a govservice database
@@ -99,6 +99,13 @@ class SqliteStore:
         except sqlite3.OperationalError:
             return 0
         return row[0] or 0
+
+    def latest_schema_version(self) -> int:
+        return len(migrations(self.dialect))
+
+    def count(self, kind: str) -> int:
+        table = "items" if kind == "item" else TABLES[kind][0]
+        return self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
     def migrate(self) -> list[int]:
         """Apply every pending migration; returns the numbers applied."""
@@ -297,17 +304,20 @@ class SqliteStore:
     # --- bulk ------------------------------------------------------------------------------
 
     def import_batch(self, kind: str, documents: Iterable[tuple[Any, str]]) -> int:
+        return self.import_rows(kind, [import_row(kind, d, text) for d, text in documents])
+
+    def import_rows(self, kind: str, rows: list[tuple]) -> int:
         if kind == "item":
-            sql = f"INSERT INTO items ({ITEM_COLUMNS}, doc) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
-            rows = [(*item_row(document), text) for document, text in documents]
+            table, columns = "items", ITEM_COLUMNS
         else:
-            table, _, columns, row_of = TABLES[kind]
-            marks = ", ".join("?" * (columns.count(",") + 2))
-            sql = f"INSERT INTO {table} ({columns}, doc) VALUES ({marks}) ON CONFLICT DO NOTHING"
-            rows = [(*row_of(document), text) for document, text in documents]
+            table, _, columns, _ = TABLES[kind]
+        marks = ", ".join("?" * (columns.count(",") + 2))
         with self.transaction():
             before = self._db.total_changes
-            self._db.executemany(sql, rows)
+            self._db.executemany(
+                f"INSERT INTO {table} ({columns}, doc) VALUES ({marks}) ON CONFLICT DO NOTHING",
+                rows,
+            )
             return self._db.total_changes - before
 
 

@@ -1,0 +1,200 @@
+"""Benchmark: bulk import and the overdue query, ours against plain database calls.
+
+Run: ``python benchmarks/storage.py`` (``--quick`` for a smoke run). PostgreSQL figures
+need a server: ``--postgres DSN`` or ``GOVSERVICE_TEST_POSTGRES_DSN`` (the plugin
+``plugins/govservice-postgres`` installed); without one they are null, and said so.
+The last line printed is one JSON object:
+
+    {"rows": 200000, "sqlite_import_per_s": ..., "raw_sqlite_per_s": ...,
+     "postgres_import_per_s": ..., "raw_copy_per_s": ..., "overdue_query_ms_1m": ...}
+
+- ``sqlite_import``: ``govservice.importing.import_file`` of a JSON Lines file of case
+  records into a new SQLite store: parsing, validation, batches of 500 each in a
+  transaction, skipping stored ids.
+- ``raw_sqlite``: plain ``sqlite3`` ``executemany`` of the same rows (the same columns and
+  JSON text, already in memory) into the same table, in transactions of 500.
+- ``postgres_import`` / ``raw_copy``: the same file into the PostgreSQL store, and plain
+  psycopg ``COPY`` of the same rows into the same table.
+- ``overdue_query_ms_1m``: ``due_counts`` (overdue and near-due open cases by region) on a
+  store of 1,000,000 cases, median of 5; beside it the same query made to scan the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from govservice.importing import import_file
+from govservice.store.columns import CASE_COLUMNS, case_row
+from govservice.store.sqlite import SqliteStore
+from validate import make_cases
+
+BATCH = 500
+INSERT = f"INSERT INTO cases ({CASE_COLUMNS}, doc) VALUES ({', '.join('?' * 15)})"
+
+
+def write_jsonl(documents: list[dict], path: Path) -> list[str]:
+    lines = [json.dumps(document, ensure_ascii=False) for document in documents]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines
+
+
+def sqlite_figures(documents: list[dict], folder: Path) -> dict[str, float]:
+    path = folder / "cases.jsonl"
+    lines = write_jsonl(documents, path)
+    rows = [(*case_row(document), line) for document, line in zip(documents, lines, strict=True)]
+
+    raw_store = SqliteStore(folder / "raw.db")
+    connection = raw_store._db  # the same schema and pragmas; plain sqlite3 from here on
+    started = time.perf_counter()
+    for start in range(0, len(rows), BATCH):
+        connection.execute("BEGIN")
+        connection.executemany(INSERT, rows[start : start + BATCH])
+        connection.execute("COMMIT")
+    raw = len(rows) / (time.perf_counter() - started)
+    raw_store.close()
+
+    store = SqliteStore(folder / "ours.db")
+    started = time.perf_counter()
+    report = import_file(store, "case", path, batch_size=BATCH)
+    ours = len(rows) / (time.perf_counter() - started)
+    assert report.inserted == len(rows), report
+    store.close()
+    return {"sqlite_import_per_s": round(ours), "raw_sqlite_per_s": round(raw)}
+
+
+def postgres_figures(
+    documents: list[dict], folder: Path, dsn: str | None
+) -> dict[str, float | None]:
+    if not dsn:
+        print(
+            "postgres: no DSN given (--postgres or GOVSERVICE_TEST_POSTGRES_DSN)", file=sys.stderr
+        )
+        return {"postgres_import_per_s": None, "raw_copy_per_s": None}
+    import psycopg
+    from govservice_postgres import PostgresStore
+    from govservice_postgres.testing import fresh_schema
+
+    path = folder / "cases.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = [(*case_row(document), line) for document, line in zip(documents, lines, strict=True)]
+    with fresh_schema(dsn) as schema:
+        PostgresStore(dsn, schema=schema).close()
+        with psycopg.connect(dsn, options=f"-c search_path={schema}") as connection:
+            started = time.perf_counter()
+            with (
+                connection.cursor() as cursor,
+                cursor.copy(f"COPY cases ({CASE_COLUMNS}, doc) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            connection.commit()
+            raw = len(rows) / (time.perf_counter() - started)
+    with fresh_schema(dsn) as schema:
+        store = PostgresStore(dsn, schema=schema)
+        started = time.perf_counter()
+        report = import_file(store, "case", path, batch_size=BATCH)
+        ours = len(rows) / (time.perf_counter() - started)
+        assert report.inserted == len(rows), report
+        store.close()
+    return {"postgres_import_per_s": round(ours), "raw_copy_per_s": round(raw)}
+
+
+def overdue_figures(count: int, folder: Path) -> dict[str, float]:
+    """Fill a store with ``count`` cases (most completed, as in a real centre) and time
+    the overdue-by-region query, and the same query forced to scan."""
+    store = SqliteStore(folder / "million.db")
+    template = make_cases(1)[0]
+    text = json.dumps(template, ensure_ascii=False)
+    regions = ("370502", "370503", "370505", "370522", "370523")
+    start = dt.date(2015, 1, 5)
+    rows = []
+    for number in range(count):
+        due = start + dt.timedelta(days=number % 365)
+        open_ = number % 12 == 0  # about 8% still open
+        state = "accepted" if open_ else "completed"
+        rows.append(
+            (
+                f"M{number:08d}",
+                state,
+                open_,
+                regions[number % 5],
+                f"部门{number % 40:02d}",
+                None,
+                None,
+                "11370500004275432Y-XK-0001",
+                1,
+                False,
+                "2015-01-05T09:00:00+08:00",
+                due.isoformat(),
+                None,
+                f"1|{due.isoformat()}|M{number:08d}",
+                text,
+            )
+        )
+        if len(rows) == 50_000:
+            with store.transaction():
+                store._db.executemany(INSERT, rows)
+            rows = []
+    if rows:
+        with store.transaction():
+            store._db.executemany(INSERT, rows)
+    store._db.execute("ANALYZE")
+    today, near = dt.date(2015, 7, 1), dt.date(2015, 7, 6)
+
+    def timed(function) -> float:
+        samples = []
+        for _ in range(5):
+            started = time.perf_counter()
+            function()
+            samples.append((time.perf_counter() - started) * 1000)
+        return statistics.median(samples)
+
+    indexed = timed(lambda: store.due_counts(today, near, "region"))
+    scan = timed(
+        lambda: store._db.execute(
+            "SELECT region, sum(promised_due < ?), sum(promised_due >= ?) FROM cases "
+            "NOT INDEXED WHERE open = 1 AND promised_due <= ? GROUP BY region",
+            (today.isoformat(), today.isoformat(), near.isoformat()),
+        ).fetchall()
+    )
+    counts = store.due_counts(today, near, "region")
+    assert sum(c.overdue for c in counts) > 0
+    assert sum(c.near_due for c in counts) > 0
+    store.close()
+    return {"overdue_query_ms_1m": round(indexed, 2), "overdue_scan_ms_1m": round(scan, 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--postgres", default=os.environ.get("GOVSERVICE_TEST_POSTGRES_DSN"))
+    args = parser.parse_args()
+    rows, million = (5_000, 50_000) if args.quick else (200_000, 1_000_000)
+    documents = make_cases(rows)
+    result: dict[str, float | None] = {"rows": rows}
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        result |= sqlite_figures(documents, folder)
+        result |= postgres_figures(documents, folder, args.postgres)
+        result |= overdue_figures(million, folder)
+    result["sqlite_vs_raw"] = round(result["sqlite_import_per_s"] / result["raw_sqlite_per_s"], 2)
+    if result["postgres_import_per_s"]:
+        result["postgres_vs_raw_copy"] = round(
+            result["postgres_import_per_s"] / result["raw_copy_per_s"], 2
+        )
+    result["overdue_rows"] = million
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

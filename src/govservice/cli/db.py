@@ -1,0 +1,62 @@
+"""``govservice db init|migrate|status``: the database of the configured store."""
+
+from __future__ import annotations
+
+import argparse
+
+from govservice.cli.common import service_from
+from govservice.kinds import KINDS
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("db", help="create, migrate and inspect the database")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser(
+        "init", help="create the database (if missing) and bring it to the latest schema"
+    ).set_defaults(run=run_init)
+    actions.add_parser(
+        "migrate", help="apply pending migrations to an existing database"
+    ).set_defaults(run=run_migrate)
+    actions.add_parser(
+        "status", help="schema version and record counts; changes nothing"
+    ).set_defaults(run=run_status)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    store = service_from(args).open_store(create=True, migrate=True)
+    try:
+        print(f"database ready: {_describe(args)}, schema {store.schema_version()}")
+    finally:
+        store.close()
+    return 0
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    store = service_from(args).open_store(create=False, migrate=False)
+    try:
+        applied = store.migrate()
+        done = f"applied {', '.join(map(str, applied))}" if applied else "nothing to apply"
+        print(f"{_describe(args)}: {done}; schema {store.schema_version()}")
+    finally:
+        store.close()
+    return 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    store = service_from(args).open_store(create=False, migrate=False)
+    try:
+        version, latest = store.schema_version(), store.latest_schema_version()
+        pending = f"{latest - version} migration(s) pending" if version < latest else "up to date"
+        print(f"{_describe(args)}: schema {version} of {latest} ({pending})")
+        if version == latest:
+            for kind in KINDS:
+                print(f"  {kind}: {store.count(kind)}")
+    finally:
+        store.close()
+    return 0
+
+
+def _describe(args: argparse.Namespace) -> str:
+    config = service_from(args).config
+    target = config.storage_settings.get("path") or config.storage_settings.get("dbname", "")
+    return f"{config.storage_backend} {target}".strip()
