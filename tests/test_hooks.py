@@ -91,7 +91,7 @@ def test_govservice_register_stores():
     )
     service = GovService(config, plugins=[("county", Plugin())], strict=True)
     assert isinstance(service.store, Backend)
-    assert service.store.settings == {"path": "/x"}
+    assert service.store.settings == {"path": "/x", "create": True, "migrate": True}
     default = GovService(config_with())
     default.store.add_item(make_item())
     assert default.store.item("11370500004275432Y-XK-0001").version == 1

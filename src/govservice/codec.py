@@ -44,7 +44,7 @@ def _structure_date(value: Any, _: type) -> dt.date:
 def _structure_datetime(value: Any, _: type) -> dt.datetime:
     if not isinstance(value, str) or not DATE_TIME.fullmatch(value):
         raise ValueError(f"a time is written in RFC 3339 with its offset, not {value!r}")
-    return dt.datetime.fromisoformat(value)
+    return dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
 
 
 def _structure_str(value: Any, _: type) -> str:

@@ -21,6 +21,8 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
+from govservice.codec import from_document, to_document
+from govservice.errors import StoreError
 from govservice.model import Case, CaseState, Item
 
 T = TypeVar("T")
@@ -54,7 +56,9 @@ class CaseQuery:
     due date, then id.
     """
 
-    states: tuple[CaseState, ...] = attrs.field(default=(), converter=tuple)
+    states: tuple[CaseState, ...] = attrs.field(
+        default=(), converter=lambda states: tuple(CaseState(state) for state in states)
+    )
     region: str | None = None
     department: str | None = None
     station_code: str | None = None
@@ -156,3 +160,15 @@ class Store(Protocol):
     def import_rows(self, kind: str, rows: list[tuple]) -> int:
         """Like :meth:`import_batch`, with rows already made by
         :func:`govservice.store.columns.import_row` (as import workers make them)."""
+
+
+def check_events_appended(key: str, stored: dict, document: dict) -> None:
+    """An update may add events to a case, never change or drop one. The stored events are
+    compared in canonical form (an imported document may write a time another valid way)."""
+    old = to_document(from_document(Case, stored)).get("events", [])
+    new = document.get("events", [])
+    if new[: len(old)] != old:
+        raise StoreError(
+            f"case {key}: events are append-only; an update may add events, never change "
+            "or remove one"
+        )

@@ -2,7 +2,9 @@
 
 It keeps the same promises as the database backends (versions, conflicts, append-only
 events, transactions that roll back, the same orders) and is held to the same contract
-suite. Its queries scan, as a dictionary must: it is not meant for a county's data.
+suite. Like them it keeps each record as its JSON document, so what is stored shares
+nothing with the caller's objects. Its queries scan, as a dictionary must: it is not
+meant for a county's data.
 """
 
 from __future__ import annotations
@@ -15,21 +17,23 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from govservice.codec import from_document, to_document
-from govservice.errors import ConflictError, DuplicateRecordError, RecordNotFoundError, StoreError
-from govservice.kinds import KINDS, kind_of
-from govservice.model import Case, Item
-from govservice.store.base import CaseQuery, DueCount, Page, Stored
+from govservice.errors import ConflictError, DuplicateRecordError, RecordNotFoundError
+from govservice.kinds import KINDS, kind_named, kind_of
+from govservice.model import Case, CaseState, Item
+from govservice.store.base import CaseQuery, DueCount, Page, Stored, check_events_appended
 from govservice.store.columns import queue_key
+
+_CLOSED = frozenset(state.value for state in CaseState if state.is_closed)
 
 
 class MemoryStore:
-    """Records in dictionaries (see :class:`~govservice.store.base.Store`)."""
+    """Records as documents in dictionaries (see :class:`~govservice.store.base.Store`)."""
 
     dialect = "memory"
 
     def __init__(self) -> None:
-        self._items: dict[tuple[str, int], Item] = {}
-        self._records: dict[str, dict[str, Stored[Any]]] = {
+        self._items: dict[tuple[str, int], dict] = {}
+        self._records: dict[str, dict[str, tuple[dict, int]]] = {
             kind: {} for kind in KINDS if kind != "item"
         }
         self._depth = 0
@@ -74,24 +78,31 @@ class MemoryStore:
     # --- the catalog -----------------------------------------------------------------------
 
     def add_item(self, item: Item) -> None:
+        document = to_document(item)
         existing = self._items.get((item.code, item.version))
-        if existing is not None and existing != item:
-            raise DuplicateRecordError(
-                f"item {item.code} version {item.version} is already in the catalog "
-                "with other content; add a new version instead"
-            )
-        self._items[(item.code, item.version)] = item
+        if existing is not None:
+            if existing != document:
+                raise DuplicateRecordError(
+                    f"item {item.code} version {item.version} is already in the catalog "
+                    "with other content; add a new version instead"
+                )
+            return
+        self._items[(item.code, item.version)] = document
 
     def item(self, code: str, version: int | None = None) -> Item | None:
-        if version is not None:
-            return self._items.get((code, version))
-        versions = self.item_versions(code)
-        return versions[-1] if versions else None
+        if version is None:
+            versions = [v for c, v in self._items if c == code]
+            if not versions:
+                return None
+            version = max(versions)
+        document = self._items.get((code, version))
+        return None if document is None else from_document(Item, copy.deepcopy(document))
 
     def item_versions(self, code: str) -> list[Item]:
-        return sorted(
-            (item for (c, _), item in self._items.items() if c == code), key=lambda i: i.version
-        )
+        return [
+            from_document(Item, copy.deepcopy(self._items[(code, version)]))
+            for version in sorted(v for c, v in self._items if c == code)
+        ]
 
     def items(self, *, region: str | None = None) -> Iterator[Item]:
         for code in sorted({code for code, _ in self._items}):
@@ -101,18 +112,21 @@ class MemoryStore:
 
     # --- mutable records -------------------------------------------------------------------
 
+    def _stored(self, kind: str, document: dict, version: int) -> Stored[Any]:
+        return Stored(from_document(kind_named(kind).model, copy.deepcopy(document)), version)
+
     def add(self, record: Any) -> Stored[Any]:
         kind = kind_of(record)
         key = kind.key(record)
         records = self._records[kind.name]
         if key in records:
             raise DuplicateRecordError(f"{kind.name} {key} is already stored")
-        stored = Stored(record, 1)
-        records[key] = stored
-        return stored
+        records[key] = (to_document(record), 1)
+        return Stored(record, 1)
 
     def get(self, kind: str, key: str) -> Stored[Any] | None:
-        return self._records[kind].get(key)
+        found = self._records[kind].get(key)
+        return None if found is None else self._stored(kind, *found)
 
     def update(self, record: Any, expected_version: int) -> Stored[Any]:
         kind = kind_of(record)
@@ -120,59 +134,58 @@ class MemoryStore:
         current = self._records[kind.name].get(key)
         if current is None:
             raise RecordNotFoundError(f"no {kind.name} {key} is stored")
-        if current.version != expected_version:
+        stored, version = current
+        if version != expected_version:
             raise ConflictError(
                 f"{kind.name} {key} changed since it was read (version {expected_version}, "
-                f"now {current.version}); read it again and redo the change"
+                f"now {version}); read it again and redo the change"
             )
-        if (
-            kind.name == "case"
-            and record.events[: len(current.record.events)] != current.record.events
-        ):
-            raise StoreError(
-                f"case {key}: events are append-only; an update may add events, never change "
-                "or remove one"
-            )
-        stored = Stored(record, expected_version + 1)
-        self._records[kind.name][key] = stored
-        return stored
+        document = to_document(record)
+        if kind.name == "case":
+            check_events_appended(key, stored, document)
+        self._records[kind.name][key] = (document, expected_version + 1)
+        return Stored(record, expected_version + 1)
 
     def list(
         self, kind: str, *, region: str | None = None, limit: int = 100, after: str | None = None
     ) -> Page[Any]:
         chosen = sorted(
-            (key, stored)
-            for key, stored in self._records[kind].items()
-            if (region is None or _region(kind, stored.record) == region)
+            (key, self._stored(kind, document, version))
+            for key, (document, version) in self._records[kind].items()
+            if (region is None or _region(kind, document) == region)
             and (after is None or key > after)
         )
         return _page(chosen, limit)
 
     # --- cases -------------------------------------------------------------------------------
 
-    def _matching(self, query: CaseQuery) -> list[tuple[str, Stored[Case]]]:
+    def _matching(self, query: CaseQuery) -> list[tuple[str, dict, int]]:
+        states = {state.value for state in query.states}
         found = []
-        for stored in self._records["case"].values():
-            case = stored.record
-            if query.states and case.state not in query.states:
+        for document, version in self._records["case"].values():
+            if states and document.get("state", "submitted") not in states:
                 continue
             if any(
-                getattr(query, field) is not None and getattr(query, field) != getattr(case, field)
+                getattr(query, field) is not None and getattr(query, field) != document.get(field)
                 for field in ("region", "department", "station_code", "handler", "item_code")
             ):
                 continue
-            due = case.promised_due
-            if query.due_from is not None and (due is None or due < query.due_from):
+            due = document.get("promised_due")
+            if query.due_from is not None and (due is None or due < query.due_from.isoformat()):
                 continue
-            if query.due_to is not None and (due is None or due > query.due_to):
+            if query.due_to is not None and (due is None or due > query.due_to.isoformat()):
                 continue
-            found.append((queue_key(to_document(case)), stored))
-        return sorted(found, key=lambda pair: pair[0])
+            found.append((queue_key(document), document, version))
+        return sorted(found, key=lambda found: found[0])
 
     def find_cases(
         self, query: CaseQuery, *, limit: int = 100, after: str | None = None
     ) -> Page[Case]:
-        chosen = [(k, s) for k, s in self._matching(query) if after is None or k > after]
+        chosen = [
+            (key, self._stored("case", document, version))
+            for key, document, version in self._matching(query)
+            if after is None or key > after
+        ]
         return _page(chosen, limit)
 
     def count_cases(self, query: CaseQuery) -> int:
@@ -180,13 +193,14 @@ class MemoryStore:
 
     def due_counts(self, today: dt.date, near_until: dt.date, by: str) -> list[DueCount]:
         counts: dict[str, list[int]] = {}
-        for stored in self._records["case"].values():
-            case = stored.record
-            due = case.promised_due
-            if case.state.is_closed or due is None or due > near_until:
+        for document, _ in self._records["case"].values():
+            due = document.get("promised_due")
+            if document.get("state", "submitted") in _CLOSED or due is None:
                 continue
-            tally = counts.setdefault(getattr(case, by), [0, 0])
-            tally[0 if due < today else 1] += 1
+            if due > near_until.isoformat():
+                continue
+            tally = counts.setdefault(document[by], [0, 0])
+            tally[0 if due < today.isoformat() else 1] += 1
         return [DueCount(group, *counts[group]) for group in sorted(counts)]
 
     # --- bulk ------------------------------------------------------------------------------
@@ -200,18 +214,19 @@ class MemoryStore:
         with self.transaction():
             for document, _ in documents:
                 record = from_document(model, copy.deepcopy(document))
+                canonical = to_document(record)
                 if kind == "item":
                     if (record.code, record.version) not in self._items:
-                        self._items[(record.code, record.version)] = record
+                        self._items[(record.code, record.version)] = canonical
                         inserted += 1
                 elif KINDS[kind].key(record) not in self._records[kind]:
-                    self.add(record)
+                    self._records[kind][KINDS[kind].key(record)] = (canonical, 1)
                     inserted += 1
         return inserted
 
 
-def _region(kind: str, record: Any) -> str:
-    return record.source.region if kind == "blacklist-entry" else record.region
+def _region(kind: str, document: dict) -> str:
+    return document["source"]["region"] if kind == "blacklist-entry" else document["region"]
 
 
 def _page(chosen: list[tuple[str, Stored[Any]]], limit: int) -> Page[Any]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ from govservice.errors import (
 )
 from govservice.kinds import KINDS, kind_named, kind_of
 from govservice.model import Case, Item
-from govservice.store.base import CaseQuery, DueCount, Page, Stored
+from govservice.store.base import CaseQuery, DueCount, Page, Stored, check_events_appended
 from govservice.store.columns import ITEM_COLUMNS, TABLES, import_row, item_row
 from govservice.store.migrations import migrations
 
@@ -40,6 +42,33 @@ def dumps(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
+def _translated(method):
+    """Turn the driver's errors into govservice's: a damaged file, a locked database."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"the database refused: {error}", where=str(self.path)) from None
+        except sqlite3.DatabaseError as error:
+            raise ForeignDatabaseError(
+                f"the database is damaged: {error}", where=str(self.path)
+            ) from None
+
+    return call
+
+
+def _translate_errors(cls):
+    for name, member in list(vars(cls).items()):
+        if callable(member) and not name.startswith("_") and name != "transaction":
+            setattr(cls, name, _translated(member))
+    return cls
+
+
+@_translate_errors
 class SqliteStore:
     """A govservice database in one SQLite file (see :class:`~govservice.store.base.Store`)."""
 
@@ -55,14 +84,15 @@ class SqliteStore:
         if not fresh:
             _check_header(self.path)
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30
+            )
         except sqlite3.Error as error:
             raise StoreError(f"cannot open the database: {error}", where=where) from None
         try:
             self._check_identity(fresh)
-            self._db.execute("PRAGMA busy_timeout = 10000")
             self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             self._db.execute("PRAGMA synchronous = NORMAL")
             if migrate:
                 self.migrate()
@@ -72,11 +102,28 @@ class SqliteStore:
 
     # --- opening and migrating ------------------------------------------------------------
 
+    def _use_wal(self) -> None:
+        """Switch a new file to WAL. SQLite does not wait for a lock to change the journal
+        mode, so when several processes open a new file at once, retry for a while."""
+        deadline = time.monotonic() + 30
+        while self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            try:
+                self._db.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
     def _check_identity(self, fresh: bool) -> None:
         where = str(self.path)
         try:
-            application_id = self._db.execute("PRAGMA application_id").fetchone()[0]
-            tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master")}
+            self._db.execute("BEGIN")  # one snapshot: another process may be creating it
+            try:
+                application_id = self._db.execute("PRAGMA application_id").fetchone()[0]
+                tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master")}
+                version = self.schema_version() if "govservice_migrations" in tables else 0
+            finally:
+                self._db.execute("COMMIT")
         except sqlite3.DatabaseError as error:
             raise ForeignDatabaseError(f"the database is damaged: {error}", where=where) from None
         if application_id != APPLICATION_ID and tables:
@@ -84,7 +131,6 @@ class SqliteStore:
                 "an SQLite database of another application, not a govservice database",
                 where=where,
             )
-        version = self.schema_version() if "govservice_migrations" in tables else 0
         latest = len(migrations(self.dialect))
         if version > latest:
             raise DatabaseVersionError(
@@ -94,11 +140,12 @@ class SqliteStore:
             )
 
     def schema_version(self) -> int:
-        try:
-            row = self._db.execute("SELECT max(number) FROM govservice_migrations").fetchone()
-        except sqlite3.OperationalError:
+        exists = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'govservice_migrations'"
+        ).fetchone()
+        if not exists:
             return 0
-        return row[0] or 0
+        return self._db.execute("SELECT max(number) FROM govservice_migrations").fetchone()[0] or 0
 
     def latest_schema_version(self) -> int:
         return len(migrations(self.dialect))
@@ -110,11 +157,12 @@ class SqliteStore:
     def migrate(self) -> list[int]:
         """Apply every pending migration; returns the numbers applied."""
         applied = []
-        current = self.schema_version()
         for migration in migrations(self.dialect):
-            if migration.number <= current:
+            if migration.number <= self.schema_version():
                 continue
-            with self.transaction():
+            with self.transaction():  # BEGIN IMMEDIATE: one process migrates at a time
+                if migration.number <= self.schema_version():
+                    continue  # another process applied it while this one waited
                 if migration.number == 1:
                     self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                     self._db.execute(
@@ -249,7 +297,7 @@ class SqliteStore:
                     f"now {row[0]}); read it again and redo the change"
                 )
             if kind.name == "case":
-                _check_events_appended(key, json.loads(row[1]), document)
+                check_events_appended(key, json.loads(row[1]), document)
             self._db.execute(
                 f"UPDATE {table} SET {assignments}, version = version + 1, doc = ? "
                 f"WHERE {key_column} = ? AND version = ?",
@@ -365,12 +413,3 @@ def _page(kind: str, rows: list, limit: int) -> Page[Any]:
     model = KINDS[kind].model
     records = tuple(Stored(from_document(model, json.loads(doc)), v) for _, doc, v in rows[:limit])
     return Page(records, rows[limit - 1][0] if len(rows) > limit else None)
-
-
-def _check_events_appended(key: str, stored: dict, document: dict) -> None:
-    old, new = stored.get("events", []), document.get("events", [])
-    if new[: len(old)] != old:
-        raise StoreError(
-            f"case {key}: events are append-only; an update may add events, never change "
-            "or remove one"
-        )
