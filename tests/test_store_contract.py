@@ -64,18 +64,7 @@ BACKENDS = ("memory", "sqlite", "postgresql")
 # Backend bugs found by this suite, as (test function, backend): reason. The fixture marks
 # these tests xfail(strict=True): once the backend is fixed the test passes, strict xfail
 # turns that into a failure, and the entry must be removed from here.
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("test_an_imported_case_in_another_valid_form_can_be_updated", "postgresql"): (
-        "PostgresStore.update (_check_events_appended) compares the stored JSON text's events "
-        "with to_document() of the new record: an imported case whose events are written in "
-        "another valid form (times with 'Z') can never be updated"
-    ),
-    ("test_text_with_a_nul_character_is_stored_in_every_column", "postgresql"): (
-        "PostgresStore writes text columns (handler, department, ...) as given: a NUL "
-        "character, which the model and the schema accept, raises a raw psycopg.DataError "
-        "('text fields cannot contain NUL') instead of storing it or refusing it clearly"
-    ),
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 # --- the fixture: the only place that knows the backends ------------------------------------

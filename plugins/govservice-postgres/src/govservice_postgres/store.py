@@ -1,0 +1,425 @@
+"""The PostgreSQL store: :class:`PostgresStore`, one schema of one database.
+
+It keeps the promises of :class:`~govservice.store.sqlite.SqliteStore` (the reference SQL
+backend) with the same tables, columns, orders, versions, errors and messages; see the
+package docstring for the settings and for what differs in how it gets there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from govservice.codec import from_document, to_document
+from govservice.errors import (
+    ConflictError,
+    DatabaseUnavailableError,
+    DatabaseVersionError,
+    DuplicateRecordError,
+    ForeignDatabaseError,
+    RecordNotFoundError,
+    StoreError,
+)
+from govservice.kinds import KINDS, kind_named, kind_of
+from govservice.model import Case, Item
+from govservice.store.base import CaseQuery, DueCount, Page, Stored, check_events_appended
+from govservice.store.columns import ITEM_COLUMNS, TABLES, import_row, item_row
+from govservice.store.migrations import migrations
+from govservice_postgres.connect import connect, describe, parse
+from govservice_postgres.text import decode, encode
+
+MIGRATIONS_PACKAGE = "govservice_postgres.migrations"
+LOCK_CLASS = 0x47535643  # "GSVC": advisory locks of govservice, beside the schema's hash
+_GROUPS = {"region": "region", "department": "department"}
+_TABLE_KINDS = ("r", "p", "v", "m", "f")  # tables, partitioned tables, views, foreign tables
+
+
+def dumps(document: Any) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+class PostgresStore:
+    """A govservice database in one schema of a PostgreSQL database
+    (see :class:`~govservice.store.base.Store`)."""
+
+    dialect = "postgresql"
+
+    def __init__(
+        self, conninfo: str, *, schema: str = "public", create: bool = True, migrate: bool = True
+    ) -> None:
+        parameters = parse(conninfo)
+        self.where = describe(parameters)
+        self.schema = schema
+        self._depth = 0
+        if not schema or len(schema.encode()) > 63:
+            raise StoreError(
+                f"schema {schema!r}: a PostgreSQL name has 1 to 63 bytes", where=self.where
+            )
+        self._conn = connect(conninfo, parameters, self.where)
+        try:
+            self._open(create)
+            if migrate:
+                self.migrate()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({self.where!r}, schema={self.schema!r})"
+
+    # --- opening and migrating ------------------------------------------------------------
+
+    def _open(self, create: bool) -> None:
+        """Refuse what is not ours before writing anything; then create the schema."""
+        schema = self.schema
+        # One read-only snapshot: another process may be creating or migrating the schema.
+        self._run("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        try:
+            exists = self._run(
+                "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = %s)", (schema,)
+            ).fetchone()[0]
+            tables = [
+                name
+                for (name,) in self._run(
+                    "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n "
+                    "ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = ANY(%s) "
+                    'ORDER BY c.relname COLLATE "C"',
+                    (schema, list(_TABLE_KINDS)),
+                )
+            ]
+            version = self.schema_version()
+        finally:
+            self._run("COMMIT")
+        if not tables and not create:
+            raise StoreError(
+                f"no govservice database in schema {schema}; create it with `govservice db init`",
+                where=self.where,
+            )
+        if tables and "govservice_migrations" not in tables:
+            shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+            raise ForeignDatabaseError(
+                f"schema {schema} holds tables of another application ({shown}), not a "
+                "govservice database; name another schema in storage.settings.schema",
+                where=self.where,
+            )
+        latest = self.latest_schema_version()
+        if version > latest:
+            raise DatabaseVersionError(
+                f"schema {schema} is at govservice schema {version}, newer than this "
+                f"govservice-postgres (schema {latest}); upgrade it to open the database",
+                where=self.where,
+            )
+        if not exists:
+            with self.transaction():
+                self._lock()
+                self._run(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        self._run(sql.SQL("SET search_path TO {}, pg_temp").format(sql.Identifier(schema)))
+
+    def _lock(self) -> None:
+        """Serialize schema changes of this schema across processes, until the transaction ends."""
+        self._run("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_CLASS, self.schema))
+
+    def schema_version(self) -> int:
+        # Read pg_class, not to_regclass(): a name lookup may use a catalog cache that does
+        # not yet see the table another process has just created.
+        found = self._run(
+            "SELECT EXISTS (SELECT FROM pg_class AS c JOIN pg_namespace AS n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relname = %s)",
+            (self.schema, "govservice_migrations"),
+        ).fetchone()[0]
+        if not found:
+            return 0
+        table = sql.Identifier(self.schema, "govservice_migrations")
+        return self._run(sql.SQL("SELECT max(number) FROM {}").format(table)).fetchone()[0] or 0
+
+    def latest_schema_version(self) -> int:
+        return len(migrations(self.dialect, package=MIGRATIONS_PACKAGE))
+
+    def migrate(self) -> list[int]:
+        """Apply every pending migration, each in its own transaction; returns the numbers
+        applied. Concurrent openers wait for each other; each migration is applied once."""
+        applied = []
+        for migration in migrations(self.dialect, package=MIGRATIONS_PACKAGE):
+            if migration.number <= self.schema_version():
+                continue
+            with self.transaction():
+                self._lock()
+                if migration.number <= self.schema_version():
+                    continue  # another process applied it while we waited
+                if migration.number == 1:
+                    self._run(
+                        "CREATE TABLE govservice_migrations (number integer PRIMARY KEY, "
+                        "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
+                    )
+                self._run(migration.sql)
+                self._run(
+                    "INSERT INTO govservice_migrations (number, name) VALUES (%s, %s)",
+                    (migration.number, migration.name),
+                )
+            applied.append(migration.number)
+        return applied
+
+    def count(self, kind: str) -> int:
+        table = "items" if kind == "item" else TABLES[kind][0]
+        return self._run(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._run("BEGIN")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            if not self._conn.broken:
+                self._run("ROLLBACK")
+            raise
+        self._depth = 0
+        self._run("COMMIT")
+
+    def _run(self, query: Any, parameters: Any = None) -> psycopg.Cursor[Any]:
+        try:
+            return self._conn.execute(query, encode(parameters))
+        except psycopg.Error as error:
+            failure = self._translated(error)
+        raise failure  # outside the handler: the driver's exception is not chained
+
+    def _translated(self, error: psycopg.Error) -> StoreError:
+        """The driver's error as govservice's: a lost connection is
+        :class:`DatabaseUnavailableError`, anything else the server refuses a
+        :class:`StoreError` (as in the SQLite store)."""
+        if self._conn.broken:
+            return DatabaseUnavailableError(
+                f"lost the connection to PostgreSQL: {_first_line(error)}", where=self.where
+            )
+        return StoreError(f"the database refused: {_first_line(error)}", where=self.where)
+
+    # --- the catalog -----------------------------------------------------------------------
+
+    def add_item(self, item: Item) -> None:
+        document = to_document(item)
+        text = dumps(document)
+        with self.transaction():
+            inserted = self._run(
+                f"INSERT INTO items ({ITEM_COLUMNS}, doc) VALUES (%s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT DO NOTHING",
+                (*item_row(document), text),
+            ).rowcount
+            if inserted:
+                return
+            row = self._run(
+                "SELECT doc FROM items WHERE code = %s AND version = %s",
+                (item.code, item.version),
+            ).fetchone()
+            if json.loads(row[0]) != json.loads(text):
+                raise DuplicateRecordError(
+                    f"item {item.code} version {item.version} is already in the catalog "
+                    "with other content; add a new version instead"
+                )
+
+    def item(self, code: str, version: int | None = None) -> Item | None:
+        if version is None:
+            row = self._run(
+                "SELECT doc FROM items WHERE code = %s ORDER BY version DESC LIMIT 1", (code,)
+            ).fetchone()
+        else:
+            row = self._run(
+                "SELECT doc FROM items WHERE code = %s AND version = %s", (code, version)
+            ).fetchone()
+        return None if row is None else from_document(Item, json.loads(row[0]))
+
+    def item_versions(self, code: str) -> list[Item]:
+        rows = self._run("SELECT doc FROM items WHERE code = %s ORDER BY version", (code,))
+        return [from_document(Item, json.loads(doc)) for (doc,) in rows.fetchall()]
+
+    def items(self, *, region: str | None = None) -> Iterator[Item]:
+        query = (
+            "SELECT doc FROM items AS i WHERE version = "
+            "(SELECT max(version) FROM items WHERE code = i.code)"
+        )
+        parameters: tuple = ()
+        if region is not None:
+            query += " AND region = %s"
+            parameters = (region,)
+        for (doc,) in self._run(query + " ORDER BY code", parameters).fetchall():
+            yield from_document(Item, json.loads(doc))
+
+    # --- mutable records -------------------------------------------------------------------
+
+    def add(self, record: Any) -> Stored[Any]:
+        kind = kind_of(record)
+        table, _, columns, row_of = TABLES[kind.name]
+        document = to_document(record)
+        marks = ", ".join(["%s"] * (columns.count(",") + 2))
+        inserted = self._run(
+            f"INSERT INTO {table} ({columns}, doc) VALUES ({marks}) ON CONFLICT DO NOTHING",
+            (*row_of(document), dumps(document)),
+        ).rowcount
+        if not inserted:
+            raise DuplicateRecordError(f"{kind.name} {kind.key(record)} is already stored")
+        return Stored(record, 1)
+
+    def get(self, kind: str, key: str) -> Stored[Any] | None:
+        table, key_column, _, _ = TABLES[kind]
+        row = self._run(
+            f"SELECT doc, version FROM {table} WHERE {key_column} = %s", (key,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Stored(from_document(kind_named(kind).model, json.loads(row[0])), row[1])
+
+    def update(self, record: Any, expected_version: int) -> Stored[Any]:
+        kind = kind_of(record)
+        table, key_column, columns, row_of = TABLES[kind.name]
+        key = kind.key(record)
+        document = to_document(record)
+        assignments = ", ".join(f"{c.strip()} = %s" for c in columns.split(","))
+        with self.transaction():
+            row = self._run(
+                f"SELECT version, doc FROM {table} WHERE {key_column} = %s FOR UPDATE", (key,)
+            ).fetchone()
+            if row is None:
+                raise RecordNotFoundError(f"no {kind.name} {key} is stored")
+            if row[0] != expected_version:
+                raise ConflictError(
+                    f"{kind.name} {key} changed since it was read (version {expected_version}, "
+                    f"now {row[0]}); read it again and redo the change"
+                )
+            if kind.name == "case":
+                check_events_appended(key, json.loads(row[1]), document)
+            self._run(
+                f"UPDATE {table} SET {assignments}, version = version + 1, doc = %s "
+                f"WHERE {key_column} = %s AND version = %s",
+                (*row_of(document), dumps(document), key, expected_version),
+            )
+        return Stored(record, expected_version + 1)
+
+    def list(
+        self, kind: str, *, region: str | None = None, limit: int = 100, after: str | None = None
+    ) -> Page[Any]:
+        table, key_column, _, _ = TABLES[kind]
+        clauses, parameters = [], []
+        if region is not None:
+            clauses.append("region = %s")
+            parameters.append(region)
+        if after is not None:
+            clauses.append(f"{key_column} > %s")
+            parameters.append(after)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._run(
+            f"SELECT {key_column}, doc, version FROM {table} {where} "
+            f"ORDER BY {key_column} LIMIT %s",
+            (*parameters, limit + 1),
+        ).fetchall()
+        return _page(kind, rows, limit)
+
+    # --- cases -------------------------------------------------------------------------------
+
+    def find_cases(
+        self, query: CaseQuery, *, limit: int = 100, after: str | None = None
+    ) -> Page[Case]:
+        where, parameters = _case_filter(query, after)
+        rows = self._run(
+            f"SELECT queue_key, doc, version FROM cases {where} ORDER BY queue_key LIMIT %s",
+            (*parameters, limit + 1),
+        ).fetchall()
+        return _page("case", rows, limit)
+
+    def count_cases(self, query: CaseQuery) -> int:
+        where, parameters = _case_filter(query, None)
+        return self._run(f"SELECT count(*) FROM cases {where}", parameters).fetchone()[0]
+
+    def due_counts(self, today: dt.date, near_until: dt.date, by: str) -> list[DueCount]:
+        column = _GROUPS[by]
+        rows = self._run(
+            f"SELECT {column}, count(*) FILTER (WHERE promised_due < %s), "
+            f"count(*) FILTER (WHERE promised_due >= %s) FROM cases "
+            f"WHERE open AND promised_due <= %s GROUP BY {column} ORDER BY {column}",
+            (today, today, near_until),
+        ).fetchall()
+        return [DueCount(decode(group), overdue, near) for group, overdue, near in rows]
+
+    # --- bulk ------------------------------------------------------------------------------
+
+    def import_batch(self, kind: str, documents: Iterable[tuple[Any, str]]) -> int:
+        return self.import_rows(kind, (import_row(kind, d, text) for d, text in documents))
+
+    def import_rows(self, kind: str, rows: Iterable[tuple]) -> int:
+        """COPY the rows into a temporary table, then insert those whose identity is not
+        stored yet (the first of equal identities in the batch wins), in one transaction."""
+        if kind == "item":
+            table, columns = "items", ITEM_COLUMNS
+        else:
+            table, _, columns, _ = TABLES[kind]
+        with self.transaction():
+            try:
+                return self._copy_in(table, columns, rows)
+            except psycopg.Error as error:
+                failure = self._translated(error)
+            raise failure
+
+    def _copy_in(self, table: str, columns: str, rows: Iterable[tuple]) -> int:
+        cursor = self._conn.cursor()
+        cursor.execute(
+            "CREATE TEMPORARY TABLE govservice_import ON COMMIT DROP AS "
+            f"SELECT 0::bigint AS ordinal, {columns}, doc FROM {table} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY govservice_import (ordinal, {columns}, doc) FROM STDIN") as copy:
+            for ordinal, row in enumerate(rows):
+                copy.write_row((ordinal, *encode(row)))
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, doc) SELECT {columns}, doc "
+            "FROM govservice_import ORDER BY ordinal ON CONFLICT DO NOTHING"
+        )
+        inserted = cursor.rowcount
+        cursor.execute("DROP TABLE govservice_import")
+        return inserted
+
+
+def _first_line(error: psycopg.Error) -> str:
+    lines = (error.diag.message_primary or str(error)).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _case_filter(query: CaseQuery, after: str | None) -> tuple[str, list[Any]]:
+    clauses, parameters = [], []
+    if query.states:
+        clauses.append("state = ANY(%s)")
+        parameters.append([state.value for state in query.states])
+    for column in ("region", "department", "station_code", "handler", "item_code"):
+        value = getattr(query, column)
+        if value is not None:
+            clauses.append(f"{column} = %s")
+            parameters.append(value)
+    if query.due_from is not None:
+        clauses.append("promised_due >= %s")
+        parameters.append(query.due_from)
+    if query.due_to is not None:
+        clauses.append("promised_due <= %s")
+        parameters.append(query.due_to)
+    if after is not None:
+        clauses.append("queue_key > %s")
+        parameters.append(after)
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), parameters
+
+
+def _page(kind: str, rows: list, limit: int) -> Page[Any]:
+    model = KINDS[kind].model
+    records = tuple(Stored(from_document(model, json.loads(doc)), v) for _, doc, v in rows[:limit])
+    return Page(records, decode(rows[limit - 1][0]) if len(rows) > limit else None)
