@@ -9,7 +9,8 @@ is one JSON object:
 - ``ours``: the code path of ``govservice validate`` (``check_records``) on in-memory
   documents: compiled fast path, identifier check digits included.
 - ``compiled``: the raw jsonschema-rs validator, compiled from the same schemas with the
-  same format checks and keyword, ``is_valid`` only.
+  same format checks, ``is_valid`` only (it ignores ``x-govservice-check``, as any other
+  validator does; ours runs those cross-field checks as well).
 - ``jsonschema``: plain ``jsonschema.Draft202012Validator.is_valid``, reused, with the same
   formats (timed on a sample; it is slow).
 - ``invalid_ours``: invalid records, each with its full list of located problems; its
@@ -36,11 +37,11 @@ from pathlib import Path
 import jsonschema_rs
 from stdnum.cn import ric, uscc
 
-from govservice import checks, schemas
+from govservice import schemas
 from govservice.cli.validate import Tally, check_records
 from govservice.kinds import KINDS
 from govservice.records import Record
-from govservice.validation import FORMATS, _CheckKeyword, _reference, validator_for
+from govservice.validation import FORMATS, _reference, validator_for
 
 CASE = KINDS["case"]
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -178,7 +179,6 @@ def compiled_validator() -> jsonschema_rs.Validator:
         registry=schemas.compiled_registry(),
         formats=FORMATS,
         validate_formats=True,
-        keywords={checks.KEYWORD: _CheckKeyword},
     )
 
 

@@ -1,9 +1,9 @@
 """Bulk import of JSON Lines files into a store, through validation.
 
 The file is read in batches of lines. Each batch is parsed and validated (by worker
-processes when there is more than one core: parsing and validation are the costly part,
-and the database writes overlap them), then written in one transaction, skipping records
-whose identity is already stored. So an import that is interrupted (a power cut, a
+processes, one fewer than the cores, when there is more than one: parsing and validation
+are the costly part, and the database writes of this process overlap them), then written
+in one transaction, skipping records whose identity is already stored. So an import that is interrupted (a power cut, a
 killed process) leaves only whole batches behind, and running it again finishes it
 without duplicates.
 
@@ -25,13 +25,14 @@ from typing import Any
 
 import attrs
 
-from govservice.errors import MalformedInputError
+from govservice.errors import BinaryInputError, MalformedInputError
 from govservice.kinds import kind_named
 from govservice.records import Record, read_records
 from govservice.store.columns import import_row
 from govservice.validation import Problem, validator_for
 
 BATCH_SIZE = 500
+BOM = b"\xef\xbb\xbf"
 IN_FLIGHT = 2  # batches prepared ahead of the writer, per worker: memory stays bounded
 
 
@@ -68,10 +69,20 @@ class ImportReport:
         return not self.invalid
 
 
-Batch = list[tuple[int, int, str]]  # (line number, record number, line text)
+@attrs.frozen
+class Span:
+    """Where a batch lies in the file: what a worker needs to read it itself, so that the
+    lines' text is not sent to it (the reader keeps the text for the rows it writes)."""
+
+    start: int
+    end: int
+    first_line: int
+    first_record: int
+
+
+Batch = tuple[Span, list[str]]
 Prepared = tuple[list[tuple], list[Invalid]]
-"""Rows (columns only: the writer adds each line's text, so it is not sent back) and the
-invalid records of a batch."""
+"""Rows (columns only: the writer adds each line's text) and the invalid records."""
 
 
 def import_file(
@@ -85,8 +96,8 @@ def import_file(
 ) -> ImportReport:
     """Import the JSON Lines file at ``path`` into ``store`` as records of ``kind``.
 
-    :param workers: processes that parse and validate (default: one per core; 1 means
-        all in this process).
+    :param workers: processes at work, this one included (default: one per core); with
+        ``n`` > 1, ``n - 1`` worker processes parse and validate while this one writes.
     :param progress: called with the number of records read after each batch is written.
     :raises InputError: the file is missing, empty, binary or has a malformed line (batches
         before the malformed line are imported).
@@ -102,10 +113,10 @@ def import_file(
     batches = _line_batches(path, batch_size)
     prepare = functools.partial(_prepare, kind, str(path))
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers - 1) as pool:
             _write_all(store, kind, report, _ordered(pool, prepare, batches, workers), progress)
     else:
-        _write_all(store, kind, report, ((b, prepare(b)) for b in batches), progress)
+        _write_all(store, kind, report, ((b, prepare(b[0])) for b in batches), progress)
     return report
 
 
@@ -118,12 +129,12 @@ def _write_all(
 ) -> None:
     """Write each prepared batch in order, each in its own transaction; stop at the first
     batch that holds an invalid record."""
-    for batch, (columns, invalid) in prepared:
-        report.read += len(batch)
+    for (_, texts), (columns, invalid) in prepared:
+        report.read += len(texts)
         if invalid:
             report.invalid.extend(invalid)
             return
-        rows = [(*row, text.strip()) for row, (_, _, text) in zip(columns, batch, strict=True)]
+        rows = [(*row, text) for row, text in zip(columns, texts, strict=True)]
         report.inserted += store.import_rows(kind, rows)
         report.written += len(rows)
         report.batches += 1
@@ -135,7 +146,7 @@ def _ordered(pool: ProcessPoolExecutor, prepare, batches: Iterator[Batch], worke
     """``pool.map`` in order, with a bounded number of batches in flight."""
     pending: list = []
     for batch in batches:
-        pending.append((batch, pool.submit(prepare, batch)))
+        pending.append((batch, pool.submit(prepare, batch[0])))
         if len(pending) >= workers * IN_FLIGHT:
             done, future = pending.pop(0)
             yield done, future.result()
@@ -144,18 +155,44 @@ def _ordered(pool: ProcessPoolExecutor, prepare, batches: Iterator[Batch], worke
 
 
 def _line_batches(path: Path, size: int) -> Iterator[Batch]:
-    with path.open(encoding="utf-8-sig") as stream:
-        lines = ((n, line) for n, line in enumerate(stream, start=1) if line.strip())
-        numbered = ((n, record, line) for record, (n, line) in enumerate(lines, start=1))
-        while batch := list(itertools.islice(numbered, size)):
-            yield batch
+    """The file in batches of ``size`` non-blank lines: each batch's span and texts."""
+    with path.open("rb") as stream:
+        offset = record = 0
+        start = first_line = first_record = 0
+        texts: list[str] = []
+        for line, raw in enumerate(stream, start=1):
+            begin, offset = offset, offset + len(raw)
+            if line == 1 and raw.startswith(BOM):
+                begin, raw = len(BOM), raw[len(BOM) :]
+            text = raw.strip()
+            if not text:
+                continue
+            if not texts:
+                start, first_line, first_record = begin, line, record + 1
+            record += 1
+            try:
+                texts.append(text.decode("utf-8"))
+            except UnicodeDecodeError:
+                raise BinaryInputError("not UTF-8 text", where=f"{path}:{line}") from None
+            if len(texts) == size:
+                yield Span(start, offset, first_line, first_record), texts
+                texts = []
+        if texts:
+            yield Span(start, offset, first_line, first_record), texts
 
 
-def _prepare(kind: str, file: str, batch: Batch) -> Prepared:
-    """Parse and validate one batch: rows for ``Store.import_rows``, and the invalid records."""
+def _prepare(kind: str, file: str, span: Span) -> Prepared:
+    """Read, parse and validate one batch: rows for ``Store.import_rows`` (without the
+    text), and the invalid records."""
     validator = validator_for(kind_named(kind))
+    with open(file, "rb") as stream:
+        stream.seek(span.start)
+        block = stream.read(span.end - span.start).decode("utf-8")
     rows, invalid = [], []
-    for line, number, text in batch:
+    number = span.first_record
+    for line, text in enumerate(block.split("\n"), start=span.first_line):
+        if not text.strip():
+            continue
         try:
             document = json.loads(text)
         except json.JSONDecodeError as error:
@@ -166,6 +203,7 @@ def _prepare(kind: str, file: str, batch: Batch) -> Prepared:
             rows.append(import_row(kind, document, "")[:-1])
         else:
             invalid.append(Invalid(line, number, tuple(validator.problems(document))))
+        number += 1
     return rows, invalid
 
 
@@ -183,17 +221,17 @@ def _import_records(
     def prepared() -> Iterator[tuple[Batch, Prepared]]:
         for chunk in iter(lambda: list(itertools.islice(records, batch_size)), []):
             report.file = chunk[0].file
-            batch: Batch = []
+            texts: list[str] = []
             rows, invalid = [], []
             for record in chunk:
                 text = json.dumps(record.document, ensure_ascii=False, separators=(",", ":"))
-                batch.append((record.line, record.number, text))
+                texts.append(text)
                 problems = validator.problems(record.document)
                 if problems:
                     invalid.append(Invalid(record.line, record.number, tuple(problems)))
                 else:
                     rows.append(import_row(kind, record.document, "")[:-1])
-            yield batch, (rows, invalid)
+            yield (Span(0, 0, chunk[0].line, chunk[0].number), texts), (rows, invalid)
 
     _write_all(store, kind, report, prepared(), progress)
     return report

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -49,43 +49,88 @@ class Problem:
 FORMATS = CUSTOM_FORMATS
 
 
-class _CheckKeyword:
-    """``x-govservice-check`` for jsonschema-rs: fails on the check's first finding."""
+CheckPlan = tuple[tuple[tuple[str | None, ...], str], ...]
+"""Where a kind's schema names cross-field checks: (path of property names, ``None`` for
+"each item of an array"; check name)."""
 
-    def __init__(self, parent_schema: dict, value: str, schema_path: list) -> None:
-        self._check = checks.CHECKS[value]
 
-    def validate(self, instance: Any) -> None:
-        for _pointer, message in self._check(instance):
-            raise ValueError(message)
+def check_plan(schema: dict) -> CheckPlan:
+    """Every ``x-govservice-check`` of a kind's own schema, with where it applies.
+
+    Checks are declared in the kind's schema itself (under ``properties`` and ``items``),
+    not behind a ``$ref``, so this walk finds them all.
+    """
+    plan: list[tuple[tuple[str | None, ...], str]] = []
+
+    def walk(node: Any, path: tuple[str | None, ...]) -> None:
+        if not isinstance(node, dict):
+            return
+        if checks.KEYWORD in node:
+            plan.append((path, node[checks.KEYWORD]))
+        for name, child in node.get("properties", {}).items():
+            walk(child, (*path, name))
+        walk(node.get("items"), (*path, None))
+
+    walk(schema, ())
+    return tuple(plan)
+
+
+def _nodes(node: Any, path: tuple[str | None, ...], pointer: str) -> Iterator[tuple[str, Any]]:
+    if not path:
+        yield pointer, node
+        return
+    step, rest = path[0], path[1:]
+    if step is None:
+        if isinstance(node, list):
+            for index, child in enumerate(node):
+                yield from _nodes(child, rest, f"{pointer}/{index}")
+    elif isinstance(node, dict) and step in node:
+        yield from _nodes(node[step], rest, pointer + _pointer((step,)))
+
+
+def check_findings(plan: CheckPlan, document: Any) -> Iterator[tuple[str, str]]:
+    """``(pointer, message)`` for every finding of every check of ``plan`` on ``document``."""
+    for path, name in plan:
+        for pointer, node in _nodes(document, path, ""):
+            for relative, message in checks.CHECKS[name](node):
+                yield pointer + relative, message
 
 
 class RecordValidator:
     """Validates documents of one record kind.
 
-    ``is_valid`` is the compiled validator's own method, so the fast path adds nothing;
+    The compiled validator (jsonschema-rs, with the identifier check digits as formats)
+    checks the schema; the cross-field checks the schema names run in Python on the same
+    dictionary (handing the whole document back to Python through a custom keyword would
+    cost more than the checks themselves). :meth:`is_valid` is the fast path;
     :meth:`problems` lists every error of an invalid record.
     """
 
     def __init__(self, kind: RecordKind) -> None:
         self.kind = kind
+        schema = schemas.schema_for(kind.schema_id)
         self._compiled = jsonschema_rs.validator_for(
-            schemas.schema_for(kind.schema_id),
+            schema,
             registry=schemas.compiled_registry(),
             formats=FORMATS,
             validate_formats=True,
-            keywords={checks.KEYWORD: _CheckKeyword},
         )
-        self.is_valid = self._compiled.is_valid
+        self._plan = check_plan(schema)
+
+    def is_valid(self, document: Any) -> bool:
+        """Whether ``document`` is valid: schema, check digits and cross-field checks."""
+        if not self._compiled.is_valid(document):
+            return False
+        return next(check_findings(self._plan, document), None) is None
 
     def problems(self, document: Any) -> list[Problem]:
         """Every problem of ``document``; an empty list when it is valid."""
-        if self._compiled.is_valid(document):
-            return []
         found: dict[Problem, None] = {}
-        for error in self._compiled.iter_errors(document):
-            for problem in _explain_compiled(error):
-                found[problem] = None
+        if not self._compiled.is_valid(document):
+            for error in self._compiled.iter_errors(document):
+                found[_explain_compiled(error)] = None
+        for pointer, message in check_findings(self._plan, document):
+            found[Problem(pointer, message)] = None
         return list(found)
 
 
@@ -99,18 +144,12 @@ def _pointer(parts: Iterable[str | int]) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
 
 
-def _explain_compiled(error: jsonschema_rs.ValidationError) -> list[Problem]:
+def _explain_compiled(error: jsonschema_rs.ValidationError) -> Problem:
     pointer = _pointer(error.instance_path)
     keyword = str(error.schema_path[-1]) if error.schema_path else ""
-    if keyword == checks.KEYWORD:
-        name = _keyword_value(error.absolute_keyword_location)
-        return [
-            Problem(pointer + relative, message)
-            for relative, message in checks.run(name, error.instance)
-        ]
     location = error.absolute_keyword_location
     value = _keyword_value(location) if location else None
-    return [Problem(pointer, describe(keyword, value, error.instance, pointer, error.message))]
+    return Problem(pointer, describe(keyword, value, error.instance, pointer, error.message))
 
 
 def _keyword_value(location: str) -> Any:

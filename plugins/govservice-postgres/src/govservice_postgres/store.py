@@ -361,18 +361,35 @@ class PostgresStore:
         return self.import_rows(kind, (import_row(kind, d, text) for d, text in documents))
 
     def import_rows(self, kind: str, rows: Iterable[tuple]) -> int:
-        """COPY the rows into a temporary table, then insert those whose identity is not
-        stored yet (the first of equal identities in the batch wins), in one transaction."""
+        """Insert the rows whose identity is not stored yet, in one transaction.
+
+        The common case, a batch of new records, is COPYed straight into the table (under a
+        savepoint); when some identity is already stored (an import run again) or repeated
+        in the batch, the rows go through a temporary table and ``ON CONFLICT DO NOTHING``
+        instead (the first of equal identities in the batch wins).
+        """
         if kind == "item":
             table, columns = "items", ITEM_COLUMNS
         else:
             table, _, columns, _ = TABLES[kind]
+        rows = [encode(row) for row in rows]
         with self.transaction():
             try:
-                return self._copy_in(table, columns, rows)
+                try:
+                    with self._conn.transaction():  # a savepoint inside ours
+                        return self._copy_straight(table, columns, rows)
+                except psycopg.errors.UniqueViolation:
+                    return self._copy_in(table, columns, rows)
             except psycopg.Error as error:
                 failure = self._translated(error)
             raise failure
+
+    def _copy_straight(self, table: str, columns: str, rows: list[tuple]) -> int:
+        cursor = self._conn.cursor()
+        with cursor.copy(f"COPY {table} ({columns}, doc) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return len(rows)
 
     def _copy_in(self, table: str, columns: str, rows: Iterable[tuple]) -> int:
         cursor = self._conn.cursor()
@@ -382,7 +399,7 @@ class PostgresStore:
         )
         with cursor.copy(f"COPY govservice_import (ordinal, {columns}, doc) FROM STDIN") as copy:
             for ordinal, row in enumerate(rows):
-                copy.write_row((ordinal, *encode(row)))
+                copy.write_row((ordinal, *row))
         cursor.execute(
             f"INSERT INTO {table} ({columns}, doc) SELECT {columns}, doc "
             "FROM govservice_import ORDER BY ordinal ON CONFLICT DO NOTHING"
