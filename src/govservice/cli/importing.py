@@ -26,7 +26,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("kind", choices=sorted(KINDS), help="record kind")
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("--batch-size", type=int, default=500, help="records a transaction")
-    parser.add_argument("--workers", type=int, default=None, help="parsing processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes at work, this one included (default: one per core)",
+    )
     parser.set_defaults(run=run)
 
 
