@@ -116,12 +116,17 @@ class RecordValidator:
             validate_formats=True,
         )
         self._plan = check_plan(schema)
+        self._root_checks = tuple(checks.CHECKS[name] for path, name in self._plan if not path)
+        self._nested_plan = tuple((path, name) for path, name in self._plan if path)
 
     def is_valid(self, document: Any) -> bool:
         """Whether ``document`` is valid: schema, check digits and cross-field checks."""
         if not self._compiled.is_valid(document):
             return False
-        return next(check_findings(self._plan, document), None) is None
+        for check in self._root_checks:
+            for _ in check(document):
+                return False
+        return next(check_findings(self._nested_plan, document), None) is None
 
     def problems(self, document: Any) -> list[Problem]:
         """Every problem of ``document``; an empty list when it is valid."""
