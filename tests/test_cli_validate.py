@@ -160,3 +160,58 @@ def test_installed_package_carries_every_schema_unchanged():
     for name in SCHEMA_FILES:
         assert (bundled / name).read_bytes() == (repository / name).read_bytes(), name
     assert sorted(p.name for p in repository.glob("*.json")) == sorted(SCHEMA_FILES)
+
+
+def test_every_error_class_is_documented_with_a_unique_code():
+    import inspect
+    from pathlib import Path
+
+    from govservice import errors
+
+    classes = [
+        cls
+        for cls in vars(errors).values()
+        if inspect.isclass(cls) and issubclass(cls, errors.GovServiceError)
+    ]
+    codes = [cls.code for cls in classes]
+    assert len(codes) == len(set(codes))
+    table = (Path(__file__).parents[1] / "docs" / "errors.md").read_text(encoding="utf-8")
+    assert [c.__name__ for c in classes if f"| {c.code} | `{c.__name__}` |" not in table] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("big.json", '{"a": ' + "9" * 5000 + "}", "more than 4,300 digits"),
+        ("big.jsonl", '{"a": ' + "9" * 5000 + "}\n", "more than 4,300 digits"),
+        (
+            "bomb.yaml",
+            "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 8)),
+            "aliases (*name) expand to more than",
+        ),
+    ],
+)
+def test_hostile_input_is_refused_in_one_line(tmp_path, capsys, name, content, message):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert main(["validate", "--kind", "case", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert message in err[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("keys.yaml", "- 1: a\n  id: x\n", "a mapping has a key that is not a text"),
+        ("lone.jsonl", '{"id": "\\ud800"}\n', "not valid Unicode"),
+    ],
+)
+def test_data_that_is_not_plain_json_is_an_invalid_record(
+    tmp_path, capsys, name, content, message
+):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert main(["validate", "--kind", "case", str(path)]) == 1
+    assert message in capsys.readouterr().out

@@ -14,7 +14,7 @@ import pytest
 
 from govservice.cli import main
 from govservice.codec import to_document
-from govservice.errors import MalformedInputError
+from govservice.errors import MalformedInputError, UsageError
 from govservice.importing import import_file
 from govservice.store.sqlite import SqliteStore
 from govservice.testing import enterprise, make_case, make_item
@@ -147,3 +147,22 @@ def test_sigkill_mid_import_leaves_whole_batches_and_a_rerun_completes(tmp_path)
         assert store.count("case") == total
     finally:
         store.close()
+
+
+def test_batch_size_and_workers_are_checked(tmp_path, store, capsys):
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(case_lines(3)) + "\n", encoding="utf-8")
+    with pytest.raises(UsageError):
+        import_file(store, "case", path, batch_size=0)
+    with pytest.raises(SystemExit) as exited:
+        main(["import", "case", str(path), "--batch-size", "-5"])
+    assert exited.value.code == 2
+    assert "at least 1" in capsys.readouterr().err
+
+
+def test_commands_that_keep_data_refuse_the_memory_store(tmp_path, capsys):
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(case_lines(3)) + "\n", encoding="utf-8")
+    assert main(["import", "case", str(path)]) == 2
+    assert "error[GS110]" in capsys.readouterr().err
+    assert main(["db", "init"]) == 2

@@ -548,9 +548,10 @@ def item_document(**changes) -> dict:
     return to_document(item()) | changes
 
 
-def problems_of(model: type, document: dict) -> tuple[tuple[str, str], ...]:
+def problems_of(model: type, document: dict, check: bool = False) -> tuple[tuple[str, str], ...]:
+    """The problems the converter itself finds (``check=False``: the schema is not asked)."""
     with pytest.raises(InvalidRecordError) as caught:
-        from_document(model, document, where="items.json")
+        from_document(model, document, where="items.json", check=check)
     assert caught.value.code == "GS300"
     assert str(caught.value).startswith(f"items.json: not a valid {model.__name__}: ")
     return caught.value.problems
@@ -658,3 +659,21 @@ def test_records_are_frozen():
 def test_evolve_checks_the_invariants_again():
     with pytest.raises(ValueError, match=r"^Item\.promised_limit: "):
         attrs.evolve(item(), promised_limit=TimeLimit(amount=21))
+
+
+def test_by_default_the_schema_is_asked_first_with_its_located_messages():
+    document = item_document(colour="红", version="2", type="permit")
+    del document["department"]
+    problems = problems_of(Item, document, check=True)
+    assert sorted(pointer for pointer, _ in problems) == ["", "", "/type", "/version"]
+    messages = {message for _, message in problems}
+    assert "required field 'department' is missing" in messages
+    assert "unknown field(s): colour" in messages
+    assert '"2" is not of type "integer"' in messages
+    assert dict(problems)["/type"].startswith("'permit' is not one of: licensing")
+
+
+def test_a_text_where_a_list_belongs_is_refused():
+    with pytest.raises(InvalidRecordError) as caught:
+        from_document(Item, item_document(legal_basis="《城乡规划法》"))
+    assert [pointer for pointer, _ in caught.value.problems] == ["/legal_basis"]

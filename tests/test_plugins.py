@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -120,7 +124,7 @@ def test_raising_plugin_is_reported_and_left_out_when_not_strict(tmp_path):
     assert [f.code for f in outcome.warnings] == ["SAMPLE-WARN"]  # the other plugin still ran
     (problem,) = service.plugins.problems
     assert isinstance(problem, PluginFailedError)
-    assert "'sample_raises' raised in govservice_case_rules: RuntimeError" in str(problem)
+    assert "'sample_raises' failed in govservice_case_rules: RuntimeError" in str(problem)
     service.check_rules(case, item, "accept")
     assert len(service.plugins.problems) == 1  # left out after the first failure
 
@@ -197,7 +201,7 @@ def test_two_plugins_registering_one_name_is_an_error():
         ("plugins:\n  - module: govservice_nowhere\n", "govservice_nowhere"),
         (
             "plugins:\n  - module: sample_raises\n",
-            "'sample_raises' raised in govservice_case_rules: RuntimeError",
+            "'sample_raises' failed in govservice_case_rules: RuntimeError",
         ),
         ("colour: red\n", "unknown key 'colour'"),
         ("strict: yes please\n", "strict: 'yes please' is not of type 'boolean'"),
@@ -285,3 +289,77 @@ def test_declared_regions_apply_unless_the_config_names_others(tmp_path):
         )
     )
     assert (extra(overridden, kenli), extra(overridden, dongying)) == ([], ["垦利区居住证明"])
+
+
+@pytest.mark.parametrize(
+    ("module", "error", "words"),
+    [
+        ("sample_make_fails", PluginFailedError, "failed to start: KeyError"),
+        ("sample_bad_schema", PluginError, "SETTINGS_SCHEMA is not a valid JSON Schema"),
+        (
+            "sample_wrapper",
+            PluginHookError,
+            "hook wrappers are not part of the govservice contract",
+        ),
+        ("sample_exits", PluginImportError, "failed to import: SystemExit: 7"),
+    ],
+)
+def test_plugins_that_break_at_start_are_named(tmp_path, module, error, words):
+    path = write_config(tmp_path, f"plugins:\n  - module: {module}\n")
+    with pytest.raises(error, match=words):
+        GovService(path, strict=True).plugins  # noqa: B018
+    loose = GovService(path)
+    assert [type(p) for p in loose.plugins.problems] == [error]
+    assert module not in loose.plugins.loaded
+
+
+def test_a_plugin_returning_the_wrong_type_has_failed(tmp_path):
+    path = write_config(tmp_path, "plugins:\n  - module: sample_wrong_type\n")
+    service = GovService(path)
+    item = make_item()
+    case = make_case(item)
+    assert service.check_rules(case, item, "apply").allowed
+    assert service.required_materials(item, case) == item.materials
+    messages = sorted(str(p) for p in service.plugins.problems)
+    assert "failed in govservice_case_rules: TypeError: returned str, not Finding" in messages[0]
+    assert "failed in govservice_extra_materials: TypeError" in messages[1]
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "sample_make_fails",
+        "sample_bad_schema",
+        "sample_wrong_type",
+        "sample_wrapper",
+        "sample_exits",
+    ],
+)
+def test_a_broken_plugin_never_gives_a_traceback(tmp_path, module):
+    config = write_config(tmp_path, f"plugins:\n  - module: {module}\n")
+    data = tmp_path / "items.json"
+    data.write_text("[]", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent / "plugin_samples")}
+    for command, status in (
+        (["validate", "--kind", "item", str(data)], 0),
+        (["config", "check", str(config)], 2),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "govservice", "--config", str(config), *command],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+        )
+        assert done.returncode == status, done.stderr
+        assert "Traceback" not in done.stderr
+        if status:
+            assert module in done.stderr
+
+
+def test_identity_numbers_in_plugin_messages_are_masked(tmp_path, capsys):
+    path = write_config(tmp_path, "plugins:\n  - module: sample_leaks\n")
+    assert main(["config", "check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "3705231980****0019" in err
+    assert "370523198001010019" not in err

@@ -1,6 +1,8 @@
 """govservice: run Chinese government service centres (政务服务中心) as a library.
 
-The public face: the domain model lives in :mod:`govservice.model`, documents are turned
+The public face: :class:`GovService` (one centre: its configuration, clock, plugins and
+store), :data:`hookimpl` for plugin authors, and the errors. The domain model lives in
+:mod:`govservice.model`, documents are turned
 into models with :mod:`govservice.codec`, validated with :mod:`govservice.validation`, and
 every deliberate error derives from :class:`govservice.errors.GovServiceError`.
 """
@@ -8,10 +10,12 @@ every deliberate error derives from :class:`govservice.errors.GovServiceError`.
 from importlib.metadata import PackageNotFoundError, version
 
 from govservice.errors import GovServiceError
+from govservice.hookspecs import hookimpl
+from govservice.service import GovService
 
 try:
     __version__ = version("govservice")
 except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
     __version__ = "0.0.0"
 
-__all__ = ["GovServiceError", "__version__"]
+__all__ = ["GovService", "GovServiceError", "__version__", "hookimpl"]

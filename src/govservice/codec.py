@@ -85,11 +85,28 @@ def to_document(record: Any) -> dict[str, Any]:
     return _converter.unstructure(record)
 
 
-def from_document(model: type[T], document: Any, *, where: str | None = None) -> T:
+def from_document(
+    model: type[T], document: Any, *, where: str | None = None, check: bool = True
+) -> T:
     """Build a model instance from a document; every problem is reported with its path.
+
+    A record (an item, a case ...) is first checked against its schema, so that what this
+    accepts is exactly what the schema accepts; ``check=False`` skips that for documents
+    already checked (a store reading back what it wrote).
 
     :raises InvalidRecordError: listing each problem as ``(json_pointer, message)``.
     """
+    if check and (kind := _kind_of_model(model)) is not None:
+        from govservice.validation import validator_for  # the validators use this module
+
+        problems = validator_for(kind).problems(document)
+        if problems:
+            summary = "; ".join(f"{p.pointer or '(root)'}: {p.message}" for p in problems)
+            raise InvalidRecordError(
+                f"not a valid {model.__name__}: {summary}",
+                where=where,
+                problems=tuple((p.pointer, p.message) for p in problems),
+            )
     try:
         return _converter.structure(document, model)
     except Exception as error:  # cattrs groups every failure in one ExceptionGroup
@@ -98,6 +115,12 @@ def from_document(model: type[T], document: Any, *, where: str | None = None) ->
         raise InvalidRecordError(
             f"not a valid {model.__name__}: {summary}", where=where, problems=problems
         ) from None
+
+
+def _kind_of_model(model: type) -> Any:
+    from govservice.kinds import KINDS
+
+    return next((kind for kind in KINDS.values() if kind.model is model), None)
 
 
 def _problems(error: Exception) -> list[tuple[str, str]]:

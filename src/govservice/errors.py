@@ -110,6 +110,12 @@ class ConfigError(GovServiceError):
     code = "GS400"
 
 
+class CalendarUnavailableError(ConfigError):
+    """No working-day calendar can be had for a region (every calendar plugin failed)."""
+
+    code = "GS410"
+
+
 class PluginError(GovServiceError):
     """A plugin cannot be used. ``plugin`` names it."""
 

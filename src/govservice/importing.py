@@ -25,9 +25,9 @@ from typing import Any
 
 import attrs
 
-from govservice.errors import BinaryInputError, MalformedInputError
+from govservice.errors import BinaryInputError, MalformedInputError, UsageError
 from govservice.kinds import kind_named
-from govservice.records import Record, read_records
+from govservice.records import Record, read_records, unreadable
 from govservice.store.columns import import_row
 from govservice.validation import Problem, validator_for
 
@@ -103,6 +103,8 @@ def import_file(
         before the malformed line are imported).
     """
     kind_named(kind)
+    if batch_size < 1 or (workers is not None and workers < 1):
+        raise UsageError("batch_size and workers are whole numbers of at least 1")
     path = Path(path)
     if path.suffix.lower() not in (".jsonl", ".ndjson"):
         # other formats are read whole: validate them the ordinary way, in one batch stream
@@ -199,6 +201,8 @@ def _prepare(kind: str, file: str, span: Span) -> Prepared:
             raise MalformedInputError(
                 f"not valid JSON at column {error.colno}: {error.msg}", where=f"{file}:{line}"
             ) from None
+        except (RecursionError, ValueError) as error:  # a number of 5,000 digits, say
+            raise MalformedInputError(unreadable(error), where=f"{file}:{line}") from None
         if validator.is_valid(document):
             rows.append(import_row(kind, document, "")[:-1])
         else:

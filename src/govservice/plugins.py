@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
-import inspect
 import os
 import sys
 import types
@@ -37,6 +36,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
+import jsonschema
 import pluggy
 
 from govservice import hookspecs
@@ -158,7 +158,7 @@ class Plugins:
         except GovServiceError as error:
             self._fail(PluginError(error.message, plugin=name, where=error.where or where))
             return
-        except Exception as error:  # any import-time failure of someone else's code
+        except (Exception, SystemExit) as error:  # any import-time failure of their code
             self._fail(
                 PluginImportError(
                     f"plugin {name!r} failed to import: {type(error).__name__}: {error}",
@@ -170,7 +170,16 @@ class Plugins:
         try:
             plugin = self._configure(name, target, entry)
         except ConfigError as error:
-            self._fail(PluginError(error.message, plugin=name, where=error.where))
+            self._fail(PluginError(error.message, plugin=name, where=error.where or where))
+            return
+        except (Exception, SystemExit) as error:  # make_plugin is someone else's code
+            self._fail(
+                PluginFailedError(
+                    f"plugin {name!r} failed to start: {type(error).__name__}: {error}",
+                    plugin=name,
+                    where=where,
+                )
+            )
             return
         if self.pm.is_registered(plugin):
             return
@@ -181,6 +190,23 @@ class Plugins:
             return
         except pluggy.PluginValidationError as error:
             self._fail(PluginHookError(_one_line(error), plugin=name, where=where))
+            return
+        wrappers = [
+            caller.name
+            for caller in self.pm.get_hookcallers(plugin) or ()
+            for impl in caller.get_hookimpls()
+            if impl.plugin is plugin and (impl.hookwrapper or impl.wrapper)
+        ]
+        if wrappers:
+            self.pm.unregister(plugin)
+            self._fail(
+                PluginHookError(
+                    f"plugin {name!r} wraps {', '.join(wrappers)}: hook wrappers are not "
+                    "part of the govservice contract; implement the hook itself",
+                    plugin=name,
+                    where=where,
+                )
+            )
             return
         unknown = [
             hook for hook in self._hooks_of(plugin) if not getattr(self.pm.hook, hook).has_spec()
@@ -209,6 +235,13 @@ class Plugins:
         settings = dict(entry.settings) if entry else {}
         schema = getattr(target, "SETTINGS_SCHEMA", None)
         if schema is not None:
+            try:
+                jsonschema.Draft202012Validator.check_schema(schema)
+            except jsonschema.SchemaError as error:
+                raise ConfigError(
+                    f"plugin {name!r}: its SETTINGS_SCHEMA is not a valid JSON Schema: "
+                    f"{error.message}"
+                ) from None
             check_document(
                 settings,
                 schema,
@@ -246,10 +279,14 @@ class Plugins:
         *,
         scope: str | None = None,
         firstresult: bool = False,
+        expect: type | None = None,
+        many: bool = False,
         **kwargs: Any,
     ) -> list[tuple[str, Any]]:
         """Call ``hook`` on each plugin serving the region ``scope``, each guarded on its own.
 
+        :param expect: the type a result must have (each item of it, with ``many``); a
+            plugin that returns something else has failed, like one that raised.
         :return: ``(plugin name, result)`` for each non-None result, in pluggy's order
             (``tryfirst`` first, then the most recently registered).
         """
@@ -261,13 +298,14 @@ class Plugins:
                 continue
             try:
                 result = impl.function(*(kwargs[arg] for arg in impl.argnames))
-                if inspect.isgenerator(result):
+                if result is not None and many:
                     result = list(result)
+                _check_result(result, expect, many)
             except Exception as error:  # someone else's code: report it, by name
                 self._left_out.add((name, hook))
                 self._fail(
                     PluginFailedError(
-                        f"plugin {name!r} raised in {hook}: {type(error).__name__}: {error}",
+                        f"plugin {name!r} failed in {hook}: {type(error).__name__}: {error}",
                         plugin=name,
                     )
                 )
@@ -280,9 +318,12 @@ class Plugins:
                     break
         return results
 
-    def collect(self, hook: str, *, scope: str | None = None, **kwargs: Any) -> list[Any]:
+    def collect(
+        self, hook: str, *, scope: str | None = None, expect: type | None = None, **kwargs: Any
+    ) -> list[Any]:
         """Every item of every plugin's iterable result, flattened."""
-        return [item for _, result in self.call(hook, scope=scope, **kwargs) for item in result]
+        results = self.call(hook, scope=scope, expect=expect, many=True, **kwargs)
+        return [item for _, result in results for item in result]
 
     def registry(self, hook: str) -> dict[str, tuple[str, Any]]:
         """Call a ``register``-style hook; returns ``name -> (plugin, thing)``.
@@ -313,11 +354,19 @@ class Plugins:
                 self._left_out.add((plugin, hook))
                 self._fail(
                     PluginFailedError(
-                        f"plugin {plugin!r} raised in {hook}: {type(error).__name__}: {error}",
+                        f"plugin {plugin!r} failed in {hook}: {type(error).__name__}: {error}",
                         plugin=plugin,
                     )
                 )
         return found
+
+
+def _check_result(result: Any, expect: type | None, many: bool) -> None:
+    if result is None or expect is None:
+        return
+    for item in result if many else (result,):
+        if not isinstance(item, expect):
+            raise TypeError(f"returned {type(item).__name__}, not {expect.__name__}")
 
 
 def _declared_regions(target: object) -> frozenset[str]:

@@ -24,7 +24,7 @@ from govservice.errors import (
     MalformedInputError,
     UnknownInputFormatError,
 )
-from govservice.yamlio import SafeTextDatesLoader
+from govservice.yamlio import SafeTextDatesLoader, check_expansion
 
 __all__ = ["FORMATS", "Record", "read_records"]
 
@@ -102,9 +102,9 @@ def _jsonl_records(path: Path, name: str) -> Iterator[Record]:
                         f"not valid JSON at column {error.colno}: {error.msg}",
                         where=f"{name}:{line_number}",
                     ) from None
-                except RecursionError:
+                except (RecursionError, ValueError) as error:
                     raise MalformedInputError(
-                        "JSON nested too deeply", where=f"{name}:{line_number}"
+                        unreadable(error), where=f"{name}:{line_number}"
                     ) from None
                 number += 1
                 yield Record(name, line_number, number, document)
@@ -114,6 +114,15 @@ def _jsonl_records(path: Path, name: str) -> Iterator[Record]:
         ) from None
     if number == 0:
         raise EmptyInputError("the file holds no records", where=name)
+
+
+def unreadable(error: Exception) -> str:
+    """Why data that parsed as text cannot be used (too deep, a number too long ...)."""
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    if "integer string conversion" in str(error):
+        return "a number has more than 4,300 digits"
+    return f"cannot be read as data: {str(error).splitlines()[0]}"
 
 
 def _skip_space(text: str, index: int) -> int:
@@ -130,8 +139,8 @@ def _json_records(path: Path, name: str) -> Iterator[Record]:
         raise MalformedInputError(
             f"not valid JSON at column {error.colno}: {error.msg}", where=f"{name}:{error.lineno}"
         ) from None
-    except RecursionError:
-        raise MalformedInputError("JSON nested too deeply", where=name) from None
+    except (RecursionError, ValueError) as error:
+        raise MalformedInputError(unreadable(error), where=name) from None
     return (
         Record(name, line, number, document)
         for number, (line, document) in enumerate(located, start=1)
@@ -180,6 +189,7 @@ def _yaml_records(path: Path, name: str) -> Iterator[Record]:
     try:
         while loader.check_node():
             node = loader.get_node()
+            check_expansion(node)
             document = loader.construct_document(node)
             if isinstance(node, yaml.SequenceNode):
                 lines = [child.start_mark.line + 1 for child in node.value]
@@ -191,6 +201,8 @@ def _yaml_records(path: Path, name: str) -> Iterator[Record]:
         where = f"{name}:{mark.line + 1}" if mark else name
         problem = getattr(error, "problem", None) or str(error)
         raise MalformedInputError(f"not valid YAML: {problem}", where=where) from None
+    except (RecursionError, ValueError) as error:
+        raise MalformedInputError(unreadable(error), where=name) from None
     finally:
         loader.dispose()
     if not located:

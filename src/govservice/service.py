@@ -14,7 +14,13 @@ import attrs
 
 from govservice.clock import Clock, SystemClock
 from govservice.config import Config, default_config, load_config
-from govservice.errors import ConfigError, GovServiceError, RulesBlockedError
+from govservice.errors import (
+    CalendarUnavailableError,
+    ConfigError,
+    GovServiceError,
+    RulesBlockedError,
+    UsageError,
+)
 from govservice.model import (
     BlacklistEntry,
     Case,
@@ -111,11 +117,19 @@ class GovService:
     def _calendar(self, region: str) -> WorkingCalendar:
         if region not in self._calendars:
             answers = self.plugins.call(
-                "govservice_calendar", scope=region, firstresult=True, region=region
+                "govservice_calendar",
+                scope=region,
+                firstresult=True,
+                expect=WorkingCalendar,
+                region=region,
             )
             if not answers:
-                raise GovServiceError(f"no plugin gives a calendar for region {region}")
-            closures = self.plugins.collect("govservice_closure_days", scope=region, region=region)
+                raise CalendarUnavailableError(
+                    f"no plugin gives a working-day calendar for region {region}"
+                )
+            closures = self.plugins.collect(
+                "govservice_closure_days", scope=region, expect=dt.date, region=region
+            )
             calendar = answers[0][1].with_closures([*self.config.closures, *closures])
             self._calendars[region] = calendar
         return self._calendars[region]
@@ -125,7 +139,7 @@ class GovService:
     def required_materials(self, item: Item, case: Case) -> tuple[Material, ...]:
         """The item's materials plus those the county adds for this case."""
         extra = self.plugins.collect(
-            "govservice_extra_materials", scope=case.region, item=item, case=case
+            "govservice_extra_materials", scope=case.region, expect=Material, item=item, case=case
         )
         return (*item.materials, *extra)
 
@@ -144,7 +158,13 @@ class GovService:
         findings = [
             attrs.evolve(finding, plugin=plugin)
             for plugin, result in self.plugins.call(
-                "govservice_case_rules", scope=case.region, case=case, item=item, action=action
+                "govservice_case_rules",
+                scope=case.region,
+                expect=Finding,
+                many=True,
+                case=case,
+                item=item,
+                action=action,
             )
             for finding in result
         ]
@@ -176,7 +196,11 @@ class GovService:
         """
         adjustments: dict[str, FeeAdjustment] = {}
         for adjustment in self.plugins.collect(
-            "govservice_fee_adjustments", scope=case.region, case=case, item=item
+            "govservice_fee_adjustments",
+            scope=case.region,
+            expect=FeeAdjustment,
+            case=case,
+            item=item,
         ):
             current = adjustments.get(adjustment.fee)
             if current is None or adjustment.amount < current.amount:
@@ -214,7 +238,7 @@ class GovService:
         """Choose an intermediary offering ``service`` among active candidates."""
         strategies = self.plugins.registry("govservice_register_selection_strategies")
         if strategy not in strategies:
-            raise GovServiceError(
+            raise UsageError(
                 f"no selection strategy is called {strategy!r}; known: "
                 + ", ".join(sorted(strategies))
             )
@@ -224,7 +248,7 @@ class GovService:
             if c.status == "active" and any(offer.name == service for offer in c.services)
         ]
         if not eligible:
-            raise GovServiceError(f"no active intermediary offers {service!r}")
+            raise UsageError(f"no active intermediary offers {service!r}")
         return strategies[strategy][1](eligible, service, rng)
 
     # --- stations ------------------------------------------------------------------------
@@ -271,8 +295,16 @@ class GovService:
         problems: list[GovServiceError] = []
         regions = {self.config.region}
         regions.update(r for p in self.plugins.loaded.values() for r in p.regions)
+        backends = self.plugins.registry("govservice_register_stores")
+        if self.config.storage_backend not in backends:
+            problems.append(
+                ConfigError(
+                    f"storage.backend: no backend is called {self.config.storage_backend!r}; "
+                    f"known: {', '.join(sorted(backends))}",
+                    where=self.config.where("storage", "backend"),
+                )
+            )
         for hook in (
-            "govservice_register_stores",
             "govservice_register_blacklist_sources",
             "govservice_register_selection_strategies",
             "govservice_register_station_standards",

@@ -23,16 +23,9 @@ import jsonschema_rs
 from govservice import checks, schemas
 from govservice.formats import ALL_FORMATS, CUSTOM_FORMATS
 from govservice.kinds import RecordKind
-from govservice.model.identifiers import ric_problem, uscc_problem
+from govservice.model.identifiers import mask_identity_numbers, ric_problem, uscc_problem
 
 __all__ = ["Problem", "RecordValidator", "reference_problems", "validator_for"]
-
-
-_IDENTITY_LIKE = re.compile(r"(?<![0-9])([0-9]{10})[0-9]{4}([0-9]{3}[0-9Xx])(?![0-9])")
-
-
-def _hide_identity_numbers(message: str) -> str:
-    return _IDENTITY_LIKE.sub(r"\1****\2", message)
 
 
 @attrs.frozen
@@ -43,7 +36,7 @@ class Problem:
     """
 
     pointer: str
-    message: str = attrs.field(converter=_hide_identity_numbers)
+    message: str = attrs.field(converter=mask_identity_numbers)
 
 
 FORMATS = CUSTOM_FORMATS
@@ -121,7 +114,10 @@ class RecordValidator:
 
     def is_valid(self, document: Any) -> bool:
         """Whether ``document`` is valid: schema, check digits and cross-field checks."""
-        if not self._compiled.is_valid(document):
+        try:
+            if not self._compiled.is_valid(document):
+                return False
+        except (ValueError, TypeError):  # not plain JSON data: problems() says why
             return False
         for check in self._root_checks:
             for _ in check(document):
@@ -131,12 +127,23 @@ class RecordValidator:
     def problems(self, document: Any) -> list[Problem]:
         """Every problem of ``document``; an empty list when it is valid."""
         found: dict[Problem, None] = {}
-        if not self._compiled.is_valid(document):
-            for error in self._compiled.iter_errors(document):
-                found[_explain_compiled(error)] = None
+        try:
+            if not self._compiled.is_valid(document):
+                for error in self._compiled.iter_errors(document):
+                    found[_explain_compiled(error)] = None
+        except (ValueError, TypeError) as error:  # UnicodeEncodeError is a ValueError
+            return [Problem("", f"not plain JSON data: {_not_plain(error)}")]
         for pointer, message in check_findings(self._plan, document):
             found[Problem(pointer, message)] = None
         return list(found)
+
+
+def _not_plain(error: Exception) -> str:
+    if isinstance(error, UnicodeError):
+        return "a text holds a character that is not valid Unicode (a lone surrogate)"
+    if "key must be str" in str(error):
+        return "a mapping has a key that is not a text (YAML reads 1: or true: as non-text)"
+    return str(error)
 
 
 @functools.cache
@@ -167,6 +174,7 @@ def _keyword_value(location: str) -> Any:
     return node
 
 
+_UNEXPECTED = re.compile(r"""["']([^"']+)["'](?=[^()]*was unexpected|[^()]*were unexpected)""")
 _REQUIRED = re.compile(r"""^["'](.+)["'] is a required property$""")
 
 _PATTERN_WORDS = {
@@ -218,6 +226,8 @@ def describe(keyword: str, value: Any, instance: Any, pointer: str, raw: str) ->
         return "a person is identified by a personal document, not a unified social credit code"
     if keyword == "const" and pointer.endswith("/identifier/kind"):
         return f"an enterprise is identified by its unified social credit code (kind 'uscc'), not {instance!r}"
+    if keyword == "additionalProperties" and (extra := _UNEXPECTED.findall(raw)):
+        return f"unknown field(s): {', '.join(extra)}"
     if keyword == "required" and (missing := _REQUIRED.match(raw)):
         return f"required field {missing.group(1)!r} is missing"
     if keyword == "enum" and isinstance(value, list):
@@ -228,7 +238,8 @@ def describe(keyword: str, value: Any, instance: Any, pointer: str, raw: str) ->
 
 
 def _masked(value: str) -> str:
-    """Hide the middle of what may be an identity number, however malformed."""
+    """Hide the middle of what may be an identity number, however malformed (even one
+    that :func:`mask_identity_numbers` would not recognise)."""
     return value[:10] + "****" + value[14:] if len(value) > 14 else value[:6] + "****"
 
 

@@ -8,6 +8,9 @@ import yaml
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+MAX_EXPANDED_NODES = 1_000_000
+"""How many values a YAML document may hold once its aliases are expanded."""
+
 
 class SafeTextDatesLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """The safe loader, but dates and times stay text, as they are in JSON."""
@@ -19,6 +22,42 @@ class SafeTextDatesLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
 Path = tuple[str | int, ...]
+
+
+class AliasBombError(yaml.YAMLError):
+    """A document whose aliases (``*name``) expand to more values than any record has."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        self.problem = f"its aliases (*name) expand to more than {MAX_EXPANDED_NODES:,} values"
+        self.problem_mark = node.start_mark
+        super().__init__(self.problem)
+
+
+def check_expansion(node: yaml.Node) -> None:
+    """Refuse a document that aliases blow up (a few lines can stand for billions of
+    values); ordinary anchors and aliases pass.
+
+    :raises AliasBombError: when the expanded document is too large.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(current: yaml.Node) -> int:
+        known = sizes.get(id(current))
+        if known is not None:
+            return known
+        sizes[id(current)] = 1  # a node that refers to itself counts once
+        if isinstance(current, yaml.SequenceNode):
+            total = 1 + sum(size(child) for child in current.value)
+        elif isinstance(current, yaml.MappingNode):
+            total = 1 + sum(size(key) + size(value) for key, value in current.value)
+        else:
+            total = 1
+        total = min(total, MAX_EXPANDED_NODES + 1)
+        sizes[id(current)] = total
+        return total
+
+    if size(node) > MAX_EXPANDED_NODES:
+        raise AliasBombError(node)
 
 
 def load_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
@@ -34,6 +73,7 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
         node = loader.get_single_node()
         if node is None:
             return None, {}
+        check_expansion(node)
         data = loader.construct_document(node)
     finally:
         loader.dispose()

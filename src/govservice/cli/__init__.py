@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from govservice import __version__
 from govservice.cli import config, db, importing, plugins, validate
-from govservice.cli.common import add_global_options
+from govservice.cli.common import add_global_options, report
 from govservice.errors import GovServiceError
 
 COMMANDS = (validate, plugins, config, db, importing)
@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except GovServiceError as error:
-        print(f"govservice: error[{error.code}] {error}", file=sys.stderr)
+        report(error)
         return 2
     except KeyboardInterrupt:
         print("govservice: interrupted", file=sys.stderr)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
+from govservice.errors import GovServiceError, UsageError
+from govservice.model.identifiers import mask_identity_numbers
 from govservice.service import GovService
 
 CONFIG_ENV = "GOVSERVICE_CONFIG"
@@ -28,3 +31,24 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
 def service_from(args: argparse.Namespace) -> GovService:
     """The GovService of the ``--config`` file (or the default one)."""
     return GovService(args.config, strict=args.strict)
+
+
+def persistent_store(args: argparse.Namespace, *, create: bool = True, migrate: bool = True):
+    """The configured store, for commands that keep data: refuses the in-memory one, which
+    would forget everything when the command ends."""
+    service = service_from(args)
+    if service.config.storage_backend == "memory":
+        where = service.config.where("storage", "backend") if args.config else None
+        raise UsageError(
+            "this command keeps data, but the store is 'memory' (forgotten when the command "
+            f"ends); give a configuration with --config or ${CONFIG_ENV} that names a database",
+            where=where,
+        )
+    return service.open_store(create=create, migrate=migrate)
+
+
+def report(error: GovServiceError, level: str = "error") -> None:
+    """Print one error as one line on standard error, identity numbers masked (a plugin's
+    message, a config value: whatever it quotes may be personal)."""
+    line = " ".join(f"govservice: {level}[{error.code}] {error}".split("\n"))
+    print(mask_identity_numbers(line), file=sys.stderr)

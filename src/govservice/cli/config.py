@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
+from govservice.cli.common import report
 from govservice.service import GovService
 
 
@@ -28,7 +28,7 @@ def run_check(args: argparse.Namespace) -> int:
     service = GovService(args.file, strict=args.strict)
     problems = service.self_check()
     for error in problems:
-        print(f"govservice: error[{error.code}] {error}", file=sys.stderr)
+        report(error)
     if problems:
         return 2
     plugins = service.plugins

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from govservice.cli.common import service_from
+from govservice.cli.common import persistent_store, service_from
 from govservice.kinds import KINDS
 
 
@@ -23,7 +23,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    store = service_from(args).open_store(create=True, migrate=True)
+    store = persistent_store(args, create=True, migrate=True)
     try:
         print(f"database ready: {_describe(args)}, schema {store.schema_version()}")
     finally:
@@ -32,7 +32,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_migrate(args: argparse.Namespace) -> int:
-    store = service_from(args).open_store(create=False, migrate=False)
+    store = persistent_store(args, create=False, migrate=False)
     try:
         applied = store.migrate()
         done = f"applied {', '.join(map(str, applied))}" if applied else "nothing to apply"
@@ -43,7 +43,7 @@ def run_migrate(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    store = service_from(args).open_store(create=False, migrate=False)
+    store = persistent_store(args, create=False, migrate=False)
     try:
         version, latest = store.schema_version(), store.latest_schema_version()
         pending = f"{latest - version} migration(s) pending" if version < latest else "up to date"

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from govservice.cli.common import service_from
+from govservice.cli.common import persistent_store
 from govservice.importing import import_file
 from govservice.kinds import KINDS
 
@@ -25,18 +25,31 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("kind", choices=sorted(KINDS), help="record kind")
     parser.add_argument("file", metavar="FILE")
-    parser.add_argument("--batch-size", type=int, default=500, help="records a transaction")
+    parser.add_argument(
+        "--batch-size", type=positive, default=500, help="records a transaction (500)"
+    )
     parser.add_argument(
         "--workers",
-        type=int,
+        type=positive,
         default=None,
         help="processes at work, this one included (default: one per core)",
     )
     parser.set_defaults(run=run)
 
 
+def positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return number
+
+
 def run(args: argparse.Namespace) -> int:
-    store = service_from(args).store
+    store = persistent_store(args)
     try:
         if sys.stderr.isatty():
             report = _with_progress(store, args)

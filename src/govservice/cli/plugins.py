@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from govservice.cli.common import service_from
+from govservice.cli.common import report, service_from
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -46,5 +45,5 @@ def run(args: argparse.Namespace) -> int:
             for hook in p.hooks:
                 print(f"    {hook}")
         for error in plugins.problems:
-            print(f"govservice: error[{error.code}] {error}", file=sys.stderr)
+            report(error)
     return 2 if plugins.problems else 0

@@ -14,6 +14,7 @@ from typing import TextIO
 
 import attrs
 
+from govservice.cli.common import report as report_error
 from govservice.cli.common import service_from
 from govservice.errors import GovServiceError, InputError
 from govservice.kinds import KINDS, kind_named
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     if args.config:  # plugins may be broken: outside strict mode that does not stop us
         service = service_from(args)
         for error in service.plugins.problems:
-            print(f"govservice: warning[{error.code}] {error}", file=sys.stderr)
+            report_error(error, "warning")
     report = JsonReport(sys.stdout) if args.format == "json" else TextReport(sys.stdout)
     tally = Tally()
     report.start()
@@ -103,7 +104,7 @@ class TextReport:
             self.out.write(f"{where}: {_shown(problem.pointer)}: {problem.message}\n")
 
     def unreadable(self, error: GovServiceError) -> None:
-        print(f"govservice: error[{error.code}] {error}", file=sys.stderr)
+        report_error(error)
 
     def finish(self, tally: Tally, files: int) -> None:
         valid = tally.records - tally.invalid
@@ -138,7 +139,7 @@ class JsonReport:
             self.first = False
 
     def unreadable(self, error: GovServiceError) -> None:
-        print(f"govservice: error[{error.code}] {error}", file=sys.stderr)
+        report_error(error)
 
     def finish(self, tally: Tally, files: int) -> None:
         summary = {

@@ -8,7 +8,7 @@ from decimal import Decimal
 import attrs
 
 from govservice.model import _checks
-from govservice.model.identifiers import ric_problem, uscc_problem
+from govservice.model.identifiers import mask_identity_numbers, ric_problem, uscc_problem
 
 
 class LabelledEnum(enum.StrEnum):
@@ -64,7 +64,8 @@ class Identifier:
     """A party's identifying number together with its kind; check digits are verified."""
 
     kind: IdentifierKind = attrs.field(converter=IdentifierKind)
-    number: str = attrs.field(validator=_identifier_number)
+    number: str = attrs.field(validator=_identifier_number, repr=mask_identity_numbers)
+    """The number; ``repr`` (and so any log of a record) shows an identity number masked."""
 
 
 @attrs.frozen(kw_only=True)

@@ -57,6 +57,15 @@ def mask_ric(value: str) -> str:
     return value[:10] + MASK + value[14:]
 
 
+_IDENTITY_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{10})[0-9]{4}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
+
+
+def mask_identity_numbers(text: str) -> str:
+    """``text`` with everything shaped like a resident identity number masked, for any
+    message, log line or page that may be read by someone else."""
+    return _IDENTITY_IN_TEXT.sub(r"\1****\2", text)
+
+
 @functools.lru_cache(maxsize=65536)
 def uscc_problem(value: str) -> str | None:
     """Why ``value`` is not a valid unified social credit code, or None when it is.

@@ -96,11 +96,13 @@ class MemoryStore:
                 return None
             version = max(versions)
         document = self._items.get((code, version))
-        return None if document is None else from_document(Item, copy.deepcopy(document))
+        return (
+            None if document is None else from_document(Item, copy.deepcopy(document), check=False)
+        )
 
     def item_versions(self, code: str) -> list[Item]:
         return [
-            from_document(Item, copy.deepcopy(self._items[(code, version)]))
+            from_document(Item, copy.deepcopy(self._items[(code, version)]), check=False)
             for version in sorted(v for c, v in self._items if c == code)
         ]
 
@@ -113,7 +115,9 @@ class MemoryStore:
     # --- mutable records -------------------------------------------------------------------
 
     def _stored(self, kind: str, document: dict, version: int) -> Stored[Any]:
-        return Stored(from_document(kind_named(kind).model, copy.deepcopy(document)), version)
+        return Stored(
+            from_document(kind_named(kind).model, copy.deepcopy(document), check=False), version
+        )
 
     def add(self, record: Any) -> Stored[Any]:
         kind = kind_of(record)
@@ -213,7 +217,7 @@ class MemoryStore:
         inserted = 0
         with self.transaction():
             for document, _ in documents:
-                record = from_document(model, copy.deepcopy(document))
+                record = from_document(model, copy.deepcopy(document), check=False)
                 canonical = to_document(record)
                 if kind == "item":
                     if (record.code, record.version) not in self._items:

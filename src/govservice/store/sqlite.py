@@ -231,13 +231,13 @@ class SqliteStore:
             row = self._db.execute(
                 "SELECT doc FROM items WHERE code = ? AND version = ?", (code, version)
             ).fetchone()
-        return None if row is None else from_document(Item, json.loads(row[0]))
+        return None if row is None else from_document(Item, json.loads(row[0]), check=False)
 
     def item_versions(self, code: str) -> list[Item]:
         rows = self._db.execute(
             "SELECT doc FROM items WHERE code = ? ORDER BY version", (code,)
         ).fetchall()
-        return [from_document(Item, json.loads(doc)) for (doc,) in rows]
+        return [from_document(Item, json.loads(doc), check=False) for (doc,) in rows]
 
     def items(self, *, region: str | None = None) -> Iterator[Item]:
         sql = (
@@ -249,7 +249,7 @@ class SqliteStore:
             sql += " AND region = ?"
             parameters = (region,)
         for (doc,) in self._db.execute(sql + " ORDER BY code", parameters):
-            yield from_document(Item, json.loads(doc))
+            yield from_document(Item, json.loads(doc), check=False)
 
     # --- mutable records -------------------------------------------------------------------
 
@@ -277,7 +277,9 @@ class SqliteStore:
         ).fetchone()
         if row is None:
             return None
-        return Stored(from_document(kind_named(kind).model, json.loads(row[0])), row[1])
+        return Stored(
+            from_document(kind_named(kind).model, json.loads(row[0]), check=False), row[1]
+        )
 
     def update(self, record: Any, expected_version: int) -> Stored[Any]:
         kind = kind_of(record)
@@ -411,5 +413,7 @@ def _case_filter(query: CaseQuery, after: str | None) -> tuple[str, list[Any]]:
 
 def _page(kind: str, rows: list, limit: int) -> Page[Any]:
     model = KINDS[kind].model
-    records = tuple(Stored(from_document(model, json.loads(doc)), v) for _, doc, v in rows[:limit])
+    records = tuple(
+        Stored(from_document(model, json.loads(doc), check=False), v) for _, doc, v in rows[:limit]
+    )
     return Page(records, rows[limit - 1][0] if len(rows) > limit else None)

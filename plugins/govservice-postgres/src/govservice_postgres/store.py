@@ -242,11 +242,11 @@ class PostgresStore:
             row = self._run(
                 "SELECT doc FROM items WHERE code = %s AND version = %s", (code, version)
             ).fetchone()
-        return None if row is None else from_document(Item, json.loads(row[0]))
+        return None if row is None else from_document(Item, json.loads(row[0]), check=False)
 
     def item_versions(self, code: str) -> list[Item]:
         rows = self._run("SELECT doc FROM items WHERE code = %s ORDER BY version", (code,))
-        return [from_document(Item, json.loads(doc)) for (doc,) in rows.fetchall()]
+        return [from_document(Item, json.loads(doc), check=False) for (doc,) in rows.fetchall()]
 
     def items(self, *, region: str | None = None) -> Iterator[Item]:
         query = (
@@ -258,7 +258,7 @@ class PostgresStore:
             query += " AND region = %s"
             parameters = (region,)
         for (doc,) in self._run(query + " ORDER BY code", parameters).fetchall():
-            yield from_document(Item, json.loads(doc))
+            yield from_document(Item, json.loads(doc), check=False)
 
     # --- mutable records -------------------------------------------------------------------
 
@@ -282,7 +282,9 @@ class PostgresStore:
         ).fetchone()
         if row is None:
             return None
-        return Stored(from_document(kind_named(kind).model, json.loads(row[0])), row[1])
+        return Stored(
+            from_document(kind_named(kind).model, json.loads(row[0]), check=False), row[1]
+        )
 
     def update(self, record: Any, expected_version: int) -> Stored[Any]:
         kind = kind_of(record)
@@ -438,5 +440,7 @@ def _case_filter(query: CaseQuery, after: str | None) -> tuple[str, list[Any]]:
 
 def _page(kind: str, rows: list, limit: int) -> Page[Any]:
     model = KINDS[kind].model
-    records = tuple(Stored(from_document(model, json.loads(doc)), v) for _, doc, v in rows[:limit])
+    records = tuple(
+        Stored(from_document(model, json.loads(doc), check=False), v) for _, doc, v in rows[:limit]
+    )
     return Page(records, decode(rows[limit - 1][0]) if len(rows) > limit else None)

@@ -1,0 +1,3 @@
+"""A plugin whose SETTINGS_SCHEMA is not a JSON Schema."""
+
+SETTINGS_SCHEMA = {"type": "objectz"}
