@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -184,6 +185,13 @@ def _build(data: dict[str, Any], path: Path, lines: dict) -> Config:
         )
         for index, entry in enumerate(data.get("plugins", []))
     )
+    try:
+        zoneinfo.ZoneInfo(data.get("timezone", "Asia/Shanghai"))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        line = line_of(lines, ("timezone",)) or 0
+        raise ConfigError(
+            f"{path}:{line}: timezone: {data['timezone']!r} is not a time zone (Asia/Shanghai)"
+        ) from None
     names = [plugin.name for plugin in plugins]
     for index, plugin_name in enumerate(names):
         if plugin_name in names[:index]:

@@ -185,10 +185,12 @@ def _expect_end(text: str, index: int) -> None:
 def _yaml_records(path: Path, name: str) -> Iterator[Record]:
     text = _text(path)
     located: list[tuple[int, Any]] = []
+    documents = 0
     loader = SafeTextDatesLoader(text)
     try:
         while loader.check_node():
             node = loader.get_node()
+            documents += 1
             check_expansion(node)
             document = loader.construct_document(node)
             if isinstance(node, yaml.SequenceNode):
@@ -205,7 +207,7 @@ def _yaml_records(path: Path, name: str) -> Iterator[Record]:
         raise MalformedInputError(unreadable(error), where=name) from None
     finally:
         loader.dispose()
-    if not located:
+    if not documents:
         raise EmptyInputError("the file holds no records", where=name)
     return (
         Record(name, line, number, document)

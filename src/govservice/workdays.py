@@ -126,7 +126,11 @@ def load_schedule_file(path: str | Path) -> YearSchedule:
             f"cannot read the calendar file: {error.strerror}", where=where
         ) from None
     except yaml.YAMLError as error:
-        raise ConfigError(f"not valid YAML: {error}", where=where) from None
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ConfigError(
+            f"not valid YAML: {problem}", where=f"{where}:{mark.line + 1}" if mark else where
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("year"), int):
         raise ConfigError("a calendar file has a 'year' and lists of dates", where=where)
     unknown = set(data) - {"year", "holidays", "working_weekends"}
@@ -139,7 +143,9 @@ def load_schedule_file(path: str | Path) -> YearSchedule:
             _dates(data.get("working_weekends", [])),
         )
     except (TypeError, ValueError) as error:
-        raise ConfigError(str(error), where=where) from None
+        raise ConfigError(
+            f"not a list of YYYY-MM-DD dates of that year: {error}", where=where
+        ) from None
 
 
 def _dates(values: object) -> list[dt.date]:
