@@ -14,6 +14,7 @@ A case's events are append-only: an update may add events, never change or drop 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
@@ -29,6 +30,43 @@ T = TypeVar("T")
 
 MUTABLE_KINDS = ("case", "station", "intermediary", "blacklist-entry")
 OPEN_STATES = tuple(state for state in CaseState if not state.is_closed)
+
+
+class NestedTransactions:
+    """``transaction()`` as every backend has it: the outermost one begins and commits (or
+    rolls back on any exception); inner ones join it. A backend says how to begin, commit
+    and roll back; ``_begin`` may return what ``_rollback`` needs (a snapshot, say)."""
+
+    _depth = 0
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        token = self._begin()
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._rollback(token)
+            raise
+        self._depth = 0
+        self._commit(token)
+
+    def _begin(self) -> Any:
+        raise NotImplementedError
+
+    def _commit(self, token: Any) -> None:
+        raise NotImplementedError
+
+    def _rollback(self, token: Any) -> None:
+        raise NotImplementedError
 
 
 @attrs.frozen

@@ -9,7 +9,6 @@ meant for a county's data.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import datetime as dt
 import json
@@ -20,13 +19,20 @@ from govservice.codec import from_document, to_document
 from govservice.errors import ConflictError, DuplicateRecordError, RecordNotFoundError
 from govservice.kinds import KINDS, kind_named, kind_of
 from govservice.model import Case, CaseState, Item
-from govservice.store.base import CaseQuery, DueCount, Page, Stored, check_events_appended
+from govservice.store.base import (
+    CaseQuery,
+    DueCount,
+    NestedTransactions,
+    Page,
+    Stored,
+    check_events_appended,
+)
 from govservice.store.columns import queue_key
 
 _CLOSED = frozenset(state.value for state in CaseState if state.is_closed)
 
 
-class MemoryStore:
+class MemoryStore(NestedTransactions):
     """Records as documents in dictionaries (see :class:`~govservice.store.base.Store`)."""
 
     dialect = "memory"
@@ -36,7 +42,6 @@ class MemoryStore:
         self._records: dict[str, dict[str, tuple[dict, int]]] = {
             kind: {} for kind in KINDS if kind != "item"
         }
-        self._depth = 0
 
     def schema_version(self) -> int:
         return 1
@@ -53,29 +58,17 @@ class MemoryStore:
     def close(self) -> None:
         pass
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
-        saved = (
+    def _begin(self) -> Any:
+        return (
             dict(self._items),
             {kind: dict(records) for kind, records in self._records.items()},
         )
-        self._depth = 1
-        try:
-            yield
-        except BaseException:
-            self._items, self._records = saved
-            raise
-        finally:
-            self._depth = 0
 
-    # --- the catalog -----------------------------------------------------------------------
+    def _commit(self, token: Any) -> None:
+        pass
+
+    def _rollback(self, token: Any) -> None:
+        self._items, self._records = token
 
     def add_item(self, item: Item) -> None:
         document = to_document(item)

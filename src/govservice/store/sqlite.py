@@ -8,7 +8,6 @@ by a newer govservice is refused before anything is written to it.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import json
@@ -29,7 +28,14 @@ from govservice.errors import (
 )
 from govservice.kinds import KINDS, kind_named, kind_of
 from govservice.model import Case, Item
-from govservice.store.base import CaseQuery, DueCount, Page, Stored, check_events_appended
+from govservice.store.base import (
+    CaseQuery,
+    DueCount,
+    NestedTransactions,
+    Page,
+    Stored,
+    check_events_appended,
+)
 from govservice.store.columns import ITEM_COLUMNS, TABLES, import_row, item_row
 from govservice.store.migrations import migrations
 
@@ -69,14 +75,13 @@ def _translate_errors(cls):
 
 
 @_translate_errors
-class SqliteStore:
+class SqliteStore(NestedTransactions):
     """A govservice database in one SQLite file (see :class:`~govservice.store.base.Store`)."""
 
     dialect = "sqlite"
 
     def __init__(self, path: str | Path, *, create: bool = True, migrate: bool = True) -> None:
         self.path = Path(path)
-        self._depth = 0
         where = str(self.path)
         fresh = not self.path.exists() or self.path.stat().st_size == 0
         if fresh and not create:
@@ -181,27 +186,14 @@ class SqliteStore:
     def close(self) -> None:
         self._db.close()
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
+    def _begin(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
-        self._depth = 1
-        try:
-            yield
-        except BaseException:
-            self._depth = 0
-            self._db.execute("ROLLBACK")
-            raise
-        self._depth = 0
+
+    def _commit(self, token: Any) -> None:
         self._db.execute("COMMIT")
 
-    # --- the catalog -----------------------------------------------------------------------
+    def _rollback(self, token: Any) -> None:
+        self._db.execute("ROLLBACK")
 
     def add_item(self, item: Item) -> None:
         document = to_document(item)

@@ -7,7 +7,6 @@ package docstring for the settings and for what differs in how it gets there.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
@@ -28,7 +27,14 @@ from govservice.errors import (
 )
 from govservice.kinds import KINDS, kind_named, kind_of
 from govservice.model import Case, Item
-from govservice.store.base import CaseQuery, DueCount, Page, Stored, check_events_appended
+from govservice.store.base import (
+    CaseQuery,
+    DueCount,
+    NestedTransactions,
+    Page,
+    Stored,
+    check_events_appended,
+)
 from govservice.store.columns import ITEM_COLUMNS, TABLES, import_row, item_row
 from govservice.store.migrations import migrations
 from govservice_postgres.connect import connect, describe, parse
@@ -44,7 +50,7 @@ def dumps(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
-class PostgresStore:
+class PostgresStore(NestedTransactions):
     """A govservice database in one schema of a PostgreSQL database
     (see :class:`~govservice.store.base.Store`)."""
 
@@ -56,7 +62,6 @@ class PostgresStore:
         parameters = parse(conninfo)
         self.where = describe(parameters)
         self.schema = schema
-        self._depth = 0
         if not schema or len(schema.encode()) > 63:
             raise StoreError(
                 f"schema {schema!r}: a PostgreSQL name has 1 to 63 bytes", where=self.where
@@ -172,26 +177,15 @@ class PostgresStore:
     def close(self) -> None:
         self._conn.close()
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
+    def _begin(self) -> None:
         self._run("BEGIN")
-        self._depth = 1
-        try:
-            yield
-        except BaseException:
-            self._depth = 0
-            if not self._conn.broken:
-                self._run("ROLLBACK")
-            raise
-        self._depth = 0
+
+    def _commit(self, token: Any) -> None:
         self._run("COMMIT")
+
+    def _rollback(self, token: Any) -> None:
+        if not self._conn.broken:
+            self._run("ROLLBACK")
 
     def _run(self, query: Any, parameters: Any = None) -> psycopg.Cursor[Any]:
         try:
