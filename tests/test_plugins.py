@@ -363,3 +363,25 @@ def test_identity_numbers_in_plugin_messages_are_masked(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "3705231980****0019" in err
     assert "370523198001010019" not in err
+
+
+@pytest.mark.parametrize(
+    ("storage", "culprit"),
+    [
+        ("storage: {backend: nosuch}\n", "storage.backend: no backend is called 'nosuch'"),
+        (
+            "storage:\n  backend: sqlite\n  settings: {path: a.db, bogus: 1}\n",
+            "storage.settings.bogus: unknown key 'bogus'",
+        ),
+        (
+            "storage:\n  backend: sqlite\n  settings: {}\n",
+            "storage.settings: required field 'path'",
+        ),
+    ],
+)
+def test_config_check_checks_the_storage_settings(tmp_path, capsys, storage, culprit):
+    path = write_config(tmp_path, storage)
+    assert main(["config", "check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert culprit in err
+    assert str(path) in err

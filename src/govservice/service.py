@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from govservice.clock import Clock, SystemClock
-from govservice.config import Config, default_config, load_config
+from govservice.config import Config, check_document, default_config, load_config
 from govservice.errors import (
     CalendarUnavailableError,
     ConfigError,
@@ -103,8 +103,22 @@ class GovService:
                 f"storage.backend: no backend is called {name!r}; known: {known}",
                 where=self.config.where("storage", "backend"),
             )
+        factory = backends[name][1]
+        self._check_storage_settings(factory)
         settings = {**self.config.storage_settings, "create": create, "migrate": migrate}
-        return backends[name][1](settings)
+        return factory(settings)
+
+    def _check_storage_settings(self, factory: Any) -> None:
+        """Check ``storage.settings`` against the schema the backend ships, if it does."""
+        schema = getattr(factory, "SETTINGS_SCHEMA", None)
+        if schema is not None:
+            check_document(
+                dict(self.config.storage_settings),
+                schema,
+                str(self.config.path or "<config>"),
+                self.config.lines,
+                prefix=("storage", "settings"),
+            )
 
     # --- calendar ------------------------------------------------------------------------
 
@@ -304,6 +318,11 @@ class GovService:
                     where=self.config.where("storage", "backend"),
                 )
             )
+        else:
+            try:
+                self._check_storage_settings(backends[self.config.storage_backend][1])
+            except ConfigError as error:
+                problems.append(error)
         for hook in (
             "govservice_register_blacklist_sources",
             "govservice_register_selection_strategies",

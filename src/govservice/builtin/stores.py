@@ -22,6 +22,7 @@ OPEN_FLAGS = {"create", "migrate"}
 
 
 def _memory(settings: Mapping[str, Any]) -> MemoryStore:
+    """No settings: everything is forgotten when the process ends."""
     if set(settings) - OPEN_FLAGS:
         raise ConfigError("storage.settings: the memory store takes no settings")
     return MemoryStore()
@@ -37,3 +38,17 @@ def _sqlite(settings: Mapping[str, Any]) -> SqliteStore:
         create=settings.get("create", True),
         migrate=settings.get("migrate", True),
     )
+
+
+_memory.SETTINGS_SCHEMA = {  # type: ignore[attr-defined]
+    "type": "object",
+    "additionalProperties": False,
+}
+_sqlite.SETTINGS_SCHEMA = {  # type: ignore[attr-defined]
+    "type": "object",
+    "properties": {
+        "path": {"description": "The database file.", "type": "string", "minLength": 1}
+    },
+    "required": ["path"],
+    "additionalProperties": False,
+}

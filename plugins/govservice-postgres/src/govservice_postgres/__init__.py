@@ -115,6 +115,17 @@ def store_from_settings(settings: Mapping[str, Any]) -> PostgresStore:
     )
 
 
+store_from_settings.SETTINGS_SCHEMA = {  # type: ignore[attr-defined]
+    "type": "object",
+    "properties": {
+        **{key: {"type": "string"} for key in _TEXTS},
+        "port": {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}]},
+    },
+    "additionalProperties": False,
+}
+"""Checked by ``govservice config check`` with the file, line and key of each problem."""
+
+
 def __getattr__(name: str) -> Any:
     # ``govservice_postgres.PostgresStore`` imports the driver on first use only, so that
     # loading the plugin (done for every GovService) costs nothing when it is not used.
