@@ -13,11 +13,11 @@ import functools
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from govservice.codec import from_document, to_document
+from govservice.codec import to_document
 from govservice.errors import (
     ConflictError,
     DatabaseVersionError,
@@ -26,18 +26,17 @@ from govservice.errors import (
     RecordNotFoundError,
     StoreError,
 )
-from govservice.kinds import KINDS, kind_named, kind_of
-from govservice.model import Case, Item
+from govservice.kinds import kind_of
+from govservice.model import Item
 from govservice.store.base import (
-    CaseQuery,
     DueCount,
     NestedTransactions,
-    Page,
     Stored,
     check_events_appended,
 )
 from govservice.store.columns import ITEM_COLUMNS, TABLES, import_row, item_row
 from govservice.store.migrations import migrations
+from govservice.store.sql import SqlQueries
 
 APPLICATION_ID = 0x47535643  # "GSVC": marks the file as a govservice database
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -75,8 +74,9 @@ def _translate_errors(cls):
 
 
 @_translate_errors
-class SqliteStore(NestedTransactions):
-    """A govservice database in one SQLite file (see :class:`~govservice.store.base.Store`)."""
+class SqliteStore(SqlQueries, NestedTransactions):
+    """A govservice database in one SQLite file (see :class:`~govservice.store.base.Store`);
+    the reading queries come from :class:`~govservice.store.sql.SqlQueries`."""
 
     dialect = "sqlite"
 
@@ -186,6 +186,10 @@ class SqliteStore(NestedTransactions):
     def close(self) -> None:
         self._db.close()
 
+    @_translated  # the shared queries of SqlQueries read through here
+    def _rows(self, sql: str, parameters: tuple | list = ()) -> list[tuple]:
+        return self._db.execute(sql, parameters).fetchall()
+
     def _begin(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
 
@@ -194,6 +198,8 @@ class SqliteStore(NestedTransactions):
 
     def _rollback(self, token: Any) -> None:
         self._db.execute("ROLLBACK")
+
+    # --- the catalog (reading: SqlQueries) --------------------------------------------------
 
     def add_item(self, item: Item) -> None:
         document = to_document(item)
@@ -214,35 +220,6 @@ class SqliteStore(NestedTransactions):
                 (*item_row(document), text),
             )
 
-    def item(self, code: str, version: int | None = None) -> Item | None:
-        if version is None:
-            row = self._db.execute(
-                "SELECT doc FROM items WHERE code = ? ORDER BY version DESC LIMIT 1", (code,)
-            ).fetchone()
-        else:
-            row = self._db.execute(
-                "SELECT doc FROM items WHERE code = ? AND version = ?", (code, version)
-            ).fetchone()
-        return None if row is None else from_document(Item, json.loads(row[0]), check=False)
-
-    def item_versions(self, code: str) -> list[Item]:
-        rows = self._db.execute(
-            "SELECT doc FROM items WHERE code = ? ORDER BY version", (code,)
-        ).fetchall()
-        return [from_document(Item, json.loads(doc), check=False) for (doc,) in rows]
-
-    def items(self, *, region: str | None = None) -> Iterator[Item]:
-        sql = (
-            "SELECT doc FROM items AS i WHERE version = "
-            "(SELECT max(version) FROM items WHERE code = i.code)"
-        )
-        parameters: tuple = ()
-        if region is not None:
-            sql += " AND region = ?"
-            parameters = (region,)
-        for (doc,) in self._db.execute(sql + " ORDER BY code", parameters):
-            yield from_document(Item, json.loads(doc), check=False)
-
     # --- mutable records -------------------------------------------------------------------
 
     def add(self, record: Any) -> Stored[Any]:
@@ -261,17 +238,6 @@ class SqliteStore(NestedTransactions):
                 f"{kind.name} {kind.key(record)} is already stored"
             ) from None
         return Stored(record, 1)
-
-    def get(self, kind: str, key: str) -> Stored[Any] | None:
-        table, key_column, _, _ = TABLES[kind]
-        row = self._db.execute(
-            f"SELECT doc, version FROM {table} WHERE {key_column} = ?", (key,)
-        ).fetchone()
-        if row is None:
-            return None
-        return Stored(
-            from_document(kind_named(kind).model, json.loads(row[0]), check=False), row[1]
-        )
 
     def update(self, record: Any, expected_version: int) -> Stored[Any]:
         kind = kind_of(record)
@@ -299,40 +265,7 @@ class SqliteStore(NestedTransactions):
             )
         return Stored(record, expected_version + 1)
 
-    def list(
-        self, kind: str, *, region: str | None = None, limit: int = 100, after: str | None = None
-    ) -> Page[Any]:
-        table, key_column, _, _ = TABLES[kind]
-        clauses, parameters = [], []
-        if region is not None:
-            clauses.append("region = ?")
-            parameters.append(region)
-        if after is not None:
-            clauses.append(f"{key_column} > ?")
-            parameters.append(after)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._db.execute(
-            f"SELECT {key_column}, doc, version FROM {table} {where} "
-            f"ORDER BY {key_column} LIMIT ?",
-            (*parameters, limit + 1),
-        ).fetchall()
-        return _page(kind, rows, limit)
-
     # --- cases -------------------------------------------------------------------------------
-
-    def find_cases(
-        self, query: CaseQuery, *, limit: int = 100, after: str | None = None
-    ) -> Page[Case]:
-        where, parameters = _case_filter(query, after)
-        rows = self._db.execute(
-            f"SELECT queue_key, doc, version FROM cases {where} ORDER BY queue_key LIMIT ?",
-            (*parameters, limit + 1),
-        ).fetchall()
-        return _page("case", rows, limit)
-
-    def count_cases(self, query: CaseQuery) -> int:
-        where, parameters = _case_filter(query, None)
-        return self._db.execute(f"SELECT count(*) FROM cases {where}", parameters).fetchone()[0]
 
     def due_counts(self, today: dt.date, near_until: dt.date, by: str) -> list[DueCount]:
         column = _GROUPS[by]
@@ -379,33 +312,3 @@ def _statements(script: str) -> list[str]:
     """The statements of a migration script (``;`` ends one; ``--`` comments are dropped)."""
     lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
-
-
-def _case_filter(query: CaseQuery, after: str | None) -> tuple[str, list[Any]]:
-    clauses, parameters = [], []
-    if query.states:
-        clauses.append(f"state IN ({', '.join('?' * len(query.states))})")
-        parameters.extend(state.value for state in query.states)
-    for column in ("region", "department", "station_code", "handler", "item_code"):
-        value = getattr(query, column)
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            parameters.append(value)
-    if query.due_from is not None:
-        clauses.append("promised_due >= ?")
-        parameters.append(query.due_from.isoformat())
-    if query.due_to is not None:
-        clauses.append("promised_due <= ?")
-        parameters.append(query.due_to.isoformat())
-    if after is not None:
-        clauses.append("queue_key > ?")
-        parameters.append(after)
-    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), parameters
-
-
-def _page(kind: str, rows: list, limit: int) -> Page[Any]:
-    model = KINDS[kind].model
-    records = tuple(
-        Stored(from_document(model, json.loads(doc), check=False), v) for _, doc, v in rows[:limit]
-    )
-    return Page(records, rows[limit - 1][0] if len(rows) > limit else None)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
-from govservice.codec import from_document, to_document
+from govservice.codec import to_document
 from govservice.errors import (
     ConflictError,
     DatabaseUnavailableError,
@@ -25,18 +25,18 @@ from govservice.errors import (
     RecordNotFoundError,
     StoreError,
 )
-from govservice.kinds import KINDS, kind_named, kind_of
-from govservice.model import Case, Item
+from govservice.kinds import kind_of
+from govservice.model import Item
 from govservice.store.base import (
     CaseQuery,
     DueCount,
     NestedTransactions,
-    Page,
     Stored,
     check_events_appended,
 )
 from govservice.store.columns import ITEM_COLUMNS, TABLES, import_row, item_row
 from govservice.store.migrations import migrations
+from govservice.store.sql import SqlQueries
 from govservice_postgres.connect import connect, describe, parse
 from govservice_postgres.text import decode, encode
 
@@ -50,7 +50,7 @@ def dumps(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
-class PostgresStore(NestedTransactions):
+class PostgresStore(SqlQueries, NestedTransactions):
     """A govservice database in one schema of a PostgreSQL database
     (see :class:`~govservice.store.base.Store`)."""
 
@@ -177,6 +177,20 @@ class PostgresStore(NestedTransactions):
     def close(self) -> None:
         self._conn.close()
 
+    mark = "%s"
+
+    def _rows(self, sql: str, parameters: tuple | list = ()) -> list[tuple]:
+        return self._run(sql, parameters).fetchall()
+
+    def _date(self, day: dt.date) -> Any:
+        return day
+
+    def _text(self, value: Any) -> Any:
+        return decode(value)
+
+    def _states(self, query: CaseQuery) -> tuple[str, list]:
+        return "state = ANY(%s)", [[state.value for state in query.states]]
+
     def _begin(self) -> None:
         self._run("BEGIN")
 
@@ -227,33 +241,6 @@ class PostgresStore(NestedTransactions):
                     "with other content; add a new version instead"
                 )
 
-    def item(self, code: str, version: int | None = None) -> Item | None:
-        if version is None:
-            row = self._run(
-                "SELECT doc FROM items WHERE code = %s ORDER BY version DESC LIMIT 1", (code,)
-            ).fetchone()
-        else:
-            row = self._run(
-                "SELECT doc FROM items WHERE code = %s AND version = %s", (code, version)
-            ).fetchone()
-        return None if row is None else from_document(Item, json.loads(row[0]), check=False)
-
-    def item_versions(self, code: str) -> list[Item]:
-        rows = self._run("SELECT doc FROM items WHERE code = %s ORDER BY version", (code,))
-        return [from_document(Item, json.loads(doc), check=False) for (doc,) in rows.fetchall()]
-
-    def items(self, *, region: str | None = None) -> Iterator[Item]:
-        query = (
-            "SELECT doc FROM items AS i WHERE version = "
-            "(SELECT max(version) FROM items WHERE code = i.code)"
-        )
-        parameters: tuple = ()
-        if region is not None:
-            query += " AND region = %s"
-            parameters = (region,)
-        for (doc,) in self._run(query + " ORDER BY code", parameters).fetchall():
-            yield from_document(Item, json.loads(doc), check=False)
-
     # --- mutable records -------------------------------------------------------------------
 
     def add(self, record: Any) -> Stored[Any]:
@@ -268,17 +255,6 @@ class PostgresStore(NestedTransactions):
         if not inserted:
             raise DuplicateRecordError(f"{kind.name} {kind.key(record)} is already stored")
         return Stored(record, 1)
-
-    def get(self, kind: str, key: str) -> Stored[Any] | None:
-        table, key_column, _, _ = TABLES[kind]
-        row = self._run(
-            f"SELECT doc, version FROM {table} WHERE {key_column} = %s", (key,)
-        ).fetchone()
-        if row is None:
-            return None
-        return Stored(
-            from_document(kind_named(kind).model, json.loads(row[0]), check=False), row[1]
-        )
 
     def update(self, record: Any, expected_version: int) -> Stored[Any]:
         kind = kind_of(record)
@@ -306,40 +282,7 @@ class PostgresStore(NestedTransactions):
             )
         return Stored(record, expected_version + 1)
 
-    def list(
-        self, kind: str, *, region: str | None = None, limit: int = 100, after: str | None = None
-    ) -> Page[Any]:
-        table, key_column, _, _ = TABLES[kind]
-        clauses, parameters = [], []
-        if region is not None:
-            clauses.append("region = %s")
-            parameters.append(region)
-        if after is not None:
-            clauses.append(f"{key_column} > %s")
-            parameters.append(after)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._run(
-            f"SELECT {key_column}, doc, version FROM {table} {where} "
-            f"ORDER BY {key_column} LIMIT %s",
-            (*parameters, limit + 1),
-        ).fetchall()
-        return _page(kind, rows, limit)
-
     # --- cases -------------------------------------------------------------------------------
-
-    def find_cases(
-        self, query: CaseQuery, *, limit: int = 100, after: str | None = None
-    ) -> Page[Case]:
-        where, parameters = _case_filter(query, after)
-        rows = self._run(
-            f"SELECT queue_key, doc, version FROM cases {where} ORDER BY queue_key LIMIT %s",
-            (*parameters, limit + 1),
-        ).fetchall()
-        return _page("case", rows, limit)
-
-    def count_cases(self, query: CaseQuery) -> int:
-        where, parameters = _case_filter(query, None)
-        return self._run(f"SELECT count(*) FROM cases {where}", parameters).fetchone()[0]
 
     def due_counts(self, today: dt.date, near_until: dt.date, by: str) -> list[DueCount]:
         column = _GROUPS[by]
@@ -408,33 +351,3 @@ class PostgresStore(NestedTransactions):
 def _first_line(error: psycopg.Error) -> str:
     lines = (error.diag.message_primary or str(error)).strip().splitlines()
     return lines[0] if lines else type(error).__name__
-
-
-def _case_filter(query: CaseQuery, after: str | None) -> tuple[str, list[Any]]:
-    clauses, parameters = [], []
-    if query.states:
-        clauses.append("state = ANY(%s)")
-        parameters.append([state.value for state in query.states])
-    for column in ("region", "department", "station_code", "handler", "item_code"):
-        value = getattr(query, column)
-        if value is not None:
-            clauses.append(f"{column} = %s")
-            parameters.append(value)
-    if query.due_from is not None:
-        clauses.append("promised_due >= %s")
-        parameters.append(query.due_from)
-    if query.due_to is not None:
-        clauses.append("promised_due <= %s")
-        parameters.append(query.due_to)
-    if after is not None:
-        clauses.append("queue_key > %s")
-        parameters.append(after)
-    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), parameters
-
-
-def _page(kind: str, rows: list, limit: int) -> Page[Any]:
-    model = KINDS[kind].model
-    records = tuple(
-        Stored(from_document(model, json.loads(doc), check=False), v) for _, doc, v in rows[:limit]
-    )
-    return Page(records, decode(rows[limit - 1][0]) if len(rows) > limit else None)
