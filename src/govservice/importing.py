@@ -29,7 +29,7 @@ import attrs
 
 from govservice.errors import BinaryInputError, MalformedInputError, UsageError
 from govservice.kinds import kind_named
-from govservice.records import Record, read_records, unreadable
+from govservice.records import read_records, unreadable
 from govservice.store.columns import import_row
 from govservice.validation import Problem, validator_for
 
@@ -110,7 +110,7 @@ def import_file(
     path = Path(path)
     if path.suffix.lower() not in (".jsonl", ".ndjson"):
         # other formats are read whole: validate them the ordinary way, in one batch stream
-        return _import_records(store, kind, read_records(path), batch_size, progress)
+        return _import_records(store, kind, path, batch_size, progress)
     read_records(path)  # the checks of a readable, non-empty text file, before any work
     report = ImportReport(kind=kind, file=str(path))
     workers = workers or os.cpu_count() or 1
@@ -234,17 +234,17 @@ def _prepare_lines(kind: str, file: str, span: Span, block: str, validator: Any)
 def _import_records(
     store: Any,
     kind: str,
-    records: Iterator[Record],
+    path: Path,
     batch_size: int,
     progress: Callable[[int], None] | None,
 ) -> ImportReport:
     """Import from JSON or YAML (parsed whole by :mod:`govservice.records`)."""
-    report = ImportReport(kind=kind, file="")
+    records = read_records(path)
+    report = ImportReport(kind=kind, file=str(path))
     validator = validator_for(kind_named(kind))
 
     def prepared() -> Iterator[tuple[Batch, Prepared]]:
         for chunk in iter(lambda: list(itertools.islice(records, batch_size)), []):
-            report.file = chunk[0].file
             texts: list[str] = []
             rows, invalid = [], []
             for record in chunk:

@@ -33,12 +33,11 @@ def service_from(args: argparse.Namespace) -> GovService:
     return GovService(args.config, strict=args.strict)
 
 
-def persistent_store(args: argparse.Namespace, *, create: bool = True, migrate: bool = True):
+def persistent_store(service: GovService, *, create: bool = True, migrate: bool = True):
     """The configured store, for commands that keep data: refuses the in-memory one, which
     would forget everything when the command ends."""
-    service = service_from(args)
     if service.config.storage_backend == "memory":
-        where = service.config.where("storage", "backend") if args.config else None
+        where = service.config.where("storage", "backend") if service.config.path else None
         raise UsageError(
             "this command keeps data, but the store is 'memory' (forgotten when the command "
             f"ends); give a configuration with --config or ${CONFIG_ENV} that names a database",

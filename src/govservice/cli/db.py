@@ -6,6 +6,7 @@ import argparse
 
 from govservice.cli.common import persistent_store, service_from
 from govservice.kinds import KINDS
+from govservice.service import GovService
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -23,31 +24,34 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    store = persistent_store(args, create=True, migrate=True)
+    service = service_from(args)
+    store = persistent_store(service, create=True, migrate=True)
     try:
-        print(f"database ready: {_describe(args)}, schema {store.schema_version()}")
+        print(f"database ready: {_describe(service)}, schema {store.schema_version()}")
     finally:
         store.close()
     return 0
 
 
 def run_migrate(args: argparse.Namespace) -> int:
-    store = persistent_store(args, create=False, migrate=False)
+    service = service_from(args)
+    store = persistent_store(service, create=False, migrate=False)
     try:
         applied = store.migrate()
         done = f"applied {', '.join(map(str, applied))}" if applied else "nothing to apply"
-        print(f"{_describe(args)}: {done}; schema {store.schema_version()}")
+        print(f"{_describe(service)}: {done}; schema {store.schema_version()}")
     finally:
         store.close()
     return 0
 
 
 def run_status(args: argparse.Namespace) -> int:
-    store = persistent_store(args, create=False, migrate=False)
+    service = service_from(args)
+    store = persistent_store(service, create=False, migrate=False)
     try:
         version, latest = store.schema_version(), store.latest_schema_version()
         pending = f"{latest - version} migration(s) pending" if version < latest else "up to date"
-        print(f"{_describe(args)}: schema {version} of {latest} ({pending})")
+        print(f"{_describe(service)}: schema {version} of {latest} ({pending})")
         if version == latest:
             for kind in KINDS:
                 print(f"  {kind}: {store.count(kind)}")
@@ -56,7 +60,7 @@ def run_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _describe(args: argparse.Namespace) -> str:
-    config = service_from(args).config
+def _describe(service: GovService) -> str:
+    config = service.config
     target = config.storage_settings.get("path") or config.storage_settings.get("dbname", "")
     return f"{config.storage_backend} {target}".strip()

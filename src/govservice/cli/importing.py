@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from govservice.cli.common import persistent_store
+from govservice.cli.common import persistent_store, service_from
 from govservice.importing import import_file
 from govservice.kinds import KINDS
 
@@ -49,7 +49,7 @@ def positive(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = persistent_store(args)
+    store = persistent_store(service_from(args))
     try:
         if sys.stderr.isatty():
             report = _with_progress(store, args)

@@ -1,33 +1,50 @@
 """What the SQL backends share: the reading queries, written once.
 
-A backend says how it runs a statement (:meth:`SqlQueries._rows`), how it writes a
-parameter mark (``?`` or ``%s``), how it passes a date, and how it turns a text column read
-back into the text that was stored (PostgreSQL encodes NUL characters). Writes differ
-(locking, COPY, error handling) and stay in each backend.
+A backend says how it runs a statement (:meth:`SqlQueries._rows`,
+:meth:`SqlQueries._execute`), how it writes a parameter mark (``?`` or ``%s``), how it
+locks a row it is about to update, how it passes a date, and how it turns a text column
+read back into the text that was stored (PostgreSQL encodes NUL characters). The versioned
+update is shared too; adding, counting and bulk writes differ and stay in each backend.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from govservice.codec import from_document
-from govservice.kinds import KINDS
+from govservice.codec import from_document, to_document
+from govservice.errors import ConflictError, RecordNotFoundError
+from govservice.kinds import KINDS, kind_of
 from govservice.model import Case, Item
-from govservice.store.base import CaseQuery, Page, Stored
-from govservice.store.columns import TABLES
+from govservice.store.base import CaseQuery, Page, Stored, check_events_appended
+from govservice.store.columns import TABLES, import_row
+
+
+def dumps(document: Any) -> str:
+    """The JSON text a SQL backend stores: compact, Chinese kept as it is."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
 class SqlQueries:
-    """The reading half of :class:`~govservice.store.base.Store`, in SQL."""
+    """What the SQL backends share of :class:`~govservice.store.base.Store`: the reading
+    queries, the versioned update and ``import_batch`` (over the backend's
+    ``transaction()`` and ``import_rows``)."""
 
     mark = "?"
     """How a parameter is written in a statement."""
 
+    lock_row = ""
+    """What a ``SELECT`` appends to lock the row it reads for an update (PostgreSQL:
+    ``FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE`` has locked the database already)."""
+
     def _rows(self, sql: str, parameters: tuple | list = ()) -> list[tuple]:
         """Run ``sql`` and return every row."""
+        raise NotImplementedError
+
+    def _execute(self, sql: str, parameters: tuple | list = ()) -> None:
+        """Run a statement that writes."""
         raise NotImplementedError
 
     def _date(self, day: dt.date) -> Any:
@@ -106,6 +123,35 @@ class SqlQueries:
         )
         return self._page(kind, rows, limit)
 
+    def update(self, record: Any, expected_version: int) -> Stored[Any]:
+        kind = kind_of(record)
+        table, key_column, columns, row_of = TABLES[kind.name]
+        key = kind.key(record)
+        document = to_document(record)
+        m = self.mark
+        assignments = ", ".join(f"{column.strip()} = {m}" for column in columns.split(","))
+        with self.transaction():
+            rows = self._rows(
+                f"SELECT version, doc FROM {table} WHERE {key_column} = {m} {self.lock_row}",
+                (key,),
+            )
+            if not rows:
+                raise RecordNotFoundError(f"no {kind.name} {key} is stored")
+            version, stored = rows[0]
+            if version != expected_version:
+                raise ConflictError(
+                    f"{kind.name} {key} changed since it was read (version {expected_version}, "
+                    f"now {version}); read it again and redo the change"
+                )
+            if kind.name == "case":
+                check_events_appended(key, json.loads(stored), document)
+            self._execute(
+                f"UPDATE {table} SET {assignments}, version = version + 1, doc = {m} "
+                f"WHERE {key_column} = {m} AND version = {m}",
+                (*row_of(document), dumps(document), key, expected_version),
+            )
+        return Stored(record, expected_version + 1)
+
     # --- cases -------------------------------------------------------------------------------
 
     def find_cases(
@@ -144,6 +190,11 @@ class SqlQueries:
             clauses.append(f"queue_key > {self.mark}")
             parameters.append(after)
         return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), parameters
+
+    # --- bulk ------------------------------------------------------------------------------
+
+    def import_batch(self, kind: str, documents: Iterable[tuple[Any, str]]) -> int:
+        return self.import_rows(kind, [import_row(kind, d, text) for d, text in documents])
 
     def _page(self, kind: str, rows: list, limit: int) -> Page[Any]:
         model = KINDS[kind].model

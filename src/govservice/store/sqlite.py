@@ -13,17 +13,14 @@ import functools
 import json
 import sqlite3
 import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from govservice.codec import to_document
 from govservice.errors import (
-    ConflictError,
     DatabaseVersionError,
     DuplicateRecordError,
     ForeignDatabaseError,
-    RecordNotFoundError,
     StoreError,
 )
 from govservice.kinds import kind_of
@@ -32,19 +29,14 @@ from govservice.store.base import (
     DueCount,
     NestedTransactions,
     Stored,
-    check_events_appended,
 )
-from govservice.store.columns import ITEM_COLUMNS, TABLES, import_row, item_row
+from govservice.store.columns import ITEM_COLUMNS, TABLES, item_row
 from govservice.store.migrations import migrations
-from govservice.store.sql import SqlQueries
+from govservice.store.sql import SqlQueries, dumps
 
 APPLICATION_ID = 0x47535643  # "GSVC": marks the file as a govservice database
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _GROUPS = {"region": "region", "department": "department"}
-
-
-def dumps(document: Any) -> str:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
 def _translated(method):
@@ -186,9 +178,13 @@ class SqliteStore(SqlQueries, NestedTransactions):
     def close(self) -> None:
         self._db.close()
 
-    @_translated  # the shared queries of SqlQueries read through here
+    @_translated  # the shared queries of SqlQueries go through these two
     def _rows(self, sql: str, parameters: tuple | list = ()) -> list[tuple]:
         return self._db.execute(sql, parameters).fetchall()
+
+    @_translated
+    def _execute(self, sql: str, parameters: tuple | list = ()) -> None:
+        self._db.execute(sql, parameters)
 
     def _begin(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
@@ -239,32 +235,6 @@ class SqliteStore(SqlQueries, NestedTransactions):
             ) from None
         return Stored(record, 1)
 
-    def update(self, record: Any, expected_version: int) -> Stored[Any]:
-        kind = kind_of(record)
-        table, key_column, columns, row_of = TABLES[kind.name]
-        key = kind.key(record)
-        document = to_document(record)
-        assignments = ", ".join(f"{c.strip()} = ?" for c in columns.split(","))
-        with self.transaction():
-            row = self._db.execute(
-                f"SELECT version, doc FROM {table} WHERE {key_column} = ?", (key,)
-            ).fetchone()
-            if row is None:
-                raise RecordNotFoundError(f"no {kind.name} {key} is stored")
-            if row[0] != expected_version:
-                raise ConflictError(
-                    f"{kind.name} {key} changed since it was read (version {expected_version}, "
-                    f"now {row[0]}); read it again and redo the change"
-                )
-            if kind.name == "case":
-                check_events_appended(key, json.loads(row[1]), document)
-            self._db.execute(
-                f"UPDATE {table} SET {assignments}, version = version + 1, doc = ? "
-                f"WHERE {key_column} = ? AND version = ?",
-                (*row_of(document), dumps(document), key, expected_version),
-            )
-        return Stored(record, expected_version + 1)
-
     # --- cases -------------------------------------------------------------------------------
 
     def due_counts(self, today: dt.date, near_until: dt.date, by: str) -> list[DueCount]:
@@ -277,9 +247,6 @@ class SqliteStore(SqlQueries, NestedTransactions):
         return [DueCount(group, overdue, near) for group, overdue, near in rows]
 
     # --- bulk ------------------------------------------------------------------------------
-
-    def import_batch(self, kind: str, documents: Iterable[tuple[Any, str]]) -> int:
-        return self.import_rows(kind, [import_row(kind, d, text) for d, text in documents])
 
     def import_rows(self, kind: str, rows: list[tuple]) -> int:
         if kind == "item":

@@ -17,12 +17,10 @@ from psycopg import sql
 
 from govservice.codec import to_document
 from govservice.errors import (
-    ConflictError,
     DatabaseUnavailableError,
     DatabaseVersionError,
     DuplicateRecordError,
     ForeignDatabaseError,
-    RecordNotFoundError,
     StoreError,
 )
 from govservice.kinds import kind_of
@@ -32,11 +30,10 @@ from govservice.store.base import (
     DueCount,
     NestedTransactions,
     Stored,
-    check_events_appended,
 )
-from govservice.store.columns import ITEM_COLUMNS, TABLES, import_row, item_row
+from govservice.store.columns import ITEM_COLUMNS, TABLES, item_row
 from govservice.store.migrations import migrations
-from govservice.store.sql import SqlQueries
+from govservice.store.sql import SqlQueries, dumps
 from govservice_postgres.connect import connect, describe, parse
 from govservice_postgres.text import decode, encode
 
@@ -44,10 +41,6 @@ MIGRATIONS_PACKAGE = "govservice_postgres.migrations"
 LOCK_CLASS = 0x47535643  # "GSVC": advisory locks of govservice, beside the schema's hash
 _GROUPS = {"region": "region", "department": "department"}
 _TABLE_KINDS = ("r", "p", "v", "m", "f")  # tables, partitioned tables, views, foreign tables
-
-
-def dumps(document: Any) -> str:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
 class PostgresStore(SqlQueries, NestedTransactions):
@@ -178,9 +171,13 @@ class PostgresStore(SqlQueries, NestedTransactions):
         self._conn.close()
 
     mark = "%s"
+    lock_row = "FOR UPDATE"
 
     def _rows(self, sql: str, parameters: tuple | list = ()) -> list[tuple]:
         return self._run(sql, parameters).fetchall()
+
+    def _execute(self, sql: str, parameters: tuple | list = ()) -> None:
+        self._run(sql, parameters)
 
     def _date(self, day: dt.date) -> Any:
         return day
@@ -256,32 +253,6 @@ class PostgresStore(SqlQueries, NestedTransactions):
             raise DuplicateRecordError(f"{kind.name} {kind.key(record)} is already stored")
         return Stored(record, 1)
 
-    def update(self, record: Any, expected_version: int) -> Stored[Any]:
-        kind = kind_of(record)
-        table, key_column, columns, row_of = TABLES[kind.name]
-        key = kind.key(record)
-        document = to_document(record)
-        assignments = ", ".join(f"{c.strip()} = %s" for c in columns.split(","))
-        with self.transaction():
-            row = self._run(
-                f"SELECT version, doc FROM {table} WHERE {key_column} = %s FOR UPDATE", (key,)
-            ).fetchone()
-            if row is None:
-                raise RecordNotFoundError(f"no {kind.name} {key} is stored")
-            if row[0] != expected_version:
-                raise ConflictError(
-                    f"{kind.name} {key} changed since it was read (version {expected_version}, "
-                    f"now {row[0]}); read it again and redo the change"
-                )
-            if kind.name == "case":
-                check_events_appended(key, json.loads(row[1]), document)
-            self._run(
-                f"UPDATE {table} SET {assignments}, version = version + 1, doc = %s "
-                f"WHERE {key_column} = %s AND version = %s",
-                (*row_of(document), dumps(document), key, expected_version),
-            )
-        return Stored(record, expected_version + 1)
-
     # --- cases -------------------------------------------------------------------------------
 
     def due_counts(self, today: dt.date, near_until: dt.date, by: str) -> list[DueCount]:
@@ -295,9 +266,6 @@ class PostgresStore(SqlQueries, NestedTransactions):
         return [DueCount(decode(group), overdue, near) for group, overdue, near in rows]
 
     # --- bulk ------------------------------------------------------------------------------
-
-    def import_batch(self, kind: str, documents: Iterable[tuple[Any, str]]) -> int:
-        return self.import_rows(kind, (import_row(kind, d, text) for d, text in documents))
 
     def import_rows(self, kind: str, rows: Iterable[tuple]) -> int:
         """Insert the rows whose identity is not stored yet, in one transaction.
