@@ -11,8 +11,8 @@ Schemas, so a test can turn them into documents and expect no problem. Use them 
 
 ``RECORDS`` maps each record kind of :data:`govservice.kinds.KINDS` to its strategy.
 
-Where the model is more lenient than the schemas (see the notes on :func:`texts` and
-:func:`record_codes`), the strategies stay inside what both accept.
+Where the model is more lenient than the schemas (see the notes on :func:`texts`,
+:func:`record_codes` and :func:`suspensions`), the strategies stay inside what both accept.
 """
 
 from __future__ import annotations
@@ -33,10 +33,12 @@ from govservice.model import (
     Certification,
     Channel,
     ChargedFee,
+    Consultation,
     Contact,
     Decision,
     Evaluation,
     Fee,
+    FollowUp,
     Grade,
     HandlingLevel,
     HandlingType,
@@ -55,21 +57,29 @@ from govservice.model import (
     PartyKind,
     Practitioner,
     Presence,
+    Project,
+    ProjectState,
     Qualification,
+    RecordedFinding,
+    Rectification,
     Requirement,
     Revocation,
     Role,
     ServiceOffer,
     SourceKind,
+    SpecialProcedure,
     StaffMember,
     StaffRole,
     Station,
     StationLevel,
     SubmittedMaterial,
+    SupplementRequest,
+    Suspension,
     TimeLimit,
     TimeUnit,
     Window,
 )
+from govservice.model.case import TRACKING_ALPHABET
 from govservice.model.identifiers import mask_ric
 
 __all__ = [
@@ -81,12 +91,14 @@ __all__ = [
     "cases",
     "certifications",
     "charged_fees",
+    "consultations",
     "contacts",
     "credit_codes",
     "dates",
     "decisions",
     "evaluations",
     "fees",
+    "follow_ups",
     "free_texts",
     "identifiers",
     "identity_numbers",
@@ -100,17 +112,23 @@ __all__ = [
     "money",
     "parties",
     "practitioners",
+    "projects",
     "promised_limits",
     "qualifications",
     "record_codes",
+    "recorded_findings",
+    "rectifications",
     "region_codes",
     "revocations",
     "service_offers",
     "staff_members",
     "stations",
     "submitted_materials",
+    "supplement_requests",
+    "suspensions",
     "texts",
     "time_limits",
+    "tracking_codes",
     "windows",
 ]
 
@@ -154,11 +172,17 @@ def _small_lists(strategy: st.SearchStrategy, **kwargs) -> st.SearchStrategy[lis
 
 
 def record_codes() -> st.SearchStrategy[str]:
-    """An identifier of a case, a station or a listing: ``^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$``.
+    """An identifier of a case, a station, a listing or a project (``Case.project_id`` too):
+    ``^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$``.
 
     The model only asks for non-empty text here; the schemas ask for this pattern.
     """
     return st.from_regex(r"[0-9A-Za-z][0-9A-Za-z._-]{0,20}", fullmatch=True)
+
+
+def tracking_codes() -> st.SearchStrategy[str]:
+    """A case's progress lookup code (进度查询码): 12 characters without 0/O or 1/I."""
+    return st.text(alphabet=TRACKING_ALPHABET, min_size=12, max_size=12)
 
 
 def item_codes() -> st.SearchStrategy[str]:
@@ -419,8 +443,19 @@ def decisions() -> st.SearchStrategy[Decision]:
     )
 
 
+def recorded_findings() -> st.SearchStrategy[RecordedFinding]:
+    """A warning of a local rule kept with its event, perhaps naming its plugin."""
+    return st.builds(
+        RecordedFinding,
+        code=st.from_regex(r"GS[0-9]{3}", fullmatch=True) | texts(max_size=8),
+        message=texts(),
+        plugin=_optional(st.sampled_from(["guangrao", "kenli"]) | free_texts()),
+    )
+
+
 def case_events(at: st.SearchStrategy[dt.datetime] | None = None) -> st.SearchStrategy:
-    """One step of a case's trail, at an instant drawn from ``at`` (any when None)."""
+    """One step of a case's trail, at an instant drawn from ``at`` (any when None); it may
+    carry warnings, or be a refused attempt (``refusal``)."""
     return st.builds(
         CaseEvent,
         at=at if at is not None else moments(),
@@ -431,6 +466,41 @@ def case_events(at: st.SearchStrategy[dt.datetime] | None = None) -> st.SearchSt
         to_state=st.sampled_from(CaseState),
         note=_optional(free_texts()),
         on_behalf_of=_optional(free_texts()),
+        warnings=_small_lists(recorded_findings()),
+        refusal=_optional(free_texts()),
+    )
+
+
+@st.composite
+def supplement_requests(draw: st.DrawFn) -> SupplementRequest:
+    """A 补正 notice listing at least one material, answered (later) or still open."""
+    requested, received = draw(_ordered(moments(), 2))
+    return SupplementRequest(
+        requested_at=requested,
+        materials=draw(st.lists(texts(), min_size=1, max_size=_SMALL)),
+        note=draw(_optional(free_texts())),
+        from_state=draw(st.sampled_from(CaseState)),
+        received_at=draw(_optional(st.just(received))),
+    )
+
+
+@st.composite
+def suspensions(draw: st.DrawFn) -> Suspension:
+    """A special procedure (特别程序), resumed (later, with the days it excluded) or not.
+
+    The model takes any whole number of days; the schema asks for at least 0.
+    """
+    started, resumed = draw(_ordered(moments(), 2))
+    days = st.integers(min_value=0, max_value=120)
+    is_resumed = draw(st.booleans())
+    return Suspension(
+        procedure=draw(st.sampled_from(SpecialProcedure)),
+        reason=draw(texts()),
+        started_at=started,
+        expected_days=draw(_optional(days)),
+        from_state=draw(st.sampled_from(CaseState)),
+        resumed_at=resumed if is_resumed else None,
+        excluded_days=draw(_optional(days)) if is_resumed else None,
     )
 
 
@@ -441,6 +511,32 @@ def evaluations(at: st.SearchStrategy[dt.datetime] | None = None) -> st.SearchSt
         grade=st.sampled_from(Grade),
         at=at if at is not None else moments(),
         comment=_optional(free_texts()),
+    )
+
+
+def follow_ups(at: st.SearchStrategy[dt.datetime] | None = None) -> st.SearchStrategy:
+    """A follow-up (整改回访) on a bad evaluation at an instant drawn from ``at``."""
+    return st.builds(FollowUp, at=at if at is not None else moments(), actor=texts(), note=texts())
+
+
+@st.composite
+def rectifications(draw: st.DrawFn, opened: dt.datetime | None = None) -> Rectification:
+    """A rectification (整改) opened at ``opened`` (any instant when None), its follow-ups
+    after it in order, closed after the last of them or still open."""
+    if opened is None:
+        opened = draw(moments())
+    later = st.datetimes(
+        min_value=opened.replace(tzinfo=None),
+        max_value=dt.datetime.combine(LAST_DAY, dt.time()),
+        timezones=st.just(SHANGHAI),
+    )
+    times = draw(st.lists(later, min_size=1, max_size=_SMALL + 1).map(sorted))
+    *follow_up_times, closed = times
+    return Rectification(
+        opened_at=opened,
+        due=draw(st.dates(min_value=opened.date(), max_value=LAST_DAY)),
+        follow_ups=[draw(follow_ups(at=st.just(moment))) for moment in follow_up_times],
+        closed_at=draw(_optional(st.just(closed))),
     )
 
 
@@ -457,7 +553,9 @@ def cases(draw: st.DrawFn) -> Case:
     """A case whose instants and due dates are in order; only a completed case is evaluated.
 
     The instants are drawn sorted, then each of accepted, decided and completed is kept or
-    dropped, so any subset present is still in order.
+    dropped, so any subset present is still in order. The clock starts on the day of
+    acceptance. The model does not tie a rectification (整改) to a bad evaluation, so one
+    may be drawn for any case, opened at its last instant.
     """
     received, accepted, decided, completed = draw(_ordered(moments(), 4))
     promised_due, legal_due = draw(_ordered(dates(), 2))
@@ -501,6 +599,14 @@ def cases(draw: st.DrawFn) -> Case:
         events=[draw(case_events(at=st.just(moment))) for moment in event_times],
         evaluation=evaluation,
         attributes=draw(case_attributes()),
+        tracking_code=draw(_optional(tracking_codes())),
+        project_id=draw(_optional(record_codes())),
+        refusal_reason=draw(_optional(free_texts())),
+        clock_started_on=draw(_optional(st.just(accepted.date()))),
+        deadline_provisional=draw(st.booleans()),
+        supplements=draw(_small_lists(supplement_requests())),
+        suspensions=draw(_small_lists(suspensions())),
+        rectification=draw(_optional(rectifications(opened=last))),
     )
 
 
@@ -661,11 +767,58 @@ def blacklist_entries(draw: st.DrawFn) -> BlacklistEntry:
     )
 
 
+# --- projects ------------------------------------------------------------------------------
+
+
+def consultations(at: st.SearchStrategy[dt.datetime] | None = None) -> st.SearchStrategy:
+    """A joint consultation (联审会议) of at least one department, at an instant from ``at``."""
+    return st.builds(
+        Consultation,
+        at=at if at is not None else moments(),
+        convened_by=texts(),
+        departments=st.lists(texts(), min_size=1, max_size=_SMALL),
+        conclusions=texts(),
+    )
+
+
+@st.composite
+def projects(draw: st.DrawFn) -> Project:
+    """A joint-review project (联审联批): completed_at set exactly when it is completed, and
+    not before it was created; its consultations in order after its creation."""
+    created, completed = draw(_ordered(moments(), 2))
+    state = draw(st.sampled_from(ProjectState))
+    meeting_times = draw(
+        st.lists(
+            st.datetimes(
+                min_value=created.replace(tzinfo=None),
+                max_value=completed.replace(tzinfo=None),
+                timezones=st.just(SHANGHAI),
+            ),
+            max_size=_SMALL,
+        ).map(sorted)
+    )
+    return Project(
+        id=draw(record_codes()),
+        name=draw(texts()),
+        region=draw(region_codes()),
+        owner=draw(parties()),
+        created_at=created,
+        state=state,
+        key_project=draw(st.booleans()),
+        green_channel=draw(st.booleans()),
+        handler=draw(_optional(free_texts())),
+        agent=draw(_optional(free_texts())),
+        consultations=[draw(consultations(at=st.just(moment))) for moment in meeting_times],
+        completed_at=completed if state is ProjectState.COMPLETED else None,
+    )
+
+
 RECORDS: dict[str, st.SearchStrategy] = {
     "item": items(),
     "case": cases(),
     "station": stations(),
     "intermediary": intermediaries(),
     "blacklist-entry": blacklist_entries(),
+    "project": projects(),
 }
 """The strategy of each record kind, keyed as :data:`govservice.kinds.KINDS`."""

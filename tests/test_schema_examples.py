@@ -46,6 +46,10 @@ NOT_APPLICABLE = {
         "an intermediary publishes promised_days but no legal limit to exceed"
     ),
     ("blacklist-entry", "promised-above-legal"): "a blacklist entry has no time limit",
+    ("project", "promised-above-legal"): (
+        "a project has no time limit of its own: its combined deadline derives from its cases"
+    ),
+    ("project", "negative-fee"): "a project has no fee or other amount of money",
 }
 
 

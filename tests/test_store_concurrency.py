@@ -283,3 +283,76 @@ def test_processes_opening_a_new_database_at_once_all_succeed(new_target):
             assert store.schema_version() >= 1
         finally:
             store.close()
+
+
+# --- the remembered document and the event chain, across store objects ----------------------
+
+
+def test_a_store_that_remembers_an_old_version_still_sees_a_conflict(new_target):
+    target = new_target()
+    first, second = target.open(), target.open()
+    try:
+        case = make_case(id="MEM-1")
+        first.add(case)  # `first` remembers the document it wrote at version 1
+        second.update(attrs.evolve(case, handler="王敏"), 1)
+        with pytest.raises(ConflictError):
+            first.update(attrs.evolve(case, handler="李娜"), 1)
+        current = first.get("case", "MEM-1")
+        assert current.version == 2
+        assert current.record.handler == "王敏"
+        first.update(attrs.evolve(current.record, handler="李娜"), 2)
+        assert second.get("case", "MEM-1").record.handler == "李娜"
+    finally:
+        first.close()
+        second.close()
+
+
+def _chain_events(target: Target, case_ids: list[str], rounds: int) -> int:
+    """Append ``rounds`` events to each case, re-reading it each time (a worker)."""
+    store = target.open()
+    appended = 0
+    try:
+        for number in range(rounds):
+            for case_id in case_ids:
+                while True:
+                    stored = store.get("case", case_id)
+                    event = CaseEvent(
+                        at=START,
+                        actor=f"worker {number}",
+                        role="reviewer",
+                        action="note",
+                        to_state=stored.record.state,
+                    )
+                    changed = attrs.evolve(stored.record, events=(*stored.record.events, event))
+                    try:
+                        store.update(changed, stored.version)
+                    except ConflictError:
+                        continue
+                    appended += 1
+                    break
+    finally:
+        store.close()
+    return appended
+
+
+def test_processes_appending_events_keep_one_unbroken_chain(new_target):
+    from govservice.audit import verify_store
+
+    target = new_target()
+    store = target.open()
+    for case_id in ("CHAIN-1", "CHAIN-2"):
+        store.add(make_case(id=case_id))
+    store.close()
+    results = run_processes(
+        _chain_events,
+        {name: (target, ["CHAIN-1", "CHAIN-2"], 10) for name in ("one", "two", "three")},
+    )
+    assert sum(results.values()) == 60
+    store = target.open()
+    try:
+        report = verify_store(store)
+        assert report.ok, report.first_break
+        assert report.checked == 60
+        assert sum(len(store.get("case", c).record.events) for c in ("CHAIN-1", "CHAIN-2")) == 60
+    finally:
+        store.close()

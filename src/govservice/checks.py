@@ -158,6 +158,12 @@ def _yuan(value: Any) -> Decimal | None:
         return None
 
 
+def project_chronology(project: Any) -> Iterator[Finding]:
+    """A project is completed no earlier than it was created."""
+    if isinstance(project, dict):
+        yield from _order(project, ("created_at", "completed_at"), _instant)
+
+
 CHECKS: dict[str, Check] = {
     "station-parent": station_parent,
     "certificate-period": certificate_period,
@@ -165,6 +171,7 @@ CHECKS: dict[str, Check] = {
     "item-limits": item_limits,
     "case-chronology": case_chronology,
     "blacklist-period": blacklist_period,
+    "project-chronology": project_chronology,
 }
 
 

@@ -80,6 +80,32 @@ _converter.register_structure_hook(int, _structure_int)
 _converter.register_structure_hook(bool, _structure_bool)
 
 
+def _memoized_events() -> None:
+    """A case is written again at each step of its workflow with every earlier event in
+    it; an event never changes, so its document is made once (per event object) and a
+    copy handed out each time."""
+    from govservice.model import CaseEvent  # the model imports nothing of this module
+
+    plain = _converter.gen_unstructure_attrs_fromdict(CaseEvent)
+    made: dict[int, tuple[CaseEvent, dict[str, Any]]] = {}
+
+    def unstructure(event: CaseEvent) -> dict[str, Any]:
+        known = made.get(id(event))
+        if known is None or known[0] is not event:
+            if len(made) >= 16384:
+                made.clear()
+            known = made[id(event)] = (event, plain(event))
+        document = dict(known[1])
+        if "warnings" in document:
+            document["warnings"] = [dict(warning) for warning in document["warnings"]]
+        return document
+
+    _converter.register_unstructure_hook(CaseEvent, unstructure)
+
+
+_memoized_events()
+
+
 def to_document(record: Any) -> dict[str, Any]:
     """The JSON document of a model instance (an :class:`~govservice.model.Item`, ...)."""
     return _converter.unstructure(record)

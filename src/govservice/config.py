@@ -60,6 +60,8 @@ class Config:
     calendar_schedules: tuple[Path, ...] = ()
     closures: frozenset[dt.date] = frozenset()
     yellow_days: int = 3
+    progress_url: str | None = None
+    """The public lookup link, ``{code}`` standing for the tracking code."""
     plugins: tuple[PluginConfig, ...] = ()
     disable_plugins: frozenset[str] = frozenset()
     path: Path | None = None
@@ -207,6 +209,7 @@ def _build(data: dict[str, Any], path: Path, lines: dict) -> Config:
         calendar_schedules=tuple(path.parent / p for p in calendar.get("schedules", ())),
         closures=frozenset(dt.date.fromisoformat(d) for d in calendar.get("closures", ())),
         yellow_days=data.get("supervision", {}).get("yellow_days", 3),
+        progress_url=data.get("public", {}).get("progress_url"),
         plugins=plugins,
         disable_plugins=frozenset(data.get("disable_plugins", ())),
         path=path,

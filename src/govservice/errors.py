@@ -197,3 +197,42 @@ class DatabaseUnavailableError(StoreError):
     """The database server cannot be reached or refuses the credentials."""
 
     code = "GS706"
+
+
+# --- the case workflow -----------------------------------------------------------------------
+
+
+class WorkflowError(GovServiceError):
+    """An action on a case cannot be taken as asked (a reason missing, nothing to do)."""
+
+    code = "GS800"
+
+
+class TransitionError(WorkflowError):
+    """The action is not possible in the case's state; the message lists what is."""
+
+    code = "GS801"
+
+
+class RoleError(WorkflowError):
+    """The actor's role may not take this action; the refused attempt is recorded."""
+
+    code = "GS802"
+
+
+class ItemNotAcceptingError(WorkflowError):
+    """The item is cancelled or suspended (停办) and takes no new case; says since when."""
+
+    code = "GS803"
+
+
+class ProjectOpenError(WorkflowError):
+    """A joint-review project cannot complete while any of its cases is open."""
+
+    code = "GS804"
+
+
+class UnknownTrackingCodeError(WorkflowError):
+    """No case has this tracking code (or it is mistyped)."""
+
+    code = "GS805"

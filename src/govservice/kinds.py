@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from govservice.errors import UsageError
-from govservice.model import BlacklistEntry, Case, Intermediary, Item, Station
+from govservice.model import BlacklistEntry, Case, Intermediary, Item, Project, Station
 
 SCHEMA_BASE = "https://govservice.org/schemas/v1/"
 
@@ -40,6 +40,7 @@ KINDS: dict[str, RecordKind] = {
         RecordKind(
             "blacklist-entry", BlacklistEntry, "blacklist-entry.schema.json", lambda r: r.id
         ),
+        RecordKind("project", Project, "project.schema.json", lambda r: r.id),
     )
 }
 

@@ -103,6 +103,7 @@ class Plugins:
         self.problems: list[PluginError] = []
         self.loaded: dict[str, LoadedPlugin] = {}
         self._left_out: set[tuple[str, str]] = set()
+        self._serving_cache: dict[tuple[str, str | None], list[Any]] = {}
         self._attempted: set[str] = set()
         self.pm = _Manager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
@@ -183,6 +184,7 @@ class Plugins:
             return
         if self.pm.is_registered(plugin):
             return
+        self._serving_cache.clear()
         try:
             self.pm.register(plugin, name=name)
         except ValueError as error:
@@ -199,6 +201,7 @@ class Plugins:
         ]
         if wrappers:
             self.pm.unregister(plugin)
+            self._serving_cache.clear()
             self._fail(
                 PluginHookError(
                     f"plugin {name!r} wraps {', '.join(wrappers)}: hook wrappers are not "
@@ -213,6 +216,7 @@ class Plugins:
         ]
         if unknown:
             self.pm.unregister(plugin)
+            self._serving_cache.clear()
             self._fail(
                 PluginHookError(
                     f"plugin {name!r} implements {', '.join(unknown)}, which is no "
@@ -291,18 +295,15 @@ class Plugins:
             (``tryfirst`` first, then the most recently registered).
         """
         results = []
-        for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
+        for impl in self._serving(hook, scope):
             name = impl.plugin_name
-            loaded = self.loaded.get(name)
-            if loaded is None or not loaded.serves(scope) or (name, hook) in self._left_out:
-                continue
             try:
                 result = impl.function(*(kwargs[arg] for arg in impl.argnames))
                 if result is not None and many:
                     result = list(result)
                 _check_result(result, expect, many)
             except Exception as error:  # someone else's code: report it, by name
-                self._left_out.add((name, hook))
+                self._leave_out(name, hook)
                 self._fail(
                     PluginFailedError(
                         f"plugin {name!r} failed in {hook}: {type(error).__name__}: {error}",
@@ -317,6 +318,26 @@ class Plugins:
                 if firstresult:
                     break
         return results
+
+    def _serving(self, hook: str, scope: str | None) -> list[Any]:
+        """The implementations of ``hook`` to call for region ``scope``, in calling order
+        (worked out once: a case's every action asks)."""
+        key = (hook, scope)
+        found = self._serving_cache.get(key)
+        if found is None:
+            found = self._serving_cache[key] = [
+                impl
+                for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls())
+                if (loaded := self.loaded.get(impl.plugin_name)) is not None
+                and loaded.serves(scope)
+                and (impl.plugin_name, hook) not in self._left_out
+            ]
+        return found
+
+    def _leave_out(self, plugin: str, hook: str) -> None:
+        """Call ``plugin`` no more for ``hook`` in this session (it failed there)."""
+        self._left_out.add((plugin, hook))
+        self._serving_cache.clear()
 
     def collect(
         self, hook: str, *, scope: str | None = None, expect: type | None = None, **kwargs: Any
@@ -351,7 +372,7 @@ class Plugins:
             except PluginError as error:
                 self._fail(error)
             except Exception as error:
-                self._left_out.add((plugin, hook))
+                self._leave_out(plugin, hook)
                 self._fail(
                     PluginFailedError(
                         f"plugin {plugin!r} failed in {hook}: {type(error).__name__}: {error}",

@@ -25,6 +25,7 @@ from govservice.model import (
     ListingSource,
     Material,
     Party,
+    Project,
     ServiceOffer,
     Station,
     TimeLimit,
@@ -107,6 +108,23 @@ def make_case(item: Item | None = None, **changes: Any) -> Case:
         "received_at": START,
     }
     return Case(**(fields | changes))
+
+
+def make_project(**changes: Any) -> Project:
+    """A key construction project (重点建设项目) of Dongying, open, on the green channel
+    with a dedicated handler; give its id to :func:`make_case` as ``project_id``."""
+    number = next(_serial)
+    fields: dict[str, Any] = {
+        "id": f"XM-{number:06d}",
+        "name": "东营港经济开发区化工物流仓储项目",
+        "region": "370500",
+        "owner": enterprise(number),
+        "created_at": START,
+        "key_project": True,
+        "green_channel": True,
+        "handler": "刘洋",
+    }
+    return Project(**(fields | changes))
 
 
 def make_station(**changes: Any) -> Station:

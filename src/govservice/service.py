@@ -92,6 +92,13 @@ class GovService:
         """The store named by ``storage.backend``, opened (created, migrated) on first use."""
         return self.open_store()
 
+    @functools.cached_property
+    def workflow(self) -> Any:
+        """The case workflow (:class:`~govservice.workflow.Workflow`) on :attr:`store`."""
+        from govservice.workflow import Workflow
+
+        return Workflow(self)
+
     def open_store(self, *, create: bool = True, migrate: bool = True) -> Any:
         """Open the configured store. ``create=False`` refuses to make a new database;
         ``migrate=False`` leaves the schema as it is (to report on it)."""

@@ -47,6 +47,10 @@ class WorkingCalendar:
 
     schedules: Mapping[int, YearSchedule] = attrs.field(converter=dict)
     closures: frozenset[dt.date] = attrs.field(default=frozenset(), converter=frozenset)
+    _counted: dict[tuple[dt.date, int], Deadline] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+    """Results of :meth:`add_working_days` (a calendar never changes once made)."""
 
     def knows(self, year: int) -> bool:
         """Whether the official schedule of ``year`` is loaded."""
@@ -71,13 +75,16 @@ class WorkingCalendar:
         """
         if days < 0:
             raise ValueError("a number of working days is not negative")
-        day, counted, provisional = start, 0, not self.knows(start.year)
-        while counted < days:
-            day += dt.timedelta(days=1)
-            provisional = provisional or not self.knows(day.year)
-            if self.is_working_day(day):
-                counted += 1
-        return Deadline(day, provisional)
+        found = self._counted.get((start, days))
+        if found is None:
+            day, counted, provisional = start, 0, not self.knows(start.year)
+            while counted < days:
+                day += dt.timedelta(days=1)
+                provisional = provisional or not self.knows(day.year)
+                if self.is_working_day(day):
+                    counted += 1
+            found = self._counted[(start, days)] = Deadline(day, provisional)
+        return found
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""

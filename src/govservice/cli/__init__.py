@@ -11,11 +11,21 @@ import sys
 from collections.abc import Sequence
 
 from govservice import __version__
-from govservice.cli import config, db, importing, plugins, validate
+from govservice.cli import (
+    audit,
+    case,
+    config,
+    db,
+    importing,
+    plugins,
+    progress,
+    supervise,
+    validate,
+)
 from govservice.cli.common import add_global_options, report
 from govservice.errors import GovServiceError
 
-COMMANDS = (validate, plugins, config, db, importing)
+COMMANDS = (validate, plugins, config, db, importing, case, progress, supervise, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 
+from govservice.clock import SHANGHAI, FixedClock
 from govservice.errors import GovServiceError, UsageError
 from govservice.model.identifiers import mask_identity_numbers
 from govservice.service import GovService
 
 CONFIG_ENV = "GOVSERVICE_CONFIG"
+NOW_ENV = "GOVSERVICE_NOW"
 
 
 def add_global_options(parser: argparse.ArgumentParser) -> None:
@@ -21,6 +24,14 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
         help=f"the centre's YAML configuration (default: ${CONFIG_ENV}, else built-in)",
     )
     parser.add_argument(
+        "--now",
+        metavar="TIME",
+        type=moment,
+        default=os.environ.get(NOW_ENV),
+        help=f"act as if it were this time, e.g. 2015-03-02T09:00+08:00 (training, demos, "
+        f"tests; the trail records it; default: ${NOW_ENV}, else the real time)",
+    )
+    parser.add_argument(
         "--strict",
         action="store_true",
         default=None,
@@ -28,9 +39,23 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def moment(text: str) -> dt.datetime:
+    """An argparse type: an ISO 8601 time; without an offset, Asia/Shanghai."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time such as 2015-03-02T09:00+08:00"
+        ) from None
+    return value if value.utcoffset() is not None else value.replace(tzinfo=SHANGHAI)
+
+
 def service_from(args: argparse.Namespace) -> GovService:
-    """The GovService of the ``--config`` file (or the default one)."""
-    return GovService(args.config, strict=args.strict)
+    """The GovService of the ``--config`` file (or the default one), on the real clock or
+    the ``--now`` one."""
+    now = args.now  # argparse converts a default from the environment too
+    clock = FixedClock(now) if now is not None else None
+    return GovService(args.config, strict=args.strict, clock=clock)
 
 
 def persistent_store(service: GovService, *, create: bool = True, migrate: bool = True):

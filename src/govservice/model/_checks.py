@@ -79,6 +79,20 @@ def aware(instance: Any, attribute: attrs.Attribute, value: dt.datetime | None) 
         )
 
 
+def not_empty_tuple(instance: Any, attribute: attrs.Attribute, value: tuple) -> None:
+    if not value:
+        raise ValueError(f"{_name(instance, attribute)} lists at least one entry")
+
+
+def enum_of(cls: type) -> Any:
+    """Converter to the enum ``cls`` that passes a member through without a lookup."""
+
+    def convert(value: Any) -> Any:
+        return value if type(value) is cls else cls(value)
+
+    return convert
+
+
 def unique(instance: Any, attribute: attrs.Attribute, value: tuple) -> None:
     if len(set(value)) != len(value):
         raise ValueError(f"{_name(instance, attribute)} lists a value twice")

@@ -96,21 +96,84 @@ class Decision:
     legal_basis: str | None = None
 
 
+class SpecialProcedure(LabelledEnum):
+    """特别程序 whose time does not count toward the limit (行政许可法第四十五条)."""
+
+    EXPERT_REVIEW = "expert_review", "专家评审"
+    HEARING = "hearing", "听证"
+    SITE_INSPECTION = "site_inspection", "现场勘查"
+    TESTING = "testing", "检验检测"
+    QUARANTINE = "quarantine", "检疫"
+    TENDERING = "tendering", "招标拍卖"
+    PUBLIC_NOTICE = "public_notice", "公示"
+    OTHER = "other", "其他特别程序"
+
+
+@attrs.frozen(kw_only=True)
+class RecordedFinding:
+    """A warning of a local rule, kept with the event it was raised on."""
+
+    code: str = attrs.field(validator=_checks.non_empty)
+    message: str = attrs.field(validator=_checks.non_empty)
+    plugin: str | None = None
+
+
 @attrs.frozen(kw_only=True)
 class CaseEvent:
-    """One step in the case's trail (步步留痕): who did what, when, and in what role."""
+    """One step in the case's trail (步步留痕): who did what, when, and in what role.
+
+    A refused attempt is recorded too: ``refusal`` says why, and the state is unchanged.
+    """
 
     at: dt.datetime = attrs.field(validator=_checks.aware)
     actor: str = attrs.field(validator=_checks.non_empty)
-    role: Role = attrs.field(converter=Role)
+    role: Role = attrs.field(converter=_checks.enum_of(Role))
     action: str = attrs.field(validator=_checks.non_empty)
     from_state: CaseState | None = attrs.field(
-        default=None, converter=attrs.converters.optional(CaseState)
+        default=None, converter=attrs.converters.optional(_checks.enum_of(CaseState))
     )
-    to_state: CaseState = attrs.field(converter=CaseState)
+    to_state: CaseState = attrs.field(converter=_checks.enum_of(CaseState))
     note: str | None = None
     on_behalf_of: str | None = None
     """Whom an agent (全程代办) acted for."""
+    warnings: tuple[RecordedFinding, ...] = attrs.field(default=(), converter=_checks.as_tuple)
+    """Warnings of local rules raised on this action."""
+    refusal: str | None = None
+    """Why the attempt was refused (``GS801: ...``); nothing else changed."""
+
+
+@attrs.frozen(kw_only=True)
+class SupplementRequest:
+    """补正: one notice listing every missing material at once (行政许可法第三十二条)."""
+
+    requested_at: dt.datetime = attrs.field(validator=_checks.aware)
+    materials: tuple[str, ...] = attrs.field(
+        converter=_checks.as_tuple, validator=[_checks.each_non_empty, _checks.not_empty_tuple]
+    )
+    note: str | None = None
+    from_state: CaseState = attrs.field(converter=CaseState)
+    """Where the case returns when the supplement arrives."""
+    received_at: dt.datetime | None = attrs.field(default=None, validator=_checks.aware)
+
+
+@attrs.frozen(kw_only=True)
+class Suspension:
+    """A special procedure (特别程序); the working days it lasts are added to the deadlines."""
+
+    procedure: SpecialProcedure = attrs.field(converter=SpecialProcedure)
+    reason: str = attrs.field(validator=_checks.non_empty)
+    started_at: dt.datetime = attrs.field(validator=_checks.aware)
+    expected_days: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_checks.non_negative)
+    )
+    """How long the applicant was told it would take (working days)."""
+    from_state: CaseState = attrs.field(converter=CaseState)
+    """Where the case returns on resuming."""
+    resumed_at: dt.datetime | None = attrs.field(default=None, validator=_checks.aware)
+    excluded_days: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_checks.non_negative)
+    )
+    """Working days not counted toward the limits, set on resuming."""
 
 
 @attrs.frozen(kw_only=True)
@@ -122,7 +185,29 @@ class Evaluation:
     comment: str | None = None
 
 
+@attrs.frozen(kw_only=True)
+class FollowUp:
+    """One record of what was done about a bad evaluation (整改回访)."""
+
+    at: dt.datetime = attrs.field(validator=_checks.aware)
+    actor: str = attrs.field(validator=_checks.non_empty)
+    note: str = attrs.field(validator=_checks.non_empty)
+
+
+@attrs.frozen(kw_only=True)
+class Rectification:
+    """整改: opened by a bad evaluation, due in working days, closed after a follow-up."""
+
+    opened_at: dt.datetime = attrs.field(validator=_checks.aware)
+    due: dt.date
+    follow_ups: tuple[FollowUp, ...] = attrs.field(default=(), converter=_checks.as_tuple)
+    closed_at: dt.datetime | None = attrs.field(default=None, validator=_checks.aware)
+
+
 _ATTRIBUTE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+"""Digits and capitals without 0/O, 1/I: easy to read out and type."""
+TRACKING_CODE = f"[{TRACKING_ALPHABET}]{{12}}"
 
 
 def _attributes(instance: Case, attribute: attrs.Attribute, value: Mapping[str, str]) -> None:
@@ -153,7 +238,9 @@ class Case:
     applicant: Party
     agent: Party | None = None
     materials: tuple[SubmittedMaterial, ...] = attrs.field(default=(), converter=_checks.as_tuple)
-    state: CaseState = attrs.field(default=CaseState.SUBMITTED, converter=CaseState)
+    state: CaseState = attrs.field(
+        default=CaseState.SUBMITTED, converter=_checks.enum_of(CaseState)
+    )
     received_at: dt.datetime = attrs.field(validator=_checks.aware)
     accepted_at: dt.datetime | None = attrs.field(default=None, validator=_checks.aware)
     decided_at: dt.datetime | None = attrs.field(default=None, validator=_checks.aware)
@@ -169,6 +256,25 @@ class Case:
     evaluation: Evaluation | None = attrs.field(default=None, validator=_evaluation)
     attributes: Mapping[str, str] = attrs.field(factory=dict, validator=_attributes)
     """Local fields a county requires of a case (a permit number, a project code ...)."""
+    tracking_code: str | None = attrs.field(
+        default=None, validator=_checks.matches(TRACKING_CODE, "K7QF3M9TXW2P")
+    )
+    """The unguessable code an applicant looks the case up with (进度查询)."""
+    project_id: str | None = attrs.field(
+        default=None, validator=_checks.matches(_checks.CODE, "XM2015-001")
+    )
+    """The joint-review project (联审联批) the case belongs to."""
+    refusal_reason: str | None = None
+    """Why the application was not accepted (不予受理)."""
+    clock_started_on: dt.date | None = None
+    """The day the deadlines count from: acceptance, or the arrival of a supplement."""
+    deadline_provisional: bool = False
+    """A due date lies in a year whose official schedule is not loaded."""
+    supplements: tuple[SupplementRequest, ...] = attrs.field(
+        default=(), converter=_checks.as_tuple
+    )
+    suspensions: tuple[Suspension, ...] = attrs.field(default=(), converter=_checks.as_tuple)
+    rectification: Rectification | None = None
 
     def __attrs_post_init__(self) -> None:
         _checks.in_order("received_at", "accepted_at", "decided_at", "completed_at")(self)

@@ -25,6 +25,7 @@ import attrs
 from govservice.codec import from_document, to_document
 from govservice.errors import StoreError
 from govservice.model import Case, CaseState, Item
+from govservice.store.ledger import LedgerEntry
 
 T = TypeVar("T")
 
@@ -54,13 +55,19 @@ class NestedTransactions:
             yield
         except BaseException:
             self._depth = 0
+            self._ended(committed=False)
             self._rollback(token)
             raise
         self._depth = 0
+        self._ended(committed=True)
         self._commit(token)
 
     def _begin(self) -> Any:
         raise NotImplementedError
+
+    def _ended(self, committed: bool) -> None:
+        """Forget what was known only for the transaction that is ending (and, when it is
+        rolled back, what it wrote)."""
 
     def _commit(self, token: Any) -> None:
         raise NotImplementedError
@@ -102,17 +109,36 @@ class CaseQuery:
     station_code: str | None = None
     handler: str | None = None
     item_code: str | None = None
+    project_id: str | None = None
+    tracking_code: str | None = None
     due_from: dt.date | None = None
     due_to: dt.date | None = None
+    rectification_due_to: dt.date | None = None
+    """Cases with an open rectification due on or before this day."""
 
 
 @attrs.frozen
 class DueCount:
-    """Open cases of one group (a region or a department): overdue, and due soon."""
+    """Open cases of one group (a region, a department, a station): overdue, and due soon.
+    ``group`` is None for cases of no station."""
 
-    group: str
+    group: str | None
     overdue: int
     near_due: int
+
+
+@attrs.frozen
+class CompletionCount:
+    """Cases of one group completed in a period, and how many of them on time (by the
+    promised due date, suspensions included)."""
+
+    group: str | None
+    completed: int
+    on_time: int
+
+
+CASE_GROUPS = ("region", "department", "station_code")
+"""What supervision counts are grouped by."""
 
 
 class Store(Protocol):
@@ -163,6 +189,10 @@ class Store(Protocol):
     def get(self, kind: str, key: str) -> Stored[Any] | None:
         """The record of ``kind`` (``case``, ``station``, ...) whose identity is ``key``."""
 
+    def lock(self, kind: str, key: str) -> None:
+        """Inside a transaction: keep the record of ``kind`` and ``key`` from being changed
+        by anyone else until the transaction ends (what is decided from it stays true)."""
+
     def update(self, record: Any, expected_version: int) -> Stored[Any]:
         """Replace a record read at ``expected_version``; returns it at the next version.
 
@@ -185,9 +215,30 @@ class Store(Protocol):
     def count_cases(self, query: CaseQuery) -> int:
         """How many cases match ``query``."""
 
-    def due_counts(self, today: dt.date, near_until: dt.date, by: str) -> list[DueCount]:
+    def due_counts(
+        self, today: dt.date, near_until: dt.date, by: str, *, states: tuple[CaseState, ...] = ()
+    ) -> list[DueCount]:
         """Open cases overdue (promised due before ``today``) and near due (from ``today``
-        to ``near_until``), grouped ``by`` ``region`` or ``department``, by group."""
+        to ``near_until``), grouped ``by`` ``region``, ``department`` or ``station_code``,
+        by group (None last); only cases in ``states`` when given."""
+
+    def completion_counts(self, since: dt.date, until: dt.date, by: str) -> list[CompletionCount]:
+        """Cases completed from ``since`` to ``until`` (Asia/Shanghai dates, inclusive) and
+        how many on time, grouped ``by`` as :meth:`due_counts`."""
+
+    # --- the trail ---------------------------------------------------------------------
+
+    def ledger(self, after: int = 0, limit: int = 1000) -> list[LedgerEntry]:
+        """Links of the event chain with sequence numbers above ``after``, in order, as
+        stored (nothing recomputed): what :func:`govservice.store.ledger.verify` checks.
+        Every case event a store records (by ``add`` or ``update``) is chained."""
+
+    def ledger_head(self) -> tuple[int, str]:
+        """The sequence number and hash of the last link (0 and the genesis hash when
+        there is none)."""
+
+    def case_ledger(self, case_id: str) -> list[LedgerEntry]:
+        """The links of one case, in order."""
 
     # --- bulk ----------------------------------------------------------------------------
 
@@ -200,11 +251,25 @@ class Store(Protocol):
         :func:`govservice.store.columns.import_row` (as import workers make them)."""
 
 
+def new_events(stored: dict, document: dict) -> list[dict]:
+    """The events ``document`` adds to the ``stored`` case (after
+    :func:`check_events_appended` has passed)."""
+    return document.get("events", [])[len(stored.get("events", [])) :]
+
+
 def check_events_appended(key: str, stored: dict, document: dict) -> None:
     """An update may add events to a case, never change or drop one. The stored events are
     compared in canonical form (an imported document may write a time another valid way)."""
-    old = to_document(from_document(Case, stored, check=False)).get("events", [])
+    old = stored.get("events", [])
     new = document.get("events", [])
+    if len(new) < len(old):
+        raise StoreError(
+            f"case {key}: events are append-only; an update may add events, never change "
+            "or remove one"
+        )
+    if new[: len(old)] == old:
+        return
+    old = to_document(from_document(Case, stored, check=False)).get("events", [])
     if new[: len(old)] != old:
         raise StoreError(
             f"case {key}: events are append-only; an update may add events, never change "

@@ -6,8 +6,10 @@ stored one way or the other has the same columns.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from govservice.clock import SHANGHAI
 from govservice.model import CaseState
 
 _CLOSED = frozenset(state.value for state in CaseState if state.is_closed)
@@ -21,10 +23,20 @@ def queue_key(document: dict[str, Any]) -> str:
     return f"{priority}|{document.get('promised_due') or FAR_FUTURE}|{document['id']}"
 
 
+def local_date(timestamp: str | None) -> str | None:
+    """The Asia/Shanghai date of an RFC 3339 time, as YYYY-MM-DD."""
+    if timestamp is None:
+        return None
+    moment = dt.datetime.fromisoformat(timestamp.upper().replace("Z", "+00:00"))
+    return moment.astimezone(SHANGHAI).date().isoformat()
+
+
 def case_row(document: dict[str, Any]) -> tuple:
     """``id, state, open, region, department, station_code, handler, item_code,
-    item_version, green_channel, received_at, promised_due, legal_due, queue_key``."""
+    item_version, green_channel, received_at, promised_due, legal_due, queue_key,
+    tracking_code, project_id, completed_on, rectification_due``."""
     state = document.get("state", "submitted")
+    rectification = document.get("rectification")
     return (
         document["id"],
         state,
@@ -40,12 +52,19 @@ def case_row(document: dict[str, Any]) -> tuple:
         document.get("promised_due"),
         document.get("legal_due"),
         queue_key(document),
+        document.get("tracking_code"),
+        document.get("project_id"),
+        local_date(document.get("completed_at")),
+        rectification["due"]
+        if rectification is not None and "closed_at" not in rectification
+        else None,
     )
 
 
 CASE_COLUMNS = (
     "id, state, open, region, department, station_code, handler, item_code, item_version, "
-    "green_channel, received_at, promised_due, legal_due, queue_key"
+    "green_channel, received_at, promised_due, legal_due, queue_key, tracking_code, "
+    "project_id, completed_on, rectification_due"
 )
 
 
@@ -84,6 +103,11 @@ def entry_row(document: dict[str, Any]) -> tuple:
     )
 
 
+def project_row(document: dict[str, Any]) -> tuple:
+    """``id, region, state``."""
+    return (document["id"], document["region"], document.get("state", "open"))
+
+
 TABLES: dict[str, tuple[str, str, str, Any]] = {
     # kind: (table, key column, other columns, row function)
     "case": ("cases", "id", CASE_COLUMNS, case_row),
@@ -100,6 +124,7 @@ TABLES: dict[str, tuple[str, str, str, Any]] = {
         "id, region, subject_number, valid_from, valid_until",
         entry_row,
     ),
+    "project": ("projects", "id", "id, region, state", project_row),
 }
 
 

@@ -20,14 +20,18 @@ from govservice.errors import ConflictError, DuplicateRecordError, RecordNotFoun
 from govservice.kinds import KINDS, kind_named, kind_of
 from govservice.model import Case, CaseState, Item
 from govservice.store.base import (
+    CASE_GROUPS,
     CaseQuery,
+    CompletionCount,
     DueCount,
     NestedTransactions,
     Page,
     Stored,
     check_events_appended,
+    new_events,
 )
-from govservice.store.columns import queue_key
+from govservice.store.columns import CASE_COLUMNS, case_row, queue_key
+from govservice.store.ledger import GENESIS, LedgerEntry, chain
 
 _CLOSED = frozenset(state.value for state in CaseState if state.is_closed)
 
@@ -42,6 +46,7 @@ class MemoryStore(NestedTransactions):
         self._records: dict[str, dict[str, tuple[dict, int]]] = {
             kind: {} for kind in KINDS if kind != "item"
         }
+        self._ledger: list[LedgerEntry] = []
 
     def schema_version(self) -> int:
         return 1
@@ -62,13 +67,14 @@ class MemoryStore(NestedTransactions):
         return (
             dict(self._items),
             {kind: dict(records) for kind, records in self._records.items()},
+            list(self._ledger),
         )
 
     def _commit(self, token: Any) -> None:
         pass
 
     def _rollback(self, token: Any) -> None:
-        self._items, self._records = token
+        self._items, self._records, self._ledger = token
 
     def add_item(self, item: Item) -> None:
         document = to_document(item)
@@ -118,12 +124,19 @@ class MemoryStore(NestedTransactions):
         records = self._records[kind.name]
         if key in records:
             raise DuplicateRecordError(f"{kind.name} {key} is already stored")
-        records[key] = (to_document(record), 1)
+        document = to_document(record)
+        with self.transaction():
+            records[key] = (document, 1)
+            if kind.name == "case" and document.get("events"):
+                self._append_ledger(key, document["events"])
         return Stored(record, 1)
 
     def get(self, kind: str, key: str) -> Stored[Any] | None:
         found = self._records[kind].get(key)
         return None if found is None else self._stored(kind, *found)
+
+    def lock(self, kind: str, key: str) -> None:
+        """One process, one thread at a time: nothing else can change the record."""
 
     def update(self, record: Any, expected_version: int) -> Stored[Any]:
         kind = kind_of(record)
@@ -138,10 +151,28 @@ class MemoryStore(NestedTransactions):
                 f"now {version}); read it again and redo the change"
             )
         document = to_document(record)
-        if kind.name == "case":
-            check_events_appended(key, stored, document)
-        self._records[kind.name][key] = (document, expected_version + 1)
+        with self.transaction():
+            if kind.name == "case":
+                check_events_appended(key, stored, document)
+                added = new_events(stored, document)
+                if added:
+                    self._append_ledger(key, added)
+            self._records[kind.name][key] = (document, expected_version + 1)
         return Stored(record, expected_version + 1)
+
+    # --- the trail ---------------------------------------------------------------------------
+
+    def _append_ledger(self, case_id: str, events: list[dict]) -> None:
+        self._ledger.extend(chain(self.ledger_head(), case_id, copy.deepcopy(events)))
+
+    def ledger(self, after: int = 0, limit: int = 1000) -> list[LedgerEntry]:
+        return [entry for entry in self._ledger if entry.seq > after][:limit]
+
+    def case_ledger(self, case_id: str) -> list[LedgerEntry]:
+        return [entry for entry in self._ledger if entry.case_id == case_id]
+
+    def ledger_head(self) -> tuple[int, str]:
+        return (self._ledger[-1].seq, self._ledger[-1].hash) if self._ledger else (0, GENESIS)
 
     def list(
         self, kind: str, *, region: str | None = None, limit: int = 100, after: str | None = None
@@ -164,9 +195,25 @@ class MemoryStore(NestedTransactions):
                 continue
             if any(
                 getattr(query, field) is not None and getattr(query, field) != document.get(field)
-                for field in ("region", "department", "station_code", "handler", "item_code")
+                for field in (
+                    "region",
+                    "department",
+                    "station_code",
+                    "handler",
+                    "item_code",
+                    "project_id",
+                    "tracking_code",
+                )
             ):
                 continue
+            if query.rectification_due_to is not None:
+                rectification = document.get("rectification")
+                if (
+                    rectification is None
+                    or "closed_at" in rectification
+                    or rectification["due"] > query.rectification_due_to.isoformat()
+                ):
+                    continue
             due = document.get("promised_due")
             if query.due_from is not None and (due is None or due < query.due_from.isoformat()):
                 continue
@@ -188,17 +235,36 @@ class MemoryStore(NestedTransactions):
     def count_cases(self, query: CaseQuery) -> int:
         return len(self._matching(query))
 
-    def due_counts(self, today: dt.date, near_until: dt.date, by: str) -> list[DueCount]:
-        counts: dict[str, list[int]] = {}
+    def due_counts(
+        self, today: dt.date, near_until: dt.date, by: str, *, states: tuple = ()
+    ) -> list[DueCount]:
+        index = _group_index(by)
+        wanted = {CaseState(state).value for state in states}
+        counts: dict[str | None, list[int]] = {}
         for document, _ in self._records["case"].values():
             due = document.get("promised_due")
-            if document.get("state", "submitted") in _CLOSED or due is None:
+            state = document.get("state", "submitted")
+            if state in _CLOSED or due is None or (wanted and state not in wanted):
                 continue
             if due > near_until.isoformat():
                 continue
-            tally = counts.setdefault(document[by], [0, 0])
+            tally = counts.setdefault(case_row(document)[index], [0, 0])
             tally[0 if due < today.isoformat() else 1] += 1
-        return [DueCount(group, *counts[group]) for group in sorted(counts)]
+        return [DueCount(group, *counts[group]) for group in _groups(counts)]
+
+    def completion_counts(self, since: dt.date, until: dt.date, by: str) -> list[CompletionCount]:
+        index = _group_index(by)
+        counts: dict[str | None, list[int]] = {}
+        for document, _ in self._records["case"].values():
+            row = case_row(document)
+            completed_on = row[_COMPLETED_ON]
+            if completed_on is None or not since.isoformat() <= completed_on <= until.isoformat():
+                continue
+            due = document.get("promised_due")
+            tally = counts.setdefault(row[index], [0, 0])
+            tally[0] += 1
+            tally[1] += due is None or completed_on <= due
+        return [CompletionCount(group, *counts[group]) for group in _groups(counts)]
 
     # --- bulk ------------------------------------------------------------------------------
 
@@ -220,6 +286,21 @@ class MemoryStore(NestedTransactions):
                     self._records[kind][KINDS[kind].key(record)] = (canonical, 1)
                     inserted += 1
         return inserted
+
+
+_CASE_COLUMNS = [column.strip() for column in CASE_COLUMNS.split(",")]
+_COMPLETED_ON = _CASE_COLUMNS.index("completed_on")
+
+
+def _group_index(by: str) -> int:
+    if by not in CASE_GROUPS:
+        raise ValueError(f"cases are grouped by one of {', '.join(CASE_GROUPS)}, not {by!r}")
+    return _CASE_COLUMNS.index(by)
+
+
+def _groups(counts: dict) -> list:
+    """Groups in order, None (no station) last, as the SQL backends order them."""
+    return sorted(counts, key=lambda group: (group is None, group or ""))
 
 
 def _region(kind: str, document: dict) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -18,8 +19,18 @@ from govservice.codec import from_document, to_document
 from govservice.errors import ConflictError, RecordNotFoundError
 from govservice.kinds import KINDS, kind_of
 from govservice.model import Case, Item
-from govservice.store.base import CaseQuery, Page, Stored, check_events_appended
+from govservice.store.base import (
+    CASE_GROUPS,
+    CaseQuery,
+    CompletionCount,
+    DueCount,
+    Page,
+    Stored,
+    check_events_appended,
+    new_events,
+)
 from govservice.store.columns import TABLES, import_row
+from govservice.store.ledger import GENESIS, LedgerEntry, chain
 
 
 def dumps(document: Any) -> str:
@@ -39,13 +50,21 @@ class SqlQueries:
     """What a ``SELECT`` appends to lock the row it reads for an update (PostgreSQL:
     ``FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE`` has locked the database already)."""
 
+    is_open = "open = 1"
+    """The condition on the ``open`` column that the backend's indexes are made for."""
+
     def _rows(self, sql: str, parameters: tuple | list = ()) -> list[tuple]:
         """Run ``sql`` and return every row."""
         raise NotImplementedError
 
-    def _execute(self, sql: str, parameters: tuple | list = ()) -> None:
-        """Run a statement that writes."""
+    def _execute(self, sql: str, parameters: tuple | list = ()) -> int:
+        """Run a statement that writes; returns how many rows it changed."""
         raise NotImplementedError
+
+    def _execute_many(self, sql: str, rows: list[tuple]) -> None:
+        """Run a statement that writes once for each of ``rows``."""
+        for row in rows:
+            self._execute(sql, row)
 
     def _date(self, day: dt.date) -> Any:
         """A date as a parameter."""
@@ -129,28 +148,141 @@ class SqlQueries:
         key = kind.key(record)
         document = to_document(record)
         m = self.mark
-        assignments = ", ".join(f"{column.strip()} = {m}" for column in columns.split(","))
+        names = [column.strip() for column in columns.split(",")]
         with self.transaction():
-            rows = self._rows(
-                f"SELECT version, doc FROM {table} WHERE {key_column} = {m} {self.lock_row}",
-                (key,),
-            )
-            if not rows:
-                raise RecordNotFoundError(f"no {kind.name} {key} is stored")
-            version, stored = rows[0]
-            if version != expected_version:
-                raise ConflictError(
-                    f"{kind.name} {key} changed since it was read (version {expected_version}, "
-                    f"now {version}); read it again and redo the change"
-                )
+            known = self._written.get((kind.name, key)) if self._written else None
+            if known is not None and known[0] == expected_version:
+                # What this store wrote at that version: the UPDATE below, made on the
+                # condition that the version is still that one, confirms it is current.
+                previous = known[1]
+            else:
+                previous = self._locked_document(kind.name, key, expected_version)
+            added: list[dict] = []
             if kind.name == "case":
-                check_events_appended(key, json.loads(stored), document)
-            self._execute(
-                f"UPDATE {table} SET {assignments}, version = version + 1, doc = {m} "
+                check_events_appended(key, previous, document)
+                added = new_events(previous, document)
+            # Set only the columns that change: an index is rewritten for every column set.
+            row = row_of(document)
+            changed = [
+                (name, value)
+                for name, value, before in zip(names, row, row_of(previous), strict=True)
+                if value != before
+            ]
+            assignments = "".join(f"{name} = {m}, " for name, _ in changed)
+            updated = self._execute(
+                f"UPDATE {table} SET {assignments}version = version + 1, doc = {m} "
                 f"WHERE {key_column} = {m} AND version = {m}",
-                (*row_of(document), dumps(document), key, expected_version),
+                (*(value for _, value in changed), dumps(document), key, expected_version),
             )
+            if not updated:  # changed since it was remembered: say how
+                self._locked_document(kind.name, key, expected_version)
+            if added:
+                self._append_ledger(key, added)
+            self._remember(kind.name, key, expected_version + 1, document)
         return Stored(record, expected_version + 1)
+
+    def lock(self, kind: str, key: Any) -> None:
+        table, key_column, _, _ = TABLES[kind]
+        self._rows(
+            f"SELECT 1 FROM {table} WHERE {key_column} = {self.mark} {self.lock_row}", (key,)
+        )
+
+    # --- documents this store wrote ------------------------------------------------------------
+
+    _written: OrderedDict[tuple[str, Any], tuple[int, dict]] | None = None
+    _WRITTEN_SIZE = 4096
+
+    def _remember(self, kind: str, key: Any, version: int, document: dict) -> None:
+        """Keep the document written at ``version`` of a record: the next update of it
+        compares against it without reading and parsing it back (a version held by the
+        database says whether it is still the one stored)."""
+        if self._written is None:
+            self._written = OrderedDict()
+        self._written[(kind, key)] = (version, document)
+        self._written.move_to_end((kind, key))
+        if len(self._written) > self._WRITTEN_SIZE:
+            self._written.popitem(last=False)
+
+    def _locked_document(self, kind: str, key: Any, expected_version: int) -> dict:
+        """The stored document of a record, its row locked for the update, after checking
+        it is at ``expected_version``.
+
+        :raises RecordNotFoundError: nothing is stored under ``key``.
+        :raises ConflictError: the record is at another version.
+        """
+        table, key_column, _, _ = TABLES[kind]
+        rows = self._rows(
+            f"SELECT version, doc FROM {table} WHERE {key_column} = {self.mark} {self.lock_row}",
+            (key,),
+        )
+        if not rows:
+            raise RecordNotFoundError(f"no {kind} {key} is stored")
+        version, doc = rows[0]
+        if version != expected_version:
+            raise ConflictError(
+                f"{kind} {key} changed since it was read (version {expected_version}, "
+                f"now {version}); read it again and redo the change"
+            )
+        return json.loads(self._text(doc))
+
+    # --- the trail -------------------------------------------------------------------------
+
+    def _append_ledger(self, case_id: str, events: list[dict]) -> None:
+        """Chain ``events`` of ``case_id`` after the head, inside the caller's transaction;
+        the head row is locked first, so appends from several processes take turns."""
+        m = self.mark
+        head = self._ledger_tail
+        if head is None:  # the first append of this transaction: read and lock the head
+            seq, digest = self._rows(
+                f"SELECT seq, hash FROM ledger_head WHERE id = 1 {self.lock_row}"
+            )[0]
+            head = (seq, self._text(digest))
+        entries = chain(head, case_id, events)
+        self._execute_many(
+            f"INSERT INTO case_events (seq, case_id, doc, prev_hash, hash) "
+            f"VALUES ({m}, {m}, {m}, {m}, {m})",
+            [(e.seq, e.case_id, e.text, e.prev_hash, e.hash) for e in entries],
+        )
+        self._execute(
+            f"UPDATE ledger_head SET seq = {m}, hash = {m} WHERE id = 1",
+            (entries[-1].seq, entries[-1].hash),
+        )
+        self._ledger_tail = (entries[-1].seq, entries[-1].hash)
+
+    _ledger_tail: tuple[int, str] | None = None
+    """The head as this transaction left it; the transaction holds the head's lock (a
+    row lock on PostgreSQL, the write lock on SQLite) until it ends."""
+
+    def _ended(self, committed: bool) -> None:
+        self._ledger_tail = None
+        if not committed:
+            self._written = None  # what was remembered may not have been stored
+
+    def ledger(self, after: int = 0, limit: int = 1000) -> list[LedgerEntry]:
+        rows = self._rows(
+            f"SELECT seq, case_id, doc, prev_hash, hash FROM case_events WHERE seq > {self.mark} "
+            f"ORDER BY seq LIMIT {self.mark}",
+            (after, limit),
+        )
+        return [self._entry(row) for row in rows]
+
+    def case_ledger(self, case_id: str) -> list[LedgerEntry]:
+        rows = self._rows(
+            "SELECT seq, case_id, doc, prev_hash, hash FROM case_events "
+            f"WHERE case_id = {self.mark} ORDER BY seq",
+            (case_id,),
+        )
+        return [self._entry(row) for row in rows]
+
+    def ledger_head(self) -> tuple[int, str]:
+        rows = self._rows("SELECT seq, hash FROM ledger_head WHERE id = 1")
+        return (rows[0][0], self._text(rows[0][1])) if rows else (0, GENESIS)
+
+    def _entry(self, row: tuple) -> LedgerEntry:
+        seq, case_id, text, prev_hash, digest = row
+        return LedgerEntry(
+            seq, self._text(case_id), self._text(text), self._text(prev_hash), self._text(digest)
+        )
 
     # --- cases -------------------------------------------------------------------------------
 
@@ -165,6 +297,36 @@ class SqlQueries:
         )
         return self._page("case", rows, limit)
 
+    def due_counts(
+        self, today: dt.date, near_until: dt.date, by: str, *, states: tuple = ()
+    ) -> list[DueCount]:
+        column = _group(by)
+        m = self.mark
+        where, parameters = f"{self.is_open} AND promised_due <= {m}", [self._date(near_until)]
+        if states:
+            clause, values = self._states(CaseQuery(states=states))
+            where += f" AND {clause}"
+            parameters.extend(values)
+        rows = self._rows(
+            f"SELECT {column}, sum(CASE WHEN promised_due < {m} THEN 1 ELSE 0 END), "
+            f"sum(CASE WHEN promised_due >= {m} THEN 1 ELSE 0 END) FROM cases WHERE {where} "
+            f"GROUP BY {column} ORDER BY {column} NULLS LAST",
+            (self._date(today), self._date(today), *parameters),
+        )
+        return [DueCount(self._text(group), overdue, near) for group, overdue, near in rows]
+
+    def completion_counts(self, since: dt.date, until: dt.date, by: str) -> list[CompletionCount]:
+        column = _group(by)
+        m = self.mark
+        rows = self._rows(
+            f"SELECT {column}, count(*), sum(CASE WHEN promised_due IS NULL "
+            "OR completed_on <= promised_due THEN 1 ELSE 0 END) FROM cases "
+            f"WHERE completed_on >= {m} AND completed_on <= {m} "
+            f"GROUP BY {column} ORDER BY {column} NULLS LAST",
+            (self._date(since), self._date(until)),
+        )
+        return [CompletionCount(self._text(group), done, on_time) for group, done, on_time in rows]
+
     def count_cases(self, query: CaseQuery) -> int:
         where, parameters = self._case_filter(query, None)
         return self._rows(f"SELECT count(*) FROM cases {where}", parameters)[0][0]
@@ -175,7 +337,15 @@ class SqlQueries:
             clause, values = self._states(query)
             clauses.append(clause)
             parameters.extend(values)
-        for column in ("region", "department", "station_code", "handler", "item_code"):
+        for column in (
+            "region",
+            "department",
+            "station_code",
+            "handler",
+            "item_code",
+            "project_id",
+            "tracking_code",
+        ):
             value = getattr(query, column)
             if value is not None:
                 clauses.append(f"{column} = {self.mark}")
@@ -186,6 +356,10 @@ class SqlQueries:
         if query.due_to is not None:
             clauses.append(f"promised_due <= {self.mark}")
             parameters.append(self._date(query.due_to))
+        if query.rectification_due_to is not None:
+            # IS NOT NULL lets SQLite use the partial index without statistics.
+            clauses.append(f"rectification_due IS NOT NULL AND rectification_due <= {self.mark}")
+            parameters.append(self._date(query.rectification_due_to))
         if after is not None:
             clauses.append(f"queue_key > {self.mark}")
             parameters.append(after)
@@ -203,3 +377,9 @@ class SqlQueries:
             for _, doc, version in rows[:limit]
         )
         return Page(records, self._text(rows[limit - 1][0]) if len(rows) > limit else None)
+
+
+def _group(by: str) -> str:
+    if by not in CASE_GROUPS:
+        raise ValueError(f"cases are grouped by one of {', '.join(CASE_GROUPS)}, not {by!r}")
+    return by

@@ -25,18 +25,13 @@ from govservice.errors import (
 )
 from govservice.kinds import kind_of
 from govservice.model import Item
-from govservice.store.base import (
-    DueCount,
-    NestedTransactions,
-    Stored,
-)
+from govservice.store.base import NestedTransactions, Stored
 from govservice.store.columns import ITEM_COLUMNS, TABLES, item_row
 from govservice.store.migrations import migrations
 from govservice.store.sql import SqlQueries, dumps
 
 APPLICATION_ID = 0x47535643  # "GSVC": marks the file as a govservice database
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_GROUPS = {"region": "region", "department": "department"}
 
 
 def _translated(method):
@@ -183,8 +178,12 @@ class SqliteStore(SqlQueries, NestedTransactions):
         return self._db.execute(sql, parameters).fetchall()
 
     @_translated
-    def _execute(self, sql: str, parameters: tuple | list = ()) -> None:
-        self._db.execute(sql, parameters)
+    def _execute(self, sql: str, parameters: tuple | list = ()) -> int:
+        return self._db.execute(sql, parameters).rowcount
+
+    @_translated
+    def _execute_many(self, sql: str, rows: list[tuple]) -> None:
+        self._db.executemany(sql, rows)
 
     def _begin(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
@@ -229,22 +228,14 @@ class SqliteStore(SqlQueries, NestedTransactions):
                     f"INSERT INTO {table} ({columns}, doc) VALUES ({marks})",
                     (*row_of(document), dumps(document)),
                 )
+                if kind.name == "case" and document.get("events"):
+                    self._append_ledger(record.id, document["events"])
+                self._remember(kind.name, kind.key(record), 1, document)
         except sqlite3.IntegrityError:
             raise DuplicateRecordError(
                 f"{kind.name} {kind.key(record)} is already stored"
             ) from None
         return Stored(record, 1)
-
-    # --- cases -------------------------------------------------------------------------------
-
-    def due_counts(self, today: dt.date, near_until: dt.date, by: str) -> list[DueCount]:
-        column = _GROUPS[by]
-        rows = self._db.execute(
-            f"SELECT {column}, sum(promised_due < ?), sum(promised_due >= ?) FROM cases "
-            f"WHERE open = 1 AND promised_due <= ? GROUP BY {column} ORDER BY {column}",
-            (today.isoformat(), today.isoformat(), near_until.isoformat()),
-        ).fetchall()
-        return [DueCount(group, overdue, near) for group, overdue, near in rows]
 
     # --- bulk ------------------------------------------------------------------------------
 

@@ -27,7 +27,6 @@ from govservice.kinds import kind_of
 from govservice.model import Item
 from govservice.store.base import (
     CaseQuery,
-    DueCount,
     NestedTransactions,
     Stored,
 )
@@ -39,7 +38,6 @@ from govservice_postgres.text import decode, encode
 
 MIGRATIONS_PACKAGE = "govservice_postgres.migrations"
 LOCK_CLASS = 0x47535643  # "GSVC": advisory locks of govservice, beside the schema's hash
-_GROUPS = {"region": "region", "department": "department"}
 _TABLE_KINDS = ("r", "p", "v", "m", "f")  # tables, partitioned tables, views, foreign tables
 
 
@@ -172,12 +170,22 @@ class PostgresStore(SqlQueries, NestedTransactions):
 
     mark = "%s"
     lock_row = "FOR UPDATE"
+    is_open = "open"
 
     def _rows(self, sql: str, parameters: tuple | list = ()) -> list[tuple]:
         return self._run(sql, parameters).fetchall()
 
-    def _execute(self, sql: str, parameters: tuple | list = ()) -> None:
-        self._run(sql, parameters)
+    def _execute(self, sql: str, parameters: tuple | list = ()) -> int:
+        return self._run(sql, parameters).rowcount
+
+    def _execute_many(self, sql: str, rows: list[tuple]) -> None:
+        try:
+            self._conn.cursor().executemany(sql, [encode(row) for row in rows])
+        except psycopg.Error as error:
+            failure = self._translated(error)
+        else:
+            return
+        raise failure
 
     def _date(self, day: dt.date) -> Any:
         return day
@@ -245,25 +253,17 @@ class PostgresStore(SqlQueries, NestedTransactions):
         table, _, columns, row_of = TABLES[kind.name]
         document = to_document(record)
         marks = ", ".join(["%s"] * (columns.count(",") + 2))
-        inserted = self._run(
-            f"INSERT INTO {table} ({columns}, doc) VALUES ({marks}) ON CONFLICT DO NOTHING",
-            (*row_of(document), dumps(document)),
-        ).rowcount
-        if not inserted:
-            raise DuplicateRecordError(f"{kind.name} {kind.key(record)} is already stored")
+        with self.transaction():
+            inserted = self._run(
+                f"INSERT INTO {table} ({columns}, doc) VALUES ({marks}) ON CONFLICT DO NOTHING",
+                (*row_of(document), dumps(document)),
+            ).rowcount
+            if not inserted:
+                raise DuplicateRecordError(f"{kind.name} {kind.key(record)} is already stored")
+            if kind.name == "case" and document.get("events"):
+                self._append_ledger(record.id, document["events"])
+            self._remember(kind.name, kind.key(record), 1, document)
         return Stored(record, 1)
-
-    # --- cases -------------------------------------------------------------------------------
-
-    def due_counts(self, today: dt.date, near_until: dt.date, by: str) -> list[DueCount]:
-        column = _GROUPS[by]
-        rows = self._run(
-            f"SELECT {column}, count(*) FILTER (WHERE promised_due < %s), "
-            f"count(*) FILTER (WHERE promised_due >= %s) FROM cases "
-            f"WHERE open AND promised_due <= %s GROUP BY {column} ORDER BY {column}",
-            (today, today, near_until),
-        ).fetchall()
-        return [DueCount(decode(group), overdue, near) for group, overdue, near in rows]
 
     # --- bulk ------------------------------------------------------------------------------
 

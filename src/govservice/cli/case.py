@@ -1,0 +1,222 @@
+"""``govservice case ACTION``: a clerk's actions on cases, and ``case show``.
+
+Every action names who takes it (``--actor NAME --role ROLE``); the role decides what is
+allowed, and a refused attempt is recorded on the case. Messages for the clerk (warnings
+of local rules, the case summary) are Chinese; identity numbers are always masked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from typing import Any
+
+from govservice.cli.common import persistent_store, service_from
+from govservice.codec import from_document, to_document
+from govservice.errors import InvalidRecordError, UsageError
+from govservice.model import Case, Grade, Outcome, Role, SpecialProcedure, SubmittedMaterial
+from govservice.model.identifiers import mask_identity_numbers
+from govservice.records import read_records
+from govservice.store.base import Stored
+from govservice.workflow import Actor, Workflow
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "case",
+        help="act on a case (apply, accept, review, decide ...) or show one",
+        description="Take an action on a case as a named actor in a role, or show a case. "
+        "Exit 0 when done, 2 when the action is refused (the reason is printed).",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def action(name: str, help: str, run: Callable[..., Any], *, case_file: bool = False):
+        sub = actions.add_parser(name, help=help)
+        if case_file:
+            sub.add_argument("file", metavar="FILE", help="the application: one case record")
+        else:
+            sub.add_argument("case_id", metavar="ID")
+        sub.add_argument("--actor", required=True, help="who acts (a name)")
+        sub.add_argument(
+            "--role", required=True, choices=[role.value for role in Role], help="in what role"
+        )
+        sub.set_defaults(run=lambda args: _act(args, run))
+        return sub
+
+    action("apply", "take a new application from a JSON or YAML file", _apply, case_file=True)
+    action("accept", "受理: accept (materials complete)", lambda w, c, a, args: w.accept(c, a))
+    sub = action("refuse", "不予受理: refuse to accept, with the reason", _refuse)
+    sub.add_argument("--reason", required=True)
+    sub.add_argument("--legal-basis")
+    sub = action("request-supplement", "补正: one notice listing every missing material", _request)
+    sub.add_argument(
+        "--material", action="append", help="a material to supplement (default: all missing)"
+    )
+    sub.add_argument("--note")
+    sub = action("supplement", "the applicant hands in the supplement", _supplement)
+    sub.add_argument("--material", action="append", required=True, help="a material handed in")
+    action("review", "审查: take the case into review", lambda w, c, a, args: w.review(c, a))
+    sub = action("suspend", "特别程序: stop the clock for a special procedure", _suspend)
+    sub.add_argument("--procedure", required=True, choices=[p.value for p in SpecialProcedure])
+    sub.add_argument("--reason", required=True)
+    sub.add_argument("--expected-days", type=int)
+    action(
+        "resume", "恢复办理: the special procedure is over", lambda w, c, a, args: w.resume(c, a)
+    )
+    sub = action("decide", "作出决定: grant or deny", _decide)
+    sub.add_argument("--outcome", required=True, choices=[o.value for o in Outcome])
+    sub.add_argument("--reason")
+    sub.add_argument("--legal-basis")
+    action("complete", "办结: the decision is delivered", lambda w, c, a, args: w.complete(c, a))
+    sub = action("withdraw", "撤回: the applicant withdraws", _withdraw)
+    sub.add_argument("--reason")
+    sub = action("assign", "name a dedicated handler or set the green channel", _assign)
+    sub.add_argument("--handler")
+    sub.add_argument("--green-channel", action=argparse.BooleanOptionalAction, default=None)
+    sub = action("evaluate", "好差评: the applicant's evaluation of a completed case", _evaluate)
+    sub.add_argument("--grade", required=True, choices=[g.value for g in Grade])
+    sub.add_argument("--comment")
+    sub = action("follow-up", "整改回访: record what was done about a bad evaluation", _follow)
+    sub.add_argument("--note", required=True)
+    sub.add_argument("--close", action="store_true", help="the rectification is done")
+
+    show = actions.add_parser("show", help="show a case: state, deadlines, trail")
+    show.add_argument("case_id", metavar="ID")
+    show.add_argument("--json", action="store_true", help="the case document (numbers masked)")
+    show.set_defaults(run=run_show)
+
+
+def _act(args: argparse.Namespace, run: Callable[..., Stored[Case]]) -> int:
+    service = service_from(args)
+    store = persistent_store(service)
+    try:
+        workflow = Workflow(service, store)
+        ref = getattr(args, "case_id", None)
+        stored = run(workflow, ref, Actor(args.actor, args.role), args)
+        case = stored.record
+        event = case.events[-1]
+        print(f"{case.id}: {event.action} -> {case.state.value} {case.state.label}")
+        if event.action == "apply":
+            print(f"查询码 {case.tracking_code}")
+        if case.promised_due is not None and event.action in ("accept", "supplement", "resume"):
+            mark = "（临时期限）" if case.deadline_provisional else ""
+            print(f"承诺办结 {case.promised_due}，法定办结 {case.legal_due}{mark}")
+        for warning in event.warnings:
+            print(mask_identity_numbers(f"警告[{warning.code}] {warning.message}"))
+    finally:
+        store.close()
+    return 0
+
+
+def _apply(workflow: Workflow, ref: Any, actor: Actor, args: argparse.Namespace):
+    records = list(read_records(args.file))
+    if len(records) != 1:
+        raise UsageError(f"an application is one case record; the file holds {len(records)}")
+    record = records[0]
+    where = f"{record.file}:{record.line}"
+    if not isinstance(record.document, dict):
+        raise InvalidRecordError("an application is a case record (an object)", where=where)
+    case = from_document(Case, record.document, where=where)
+    return workflow.apply(case, actor)
+
+
+def _refuse(workflow, ref, actor, args):
+    return workflow.refuse(ref, actor, args.reason, legal_basis=args.legal_basis)
+
+
+def _request(workflow, ref, actor, args):
+    return workflow.request_supplement(ref, actor, args.material, note=args.note)
+
+
+def _supplement(workflow, ref, actor, args):
+    handed_in = [SubmittedMaterial(name=name, originals=1) for name in args.material]
+    return workflow.supplement(ref, actor, handed_in)
+
+
+def _suspend(workflow, ref, actor, args):
+    return workflow.suspend(
+        ref, actor, args.procedure, args.reason, expected_days=args.expected_days
+    )
+
+
+def _decide(workflow, ref, actor, args):
+    return workflow.decide(
+        ref, actor, args.outcome, reason=args.reason, legal_basis=args.legal_basis
+    )
+
+
+def _withdraw(workflow, ref, actor, args):
+    return workflow.withdraw(ref, actor, reason=args.reason)
+
+
+def _assign(workflow, ref, actor, args):
+    return workflow.assign(ref, actor, handler=args.handler, green_channel=args.green_channel)
+
+
+def _evaluate(workflow, ref, actor, args):
+    return workflow.evaluate(ref, actor, args.grade, comment=args.comment)
+
+
+def _follow(workflow, ref, actor, args):
+    return workflow.follow_up(ref, actor, args.note, close=args.close)
+
+
+def run_show(args: argparse.Namespace) -> int:
+    service = service_from(args)
+    store = persistent_store(service, create=False)
+    try:
+        case = Workflow(service, store).case(args.case_id).record
+        if args.json:
+            text = json.dumps(to_document(case), ensure_ascii=False, indent=2)
+        else:
+            text = describe(case)
+        print(mask_identity_numbers(text))
+    finally:
+        store.close()
+    return 0
+
+
+def describe(case: Case) -> str:
+    """A case as a clerk reads it (Chinese)."""
+    applicant = case.applicant
+    lines = [
+        f"办件 {case.id}（查询码 {case.tracking_code or '无'}）",
+        f"事项 {case.item_code} 第{case.item_version}版，{case.department}，区划 {case.region}",
+        f"申请人 {applicant.name}（{applicant.identifier.kind.label} {applicant.identifier.number}）",
+        f"状态 {case.state.label}（{case.state.value}）",
+    ]
+    if case.promised_due is not None:
+        mark = "（临时期限）" if case.deadline_provisional else ""
+        lines.append(f"承诺办结 {case.promised_due}，法定办结 {case.legal_due}{mark}")
+    flags = [
+        *(["绿色通道"] if case.green_channel else []),
+        *([f"专人负责：{case.handler}"] if case.handler else []),
+        *(["全程代办"] if case.full_agency else []),
+        *([f"联审项目 {case.project_id}"] if case.project_id else []),
+    ]
+    if flags:
+        lines.append("，".join(flags))
+    if case.refusal_reason:
+        lines.append(f"不予受理理由：{case.refusal_reason}")
+    if case.decision is not None:
+        lines.append(
+            f"决定：{case.decision.outcome.label}"
+            + (f"，理由：{case.decision.reason}" if case.decision.reason else "")
+        )
+    if case.evaluation is not None:
+        lines.append(f"评价：{case.evaluation.grade.label}")
+    if case.rectification is not None:
+        state = "已完成" if case.rectification.closed_at else "进行中"
+        lines.append(f"整改：{state}，期限 {case.rectification.due}")
+    lines.append("办理过程：")
+    for event in case.events:
+        when = event.at.strftime("%Y-%m-%d %H:%M")
+        who = f"{event.actor}（{event.role.label}）"
+        behalf = f" 代 {event.on_behalf_of}" if event.on_behalf_of else ""
+        moved = f"{event.from_state.label if event.from_state else '—'} → {event.to_state.label}"
+        refused = f" 【被拒绝：{event.refusal}】" if event.refusal else ""
+        note = f" {event.note}" if event.note else ""
+        lines.append(f"  {when} {who}{behalf} {event.action} {moved}{refused}{note}")
+        lines.extend(f"    警告[{w.code}] {w.message}" for w in event.warnings)
+    return "\n".join(lines)

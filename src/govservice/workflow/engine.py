@@ -1,0 +1,704 @@
+"""Where a case changes state: :class:`Workflow`, one method per action of the table.
+
+Every action follows the same steps (:meth:`Workflow._act`): find the row of the state
+table (:mod:`~govservice.workflow.transitions`), check the actor's role (a refusal is
+recorded on the case, then raised), ask the local rules (every blocking finding at once;
+warnings go into the event), change the case, append the event and store the case at the
+version it was read (the store chains the event into the tamper-evident trail), then tell
+the notification plugins. Nothing is written when a step fails.
+
+A case is passed either as its id or as the :class:`~govservice.store.base.Stored` case a
+previous action returned, which saves reading it again; either way a case changed by
+someone else in between gives :class:`~govservice.errors.ConflictError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from govservice.clock import SHANGHAI
+from govservice.errors import (
+    ItemNotAcceptingError,
+    RecordNotFoundError,
+    RoleError,
+    RulesBlockedError,
+    TransitionError,
+    WorkflowError,
+)
+from govservice.model import (
+    Case,
+    CaseEvent,
+    CaseState,
+    Decision,
+    Evaluation,
+    FollowUp,
+    Grade,
+    Item,
+    Outcome,
+    RecordedFinding,
+    Rectification,
+    Role,
+    SpecialProcedure,
+    SubmittedMaterial,
+    SupplementRequest,
+    Suspension,
+)
+from govservice.model.case import TRACKING_ALPHABET
+from govservice.rules import Action
+from govservice.store.base import Stored
+from govservice.workflow import deadlines
+from govservice.workflow.transitions import OTHER_ACTIONS, Transition, transition
+
+if TYPE_CHECKING:
+    from govservice.service import GovService
+
+RECTIFICATION_DAYS = 15
+"""Working days a rectification (整改) is due in after a bad evaluation."""
+
+PROVISIONAL = "DEADLINE-PROVISIONAL"
+"""The code of the warning recorded when a due date is provisional."""
+
+CaseRef = Stored[Case] | str
+
+
+@attrs.frozen
+class Actor:
+    """Who acts, in which role. An agent (代办员) acts for the applicant (全程代办)."""
+
+    name: str
+    role: Role = attrs.field(converter=Role)
+
+
+def new_tracking_code() -> str:
+    """12 characters from 32 (60 random bits): short to read out, not to be guessed."""
+    bits = int.from_bytes(secrets.token_bytes(8)) >> 4
+    return "".join(TRACKING_ALPHABET[(bits >> (5 * i)) & 31] for i in range(12))
+
+
+class Workflow:
+    """The actions of window clerks, reviewers, approvers, agents and supervisors on cases
+    of one :class:`~govservice.GovService` (its store, clock, calendars and plugins)."""
+
+    def __init__(self, service: GovService, store: Any = None) -> None:
+        self.service = service
+        self.store = store if store is not None else service.store
+        self._items: dict[tuple[str, int], Item] = {}
+        self._pending: list[tuple[Case, CaseEvent]] | None = None
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Take many actions in one transaction: all are stored together or none is.
+
+        For work that arrives together (a day's cases from another system, a run of
+        immediate items); one transaction saves the cost of a commit per action. The
+        notification plugins are told of the events once the batch is committed, and not
+        at all if it is rolled back. Batches nest (the inner one joins the outer).
+        """
+        if self._pending is not None:
+            yield
+            return
+        self._pending = []
+        try:
+            with self.store.transaction():
+                yield
+        except BaseException:
+            self._pending = None
+            raise
+        pending, self._pending = self._pending, None
+        for case, event in pending:
+            self.service.notify(case, event)
+
+    def notify(self, case: Case, event: CaseEvent) -> None:
+        """Tell the notification plugins of ``event`` (after the batch, inside one)."""
+        if self._pending is not None:
+            self._pending.append((case, event))
+        else:
+            self.service.notify(case, event)
+
+    # --- reading -------------------------------------------------------------------------
+
+    def case(self, ref: CaseRef) -> Stored[Case]:
+        """The stored case ``ref`` names (an id, or a stored case, returned as it is)."""
+        if isinstance(ref, Stored):
+            return ref
+        stored = self.store.get("case", ref)
+        if stored is None:
+            raise RecordNotFoundError(f"no case {ref} is stored")
+        return stored
+
+    def item_of(self, case: Case) -> Item:
+        """The version of the item the case applies for (versions never change: cached)."""
+        key = (case.item_code, case.item_version)
+        item = self._items.get(key)
+        if item is None:
+            item = self.store.item(*key)
+            if item is None:
+                raise RecordNotFoundError(
+                    f"item {case.item_code} version {case.item_version} is not in the catalog"
+                )
+            self._items[key] = item
+        return item
+
+    # --- application ---------------------------------------------------------------------
+
+    def apply(self, case: Case, actor: Actor, *, at: dt.datetime | None = None) -> Stored[Case]:
+        """Take a new application (申请): check the item takes cases and the local rules,
+        charge the published fees (after county exemptions), give it a tracking code.
+
+        The case arrives as the applicant filled it in: state ``submitted``, no events.
+        A case of a joint-review project takes the project's green channel, handler and
+        agent.
+        """
+        at = self._now(at)
+        row = transition(None, Action.APPLY)
+        if case.state is not CaseState.SUBMITTED or case.events:
+            raise WorkflowError(
+                "a new application is in state submitted and has no events yet",
+                where=f"case {case.id}",
+            )
+        self._check_role(row, actor, case.id)
+        item = self.item_of(case)
+        self._check_item_accepts(item, case.id, _day(at))
+        with self.store.transaction():  # a project stays open until the case is stored
+            if case.project_id is not None:
+                case = self._join_project(case)
+            warnings = self._rules(case, item, Action.APPLY)
+            changes: dict[str, Any] = {"tracking_code": case.tracking_code or new_tracking_code()}
+            if not case.fees:
+                changes["fees"] = self.service.fees_for(item, case)
+            event = self._event(case, actor, Action.APPLY, None, CaseState.SUBMITTED, at, warnings)
+            case = attrs.evolve(case, events=(event,), **changes)
+            stored = self.store.add(case)
+        self.notify(case, event)
+        return stored
+
+    def accept(self, ref: CaseRef, actor: Actor, *, at: dt.datetime | None = None) -> Stored[Case]:
+        """受理: the materials are complete; the deadlines start counting from today."""
+
+        def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
+            self._check_item_accepts(item, case.id, _day(at))
+            missing = self.service.missing_materials(item, case)
+            if missing:
+                names = "、".join(material.name for material in missing)
+                raise WorkflowError(
+                    f"required materials are missing ({names}); request a supplement "
+                    "listing them instead (request_supplement)",
+                    where=f"case {case.id}",
+                )
+            return {"accepted_at": at, **self._deadlines(case, item, _day(at))}
+
+        return self._act(ref, actor, Action.ACCEPT, change, at=at)
+
+    def refuse(
+        self,
+        ref: CaseRef,
+        actor: Actor,
+        reason: str,
+        *,
+        legal_basis: str | None = None,
+        at: dt.datetime | None = None,
+    ) -> Stored[Case]:
+        """不予受理, with the reason (and legal basis) the applicant is told."""
+        _required(reason, "a refusal states its reason")
+        note = f"{reason}（依据：{legal_basis}）" if legal_basis else reason
+        return self._act(
+            ref,
+            actor,
+            Action.REFUSE,
+            lambda case, item, at: {"refusal_reason": reason},
+            at=at,
+            note=note,
+        )
+
+    def request_supplement(
+        self,
+        ref: CaseRef,
+        actor: Actor,
+        materials: Iterable[str] | None = None,
+        *,
+        note: str | None = None,
+        at: dt.datetime | None = None,
+    ) -> Stored[Case]:
+        """补正: one notice listing every missing material at once (行政许可法第三十二条).
+
+        ``materials`` defaults to every required material not handed in (county additions
+        included). Only one notice is given before acceptance, and one during review.
+        """
+
+        def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
+            earlier = [s for s in case.supplements if s.from_state is case.state]
+            if earlier:
+                raise WorkflowError(
+                    f"a supplement was already requested on {_day(earlier[0].requested_at)}; "
+                    "the applicant is told everything in one notice (一次性告知)",
+                    where=f"case {case.id}",
+                )
+            listed = (
+                tuple(materials)
+                if materials is not None
+                else tuple(m.name for m in self.service.missing_materials(item, case))
+            )
+            if not listed:
+                raise WorkflowError(
+                    "no required material is missing; name the materials to supplement",
+                    where=f"case {case.id}",
+                )
+            request = SupplementRequest(
+                requested_at=at, materials=listed, note=note, from_state=case.state
+            )
+            return {"supplements": (*case.supplements, request)}
+
+        return self._act(ref, actor, Action.REQUEST_SUPPLEMENT, change, at=at, note=note)
+
+    def supplement(
+        self,
+        ref: CaseRef,
+        actor: Actor,
+        materials: Iterable[SubmittedMaterial],
+        *,
+        at: dt.datetime | None = None,
+    ) -> Stored[Case]:
+        """The supplement arrives: the case returns to where the notice was given. During
+        review the clock restarts: both periods count again from today."""
+        handed_in = tuple(materials)
+        if not handed_in:
+            raise WorkflowError("a supplement hands in at least one material")
+
+        def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
+            request = case.supplements[-1]
+            received = attrs.evolve(request, received_at=at)
+            changes: dict[str, Any] = {
+                "materials": (*case.materials, *handed_in),
+                "supplements": (*case.supplements[:-1], received),
+                "state": request.from_state,
+            }
+            if request.from_state is CaseState.IN_REVIEW:
+                changes.update(self._deadlines(case, item, _day(at)))
+            return changes
+
+        return self._act(ref, actor, Action.SUPPLEMENT, change, at=at)
+
+    # --- review and decision ---------------------------------------------------------------
+
+    def review(self, ref: CaseRef, actor: Actor, *, at: dt.datetime | None = None) -> Stored[Case]:
+        """审查: a reviewer takes the accepted case."""
+        return self._act(ref, actor, Action.REVIEW, lambda case, item, at: {}, at=at)
+
+    def suspend(
+        self,
+        ref: CaseRef,
+        actor: Actor,
+        procedure: SpecialProcedure | str,
+        reason: str,
+        *,
+        expected_days: int | None = None,
+        at: dt.datetime | None = None,
+    ) -> Stored[Case]:
+        """特别程序 (expert review, hearing, site inspection ...): the clock stops until
+        :meth:`resume`; ``expected_days`` is what the applicant is told (第四十五条)."""
+        _required(reason, "a special procedure states its reason")
+
+        def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
+            suspension = Suspension(
+                procedure=procedure,
+                reason=reason,
+                started_at=at,
+                expected_days=expected_days,
+                from_state=case.state,
+            )
+            return {"suspensions": (*case.suspensions, suspension)}
+
+        return self._act(ref, actor, Action.SUSPEND, change, at=at, note=reason)
+
+    def resume(self, ref: CaseRef, actor: Actor, *, at: dt.datetime | None = None) -> Stored[Case]:
+        """The special procedure is over: the working days it took are added to both
+        due dates."""
+
+        def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
+            calendar = self.service.calendar(case.region)
+            current = case.suspensions[-1]
+            days = deadlines.excluded_days(calendar, _day(current.started_at), _day(at))
+            done = attrs.evolve(current, resumed_at=at, excluded_days=days)
+            changes: dict[str, Any] = {
+                "suspensions": (*case.suspensions[:-1], done),
+                "state": current.from_state,
+            }
+            provisional = case.deadline_provisional
+            for field in ("promised_due", "legal_due"):
+                due = getattr(case, field)
+                if due is not None:
+                    moved = deadlines.extended(calendar, due, days)
+                    changes[field] = moved.due
+                    provisional = provisional or moved.provisional
+            changes["deadline_provisional"] = provisional
+            return changes
+
+        return self._act(ref, actor, Action.RESUME, change, at=at)
+
+    def decide(
+        self,
+        ref: CaseRef,
+        actor: Actor,
+        outcome: Outcome | str,
+        *,
+        reason: str | None = None,
+        legal_basis: str | None = None,
+        at: dt.datetime | None = None,
+    ) -> Stored[Case]:
+        """准予 or 不予: a denial states its reason and legal basis. An immediate item
+        (即办件) is decided at the window straight after acceptance."""
+        outcome = Outcome(outcome)
+        if outcome is Outcome.DENY:
+            _required(reason, "a denial states its reason")
+            _required(legal_basis, "a denial states its legal basis")
+
+        def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
+            if case.state is CaseState.ACCEPTED and not item.is_immediate:
+                raise TransitionError(
+                    f"item {item.code} is not an immediate item (即办件): review the case "
+                    "before deciding it",
+                    where=f"case {case.id}",
+                )
+            return {
+                "decision": Decision(outcome=outcome, reason=reason, legal_basis=legal_basis),
+                "decided_at": at,
+                "state": CaseState.GRANTED if outcome is Outcome.GRANT else CaseState.DENIED,
+            }
+
+        return self._act(ref, actor, Action.DECIDE, change, at=at, note=reason)
+
+    def complete(
+        self, ref: CaseRef, actor: Actor, *, at: dt.datetime | None = None
+    ) -> Stored[Case]:
+        """办结: the decision is delivered."""
+        return self._act(
+            ref, actor, Action.COMPLETE, lambda case, item, at: {"completed_at": at}, at=at
+        )
+
+    def withdraw(
+        self,
+        ref: CaseRef,
+        actor: Actor,
+        *,
+        reason: str | None = None,
+        at: dt.datetime | None = None,
+    ) -> Stored[Case]:
+        """撤回: the applicant (or the agent for them) withdraws before the decision."""
+        return self._act(
+            ref, actor, Action.WITHDRAW, lambda case, item, at: {}, at=at, note=reason
+        )
+
+    # --- actions that keep the state -----------------------------------------------------------
+
+    def assign(
+        self,
+        ref: CaseRef,
+        actor: Actor,
+        *,
+        handler: str | None = None,
+        green_channel: bool | None = None,
+        at: dt.datetime | None = None,
+    ) -> Stored[Case]:
+        """Name a dedicated handler (专人负责制) and/or put the case on the green channel
+        (绿色通道: first in every work queue)."""
+        changes: dict[str, Any] = {}
+        if handler is not None:
+            _required(handler, "a handler is named")
+            changes["handler"] = handler
+        if green_channel is not None:
+            changes["green_channel"] = green_channel
+        if not changes:
+            raise WorkflowError("assign names a handler or sets the green channel")
+        note = "；".join(
+            [f"专人负责：{handler}"] * (handler is not None)
+            + [f"绿色通道：{'是' if green_channel else '否'}"] * (green_channel is not None)
+        )
+
+        def change(case: Case, at: dt.datetime) -> dict[str, Any]:
+            if case.state.is_closed:
+                raise TransitionError(f"case {case.id} is closed ({case.state.label})")
+            return changes
+
+        return self._keep_state(ref, actor, "assign", change, at=at, note=note)
+
+    def evaluate(
+        self,
+        ref: CaseRef,
+        actor: Actor,
+        grade: Grade | str,
+        *,
+        comment: str | None = None,
+        at: dt.datetime | None = None,
+    ) -> Stored[Case]:
+        """好差评: one evaluation of a completed case by its applicant. A bad grade opens a
+        rectification (整改) due in 15 working days."""
+        grade = Grade(grade)
+
+        def change(case: Case, at: dt.datetime) -> dict[str, Any]:
+            if case.state is not CaseState.COMPLETED:
+                raise TransitionError(
+                    f"only a completed case is evaluated; case {case.id} is "
+                    f"{case.state.value} ({case.state.label})"
+                )
+            if case.evaluation is not None:
+                raise WorkflowError(
+                    f"case {case.id} was already evaluated on {_day(case.evaluation.at)}; "
+                    "a case is evaluated once"
+                )
+            changes: dict[str, Any] = {
+                "evaluation": Evaluation(grade=grade, at=at, comment=comment)
+            }
+            if grade.is_bad:
+                calendar = self.service.calendar(case.region)
+                due = calendar.add_working_days(_day(at), RECTIFICATION_DAYS).due
+                changes["rectification"] = Rectification(opened_at=at, due=due)
+            return changes
+
+        return self._keep_state(ref, actor, "evaluate", change, at=at, note=grade.label)
+
+    def follow_up(
+        self,
+        ref: CaseRef,
+        actor: Actor,
+        note: str,
+        *,
+        close: bool = False,
+        at: dt.datetime | None = None,
+    ) -> Stored[Case]:
+        """Record what was done about a bad evaluation (整改回访); ``close`` ends the
+        rectification."""
+        _required(note, "a follow-up says what was done")
+
+        def change(case: Case, at: dt.datetime) -> dict[str, Any]:
+            rectification = case.rectification
+            if rectification is None or rectification.closed_at is not None:
+                raise WorkflowError(f"case {case.id} has no open rectification")
+            follow_ups = (*rectification.follow_ups, FollowUp(at=at, actor=actor.name, note=note))
+            return {
+                "rectification": attrs.evolve(
+                    rectification, follow_ups=follow_ups, closed_at=at if close else None
+                )
+            }
+
+        return self._keep_state(ref, actor, "follow_up", change, at=at, note=note)
+
+    # --- the steps every action takes -----------------------------------------------------------
+
+    def _act(
+        self,
+        ref: CaseRef,
+        actor: Actor,
+        action: Action,
+        change: Callable[[Case, Item, dt.datetime], dict[str, Any]],
+        *,
+        at: dt.datetime | None,
+        note: str | None = None,
+    ) -> Stored[Case]:
+        stored = self.case(ref)
+        case = stored.record
+        at = self._now(at)
+        row = transition(case.state, action)
+        if actor.role not in row.roles:
+            self._record_refusal(stored, actor, action.value, row.roles, row.label, at)
+        item = self.item_of(case)
+        warnings = self._rules(case, item, action)
+        changes = change(case, item, at)
+        to_state = changes.pop("state", row.next)
+        if "deadline_warnings" in changes:
+            warnings = (*warnings, *changes.pop("deadline_warnings"))
+        event = self._event(case, actor, action, case.state, to_state, at, warnings, note)
+        new = attrs.evolve(case, state=to_state, events=(*case.events, event), **changes)
+        result = self.store.update(new, stored.version)
+        self.notify(new, event)
+        return result
+
+    def _keep_state(
+        self,
+        ref: CaseRef,
+        actor: Actor,
+        action: str,
+        change: Callable[[Case, dt.datetime], dict[str, Any]],
+        *,
+        at: dt.datetime | None,
+        note: str | None = None,
+    ) -> Stored[Case]:
+        stored = self.case(ref)
+        case = stored.record
+        at = self._now(at)
+        roles, label = OTHER_ACTIONS[action]
+        if actor.role not in roles:
+            self._record_refusal(stored, actor, action, roles, label, at)
+        changes = change(case, at)
+        event = CaseEvent(
+            at=at,
+            actor=actor.name,
+            role=actor.role,
+            action=action,
+            from_state=case.state,
+            to_state=case.state,
+            note=note,
+            on_behalf_of=self._for_whom(case, actor),
+        )
+        new = attrs.evolve(case, events=(*case.events, event), **changes)
+        result = self.store.update(new, stored.version)
+        self.notify(new, event)
+        return result
+
+    def _record_refusal(
+        self,
+        stored: Stored[Case],
+        actor: Actor,
+        action: str,
+        roles: frozenset[Role],
+        label: str,
+        at: dt.datetime,
+    ) -> None:
+        """Record the refused attempt on the case, then raise :class:`RoleError`."""
+        case = stored.record
+        allowed = ", ".join(sorted(role.value for role in roles))
+        error = RoleError(
+            f"{actor.name} ({actor.role.value}) may not {action} ({label}); "
+            f"allowed: {allowed}. The attempt is recorded",
+            where=f"case {case.id}",
+        )
+        event = CaseEvent(
+            at=at,
+            actor=actor.name,
+            role=actor.role,
+            action=action,
+            from_state=case.state,
+            to_state=case.state,
+            refusal=f"{error.code}: {actor.role.value} may not {action}",
+        )
+        self.store.update(attrs.evolve(case, events=(*case.events, event)), stored.version)
+        raise error
+
+    def _check_role(self, row: Transition, actor: Actor, case_id: str) -> None:
+        check_role(actor, row.roles, row.action.value, row.label, where=f"case {case_id}")
+
+    def _check_item_accepts(self, item: Item, case_id: str, on: dt.date) -> None:
+        """A cancelled or suspended item takes no case from the day its status took
+        effect (a cancellation announced for a later day leaves the days before it)."""
+        if not item.accepts_cases and (item.status_since is None or item.status_since <= on):
+            since = f" since {item.status_since}" if item.status_since else ""
+            raise ItemNotAcceptingError(
+                f"item {item.code} ({item.name}) is {item.status.value} "
+                f"({item.status.label}){since} and takes no new case",
+                where=f"case {case_id}",
+            )
+
+    def _join_project(self, case: Case) -> Case:
+        from govservice.model import ProjectState
+
+        self.store.lock("project", case.project_id)
+        found = self.store.get("project", case.project_id)
+        if found is None:
+            raise RecordNotFoundError(
+                f"no joint-review project {case.project_id} is stored", where=f"case {case.id}"
+            )
+        project = found.record
+        if project.state is not ProjectState.OPEN:
+            raise WorkflowError(
+                f"project {project.id} is completed and takes no new case", where=f"case {case.id}"
+            )
+        return attrs.evolve(
+            case,
+            green_channel=case.green_channel or project.green_channel,
+            handler=case.handler or project.handler,
+            full_agency=case.full_agency or project.agent is not None,
+        )
+
+    def _rules(self, case: Case, item: Item, action: Action) -> tuple[RecordedFinding, ...]:
+        outcome = self.service.check_rules(case, item, action)
+        if outcome.blocking:
+            listed = "; ".join(f"[{f.code}] {f.message}" for f in outcome.blocking)
+            raise RulesBlockedError(
+                f"{action.value} is blocked by local rules: {listed}",
+                findings=outcome.blocking,
+                where=f"case {case.id}",
+            )
+        return tuple(
+            RecordedFinding(code=f.code, message=f.message, plugin=f.plugin)
+            for f in outcome.warnings
+        )
+
+    def _deadlines(self, case: Case, item: Item, start: dt.date) -> dict[str, Any]:
+        calendar = self.service.calendar(case.region)
+        due = deadlines.due_dates(calendar, item, start)
+        changes: dict[str, Any] = {
+            "clock_started_on": start,
+            "promised_due": due.promised.due,
+            "legal_due": due.legal.due,
+            "deadline_provisional": due.provisional,
+        }
+        if due.provisional:
+            years = sorted(
+                {y for y in range(start.year, due.legal.due.year + 1) if not calendar.knows(y)}
+            )
+            shown = "、".join(f"{year}年" for year in years)
+            changes["deadline_warnings"] = (
+                RecordedFinding(
+                    code=PROVISIONAL,
+                    message=f"{shown}国务院节假日安排尚未载入，办结期限暂按周末推算，"
+                    "为临时期限；请在配置 calendar.schedules 中载入当年安排。",
+                ),
+            )
+        return changes
+
+    def _event(
+        self,
+        case: Case,
+        actor: Actor,
+        action: Action,
+        from_state: CaseState | None,
+        to_state: CaseState,
+        at: dt.datetime,
+        warnings: tuple[RecordedFinding, ...] = (),
+        note: str | None = None,
+    ) -> CaseEvent:
+        return CaseEvent(
+            at=at,
+            actor=actor.name,
+            role=actor.role,
+            action=action.value,
+            from_state=from_state,
+            to_state=to_state,
+            note=note,
+            on_behalf_of=self._for_whom(case, actor),
+            warnings=warnings,
+        )
+
+    @staticmethod
+    def _for_whom(case: Case, actor: Actor) -> str | None:
+        return case.applicant.name if actor.role is Role.AGENT else None
+
+    def _now(self, at: dt.datetime | None) -> dt.datetime:
+        return at if at is not None else self.service.clock.now()
+
+
+def check_role(
+    actor: Actor, roles: frozenset[Role], action: str, label: str, *, where: str
+) -> None:
+    """Raise :class:`RoleError` unless ``actor``'s role is one of ``roles``."""
+    if actor.role not in roles:
+        allowed = ", ".join(sorted(role.value for role in roles))
+        raise RoleError(
+            f"{actor.name} ({actor.role.value}) may not {action} ({label}); allowed: {allowed}",
+            where=where,
+        )
+
+
+def _day(moment: dt.datetime) -> dt.date:
+    """The Asia/Shanghai date of ``moment``."""
+    return moment.astimezone(SHANGHAI).date()
+
+
+def _required(value: str | None, message: str) -> None:
+    if value is None or not value.strip():
+        raise WorkflowError(message)

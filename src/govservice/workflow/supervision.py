@@ -1,0 +1,238 @@
+"""Electronic supervision (电子监察): green, yellow and red lights, and the report.
+
+A case whose clock runs is **green**, **yellow** when ``supervision.yellow_days`` working
+days or fewer are left before its promised due date, and **red** once that date has
+passed. A case in a special procedure or waiting for a supplement is **paused** (its clock
+stands still); closed cases have no light. The report counts yellow and red cases by
+department, station and region, lists them, gives each department's on-time rate over a
+period, and lists overdue rectifications. Every figure comes from indexed store queries
+(:meth:`~govservice.store.base.Store.due_counts`, ``completion_counts``, ``find_cases``),
+never from loading every case. The yellow threshold is counted on the centre's calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from govservice.model import Case, CaseState
+from govservice.model.common import LabelledEnum
+from govservice.store.base import CaseQuery, CompletionCount, DueCount
+from govservice.workdays import WorkingCalendar
+
+RUNNING = (CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.GRANTED, CaseState.DENIED)
+"""States in which a case's clock runs."""
+
+GROUP_LABELS = {"department": "部门", "station_code": "站点", "region": "区划"}
+
+
+class Light(LabelledEnum):
+    """The supervision light of an open case."""
+
+    GREEN = "green", "绿灯"
+    YELLOW = "yellow", "黄灯预警"
+    RED = "red", "红灯超期"
+    PAUSED = "paused", "暂停计时"
+
+
+def light(case: Case, today: dt.date, calendar: WorkingCalendar, yellow_days: int) -> Light | None:
+    """The light of ``case`` on ``today``; None for a closed case or one not yet accepted."""
+    if case.state.is_closed or case.promised_due is None:
+        return None
+    if case.state not in RUNNING:
+        return Light.PAUSED
+    if today > case.promised_due:
+        return Light.RED
+    if calendar.working_days_between(today, case.promised_due) <= yellow_days:
+        return Light.YELLOW
+    return Light.GREEN
+
+
+def yellow_until(calendar: WorkingCalendar, today: dt.date, yellow_days: int) -> dt.date:
+    """The last due date that is yellow on ``today``: the day before the working day
+    ``yellow_days + 1`` working days after today."""
+    return calendar.add_working_days(today, yellow_days + 1).due - dt.timedelta(days=1)
+
+
+@attrs.frozen
+class CaseLine:
+    """One yellow or red case as the report lists it."""
+
+    id: str
+    item_code: str
+    department: str
+    station_code: str | None
+    region: str
+    handler: str | None
+    promised_due: dt.date | None
+    state: CaseState
+    green_channel: bool
+    rectification_due: dt.date | None = None
+
+    @classmethod
+    def of(cls, case: Case) -> CaseLine:
+        return cls(
+            id=case.id,
+            item_code=case.item_code,
+            department=case.department,
+            station_code=case.station_code,
+            region=case.region,
+            handler=case.handler,
+            promised_due=case.promised_due,
+            state=case.state,
+            green_channel=case.green_channel,
+            rectification_due=case.rectification.due if case.rectification else None,
+        )
+
+
+@attrs.frozen
+class OnTime:
+    """A department's completions in the period, and how many were on time."""
+
+    department: str | None
+    completed: int
+    on_time: int
+
+    @property
+    def rate(self) -> float:
+        return round(100 * self.on_time / self.completed, 1) if self.completed else 100.0
+
+
+@attrs.frozen
+class SupervisionReport:
+    """The supervision report of one day (see the module's docstring)."""
+
+    today: dt.date
+    yellow_days: int
+    yellow_until: dt.date
+    since: dt.date
+    until: dt.date
+    counts: dict[str, list[DueCount]]
+    """``department``, ``station_code`` and ``region``: overdue (red) and near due
+    (yellow) cases per group."""
+    red: tuple[CaseLine, ...]
+    red_total: int
+    yellow: tuple[CaseLine, ...]
+    yellow_total: int
+    on_time: tuple[OnTime, ...]
+    rectifications_overdue: tuple[CaseLine, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form (dates as YYYY-MM-DD)."""
+
+        def line(case: CaseLine) -> dict[str, Any]:
+            document = attrs.asdict(case)
+            document["state"] = case.state.value
+            for key in ("promised_due", "rectification_due"):
+                if document[key] is not None:
+                    document[key] = document[key].isoformat()
+            return document
+
+        return {
+            "today": self.today.isoformat(),
+            "yellow_days": self.yellow_days,
+            "yellow_until": self.yellow_until.isoformat(),
+            "period": [self.since.isoformat(), self.until.isoformat()],
+            "counts": {
+                by: [{"group": c.group, "red": c.overdue, "yellow": c.near_due} for c in counts]
+                for by, counts in self.counts.items()
+            },
+            "red_total": self.red_total,
+            "red": [line(c) for c in self.red],
+            "yellow_total": self.yellow_total,
+            "yellow": [line(c) for c in self.yellow],
+            "on_time": [
+                {
+                    "department": o.department,
+                    "completed": o.completed,
+                    "on_time": o.on_time,
+                    "rate": o.rate,
+                }
+                for o in self.on_time
+            ],
+            "rectifications_overdue": [line(c) for c in self.rectifications_overdue],
+        }
+
+    def as_text(self) -> str:
+        """The report as a clerk reads it, in Chinese."""
+        out = [
+            f"电子监察报告 {self.today.isoformat()}（黄灯：剩余不超过{self.yellow_days}个工作日）",
+            f"红灯超期 {self.red_total} 件，黄灯预警 {self.yellow_total} 件",
+        ]
+        for by, counts in self.counts.items():
+            out.append(f"按{GROUP_LABELS[by]}：")
+            if not counts:
+                out.append("  （无）")
+            for count in counts:
+                group = count.group if count.group is not None else "（未指定）"
+                out.append(f"  {group}：红灯 {count.overdue}，黄灯 {count.near_due}")
+        for title, lines in (("红灯超期办件", self.red), ("黄灯预警办件", self.yellow)):
+            out.append(f"{title}：")
+            if not lines:
+                out.append("  （无）")
+            for case in lines:
+                flag = " [绿色通道]" if case.green_channel else ""
+                handler = f" 承办人 {case.handler}" if case.handler else ""
+                out.append(
+                    f"  {case.id} {case.department} 承诺办结 {case.promised_due}{handler}{flag}"
+                )
+        out.append(f"按时办结率（{self.since.isoformat()} 至 {self.until.isoformat()}）：")
+        if not self.on_time:
+            out.append("  （期间无办结）")
+        for rate in self.on_time:
+            out.append(
+                f"  {rate.department}：办结 {rate.completed} 件，按时 {rate.on_time} 件，"
+                f"按时办结率 {rate.rate}%"
+            )
+        out.append("逾期未完成整改：")
+        if not self.rectifications_overdue:
+            out.append("  （无）")
+        for case in self.rectifications_overdue:
+            out.append(f"  {case.id} {case.department} 整改期限 {case.rectification_due}")
+        return "\n".join(out)
+
+
+def report(
+    store: Any,
+    calendar: WorkingCalendar,
+    today: dt.date,
+    *,
+    yellow_days: int,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = 200,
+) -> SupervisionReport:
+    """The supervision report of ``today``; the on-time rates cover ``since`` to ``until``
+    (default: the month so far). At most ``limit`` cases of each light are listed, the
+    green channel and the most overdue first; the totals count them all."""
+    since = since if since is not None else today.replace(day=1)
+    until = until if until is not None else today
+    bound = yellow_until(calendar, today, yellow_days)
+    counts = {
+        by: store.due_counts(today, bound, by, states=RUNNING)
+        for by in ("department", "station_code", "region")
+    }
+    red_query = CaseQuery(states=RUNNING, due_to=today - dt.timedelta(days=1))
+    yellow_query = CaseQuery(states=RUNNING, due_from=today, due_to=bound)
+    red = store.find_cases(red_query, limit=limit).records
+    yellow = store.find_cases(yellow_query, limit=limit).records
+    rectifications = store.find_cases(
+        CaseQuery(rectification_due_to=today - dt.timedelta(days=1)), limit=limit
+    ).records
+    completions: list[CompletionCount] = store.completion_counts(since, until, "department")
+    return SupervisionReport(
+        today=today,
+        yellow_days=yellow_days,
+        yellow_until=bound,
+        since=since,
+        until=until,
+        counts=counts,
+        red=tuple(CaseLine.of(s.record) for s in red),
+        red_total=store.count_cases(red_query),
+        yellow=tuple(CaseLine.of(s.record) for s in yellow),
+        yellow_total=store.count_cases(yellow_query),
+        on_time=tuple(OnTime(c.group, c.completed, c.on_time) for c in completions),
+        rectifications_overdue=tuple(CaseLine.of(s.record) for s in rectifications),
+    )

@@ -1,0 +1,359 @@
+"""The tamper-evident trail (步步留痕): tampering with plain SQL is found by ``verify``.
+
+Each test records a few cases' events through the workflow, then changes the database
+behind the library's back, the way someone with a database client would: edit an event,
+delete one, insert one, swap two, cut events off the end, or rewrite the whole chain with
+fresh hashes. ``govservice.audit.verify_store`` (and ``govservice audit verify``) must
+report the first broken link. Runs on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govservice import GovService
+from govservice.audit import verify_store
+from govservice.cli import main
+from govservice.clock import SHANGHAI, FixedClock
+from govservice.config import Config
+from govservice.model import SubmittedMaterial
+from govservice.samples import make_case, make_item
+from govservice.store.ledger import GENESIS, canonical, chain, link_hash, verify
+from govservice.workflow import Actor, Workflow
+
+START = dt.datetime(2015, 3, 2, 9, 0, tzinfo=SHANGHAI)
+CLERK = Actor("李娜", "window_clerk")
+REVIEWER = Actor("马晓燕", "reviewer")
+APPROVER = Actor("王强", "approver")
+APPLICANT = Actor("张伟", "applicant")
+
+
+# --- a store with a trail, on each backend ---------------------------------------------------
+
+
+class Database:
+    """A store and a plain connection to the same database, with ``?`` marks either way."""
+
+    def __init__(self, store: Any, execute: Callable[[str, tuple], list], backend: str) -> None:
+        self.store = store
+        self._execute = execute
+        self.backend = backend
+
+    def sql(self, statement: str, *parameters: Any) -> list:
+        return self._execute(statement, parameters)
+
+    def row(self, seq: int) -> tuple:
+        return self.sql(
+            "SELECT seq, case_id, doc, prev_hash, hash FROM case_events WHERE seq = ?", seq
+        )[0]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        import sqlite3
+
+        from govservice.store.sqlite import SqliteStore
+
+        path = tmp_path / "trail.db"
+        store = SqliteStore(path)
+        plain = sqlite3.connect(path, isolation_level=None)
+
+        def execute(statement: str, parameters: tuple) -> list:
+            return plain.execute(statement, parameters).fetchall()
+
+        yield Database(store, execute, "sqlite")
+        plain.close()
+        store.close()
+        return
+    try:
+        import psycopg
+        from govservice_postgres import PostgresStore
+        from govservice_postgres.testing import fresh_schema, postgres_dsn_or_skip
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("govservice-postgres is not installed, and CI=true requires it")
+        pytest.skip("govservice-postgres is not installed")
+    dsn = postgres_dsn_or_skip()
+    with fresh_schema(dsn) as schema:
+        store = PostgresStore(dsn, schema=schema)
+        plain = psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}")
+
+        def execute(statement: str, parameters: tuple) -> list:
+            cursor = plain.execute(statement.replace("?", "%s"), parameters)
+            return cursor.fetchall() if cursor.description else []
+
+        try:
+            yield Database(store, execute, "postgresql")
+        finally:
+            plain.close()
+            store.close()
+
+
+@pytest.fixture
+def trail(database: Database) -> Database:
+    """Three cases through the workflow: 5 + 5 + 3 = 13 events, chained in the order taken."""
+    workflow = Workflow(service(), database.store)
+    item = make_item()
+    database.store.add_item(item)
+    materials = [SubmittedMaterial(name=m.name, originals=1) for m in item.materials]
+    stored = [
+        workflow.apply(make_case(item, id=f"TRAIL-{n}", materials=materials), APPLICANT)
+        for n in range(1, 4)
+    ]
+    stored = [workflow.accept(s, CLERK) for s in stored]
+    stored = [workflow.review(s, REVIEWER) for s in stored]
+    for s in stored[:2]:
+        workflow.complete(workflow.decide(s, APPROVER, "grant"), CLERK)
+    report = verify_store(database.store)
+    assert report.ok
+    assert report.checked == 13
+    assert report.head_seq == 13
+    return database
+
+
+def service() -> GovService:
+    return GovService(Config(name="测试中心", region="370500"), clock=FixedClock(START))
+
+
+def broken_at(database: Database) -> tuple[int, str]:
+    report = verify_store(database.store)
+    assert not report.ok, "the tampering was not found"
+    return report.first_break.seq, report.first_break.problem
+
+
+# --- tampering -----------------------------------------------------------------------------------
+
+
+def test_an_untouched_trail_verifies(trail):
+    report = verify_store(trail.store)
+    assert report.ok
+    assert (report.head_seq, report.head_hash) == trail.store.ledger_head()
+    assert report.head_hash == trail.row(13)[4]
+
+
+def test_each_event_is_linked_to_the_one_before(trail):
+    previous = GENESIS
+    for seq in range(1, 14):
+        _, _case_id, text, prev_hash, digest = trail.row(seq)
+        assert prev_hash == previous
+        assert digest == hashlib.sha256((previous + text).encode()).hexdigest()
+        assert json.loads(text)["seq"] == seq
+        previous = digest
+
+
+def test_an_edited_event_is_found(trail):
+    _, _, text, _, _ = trail.row(5)
+    trail.sql("UPDATE case_events SET doc = ? WHERE seq = 5", text.replace("李娜", "李四"))
+    assert broken_at(trail) == (5, "the event was changed after it was recorded")
+
+
+def test_an_edited_event_with_its_own_hash_recomputed_breaks_the_next_link(trail):
+    _, _, text, prev_hash, _ = trail.row(5)
+    forged = text.replace("李娜", "李四")
+    trail.sql(
+        "UPDATE case_events SET doc = ?, hash = ? WHERE seq = 5",
+        forged,
+        link_hash(prev_hash, forged),
+    )
+    seq, problem = broken_at(trail)
+    assert seq == 6
+    assert "does not link" in problem
+
+
+def test_a_deleted_event_is_found(trail):
+    trail.sql("DELETE FROM case_events WHERE seq = 7")
+    seq, problem = broken_at(trail)
+    assert seq == 8
+    assert "expected event 7" in problem
+
+
+def test_events_cut_off_the_end_are_found(trail):
+    trail.sql("DELETE FROM case_events WHERE seq >= 12")
+    seq, problem = broken_at(trail)
+    assert seq == 12
+    assert "cut off the end" in problem
+
+
+def test_an_inserted_event_is_found(trail):
+    # Make room after event 4 and insert a forged event, chained to event 4 correctly.
+    for seq in range(13, 4, -1):
+        trail.sql("UPDATE case_events SET seq = ? WHERE seq = ?", seq + 1, seq)
+    _, case_id, text, _, digest = trail.row(4)
+    event = json.loads(text)["event"]
+    event["note"] = "补录"
+    forged = canonical({"seq": 5, "case_id": case_id, "event": event})
+    trail.sql(
+        "INSERT INTO case_events (seq, case_id, doc, prev_hash, hash) VALUES (?, ?, ?, ?, ?)",
+        5,
+        case_id,
+        forged,
+        digest,
+        link_hash(digest, forged),
+    )
+    seq, _problem = broken_at(trail)
+    assert seq == 6  # event 5 of the chain, now at 6, no longer follows what precedes it
+
+
+def test_two_swapped_events_are_found(trail):
+    first, second = trail.row(3), trail.row(9)
+    for seq, (_, case_id, text, prev_hash, digest) in ((3, second), (9, first)):
+        trail.sql(
+            "UPDATE case_events SET case_id = ?, doc = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+            case_id,
+            text,
+            prev_hash,
+            digest,
+            seq,
+        )
+    seq, problem = broken_at(trail)
+    assert seq == 3
+    assert "does not link" in problem
+
+
+def test_two_events_swapped_by_their_numbers_are_found(trail):
+    trail.sql("UPDATE case_events SET seq = 100 WHERE seq = 3")
+    trail.sql("UPDATE case_events SET seq = 3 WHERE seq = 4")
+    trail.sql("UPDATE case_events SET seq = 4 WHERE seq = 100")
+    seq, problem = broken_at(trail)
+    assert seq == 3
+    assert "does not link" in problem
+
+
+def test_an_event_moved_to_another_case_is_found(trail):
+    trail.sql("UPDATE case_events SET case_id = 'TRAIL-9' WHERE seq = 2")
+    assert broken_at(trail) == (2, "the event belongs to another case")
+
+
+def test_a_changed_head_is_found(trail):
+    trail.sql("UPDATE ledger_head SET seq = 12, hash = ? WHERE id = 1", trail.row(12)[4])
+    seq, problem = broken_at(trail)
+    assert seq == 13
+    assert "head" in problem
+
+
+def test_a_chain_rewritten_from_scratch_is_found_against_a_published_head(trail):
+    published = verify_store(trail.store)
+    # Rewrite every event from the third on with fresh, self-consistent hashes.
+    rows = [trail.row(seq) for seq in range(1, 14)]
+    previous = rows[1][4]
+    for seq, _case_id, text, _, _ in rows[2:]:
+        forged = text.replace("李娜", "李四")
+        digest = link_hash(previous, forged)
+        trail.sql(
+            "UPDATE case_events SET doc = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+            forged,
+            previous,
+            digest,
+            seq,
+        )
+        previous = digest
+    trail.sql("UPDATE ledger_head SET hash = ? WHERE id = 1", previous)
+    assert verify_store(trail.store).ok  # consistent in itself ...
+    report = verify_store(trail.store, (published.head_seq, published.head_hash))
+    assert not report.ok  # ... but not the chain that was published
+    assert report.first_break.seq == 13
+    assert "published head" in report.first_break.problem
+
+
+def test_appending_after_tampering_does_not_hide_it(trail):
+    trail.sql("DELETE FROM case_events WHERE seq = 2")
+    workflow = Workflow(service(), trail.store)
+    stored = workflow.case("TRAIL-3")
+    workflow.decide(stored, APPROVER, "grant")
+    assert trail.store.ledger_head()[0] == 14
+    seq, _ = broken_at(trail)
+    assert seq == 3
+
+
+# --- the command line ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sqlite_config(tmp_path: Path) -> Path:
+    config = tmp_path / "govservice.yaml"
+    config.write_text(
+        "name: 测试中心\nregion: '370500'\nstorage:\n  backend: sqlite\n"
+        "  settings: {path: trail.db}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_audit_verify_reports_an_intact_trail_and_its_head(sqlite_config, tmp_path, capsys):
+    from govservice.store.sqlite import SqliteStore
+
+    store = SqliteStore(tmp_path / "trail.db")
+    item = make_item()
+    store.add_item(item)
+    Workflow(service(), store).apply(make_case(item, id="CLI-1"), APPLICANT)
+    head = store.ledger_head()
+    store.close()
+
+    assert main(["--config", str(sqlite_config), "audit", "verify"]) == 0
+    out = capsys.readouterr().out
+    assert f"trail intact: 1 events; head 1:{head[1]}" in out
+    assert (
+        main(["--config", str(sqlite_config), "audit", "verify", "--expect-head", f"1:{head[1]}"])
+        == 0
+    )
+
+
+def test_audit_verify_exits_1_at_a_broken_link(sqlite_config, tmp_path, capsys):
+    import sqlite3
+
+    from govservice.store.sqlite import SqliteStore
+
+    store = SqliteStore(tmp_path / "trail.db")
+    item = make_item()
+    store.add_item(item)
+    workflow = Workflow(service(), store)
+    workflow.withdraw(workflow.apply(make_case(item, id="CLI-2"), APPLICANT), APPLICANT)
+    store.close()
+    with sqlite3.connect(tmp_path / "trail.db") as plain:
+        plain.execute("UPDATE case_events SET doc = replace(doc, '张伟', '李四') WHERE seq = 1")
+
+    assert main(["--config", str(sqlite_config), "audit", "verify"]) == 1
+    out = capsys.readouterr().out
+    assert "trail BROKEN at event 1 (case CLI-2): the event was changed" in out
+
+
+def test_audit_verify_refuses_a_malformed_head(sqlite_config, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--config", str(sqlite_config), "audit", "verify", "--expect-head", "12:abc"])
+    assert exit_.value.code == 2
+    assert "is not SEQ:HASH" in capsys.readouterr().err
+
+
+# --- the chain itself --------------------------------------------------------------------------------
+
+
+def test_verify_of_an_empty_ledger_is_ok():
+    report = verify([], None)
+    assert report.ok
+    assert report.checked == 0
+    assert report.head_hash == GENESIS
+
+
+def test_chain_continues_from_a_head():
+    first = chain(None, "A", [{"action": "apply"}])
+    more = chain((first[-1].seq, first[-1].hash), "B", [{"action": "apply"}, {"action": "x"}])
+    assert [e.seq for e in first + more] == [1, 2, 3]
+    assert more[0].prev_hash == first[0].hash
+    assert verify(first + more, (3, more[-1].hash)).ok
+
+
+def test_canonical_text_does_not_depend_on_key_order():
+    assert (
+        canonical({"b": 1, "a": "东营"})
+        == canonical({"a": "东营", "b": 1})
+        == ('{"a":"东营","b":1}')
+    )
