@@ -24,7 +24,7 @@ import attrs
 
 from govservice.codec import from_document, to_document
 from govservice.errors import StoreError
-from govservice.model import Case, CaseState, Item
+from govservice.model import Case, CaseState, Item, ItemStatus
 from govservice.store.ledger import LedgerEntry
 
 T = TypeVar("T")
@@ -53,6 +53,7 @@ class NestedTransactions:
         self._depth = 1
         try:
             yield
+            self._before_commit()
         except BaseException:
             self._depth = 0
             self._ended(committed=False)
@@ -64,6 +65,10 @@ class NestedTransactions:
 
     def _begin(self) -> Any:
         raise NotImplementedError
+
+    def _before_commit(self) -> None:
+        """Write what was kept back until the end of the transaction (its failure rolls
+        the transaction back)."""
 
     def _ended(self, committed: bool) -> None:
         """Forget what was known only for the transaction that is ending (and, when it is
@@ -174,6 +179,10 @@ class Store(Protocol):
 
     def item_versions(self, code: str) -> list[Item]:
         """Every version of an item, oldest first."""
+
+    def item_status(self, code: str) -> tuple[ItemStatus, dt.date | None] | None:
+        """The status of the latest version of an item and since when (None when the item
+        is not in the catalog): whether it takes new cases today."""
 
     def items(self, *, region: str | None = None) -> Iterator[Item]:
         """The latest version of every item (of ``region``), by code."""

@@ -22,9 +22,12 @@ GENESIS = "0" * 64
 """The ``prev_hash`` of the first event."""
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical(value: Any) -> str:
     """Canonical JSON: sorted keys, no spaces, text as it is (UTF-8)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _CANONICAL.encode(value)
 
 
 def link_hash(prev_hash: str, text: str) -> str:

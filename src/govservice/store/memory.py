@@ -18,7 +18,7 @@ from typing import Any
 from govservice.codec import from_document, to_document
 from govservice.errors import ConflictError, DuplicateRecordError, RecordNotFoundError
 from govservice.kinds import KINDS, kind_named, kind_of
-from govservice.model import Case, CaseState, Item
+from govservice.model import Case, CaseState, Item, ItemStatus
 from govservice.store.base import (
     CASE_GROUPS,
     CaseQuery,
@@ -98,6 +98,10 @@ class MemoryStore(NestedTransactions):
         return (
             None if document is None else from_document(Item, copy.deepcopy(document), check=False)
         )
+
+    def item_status(self, code: str) -> tuple[ItemStatus, dt.date | None] | None:
+        latest = self.item(code)
+        return None if latest is None else (latest.status, latest.status_since)
 
     def item_versions(self, code: str) -> list[Item]:
         return [

@@ -18,7 +18,7 @@ from typing import Any
 from govservice.codec import from_document, to_document
 from govservice.errors import ConflictError, RecordNotFoundError
 from govservice.kinds import KINDS, kind_of
-from govservice.model import Case, Item
+from govservice.model import Case, Item, ItemStatus
 from govservice.store.base import (
     CASE_GROUPS,
     CaseQuery,
@@ -32,10 +32,12 @@ from govservice.store.base import (
 from govservice.store.columns import TABLES, import_row
 from govservice.store.ledger import GENESIS, LedgerEntry, chain
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
 
 def dumps(document: Any) -> str:
     """The JSON text a SQL backend stores: compact, Chinese kept as it is."""
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(document)
 
 
 class SqlQueries:
@@ -92,6 +94,20 @@ class SqlQueries:
                 f"SELECT doc FROM items WHERE code = {m} AND version = {m}", (code, version)
             )
         return from_document(Item, json.loads(rows[0][0]), check=False) if rows else None
+
+    def item_status(self, code: str) -> tuple[ItemStatus, dt.date | None] | None:
+        rows = self._rows(
+            f"SELECT status, doc FROM items WHERE code = {self.mark} ORDER BY version DESC "
+            "LIMIT 1",
+            (code,),
+        )
+        if not rows:
+            return None
+        status = ItemStatus(self._text(rows[0][0]))
+        if status is ItemStatus.IN_SERVICE:
+            return status, None
+        since = json.loads(self._text(rows[0][1])).get("status_since")
+        return status, dt.date.fromisoformat(since) if since else None
 
     def item_versions(self, code: str) -> list[Item]:
         rows = self._rows(
@@ -154,9 +170,10 @@ class SqlQueries:
             if known is not None and known[0] == expected_version:
                 # What this store wrote at that version: the UPDATE below, made on the
                 # condition that the version is still that one, confirms it is current.
-                previous = known[1]
+                _, previous, previous_row = known
             else:
                 previous = self._locked_document(kind.name, key, expected_version)
+                previous_row = row_of(previous)
             added: list[dict] = []
             if kind.name == "case":
                 check_events_appended(key, previous, document)
@@ -165,7 +182,7 @@ class SqlQueries:
             row = row_of(document)
             changed = [
                 (name, value)
-                for name, value, before in zip(names, row, row_of(previous), strict=True)
+                for name, value, before in zip(names, row, previous_row, strict=True)
                 if value != before
             ]
             assignments = "".join(f"{name} = {m}, " for name, _ in changed)
@@ -178,7 +195,7 @@ class SqlQueries:
                 self._locked_document(kind.name, key, expected_version)
             if added:
                 self._append_ledger(key, added)
-            self._remember(kind.name, key, expected_version + 1, document)
+            self._remember(kind.name, key, expected_version + 1, document, row)
         return Stored(record, expected_version + 1)
 
     def lock(self, kind: str, key: Any) -> None:
@@ -189,16 +206,16 @@ class SqlQueries:
 
     # --- documents this store wrote ------------------------------------------------------------
 
-    _written: OrderedDict[tuple[str, Any], tuple[int, dict]] | None = None
+    _written: OrderedDict[tuple[str, Any], tuple[int, dict, tuple]] | None = None
     _WRITTEN_SIZE = 4096
 
-    def _remember(self, kind: str, key: Any, version: int, document: dict) -> None:
-        """Keep the document written at ``version`` of a record: the next update of it
-        compares against it without reading and parsing it back (a version held by the
-        database says whether it is still the one stored)."""
+    def _remember(self, kind: str, key: Any, version: int, document: dict, row: tuple) -> None:
+        """Keep the document (and its columns) written at ``version`` of a record: the next
+        update of it compares against them without reading and parsing the document back
+        (the version the database holds says whether it is still the one stored)."""
         if self._written is None:
             self._written = OrderedDict()
-        self._written[(kind, key)] = (version, document)
+        self._written[(kind, key)] = (version, document, row)
         self._written.move_to_end((kind, key))
         if len(self._written) > self._WRITTEN_SIZE:
             self._written.popitem(last=False)
@@ -243,17 +260,24 @@ class SqlQueries:
             f"VALUES ({m}, {m}, {m}, {m}, {m})",
             [(e.seq, e.case_id, e.text, e.prev_hash, e.hash) for e in entries],
         )
-        self._execute(
-            f"UPDATE ledger_head SET seq = {m}, hash = {m} WHERE id = 1",
-            (entries[-1].seq, entries[-1].hash),
-        )
         self._ledger_tail = (entries[-1].seq, entries[-1].hash)
+        self._head_moved = True
 
     _ledger_tail: tuple[int, str] | None = None
     """The head as this transaction left it; the transaction holds the head's lock (a
     row lock on PostgreSQL, the write lock on SQLite) until it ends."""
 
+    _head_moved = False
+
+    def _before_commit(self) -> None:
+        if self._head_moved:  # once a transaction, however many events it appended
+            self._execute(
+                f"UPDATE ledger_head SET seq = {self.mark}, hash = {self.mark} WHERE id = 1",
+                self._ledger_tail,
+            )
+
     def _ended(self, committed: bool) -> None:
+        self._head_moved = False
         self._ledger_tail = None
         if not committed:
             self._written = None  # what was remembered may not have been stored

@@ -185,6 +185,7 @@ class SqliteStore(SqlQueries, NestedTransactions):
     def _execute_many(self, sql: str, rows: list[tuple]) -> None:
         self._db.executemany(sql, rows)
 
+    @_translated  # another process holding the database past the timeout: a StoreError
     def _begin(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
 
@@ -221,16 +222,17 @@ class SqliteStore(SqlQueries, NestedTransactions):
         kind = kind_of(record)
         table, _, columns, row_of = TABLES[kind.name]
         document = to_document(record)
+        row = row_of(document)
         marks = ", ".join("?" * (columns.count(",") + 2))
         try:
             with self.transaction():
                 self._db.execute(
                     f"INSERT INTO {table} ({columns}, doc) VALUES ({marks})",
-                    (*row_of(document), dumps(document)),
+                    (*row, dumps(document)),
                 )
                 if kind.name == "case" and document.get("events"):
                     self._append_ledger(record.id, document["events"])
-                self._remember(kind.name, kind.key(record), 1, document)
+                self._remember(kind.name, kind.key(record), 1, document, row)
         except sqlite3.IntegrityError:
             raise DuplicateRecordError(
                 f"{kind.name} {kind.key(record)} is already stored"

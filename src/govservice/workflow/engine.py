@@ -24,6 +24,8 @@ import attrs
 
 from govservice.clock import SHANGHAI
 from govservice.errors import (
+    ConflictError,
+    DuplicateRecordError,
     ItemNotAcceptingError,
     RecordNotFoundError,
     RoleError,
@@ -52,6 +54,7 @@ from govservice.model import (
 from govservice.model.case import TRACKING_ALPHABET
 from govservice.rules import Action
 from govservice.store.base import Stored
+from govservice.workdays import WorkingCalendar
 from govservice.workflow import deadlines
 from govservice.workflow.transitions import OTHER_ACTIONS, Transition, transition
 
@@ -90,15 +93,22 @@ class Workflow:
         self.store = store if store is not None else service.store
         self._items: dict[tuple[str, int], Item] = {}
         self._pending: list[tuple[Case, CaseEvent]] | None = None
+        self._unsaved: dict[str, _Unsaved] = {}
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
         """Take many actions in one transaction: all are stored together or none is.
 
         For work that arrives together (a day's cases from another system, a run of
-        immediate items); one transaction saves the cost of a commit per action. The
-        notification plugins are told of the events once the batch is committed, and not
-        at all if it is rolled back. Batches nest (the inner one joins the outer).
+        immediate items). Inside a batch each case is written once, in its last state,
+        when the batch ends (or at :meth:`flush`), with every event of every action
+        chained into the trail; one transaction and one write a case save most of the
+        cost of an action. A case changed meanwhile by someone else makes the whole batch
+        fail with :class:`~govservice.errors.ConflictError`; a refused action (a role, a
+        rule) raises at once and, if the caller goes on, leaves the rest of the batch as
+        it is. The notification plugins are told of the events once the batch is
+        committed, and not at all if it is rolled back. Batches nest (the inner one joins
+        the outer). Within a batch a case keeps the version it will be stored at.
         """
         if self._pending is not None:
             yield
@@ -107,12 +117,23 @@ class Workflow:
         try:
             with self.store.transaction():
                 yield
+                self.flush()
         except BaseException:
             self._pending = None
+            self._unsaved = {}
             raise
         pending, self._pending = self._pending, None
         for case, event in pending:
             self.service.notify(case, event)
+
+    def flush(self) -> None:
+        """Write the cases changed in the current batch (store queries then see them)."""
+        unsaved, self._unsaved = self._unsaved, {}
+        for pending in unsaved.values():
+            if pending.base is None:
+                self.store.add(pending.record)
+            else:
+                self.store.update(pending.record, pending.base)
 
     def notify(self, case: Case, event: CaseEvent) -> None:
         """Tell the notification plugins of ``event`` (after the batch, inside one)."""
@@ -121,10 +142,41 @@ class Workflow:
         else:
             self.service.notify(case, event)
 
+    def _add(self, case: Case) -> Stored[Case]:
+        if self._pending is None:
+            return self.store.add(case)
+        if case.id in self._unsaved:
+            raise DuplicateRecordError(f"case {case.id} is already stored")
+        self._unsaved[case.id] = _Unsaved(None, case)
+        return Stored(case, 1)
+
+    def _update(self, stored: Stored[Case], case: Case) -> Stored[Case]:
+        if self._pending is None:
+            return self.store.update(case, stored.version)
+        pending = self._unsaved.get(case.id)
+        if pending is None:
+            self._unsaved[case.id] = _Unsaved(stored.version, case)
+            return Stored(case, stored.version + 1)
+        pending.record = case
+        return Stored(case, stored.version)
+
     # --- reading -------------------------------------------------------------------------
 
     def case(self, ref: CaseRef) -> Stored[Case]:
-        """The stored case ``ref`` names (an id, or a stored case, returned as it is)."""
+        """The case ``ref`` names (an id, or a stored case), as stored or as changed in the
+        current batch.
+
+        :raises ConflictError: a stored case passed in was changed since, in this batch.
+        """
+        key = ref.record.id if isinstance(ref, Stored) else ref
+        pending = self._unsaved.get(key)
+        if pending is not None:
+            if isinstance(ref, Stored) and ref.record is not pending.record:
+                raise ConflictError(
+                    f"case {key} changed since it was read (in this batch); read it again "
+                    "and redo the change"
+                )
+            return Stored(pending.record, 1 if pending.base is None else pending.base + 1)
         if isinstance(ref, Stored):
             return ref
         stored = self.store.get("case", ref)
@@ -174,7 +226,7 @@ class Workflow:
                 changes["fees"] = self.service.fees_for(item, case)
             event = self._event(case, actor, Action.APPLY, None, CaseState.SUBMITTED, at, warnings)
             case = attrs.evolve(case, events=(event,), **changes)
-            stored = self.store.add(case)
+            stored = self._add(case)
         self.notify(case, event)
         return stored
 
@@ -329,13 +381,19 @@ class Workflow:
                 "suspensions": (*case.suspensions[:-1], done),
                 "state": current.from_state,
             }
+            suspended_on = _day(current.started_at)
             provisional = case.deadline_provisional
             for field in ("promised_due", "legal_due"):
                 due = getattr(case, field)
-                if due is not None:
+                # Only a period still running when the procedure began is extended: a
+                # promise already missed stays missed (第四十五条).
+                if due is not None and due >= suspended_on:
                     moved = deadlines.extended(calendar, due, days)
                     changes[field] = moved.due
                     provisional = provisional or moved.provisional
+            if provisional and not case.deadline_provisional:
+                end = changes.get("legal_due", case.legal_due) or _day(at)
+                changes["deadline_warnings"] = (_provisional_warning(calendar, _day(at), end),)
             changes["deadline_provisional"] = provisional
             return changes
 
@@ -514,7 +572,7 @@ class Workflow:
             warnings = (*warnings, *changes.pop("deadline_warnings"))
         event = self._event(case, actor, action, case.state, to_state, at, warnings, note)
         new = attrs.evolve(case, state=to_state, events=(*case.events, event), **changes)
-        result = self.store.update(new, stored.version)
+        result = self._update(stored, new)
         self.notify(new, event)
         return result
 
@@ -546,7 +604,7 @@ class Workflow:
             on_behalf_of=self._for_whom(case, actor),
         )
         new = attrs.evolve(case, events=(*case.events, event), **changes)
-        result = self.store.update(new, stored.version)
+        result = self._update(stored, new)
         self.notify(new, event)
         return result
 
@@ -576,7 +634,7 @@ class Workflow:
             to_state=case.state,
             refusal=f"{error.code}: {actor.role.value} may not {action}",
         )
-        self.store.update(attrs.evolve(case, events=(*case.events, event)), stored.version)
+        self._update(stored, attrs.evolve(case, events=(*case.events, event)))
         raise error
 
     def _check_role(self, row: Transition, actor: Actor, case_id: str) -> None:
@@ -584,7 +642,13 @@ class Workflow:
 
     def _check_item_accepts(self, item: Item, case_id: str, on: dt.date) -> None:
         """A cancelled or suspended item takes no case from the day its status took
-        effect (a cancellation announced for a later day leaves the days before it)."""
+        effect (a cancellation announced for a later day leaves the days before it). The
+        status is the catalog's as it stands (a cancellation is a new version of the
+        item), not that of the version the case names."""
+        current = self.store.item_status(item.code)
+        if current is not None:
+            status, since = current
+            item = attrs.evolve(item, status=status, status_since=since)
         if not item.accepts_cases and (item.status_since is None or item.status_since <= on):
             since = f" since {item.status_since}" if item.status_since else ""
             raise ItemNotAcceptingError(
@@ -638,17 +702,8 @@ class Workflow:
             "deadline_provisional": due.provisional,
         }
         if due.provisional:
-            years = sorted(
-                {y for y in range(start.year, due.legal.due.year + 1) if not calendar.knows(y)}
-            )
-            shown = "、".join(f"{year}年" for year in years)
-            changes["deadline_warnings"] = (
-                RecordedFinding(
-                    code=PROVISIONAL,
-                    message=f"{shown}国务院节假日安排尚未载入，办结期限暂按周末推算，"
-                    "为临时期限；请在配置 calendar.schedules 中载入当年安排。",
-                ),
-            )
+            warning = _provisional_warning(calendar, start, due.legal.due)
+            changes["deadline_warnings"] = (warning,)
         return changes
 
     def _event(
@@ -680,6 +735,30 @@ class Workflow:
 
     def _now(self, at: dt.datetime | None) -> dt.datetime:
         return at if at is not None else self.service.clock.now()
+
+
+def _provisional_warning(
+    calendar: WorkingCalendar, start: dt.date, end: dt.date
+) -> RecordedFinding:
+    """The warning recorded when a due date between ``start`` and ``end`` is provisional."""
+    years = [year for year in range(start.year, end.year + 1) if not calendar.knows(year)]
+    shown = "、".join(f"{year}年" for year in years)
+    return RecordedFinding(
+        code=PROVISIONAL,
+        message=f"{shown}国务院节假日安排尚未载入，办结期限暂按周末推算，为临时期限；"
+        "请在配置 calendar.schedules 中载入当年安排。",
+    )
+
+
+class _Unsaved:
+    """A case changed in a batch, not yet written: the version it was read at (None for a
+    new case) and its latest state."""
+
+    __slots__ = ("base", "record")
+
+    def __init__(self, base: int | None, record: Case) -> None:
+        self.base = base
+        self.record = record
 
 
 def check_role(

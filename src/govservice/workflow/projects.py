@@ -89,6 +89,7 @@ def consult(
     except ValueError as error:
         raise WorkflowError(str(error), where=f"project {project_id}") from None
     told: list[tuple[Case, CaseEvent]] = []
+    workflow.flush()  # cases changed in a batch are written before they are read here
     with workflow.store.transaction():
         workflow.store.lock("project", project_id)
         stored = project(workflow, project_id)
@@ -123,6 +124,7 @@ def consult(
 def progress(workflow: Workflow, project_id: str) -> ProjectProgress:
     """The project's progress: its cases by state, how many are closed, and the combined
     deadline (the latest promised due date of its open cases)."""
+    workflow.flush()  # inside a batch: count the cases as changed so far
     stored = project(workflow, project_id)
     states: Counter[CaseState] = Counter()
     open_cases, dues = [], []
