@@ -148,8 +148,10 @@ def test_calendar_days_reaching_an_unpublished_year_are_provisional(official, wi
         (D(2015, 2, 17), 2, D(2015, 2, 17)),  # "0天2.0小时": the same working day
         (D(2015, 2, 17), 8, D(2015, 2, 17)),  # one working day of hours: still the same day
         (D(2015, 2, 21), 2, D(2015, 2, 25)),  # received in the holiday: the first working day
-        (D(2015, 2, 17), 16, D(2015, 2, 26)),  # 2 working days of 8 hours: 25, 26 Feb
-        (D(2015, 2, 17), 24, D(2015, 2, 27)),  # 3 working days: 25, 26, 27 Feb
+        (D(2015, 2, 17), 9, D(2015, 2, 25)),  # a second working day begun: 25 Feb
+        (D(2015, 2, 17), 16, D(2015, 2, 25)),  # 2 working days of 8 hours: 17 and 25 Feb
+        (D(2015, 2, 17), 24, D(2015, 2, 26)),  # 3 working days: 17, 25, 26 Feb
+        (D(2015, 2, 21), 16, D(2015, 2, 26)),  # from the holiday: 25 and 26 Feb
     ],
 )
 def test_hours_are_counted_in_working_days_of_eight_hours(official, start, amount, due):

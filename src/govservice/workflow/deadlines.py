@@ -5,8 +5,9 @@
   next working day when the clock starts on a day off.
 - Calendar days (自然日): counted on the calendar; a period ending on a day off ends on
   the next working day instead (期间届满的最后一日是节假日的，以节假日后的第一日为期间届满的日期).
-- Hours: up to one working day (8 hours) is due the same working day; a longer limit is
-  rounded up to whole working days of 8 hours.
+- Hours run from the moment of acceptance, in working days of 8 hours: the day of
+  acceptance (or the first working day after it) is the first, so up to 8 hours is due
+  that day, 16 hours the next working day, and so on (rounded up to whole days).
 - Special procedures (特别程序, 第四十五条) push both due dates back by the working days
   they lasted: from the day after the suspension to the day of resumption.
 
@@ -51,16 +52,19 @@ def next_working_day(calendar: WorkingCalendar, day: dt.date) -> Deadline:
 def limit_due(calendar: WorkingCalendar, limit: TimeLimit, start: dt.date) -> Deadline:
     """The day a period of ``limit`` that starts on ``start`` ends."""
     if limit.unit is TimeUnit.HOURS:
-        days = 0 if limit.amount <= HOURS_PER_DAY else math.ceil(limit.amount / HOURS_PER_DAY)
-    elif limit.unit is TimeUnit.CALENDAR_DAYS:
+        first = next_working_day(calendar, start)
+        extra = max(math.ceil(limit.amount / HOURS_PER_DAY) - 1, 0)
+        if not extra:
+            return first
+        later = calendar.add_working_days(first.due, extra)
+        return Deadline(later.due, first.provisional or later.provisional)
+    if limit.unit is TimeUnit.CALENDAR_DAYS:
         end = next_working_day(calendar, start + dt.timedelta(days=limit.amount))
         known = all(calendar.knows(year) for year in range(start.year, end.due.year + 1))
         return Deadline(end.due, end.provisional or not known)
-    else:
-        days = limit.amount
-    if days == 0:
+    if limit.amount == 0:
         return next_working_day(calendar, start)
-    return calendar.add_working_days(start, days)
+    return calendar.add_working_days(start, limit.amount)
 
 
 def due_dates(calendar: WorkingCalendar, item: Item, start: dt.date) -> DueDates:
