@@ -42,7 +42,10 @@ from govservice.store.sqlite import SqliteStore
 from validate import make_cases
 
 BATCH = 500
-INSERT = f"INSERT INTO cases ({CASE_COLUMNS}, doc) VALUES ({', '.join('?' * 15)})"
+COLUMN_NAMES = tuple(name.strip() for name in CASE_COLUMNS.split(","))
+INSERT = (
+    f"INSERT INTO cases ({CASE_COLUMNS}, doc) VALUES ({', '.join('?' * (len(COLUMN_NAMES) + 1))})"
+)
 
 
 def write_jsonl(documents: list[dict], path: Path) -> list[str]:
@@ -157,25 +160,20 @@ def overdue_figures(count: int, folder: Path) -> dict[str, float]:
         due = start + dt.timedelta(days=number % 365)
         open_ = number % 12 == 0  # about 8% still open
         state = "accepted" if open_ else "completed"
-        rows.append(
-            (
-                f"M{number:08d}",
-                state,
-                open_,
-                regions[number % 5],
-                f"部门{number % 40:02d}",
-                None,
-                None,
-                "11370500004275432Y-XK-0001",
-                1,
-                False,
-                "2015-01-05T09:00:00+08:00",
-                due.isoformat(),
-                None,
-                f"1|{due.isoformat()}|M{number:08d}",
-                text,
-            )
-        )
+        columns = {
+            "id": f"M{number:08d}",
+            "state": state,
+            "open": open_,
+            "region": regions[number % 5],
+            "department": f"部门{number % 40:02d}",
+            "item_code": "11370500004275432Y-XK-0001",
+            "item_version": 1,
+            "green_channel": False,
+            "received_at": "2015-01-05T09:00:00+08:00",
+            "promised_due": due.isoformat(),
+            "queue_key": f"1|{due.isoformat()}|M{number:08d}",
+        }  # every other column (of CASE_COLUMNS) is NULL
+        rows.append((*(columns.get(name) for name in COLUMN_NAMES), text))
         if len(rows) == 50_000:
             with store.transaction():
                 store._db.executemany(INSERT, rows)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -89,6 +89,263 @@ def check_findings(plan: CheckPlan, document: Any) -> Iterator[tuple[str, str]]:
                 yield pointer + relative, message
 
 
+# --- where the identifier formats apply ---------------------------------------------------
+
+Step = tuple[Any, ...]
+"""One step from a value to the values a subschema applies to: ``("property", name)``,
+``("item",)`` (each item of an array), ``("value",)`` (each value of an object), or
+``("when", condition, branch)``: a ``then`` (branch True) or ``else`` (False) whose ``if``
+is ``condition`` (see :func:`_condition`)."""
+
+_EACH_ITEM = frozenset({"items", "prefixItems", "additionalItems", "unevaluatedItems", "contains"})
+_EACH_VALUE = frozenset({"additionalProperties", "unevaluatedProperties"})
+_SAME_VALUE = frozenset({"allOf", "anyOf", "oneOf"})
+_NO_SUBSCHEMA = frozenset(
+    {
+        *("type", "enum", "const", "pattern", "minLength", "maxLength", "format"),
+        *("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+        *("required", "dependentRequired", "minProperties", "maxProperties"),
+        *("minItems", "maxItems", "uniqueItems", "minContains", "maxContains"),
+        *("title", "description", "default", "examples", "deprecated", "readOnly"),
+        *("writeOnly", "contentMediaType", "contentEncoding", "$schema", "$comment"),
+        *("$id", "$anchor", "$vocabulary", "$defs", "definitions", checks.KEYWORD),
+    }
+)
+
+
+class _Unplanned(Exception):
+    """The schema has a shape the plan does not follow: the compiled validator decides."""
+
+
+class FormatPlan:
+    """Every place in a document where the schema of a kind may apply a format of
+    :data:`FORMATS` (the identifier check digits), found by walking the schema.
+
+    The places are a superset of those the compiled validator checks: every applicator
+    (``allOf``, ``anyOf``, ``oneOf``, ``not``, ``if`` ...) is followed as if it applied,
+    and a ``then`` or ``else`` is left out only where its ``if`` (a few ``const`` and
+    ``required``, as in ``defs.schema.json#/$defs/identifier``) certainly decides
+    against it. So when :meth:`passes`, no such format can fail anywhere in the
+    document, and the schema without them gives the verdict of the schema with them.
+    A schema the walk does not understand gets no plan (``of`` returns None).
+    """
+
+    def __init__(self, sites: list[tuple[tuple[Step, ...], str]]) -> None:
+        self.sites = tuple(sites)
+        trie: dict = {}
+        for steps, name in sites:
+            node = trie
+            for step in steps:
+                node = node.setdefault(step, {})
+            node.setdefault(None, []).append(name)
+        self.passes = _visitor(trie)
+        """``passes(document)``: whether every value at every place passes its format."""
+
+    @classmethod
+    @functools.cache
+    def of(cls, schema_id: str) -> FormatPlan | None:
+        """The plan of the schema ``schema_id``; None when it has no such format, or a
+        shape the walk does not follow."""
+        sites: list[tuple[tuple[Step, ...], str]] = []
+        resolved = schemas.registry().resolver().lookup(schema_id)
+        try:
+            _walk(resolved.contents, resolved.resolver, (), sites, frozenset())
+        except _Unplanned:
+            return None
+        return cls(sites) if sites else None
+
+
+def _walk(node: Any, resolver: Any, steps: tuple, sites: list, refs: frozenset) -> None:
+    if not isinstance(node, dict):
+        return  # true, false
+    if "$id" in node and not any(node is root for root in schemas.documents().values()):
+        raise _Unplanned("an embedded resource")
+    for key, value in node.items():
+        if key == "format":
+            if value in FORMATS:
+                sites.append((steps, value))
+        elif key == "$ref":
+            target = resolver.lookup(value)
+            if id(target.contents) in refs:
+                raise _Unplanned("a recursive schema")
+            refs = refs | {id(target.contents)}
+            _walk(target.contents, target.resolver, steps, sites, refs)
+        elif key == "properties":
+            for name, child in value.items():
+                _walk(child, resolver, (*steps, ("property", name)), sites, refs)
+        elif key == "patternProperties":
+            for child in value.values():
+                _walk(child, resolver, (*steps, ("value",)), sites, refs)
+        elif key in _EACH_VALUE:
+            _walk(value, resolver, (*steps, ("value",)), sites, refs)
+        elif key in _EACH_ITEM:
+            for child in value if isinstance(value, list) else [value]:
+                _walk(child, resolver, (*steps, ("item",)), sites, refs)
+        elif key in _SAME_VALUE:
+            for child in value:
+                _walk(child, resolver, steps, sites, refs)
+        elif key in ("not", "if"):
+            _walk(value, resolver, steps, sites, refs)
+        elif key in ("then", "else"):
+            condition = _condition(node.get("if"))
+            when = () if condition is None else (("when", condition, key == "then"),)
+            _walk(value, resolver, (*steps, *when), sites, refs)
+        elif key == "dependentSchemas":
+            for child in value.values():
+                _walk(child, resolver, steps, sites, refs)
+        elif key == "propertyNames":
+            names: list = []
+            _walk(value, resolver, steps, names, refs)
+            if names:
+                raise _Unplanned("a format on property names")
+        elif key not in _NO_SUBSCHEMA:
+            raise _Unplanned(f"keyword {key}")
+
+
+Condition = tuple[tuple[tuple[str, str], ...], tuple[str, ...]]
+"""An ``if`` of ``properties`` that are each a text ``const``, and ``required``."""
+
+_ANNOTATIONS = frozenset({"title", "description", "$comment"})
+
+
+def _condition(schema: Any) -> Condition | None:
+    """``schema`` as a :data:`Condition`, or None if it is not of that simple shape."""
+    if not isinstance(schema, dict) or not set(schema) <= {
+        "properties",
+        "required",
+        *_ANNOTATIONS,
+    }:
+        return None
+    consts = []
+    for name, child in schema.get("properties", {}).items():
+        if not (isinstance(child, dict) and set(child) <= {"const", *_ANNOTATIONS}):
+            return None
+        if not isinstance(child.get("const"), str):
+            return None
+        consts.append((name, child["const"]))
+    required = schema.get("required", [])
+    if not (isinstance(required, list) and all(isinstance(name, str) for name in required)):
+        return None
+    return tuple(consts), tuple(required)
+
+
+def _holds(condition: Condition, node: Any) -> bool:
+    """Whether the ``if`` of ``condition`` is valid for ``node`` (as JSON Schema says:
+    ``properties`` and ``required`` hold for anything that is not an object)."""
+    if not isinstance(node, dict):
+        return True
+    consts, required = condition
+    for name in required:
+        if name not in node:
+            return False
+    for name, const in consts:
+        if name in node:
+            value = node[name]
+            if not isinstance(value, str) or value != const:
+                return False
+    return True
+
+
+def _visitor(trie: dict) -> Callable[[Any], bool]:
+    """A function that checks a value against ``trie``: the formats named under the key
+    None apply to the value itself, each other key is a step to a sub-trie. (Built of
+    closures, a run of properties taken in one: it runs once a record.)"""
+    tests = [FORMATS[name] for name in trie.get(None, ())]
+    cases: dict[str, dict[str, Callable[[Any], bool]]] = {}
+    for step, child in trie.items():
+        if step is None:
+            continue
+        if (name := _switch(step)) is not None:
+            cases.setdefault(name, {})[step[1][0][0][1]] = _visitor(child)
+            continue
+        names = []
+        while step[0] == "property" and len(child) == 1 and None not in child:
+            names.append(step[1])
+            step, child = next(iter(child.items()))
+        then = _stepper(step, _visitor(child))
+        tests.append(_properties(tuple(names), then) if names else then)
+    tests += [_switcher(name, table) for name, table in cases.items()]
+    if len(tests) == 1:
+        return tests[0]
+
+    def visit(node: Any) -> bool:
+        for test in tests:  # noqa: SIM110 - a loop costs less than all() of a generator
+            if not test(node):
+                return False
+        return True
+
+    return visit
+
+
+def _properties(names: tuple[str, ...], then: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """``then`` on the value at the end of the properties ``names``, if it is there."""
+
+    def step_in(node: Any) -> bool:
+        for name in names:
+            if not (isinstance(node, dict) and name in node):
+                return True
+            node = node[name]
+        return then(node)
+
+    return step_in
+
+
+def _switch(step: Step) -> str | None:
+    """The property a ``then`` step switches on, if its ``if`` is only that the property
+    is there and is a given text (``{"properties": {"kind": {"const": "ric"}},
+    "required": ["kind"]}``): such steps beside each other are taken as one switch."""
+    if step[0] != "when" or not step[2]:
+        return None
+    consts, required = step[1]
+    if len(consts) == 1 and required == (consts[0][0],):
+        return consts[0][0]
+    return None
+
+
+def _switcher(name: str, table: dict[str, Callable[[Any], bool]]) -> Callable[[Any], bool]:
+    """The ``then`` steps that :func:`_switch` on ``name``, by the text they ask for."""
+    everything = tuple(table.values())
+
+    def switch(node: Any) -> bool:
+        if not isinstance(node, dict):  # every such "if" holds for what is not an object
+            return all(then(node) for then in everything)
+        value = node.get(name)
+        then = table.get(value) if isinstance(value, str) else None
+        return then(node) if then is not None else True
+
+    return switch
+
+
+def _stepper(step: Step, then: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    kind = step[0]
+    if kind == "property":
+        return _properties((step[1],), then)
+    if kind == "item":
+        return lambda node: all(map(then, node)) if isinstance(node, list | tuple) else True
+    if kind == "value":
+        return lambda node: all(map(then, node.values())) if isinstance(node, dict) else True
+    condition, branch = step[1], step[2]
+    return lambda node: _holds(condition, node) is not branch or then(node)
+
+
+@functools.cache
+def _registry_without_formats() -> jsonschema_rs.Registry:
+    """The bundled schemas without the formats of :data:`FORMATS`."""
+
+    def strip(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                key: strip(value)
+                for key, value in node.items()
+                if not (key == "format" and value in FORMATS)
+            }
+        if isinstance(node, list):
+            return [strip(value) for value in node]
+        return node
+
+    return jsonschema_rs.Registry([(uri, strip(doc)) for uri, doc in schemas.documents().items()])
+
+
 class RecordValidator:
     """Validates documents of one record kind.
 
@@ -97,6 +354,12 @@ class RecordValidator:
     dictionary (handing the whole document back to Python through a custom keyword would
     cost more than the checks themselves). :meth:`is_valid` is the fast path;
     :meth:`problems` lists every error of an invalid record.
+
+    On the fast path the check digits are not called from inside the compiled validator
+    (a call back into Python for each identifier costs more than the check itself): a
+    :class:`FormatPlan` found in the schema where identifiers may be, and checks them
+    first; when every one passes, a validator compiled without those two formats gives
+    the same verdict as the full one, and is asked instead.
     """
 
     def __init__(self, kind: RecordKind) -> None:
@@ -108,6 +371,12 @@ class RecordValidator:
             formats=FORMATS,
             validate_formats=True,
         )
+        self._formats = FormatPlan.of(kind.schema_id)
+        self._unformatted = self._compiled
+        if self._formats is not None:
+            self._unformatted = jsonschema_rs.validator_for(
+                schema, registry=_registry_without_formats(), validate_formats=True
+            )
         self._plan = check_plan(schema)
         self._root_checks = tuple(checks.CHECKS[name] for path, name in self._plan if not path)
         self._nested_plan = tuple((path, name) for path, name in self._plan if path)
@@ -115,17 +384,24 @@ class RecordValidator:
     def is_valid(self, document: Any) -> bool:
         """Whether ``document`` is valid: schema, check digits and cross-field checks."""
         try:
-            if not self._compiled.is_valid(document):
+            if self._formats is not None and self._formats.passes(document):
+                if not self._unformatted.is_valid(document):
+                    return False
+            elif not self._compiled.is_valid(document):
                 return False
         except (ValueError, TypeError):  # not plain JSON data: problems() says why
             return False
         for check in self._root_checks:
             for _ in check(document):
                 return False
+        if not self._nested_plan:
+            return True
         return next(check_findings(self._nested_plan, document), None) is None
 
     def problems(self, document: Any) -> list[Problem]:
         """Every problem of ``document``; an empty list when it is valid."""
+        if self.is_valid(document):
+            return []
         found: dict[Problem, None] = {}
         try:
             if not self._compiled.is_valid(document):

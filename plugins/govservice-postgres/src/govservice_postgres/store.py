@@ -270,26 +270,36 @@ class PostgresStore(SqlQueries, NestedTransactions):
     def import_rows(self, kind: str, rows: Iterable[tuple]) -> int:
         """Insert the rows whose identity is not stored yet, in one transaction.
 
-        The common case, a batch of new records, is COPYed straight into the table (under a
-        savepoint); when some identity is already stored (an import run again) or repeated
-        in the batch, the rows go through a temporary table and ``ON CONFLICT DO NOTHING``
-        instead (the first of equal identities in the batch wins).
+        The common case, a batch of new records, is COPYed straight into the table; when
+        some identity is already stored (an import run again) or repeated in the batch,
+        the rows go through a temporary table and ``ON CONFLICT DO NOTHING`` instead (the
+        first of equal identities in the batch wins). The straight COPY is tried in a
+        transaction of its own, rolled back when it fails, or, inside a caller's
+        transaction, under a savepoint.
         """
         if kind == "item":
             table, columns = "items", ITEM_COLUMNS
         else:
             table, _, columns, _ = TABLES[kind]
-        rows = [encode(row) for row in rows]
-        with self.transaction():
-            try:
+        rows = [_storable(row) for row in rows]
+        try:
+            if self._conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+                try:  # no savepoint to ask for and release: two round trips fewer a batch
+                    with self.transaction():
+                        return self._copy_straight(table, columns, rows)
+                except psycopg.errors.UniqueViolation:
+                    pass  # rolled back, and there was nothing else in that transaction
+                with self.transaction():
+                    return self._copy_in(table, columns, rows)
+            with self.transaction():
                 try:
                     with self._conn.transaction():  # a savepoint inside ours
                         return self._copy_straight(table, columns, rows)
                 except psycopg.errors.UniqueViolation:
                     return self._copy_in(table, columns, rows)
-            except psycopg.Error as error:
-                failure = self._translated(error)
-            raise failure
+        except psycopg.Error as error:
+            failure = self._translated(error)
+        raise failure
 
     def _copy_straight(self, table: str, columns: str, rows: list[tuple]) -> int:
         cursor = self._conn.cursor()
@@ -314,6 +324,19 @@ class PostgresStore(SqlQueries, NestedTransactions):
         inserted = cursor.rowcount
         cursor.execute("DROP TABLE govservice_import")
         return inserted
+
+
+def _storable(row: tuple) -> tuple:
+    """``encode(row)``, without its cost for the usual row: texts that need no change,
+    numbers, booleans and NULLs (anything else is left to :func:`encode`)."""
+    for value in row:
+        kind = type(value)
+        if kind is str:
+            if "\x00" in value or "\x01" in value:
+                return encode(row)
+        elif kind is not int and kind is not bool and value is not None:
+            return encode(row)
+    return row
 
 
 def _first_line(error: psycopg.Error) -> str:
