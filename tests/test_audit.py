@@ -23,8 +23,9 @@ from govservice import GovService
 from govservice.audit import verify_store
 from govservice.cli import main
 from govservice.clock import SHANGHAI, FixedClock
+from govservice.codec import to_document
 from govservice.config import Config
-from govservice.model import SubmittedMaterial
+from govservice.model import CaseEvent, SubmittedMaterial
 from govservice.samples import make_case, make_item
 from govservice.store.ledger import GENESIS, canonical, chain, link_hash, verify
 from govservice.workflow import Actor, Workflow
@@ -257,11 +258,75 @@ def test_a_chain_rewritten_from_scratch_is_found_against_a_published_head(trail)
         )
         previous = digest
     trail.sql("UPDATE ledger_head SET hash = ? WHERE id = 1", previous)
+    trail.sql("UPDATE cases SET doc = replace(doc, '李娜', '李四')")
     assert verify_store(trail.store).ok  # consistent in itself ...
     report = verify_store(trail.store, (published.head_seq, published.head_hash))
     assert not report.ok  # ... but not the chain that was published
     assert report.first_break.seq == 13
     assert "published head" in report.first_break.problem
+
+
+# --- tampering with the case records, which every screen reads ---------------------------------
+
+
+def case_doc(trail: Database, case_id: str) -> dict:
+    return json.loads(trail.sql("SELECT doc FROM cases WHERE id = ?", case_id)[0][0])
+
+
+def set_case_doc(trail: Database, case_id: str, document: dict) -> None:
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    trail.sql("UPDATE cases SET doc = ? WHERE id = ?", text, case_id)
+
+
+def test_an_edited_event_in_a_case_record_is_found(trail):
+    document = case_doc(trail, "TRAIL-1")
+    document["events"][3]["actor"] = "李四"  # who decided
+    set_case_doc(trail, "TRAIL-1", document)
+    report = verify_store(trail.store)
+    assert report.first_break.case_id == "TRAIL-1"
+    assert report.first_break.problem == "the case record's events differ from the chain"
+
+
+def test_an_event_dropped_from_a_case_record_is_found(trail):
+    document = case_doc(trail, "TRAIL-2")
+    del document["events"][1]  # the acceptance
+    set_case_doc(trail, "TRAIL-2", document)
+    assert verify_store(trail.store).first_break.case_id == "TRAIL-2"
+
+
+def test_a_state_changed_in_a_case_record_is_found(trail):
+    document = case_doc(trail, "TRAIL-3")
+    document["state"] = "granted"  # reviewed, never decided
+    set_case_doc(trail, "TRAIL-3", document)
+    report = verify_store(trail.store)
+    assert report.first_break.case_id == "TRAIL-3"
+    assert report.first_break.problem == "the case record's state is not where its events led"
+
+
+def test_a_deleted_case_record_is_found(trail):
+    trail.sql("DELETE FROM cases WHERE id = 'TRAIL-2'")
+    report = verify_store(trail.store)
+    assert report.first_break.case_id == "TRAIL-2"
+    assert "its record is gone" in report.first_break.problem
+
+
+def test_imported_history_is_counted_not_chained(trail):
+    imported = make_case(
+        id="OLD-1",
+        events=[
+            CaseEvent(
+                at=START, actor="张伟", role="applicant", action="提交申请", to_state="submitted"
+            )
+        ],
+    )
+    document = to_document(imported)
+    trail.store.import_batch(
+        "case", [(document, json.dumps(document, ensure_ascii=False, separators=(",", ":")))]
+    )
+    report = verify_store(trail.store)
+    assert report.ok
+    assert report.cases_checked == 4
+    assert report.unchained_cases == 1
 
 
 def test_appending_after_tampering_does_not_hide_it(trail):
@@ -300,7 +365,7 @@ def test_audit_verify_reports_an_intact_trail_and_its_head(sqlite_config, tmp_pa
 
     assert main(["--config", str(sqlite_config), "audit", "verify"]) == 0
     out = capsys.readouterr().out
-    assert f"trail intact: 1 events; head 1:{head[1]}" in out
+    assert f"trail intact: 1 events, 1 case records agree; head 1:{head[1]}" in out
     assert (
         main(["--config", str(sqlite_config), "audit", "verify", "--expect-head", f"1:{head[1]}"])
         == 0

@@ -237,7 +237,7 @@ def test_progress_shows_the_public_view_and_writes_qr_codes(centre, tmp_path, ca
     assert main(["--config", str(centre), "progress", code, "--json"]) == 0
     public = json.loads(capsys.readouterr().out)
     assert public["state"] == "in_review"
-    assert public["applicant_identifier"] == NUMBER[:10] + "****" + NUMBER[-4:]
+    assert public["applicant_identifier"] == NUMBER[:6] + "*" * 8 + NUMBER[-4:]
 
 
 def test_an_unknown_tracking_code_exits_2(centre, capsys):

@@ -55,17 +55,17 @@ def test_a_batch_writes_each_case_once_in_its_last_state(service):
         stored = workflow.apply(new_case("B-1"), APPLICANT)
         stored = workflow.accept(stored, CLERK)
         stored = workflow.review(stored, REVIEWER)
-        assert stored.version == 1  # the version it will be stored at
+        assert stored.version == 3  # one version an action, as outside a batch
         assert service.store.get("case", "B-1") is None  # nothing written yet
     written = service.store.get("case", "B-1")
-    assert written.version == 1
+    assert written.version == 3
     assert written.record.state is CaseState.IN_REVIEW
     assert [e.action for e in written.record.events] == ["apply", "accept", "review"]
     assert [e.case_id for e in service.store.ledger(0, 10)] == ["B-1"] * 3
     assert verify_store(service.store).ok
     # After the batch the case goes on from the version it was stored at.
     decided = workflow.decide(written, APPROVER, "grant")
-    assert decided.version == 2
+    assert decided.version == 4
 
 
 def test_a_stored_case_changed_in_a_batch_moves_one_version(service):
@@ -75,9 +75,9 @@ def test_a_stored_case_changed_in_a_batch_moves_one_version(service):
     with workflow.batch():
         later = workflow.review(stored, REVIEWER)
         later = workflow.decide(later, APPROVER, "grant")
-        assert later.version == 3
+        assert later.version == 4
         assert workflow.case("B-2").record is later.record  # reads see the batch
-    assert service.store.get("case", "B-2").version == 3
+    assert service.store.get("case", "B-2").version == 4
     assert service.store.ledger_head()[0] == 4
 
 
@@ -164,3 +164,19 @@ def test_an_exception_rolls_the_whole_batch_back(service):
     assert service.store.ledger_head()[0] == 0
     workflow.apply(new_case("B-7"), APPLICANT)  # nothing left behind in the workflow
     assert service.store.get("case", "B-7").version == 1
+
+
+def test_an_old_stored_case_after_a_flush_is_a_conflict(service):
+    workflow = service.workflow
+    stored = workflow.apply(new_case("B-9"), APPLICANT)
+
+    def batch() -> None:
+        with workflow.batch():
+            accepted = workflow.accept(stored, CLERK)
+            workflow.assign(accepted, Actor("赵敏", "supervisor"), handler="李娜")
+            workflow.flush()
+            workflow.review(accepted, REVIEWER)  # read before the assignment
+
+    with pytest.raises(ConflictError):
+        batch()
+    assert service.store.get("case", "B-9").version == 1

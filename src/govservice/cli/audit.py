@@ -45,7 +45,15 @@ def run_verify(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if report.ok:
-        print(f"trail intact: {report.checked} events; head {report.head_seq}:{report.head_hash}")
+        print(
+            f"trail intact: {report.checked} events, {report.cases_checked} case records "
+            f"agree; head {report.head_seq}:{report.head_hash}"
+        )
+        if report.unchained_cases:
+            print(
+                f"note: {report.unchained_cases} case record(s) also hold events from before "
+                "they were stored here (bulk import); those are not in the chain"
+            )
         return 0
     broken = report.first_break
     case = f" (case {broken.case_id})" if broken.case_id else ""

@@ -89,7 +89,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _act(args: argparse.Namespace, run: Callable[..., Stored[Case]]) -> int:
     service = service_from(args)
-    store = persistent_store(service)
+    # Only an application may start a new database; a mistyped path is an error elsewhere.
+    store = persistent_store(service, create=args.action == "apply")
     try:
         workflow = Workflow(service, store)
         ref = getattr(args, "case_id", None)

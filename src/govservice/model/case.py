@@ -200,6 +200,8 @@ class Rectification:
 
     opened_at: dt.datetime = attrs.field(validator=_checks.aware)
     due: dt.date
+    due_provisional: bool = False
+    """The due date lies in a year whose official schedule is not loaded."""
     follow_ups: tuple[FollowUp, ...] = attrs.field(default=(), converter=_checks.as_tuple)
     closed_at: dt.datetime | None = attrs.field(default=None, validator=_checks.aware)
 

@@ -60,8 +60,12 @@ class NestedTransactions:
             self._rollback(token)
             raise
         self._depth = 0
+        try:
+            self._commit(token)
+        except BaseException:
+            self._ended(committed=False)  # nothing may be taken as stored
+            raise
         self._ended(committed=True)
-        self._commit(token)
 
     def _begin(self) -> Any:
         raise NotImplementedError
@@ -79,6 +83,15 @@ class NestedTransactions:
 
     def _rollback(self, token: Any) -> None:
         raise NotImplementedError
+
+
+@attrs.frozen
+class ItemHead:
+    """Where an item stands in the catalog: its latest version and that version's status."""
+
+    version: int
+    status: ItemStatus
+    status_since: dt.date | None
 
 
 @attrs.frozen
@@ -180,17 +193,18 @@ class Store(Protocol):
     def item_versions(self, code: str) -> list[Item]:
         """Every version of an item, oldest first."""
 
-    def item_status(self, code: str) -> tuple[ItemStatus, dt.date | None] | None:
-        """The status of the latest version of an item and since when (None when the item
-        is not in the catalog): whether it takes new cases today."""
+    def item_status(self, code: str) -> ItemHead | None:
+        """The latest version of an item, its status and since when (None when the item is
+        not in the catalog): which version a new case is for, and whether it is taken."""
 
     def items(self, *, region: str | None = None) -> Iterator[Item]:
         """The latest version of every item (of ``region``), by code."""
 
     # --- mutable records ---------------------------------------------------------------
 
-    def add(self, record: Any) -> Stored[Any]:
-        """Store a new case, station, intermediary or blacklist entry at version 1.
+    def add(self, record: Any, *, version: int = 1) -> Stored[Any]:
+        """Store a new case, station, intermediary, blacklist entry or project at
+        ``version`` (1, unless one write stands for several changes).
 
         :raises DuplicateRecordError: when its identity is already stored.
         """
@@ -202,8 +216,10 @@ class Store(Protocol):
         """Inside a transaction: keep the record of ``kind`` and ``key`` from being changed
         by anyone else until the transaction ends (what is decided from it stays true)."""
 
-    def update(self, record: Any, expected_version: int) -> Stored[Any]:
-        """Replace a record read at ``expected_version``; returns it at the next version.
+    def update(self, record: Any, expected_version: int, *, steps: int = 1) -> Stored[Any]:
+        """Replace a record read at ``expected_version``; returns it at the next version
+        (``steps`` versions on, when one write stands for several changes, as a workflow
+        batch writes a case once for all its actions).
 
         :raises ConflictError: the stored version is not ``expected_version``.
         :raises RecordNotFoundError: nothing is stored under the record's identity.

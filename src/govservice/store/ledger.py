@@ -78,6 +78,10 @@ class AuditReport:
     head_seq: int
     head_hash: str
     first_break: Break | None
+    cases_checked: int = 0
+    """Case records compared with the chain (by :func:`govservice.audit.verify_store`)."""
+    unchained_cases: int = 0
+    """Cases whose records carry events the chain does not hold (imported history)."""
 
     @property
     def ok(self) -> bool:

@@ -18,12 +18,13 @@ from typing import Any
 from govservice.codec import from_document, to_document
 from govservice.errors import ConflictError, DuplicateRecordError, RecordNotFoundError
 from govservice.kinds import KINDS, kind_named, kind_of
-from govservice.model import Case, CaseState, Item, ItemStatus
+from govservice.model import Case, CaseState, Item
 from govservice.store.base import (
     CASE_GROUPS,
     CaseQuery,
     CompletionCount,
     DueCount,
+    ItemHead,
     NestedTransactions,
     Page,
     Stored,
@@ -99,9 +100,11 @@ class MemoryStore(NestedTransactions):
             None if document is None else from_document(Item, copy.deepcopy(document), check=False)
         )
 
-    def item_status(self, code: str) -> tuple[ItemStatus, dt.date | None] | None:
+    def item_status(self, code: str) -> ItemHead | None:
         latest = self.item(code)
-        return None if latest is None else (latest.status, latest.status_since)
+        if latest is None:
+            return None
+        return ItemHead(latest.version, latest.status, latest.status_since)
 
     def item_versions(self, code: str) -> list[Item]:
         return [
@@ -122,7 +125,7 @@ class MemoryStore(NestedTransactions):
             from_document(kind_named(kind).model, copy.deepcopy(document), check=False), version
         )
 
-    def add(self, record: Any) -> Stored[Any]:
+    def add(self, record: Any, *, version: int = 1) -> Stored[Any]:
         kind = kind_of(record)
         key = kind.key(record)
         records = self._records[kind.name]
@@ -130,10 +133,10 @@ class MemoryStore(NestedTransactions):
             raise DuplicateRecordError(f"{kind.name} {key} is already stored")
         document = to_document(record)
         with self.transaction():
-            records[key] = (document, 1)
+            records[key] = (document, version)
             if kind.name == "case" and document.get("events"):
                 self._append_ledger(key, document["events"])
-        return Stored(record, 1)
+        return Stored(record, version)
 
     def get(self, kind: str, key: str) -> Stored[Any] | None:
         found = self._records[kind].get(key)
@@ -142,7 +145,7 @@ class MemoryStore(NestedTransactions):
     def lock(self, kind: str, key: str) -> None:
         """One process, one thread at a time: nothing else can change the record."""
 
-    def update(self, record: Any, expected_version: int) -> Stored[Any]:
+    def update(self, record: Any, expected_version: int, *, steps: int = 1) -> Stored[Any]:
         kind = kind_of(record)
         key = kind.key(record)
         current = self._records[kind.name].get(key)
@@ -161,8 +164,8 @@ class MemoryStore(NestedTransactions):
                 added = new_events(stored, document)
                 if added:
                     self._append_ledger(key, added)
-            self._records[kind.name][key] = (document, expected_version + 1)
-        return Stored(record, expected_version + 1)
+            self._records[kind.name][key] = (document, expected_version + steps)
+        return Stored(record, expected_version + steps)
 
     # --- the trail ---------------------------------------------------------------------------
 

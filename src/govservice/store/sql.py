@@ -24,6 +24,7 @@ from govservice.store.base import (
     CaseQuery,
     CompletionCount,
     DueCount,
+    ItemHead,
     Page,
     Stored,
     check_events_appended,
@@ -95,19 +96,20 @@ class SqlQueries:
             )
         return from_document(Item, json.loads(rows[0][0]), check=False) if rows else None
 
-    def item_status(self, code: str) -> tuple[ItemStatus, dt.date | None] | None:
+    def item_status(self, code: str) -> ItemHead | None:
         rows = self._rows(
-            f"SELECT status, doc FROM items WHERE code = {self.mark} ORDER BY version DESC "
-            "LIMIT 1",
+            f"SELECT version, status, doc FROM items WHERE code = {self.mark} "
+            "ORDER BY version DESC LIMIT 1",
             (code,),
         )
         if not rows:
             return None
-        status = ItemStatus(self._text(rows[0][0]))
+        version, status, doc = rows[0]
+        status = ItemStatus(self._text(status))
         if status is ItemStatus.IN_SERVICE:
-            return status, None
-        since = json.loads(self._text(rows[0][1])).get("status_since")
-        return status, dt.date.fromisoformat(since) if since else None
+            return ItemHead(version, status, None)
+        since = json.loads(self._text(doc)).get("status_since")
+        return ItemHead(version, status, dt.date.fromisoformat(since) if since else None)
 
     def item_versions(self, code: str) -> list[Item]:
         rows = self._rows(
@@ -158,7 +160,7 @@ class SqlQueries:
         )
         return self._page(kind, rows, limit)
 
-    def update(self, record: Any, expected_version: int) -> Stored[Any]:
+    def update(self, record: Any, expected_version: int, *, steps: int = 1) -> Stored[Any]:
         kind = kind_of(record)
         table, key_column, columns, row_of = TABLES[kind.name]
         key = kind.key(record)
@@ -166,6 +168,8 @@ class SqlQueries:
         m = self.mark
         names = [column.strip() for column in columns.split(",")]
         with self.transaction():
+            if kind.name == "case":
+                self._lock_ledger()  # before the case row: every writer locks in one order
             known = self._written.get((kind.name, key)) if self._written else None
             if known is not None and known[0] == expected_version:
                 # What this store wrote at that version: the UPDATE below, made on the
@@ -187,16 +191,17 @@ class SqlQueries:
             ]
             assignments = "".join(f"{name} = {m}, " for name, _ in changed)
             updated = self._execute(
-                f"UPDATE {table} SET {assignments}version = version + 1, doc = {m} "
+                f"UPDATE {table} SET {assignments}version = version + {m}, doc = {m} "
                 f"WHERE {key_column} = {m} AND version = {m}",
-                (*(value for _, value in changed), dumps(document), key, expected_version),
+                (*(value for _, value in changed), steps, dumps(document), key, expected_version),
             )
             if not updated:  # changed since it was remembered: say how
                 self._locked_document(kind.name, key, expected_version)
+                raise ConflictError(f"{kind.name} {key} changed while it was being updated")
             if added:
                 self._append_ledger(key, added)
-            self._remember(kind.name, key, expected_version + 1, document, row)
-        return Stored(record, expected_version + 1)
+            self._remember(kind.name, key, expected_version + steps, document, row)
+        return Stored(record, expected_version + steps)
 
     def lock(self, kind: str, key: Any) -> None:
         table, key_column, _, _ = TABLES[kind]
@@ -248,13 +253,7 @@ class SqlQueries:
         """Chain ``events`` of ``case_id`` after the head, inside the caller's transaction;
         the head row is locked first, so appends from several processes take turns."""
         m = self.mark
-        head = self._ledger_tail
-        if head is None:  # the first append of this transaction: read and lock the head
-            seq, digest = self._rows(
-                f"SELECT seq, hash FROM ledger_head WHERE id = 1 {self.lock_row}"
-            )[0]
-            head = (seq, self._text(digest))
-        entries = chain(head, case_id, events)
+        entries = chain(self._lock_ledger(), case_id, events)
         self._execute_many(
             f"INSERT INTO case_events (seq, case_id, doc, prev_hash, hash) "
             f"VALUES ({m}, {m}, {m}, {m}, {m})",
@@ -266,6 +265,17 @@ class SqlQueries:
     _ledger_tail: tuple[int, str] | None = None
     """The head as this transaction left it; the transaction holds the head's lock (a
     row lock on PostgreSQL, the write lock on SQLite) until it ends."""
+
+    def _lock_ledger(self) -> tuple[int, str]:
+        """The head of the chain, locked for this transaction (read once a transaction).
+        Every transaction that writes a case takes this lock first, so that writers of
+        several cases and of one case always lock in the same order: no deadlock."""
+        if self._ledger_tail is None:
+            seq, digest = self._rows(
+                f"SELECT seq, hash FROM ledger_head WHERE id = 1 {self.lock_row}"
+            )[0]
+            self._ledger_tail = (seq, self._text(digest))
+        return self._ledger_tail
 
     _head_moved = False
 

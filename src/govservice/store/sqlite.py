@@ -183,7 +183,14 @@ class SqliteStore(SqlQueries, NestedTransactions):
 
     @_translated
     def _execute_many(self, sql: str, rows: list[tuple]) -> None:
-        self._db.executemany(sql, rows)
+        try:
+            self._db.executemany(sql, rows)
+        except sqlite3.IntegrityError as error:  # only the trail is written this way
+            raise StoreError(
+                f"the trail's head and its events disagree ({error}); nothing was written. "
+                "Run `govservice audit verify`",
+                where=str(self.path),
+            ) from None
 
     @_translated  # another process holding the database past the timeout: a StoreError
     def _begin(self) -> None:
@@ -218,26 +225,28 @@ class SqliteStore(SqlQueries, NestedTransactions):
 
     # --- mutable records -------------------------------------------------------------------
 
-    def add(self, record: Any) -> Stored[Any]:
+    def add(self, record: Any, *, version: int = 1) -> Stored[Any]:
         kind = kind_of(record)
         table, _, columns, row_of = TABLES[kind.name]
         document = to_document(record)
         row = row_of(document)
-        marks = ", ".join("?" * (columns.count(",") + 2))
-        try:
-            with self.transaction():
+        marks = ", ".join("?" * (columns.count(",") + 3))
+        with self.transaction():
+            if kind.name == "case":
+                self._lock_ledger()
+            try:
                 self._db.execute(
-                    f"INSERT INTO {table} ({columns}, doc) VALUES ({marks})",
-                    (*row, dumps(document)),
+                    f"INSERT INTO {table} ({columns}, version, doc) VALUES ({marks})",
+                    (*row, version, dumps(document)),
                 )
-                if kind.name == "case" and document.get("events"):
-                    self._append_ledger(record.id, document["events"])
-                self._remember(kind.name, kind.key(record), 1, document, row)
-        except sqlite3.IntegrityError:
-            raise DuplicateRecordError(
-                f"{kind.name} {kind.key(record)} is already stored"
-            ) from None
-        return Stored(record, 1)
+            except sqlite3.IntegrityError:
+                raise DuplicateRecordError(
+                    f"{kind.name} {kind.key(record)} is already stored"
+                ) from None
+            if kind.name == "case" and document.get("events"):
+                self._append_ledger(record.id, document["events"])
+            self._remember(kind.name, kind.key(record), version, document, row)
+        return Stored(record, version)
 
     # --- bulk ------------------------------------------------------------------------------
 

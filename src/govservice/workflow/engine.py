@@ -70,11 +70,16 @@ PROVISIONAL = "DEADLINE-PROVISIONAL"
 CaseRef = Stored[Case] | str
 
 
+def _actor_name(instance: Actor, attribute: attrs.Attribute, value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise WorkflowError("an actor is named (who acts)")
+
+
 @attrs.frozen
 class Actor:
     """Who acts, in which role. An agent (代办员) acts for the applicant (全程代办)."""
 
-    name: str
+    name: str = attrs.field(validator=_actor_name)
     role: Role = attrs.field(converter=Role)
 
 
@@ -108,7 +113,7 @@ class Workflow:
         rule) raises at once and, if the caller goes on, leaves the rest of the batch as
         it is. The notification plugins are told of the events once the batch is
         committed, and not at all if it is rolled back. Batches nest (the inner one joins
-        the outer). Within a batch a case keeps the version it will be stored at.
+        the outer). Versions move on with each action, as outside a batch.
         """
         if self._pending is not None:
             yield
@@ -131,9 +136,9 @@ class Workflow:
         unsaved, self._unsaved = self._unsaved, {}
         for pending in unsaved.values():
             if pending.base is None:
-                self.store.add(pending.record)
+                self.store.add(pending.record, version=pending.steps)
             else:
-                self.store.update(pending.record, pending.base)
+                self.store.update(pending.record, pending.base, steps=pending.steps)
 
     def notify(self, case: Case, event: CaseEvent) -> None:
         """Tell the notification plugins of ``event`` (after the batch, inside one)."""
@@ -147,18 +152,19 @@ class Workflow:
             return self.store.add(case)
         if case.id in self._unsaved:
             raise DuplicateRecordError(f"case {case.id} is already stored")
-        self._unsaved[case.id] = _Unsaved(None, case)
-        return Stored(case, 1)
+        pending = self._unsaved[case.id] = _Unsaved(None, case)
+        return Stored(case, pending.version)
 
     def _update(self, stored: Stored[Case], case: Case) -> Stored[Case]:
         if self._pending is None:
             return self.store.update(case, stored.version)
         pending = self._unsaved.get(case.id)
         if pending is None:
-            self._unsaved[case.id] = _Unsaved(stored.version, case)
-            return Stored(case, stored.version + 1)
-        pending.record = case
-        return Stored(case, stored.version)
+            pending = self._unsaved[case.id] = _Unsaved(stored.version, case)
+        else:
+            pending.record = case
+            pending.steps += 1
+        return Stored(case, pending.version)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -171,12 +177,12 @@ class Workflow:
         key = ref.record.id if isinstance(ref, Stored) else ref
         pending = self._unsaved.get(key)
         if pending is not None:
-            if isinstance(ref, Stored) and ref.record is not pending.record:
+            if isinstance(ref, Stored) and ref.version != pending.version:
                 raise ConflictError(
-                    f"case {key} changed since it was read (in this batch); read it again "
-                    "and redo the change"
+                    f"case {key} changed since it was read (version {ref.version}, now "
+                    f"{pending.version} in this batch); read it again and redo the change"
                 )
-            return Stored(pending.record, 1 if pending.base is None else pending.base + 1)
+            return Stored(pending.record, pending.version)
         if isinstance(ref, Stored):
             return ref
         stored = self.store.get("case", ref)
@@ -204,8 +210,9 @@ class Workflow:
         charge the published fees (after county exemptions), give it a tracking code.
 
         The case arrives as the applicant filled it in: state ``submitted``, no events.
-        A case of a joint-review project takes the project's green channel, handler and
-        agent.
+        It is for the item as the catalog publishes it today (its latest version), and
+        gets a new tracking code. A case of a joint-review project takes the project's
+        green channel, handler and agent.
         """
         at = self._now(at)
         row = transition(None, Action.APPLY)
@@ -215,13 +222,16 @@ class Workflow:
                 where=f"case {case.id}",
             )
         self._check_role(row, actor, case.id)
+        head = self.store.item_status(case.item_code)
+        if head is not None and head.version != case.item_version:
+            case = attrs.evolve(case, item_version=head.version)  # as published today
         item = self.item_of(case)
         self._check_item_accepts(item, case.id, _day(at))
         with self.store.transaction():  # a project stays open until the case is stored
             if case.project_id is not None:
                 case = self._join_project(case)
             warnings = self._rules(case, item, Action.APPLY)
-            changes: dict[str, Any] = {"tracking_code": case.tracking_code or new_tracking_code()}
+            changes: dict[str, Any] = {"tracking_code": new_tracking_code()}
             if not case.fees:
                 changes["fees"] = self.service.fees_for(item, case)
             event = self._event(case, actor, Action.APPLY, None, CaseState.SUBMITTED, at, warnings)
@@ -323,6 +333,12 @@ class Workflow:
             raise WorkflowError("a supplement hands in at least one material")
 
         def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
+            if not case.supplements or case.supplements[-1].received_at is not None:
+                raise WorkflowError(
+                    "the case awaits a supplement but records no open notice (an imported "
+                    "case?); correct the record",
+                    where=f"case {case.id}",
+                )
             request = case.supplements[-1]
             received = attrs.evolve(request, received_at=at)
             changes: dict[str, Any] = {
@@ -374,6 +390,12 @@ class Workflow:
 
         def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
             calendar = self.service.calendar(case.region)
+            if not case.suspensions or case.suspensions[-1].resumed_at is not None:
+                raise WorkflowError(
+                    "the case is suspended but records no open special procedure (an "
+                    "imported case?); correct the record",
+                    where=f"case {case.id}",
+                )
             current = case.suspensions[-1]
             days = deadlines.excluded_days(calendar, _day(current.started_at), _day(at))
             done = attrs.evolve(current, resumed_at=at, excluded_days=days)
@@ -514,8 +536,13 @@ class Workflow:
             }
             if grade.is_bad:
                 calendar = self.service.calendar(case.region)
-                due = calendar.add_working_days(_day(at), RECTIFICATION_DAYS).due
-                changes["rectification"] = Rectification(opened_at=at, due=due)
+                due = calendar.add_working_days(_day(at), RECTIFICATION_DAYS)
+                changes["rectification"] = Rectification(
+                    opened_at=at, due=due.due, due_provisional=due.provisional
+                )
+                if due.provisional:
+                    warning = _provisional_warning(calendar, _day(at), due.due)
+                    changes["deadline_warnings"] = (warning,)
             return changes
 
         return self._keep_state(ref, actor, "evaluate", change, at=at, note=grade.label)
@@ -560,18 +587,19 @@ class Workflow:
     ) -> Stored[Case]:
         stored = self.case(ref)
         case = stored.record
-        at = self._now(at)
+        at = self._at(case, at)
         row = transition(case.state, action)
         if actor.role not in row.roles:
             self._record_refusal(stored, actor, action.value, row.roles, row.label, at)
         item = self.item_of(case)
         warnings = self._rules(case, item, action)
-        changes = change(case, item, at)
-        to_state = changes.pop("state", row.next)
-        if "deadline_warnings" in changes:
-            warnings = (*warnings, *changes.pop("deadline_warnings"))
-        event = self._event(case, actor, action, case.state, to_state, at, warnings, note)
-        new = attrs.evolve(case, state=to_state, events=(*case.events, event), **changes)
+        with _as_workflow_error(case.id):
+            changes = change(case, item, at)
+            to_state = changes.pop("state", row.next)
+            if "deadline_warnings" in changes:
+                warnings = (*warnings, *changes.pop("deadline_warnings"))
+            event = self._event(case, actor, action, case.state, to_state, at, warnings, note)
+            new = attrs.evolve(case, state=to_state, events=(*case.events, event), **changes)
         result = self._update(stored, new)
         self.notify(new, event)
         return result
@@ -588,22 +616,25 @@ class Workflow:
     ) -> Stored[Case]:
         stored = self.case(ref)
         case = stored.record
-        at = self._now(at)
+        at = self._at(case, at)
         roles, label = OTHER_ACTIONS[action]
         if actor.role not in roles:
             self._record_refusal(stored, actor, action, roles, label, at)
-        changes = change(case, at)
-        event = CaseEvent(
-            at=at,
-            actor=actor.name,
-            role=actor.role,
-            action=action,
-            from_state=case.state,
-            to_state=case.state,
-            note=note,
-            on_behalf_of=self._for_whom(case, actor),
-        )
-        new = attrs.evolve(case, events=(*case.events, event), **changes)
+        with _as_workflow_error(case.id):
+            changes = change(case, at)
+            warnings = changes.pop("deadline_warnings", ())
+            event = CaseEvent(
+                at=at,
+                actor=actor.name,
+                role=actor.role,
+                action=action,
+                from_state=case.state,
+                to_state=case.state,
+                note=note,
+                on_behalf_of=self._for_whom(case, actor),
+                warnings=warnings,
+            )
+            new = attrs.evolve(case, events=(*case.events, event), **changes)
         result = self._update(stored, new)
         self.notify(new, event)
         return result
@@ -647,8 +678,7 @@ class Workflow:
         item), not that of the version the case names."""
         current = self.store.item_status(item.code)
         if current is not None:
-            status, since = current
-            item = attrs.evolve(item, status=status, status_since=since)
+            item = attrs.evolve(item, status=current.status, status_since=current.status_since)
         if not item.accepts_cases and (item.status_since is None or item.status_since <= on):
             since = f" since {item.status_since}" if item.status_since else ""
             raise ItemNotAcceptingError(
@@ -736,6 +766,18 @@ class Workflow:
     def _now(self, at: dt.datetime | None) -> dt.datetime:
         return at if at is not None else self.service.clock.now()
 
+    def _at(self, case: Case, at: dt.datetime | None) -> dt.datetime:
+        """When the action happens: never before the last step of the trail."""
+        at = self._now(at)
+        if case.events and at < case.events[-1].at:
+            last = case.events[-1].at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+            raise WorkflowError(
+                f"an action is not recorded before the last one ({last}); the trail is in "
+                "the order things happened",
+                where=f"case {case.id}",
+            )
+        return at
+
 
 def _provisional_warning(
     calendar: WorkingCalendar, start: dt.date, end: dt.date
@@ -752,13 +794,19 @@ def _provisional_warning(
 
 class _Unsaved:
     """A case changed in a batch, not yet written: the version it was read at (None for a
-    new case) and its latest state."""
+    new case), its latest state, and how many changes led there. Each change moves the
+    version on, as if written; the one write at the end lands on the same version."""
 
-    __slots__ = ("base", "record")
+    __slots__ = ("base", "record", "steps")
 
     def __init__(self, base: int | None, record: Case) -> None:
         self.base = base
         self.record = record
+        self.steps = 1
+
+    @property
+    def version(self) -> int:
+        return (self.base or 0) + self.steps
 
 
 def check_role(
@@ -771,6 +819,16 @@ def check_role(
             f"{actor.name} ({actor.role.value}) may not {action} ({label}); allowed: {allowed}",
             where=where,
         )
+
+
+@contextlib.contextmanager
+def _as_workflow_error(case_id: str) -> Iterator[None]:
+    """A value the model refuses (an empty name, a negative number of days, times out of
+    order) is the caller's mistake: a :class:`WorkflowError` naming the case."""
+    try:
+        yield
+    except ValueError as error:
+        raise WorkflowError(str(error), where=f"case {case_id}") from None
 
 
 def _day(moment: dt.datetime) -> dt.date:

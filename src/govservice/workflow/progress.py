@@ -21,7 +21,6 @@ from govservice.clock import SHANGHAI
 from govservice.errors import UnknownTrackingCodeError, UsageError
 from govservice.model import Case, CaseState, IdentifierKind, Party, PartyKind
 from govservice.model.case import TRACKING_ALPHABET
-from govservice.model.identifiers import mask_ric
 from govservice.store.base import CaseQuery
 
 STEP_LABELS = {
@@ -157,13 +156,15 @@ def masked_name(party: Party) -> str:
 
 
 def masked_identifier(party: Party) -> str | None:
-    """A credit code as it is; an identity number as published lists show it (first 10,
-    ****, last 4); any other personal document left out."""
+    """A credit code as it is; an identity number with only the region (first 6) and the
+    last 4 characters shown, the birth date hidden too (370502********123X); any other
+    personal document left out."""
     identifier = party.identifier
     if identifier.kind is IdentifierKind.USCC:
         return identifier.number
     if identifier.kind is IdentifierKind.RIC:
-        return mask_ric(identifier.number.upper())
+        number = identifier.number.upper()
+        return number[:6] + "*" * 8 + number[-4:]
     return None
 
 

@@ -248,22 +248,26 @@ class PostgresStore(SqlQueries, NestedTransactions):
 
     # --- mutable records -------------------------------------------------------------------
 
-    def add(self, record: Any) -> Stored[Any]:
+    def add(self, record: Any, *, version: int = 1) -> Stored[Any]:
         kind = kind_of(record)
         table, _, columns, row_of = TABLES[kind.name]
         document = to_document(record)
-        marks = ", ".join(["%s"] * (columns.count(",") + 2))
+        row = row_of(document)
+        marks = ", ".join(["%s"] * (columns.count(",") + 3))
         with self.transaction():
+            if kind.name == "case":
+                self._lock_ledger()
             inserted = self._run(
-                f"INSERT INTO {table} ({columns}, doc) VALUES ({marks}) ON CONFLICT DO NOTHING",
-                (*row_of(document), dumps(document)),
+                f"INSERT INTO {table} ({columns}, version, doc) VALUES ({marks}) "
+                "ON CONFLICT DO NOTHING",
+                (*row, version, dumps(document)),
             ).rowcount
             if not inserted:
                 raise DuplicateRecordError(f"{kind.name} {kind.key(record)} is already stored")
             if kind.name == "case" and document.get("events"):
                 self._append_ledger(record.id, document["events"])
-            self._remember(kind.name, kind.key(record), 1, document)
-        return Stored(record, 1)
+            self._remember(kind.name, kind.key(record), version, document, row)
+        return Stored(record, version)
 
     # --- bulk ------------------------------------------------------------------------------
 
