@@ -263,3 +263,31 @@ def test_supervise_reports_yellow_and_red_cases(centre, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "红灯超期 1 件，黄灯预警 0 件" in out
     assert "DY-0001" in out
+
+
+def test_values_the_model_refuses_exit_2(centre, tmp_path, capsys):
+    path = application(tmp_path, materials=[])
+    assert run(centre, "2015-02-16T09:30", "case", "apply", str(path), "--actor", "王小明",
+               "--role", "applicant") == 0  # fmt: skip
+    assert act(centre, "2015-02-16T09:45", "request-supplement", "DY-0001", "李娜",
+               "window_clerk") == 0  # fmt: skip
+    capsys.readouterr()
+    assert act(centre, "2015-02-16T10:00", "supplement", "DY-0001", "王小明", "applicant",
+               "--material", "") == 2  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "error[GS110] case DY-0001: SubmittedMaterial.name must be a non-empty text" in err[0]
+    assert act(centre, "2015-02-16T08:00", "supplement", "DY-0001", "王小明", "applicant",
+               "--material", "建设工程规划许可申请表") == 2  # fmt: skip
+    assert "error[GS800] case DY-0001: an action is not recorded before" in capsys.readouterr().err
+
+
+def test_case_commands_do_not_create_a_database(tmp_path, capsys):
+    config = tmp_path / "typo.yaml"
+    config.write_text(
+        "name: 测试\nregion: '370500'\nstorage: {backend: sqlite, settings: {path: tpyo.db}}\n"
+    )
+    assert main(["--config", str(config), "case", "accept", "X-1", "--actor", "李娜",
+                 "--role", "window_clerk"]) == 2  # fmt: skip
+    assert "govservice db init" in capsys.readouterr().err
+    assert not (tmp_path / "tpyo.db").exists()

@@ -94,7 +94,10 @@ def _act(args: argparse.Namespace, run: Callable[..., Stored[Case]]) -> int:
     try:
         workflow = Workflow(service, store)
         ref = getattr(args, "case_id", None)
-        stored = run(workflow, ref, Actor(args.actor, args.role), args)
+        try:
+            stored = run(workflow, ref, Actor(args.actor, args.role), args)
+        except ValueError as error:  # a value the model refuses, e.g. an empty material
+            raise UsageError(str(error), where=f"case {ref}" if ref else None) from None
         case = stored.record
         event = case.events[-1]
         print(f"{case.id}: {event.action} -> {case.state.value} {case.state.label}")
