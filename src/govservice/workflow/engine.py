@@ -111,7 +111,8 @@ class Workflow:
         cost of an action. A case changed meanwhile by someone else makes the whole batch
         fail with :class:`~govservice.errors.ConflictError`; a refused action (a role, a
         rule) raises at once and, if the caller goes on, leaves the rest of the batch as
-        it is. The notification plugins are told of the events once the batch is
+        it is (a refusal's record is written with the batch: a batch rolled back keeps
+        none of it). The notification plugins are told of the events once the batch is
         committed, and not at all if it is rolled back. Batches nest (the inner one joins
         the outer). Versions move on with each action, as outside a batch.
         """
@@ -546,6 +547,13 @@ class Workflow:
             return changes
 
         return self._keep_state(ref, actor, "evaluate", change, at=at, note=grade.label)
+
+    def record_consultation(
+        self, ref: CaseRef, actor: Actor, note: str, *, at: dt.datetime | None = None
+    ) -> Stored[Case]:
+        """Record a joint consultation (联审会议) on one case of its project; see
+        :func:`govservice.workflow.projects.consult`, which records it on every open one."""
+        return self._keep_state(ref, actor, "consult", lambda case, at: {}, at=at, note=note)
 
     def follow_up(
         self,

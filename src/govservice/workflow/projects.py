@@ -22,7 +22,7 @@ from govservice.errors import (
     TransitionError,
     WorkflowError,
 )
-from govservice.model import Case, CaseEvent, CaseState, Consultation, Project, ProjectState
+from govservice.model import Case, CaseState, Consultation, Project, ProjectState
 from govservice.store.base import CaseQuery, Stored
 from govservice.workflow.engine import Actor, Workflow, check_role
 from govservice.workflow.transitions import OTHER_ACTIONS
@@ -88,9 +88,8 @@ def consult(
         )
     except ValueError as error:
         raise WorkflowError(str(error), where=f"project {project_id}") from None
-    told: list[tuple[Case, CaseEvent]] = []
     workflow.flush()  # cases changed in a batch are written before they are read here
-    with workflow.store.transaction():
+    with workflow.batch():  # one transaction; the cases' notifications after it
         workflow.store.lock("project", project_id)
         stored = project(workflow, project_id)
         if stored.record.state is not ProjectState.OPEN:
@@ -101,23 +100,8 @@ def consult(
         result = workflow.store.update(updated, stored.version)
         note = f"联审会议（{'、'.join(meeting.departments)}）：{conclusions}"
         for case_stored in list(cases_of(workflow, project_id)):
-            case = case_stored.record
-            if case.state.is_closed:
-                continue
-            event = CaseEvent(
-                at=at,
-                actor=actor.name,
-                role=actor.role,
-                action="consult",
-                from_state=case.state,
-                to_state=case.state,
-                note=note,
-            )
-            changed = attrs.evolve(case, events=(*case.events, event))
-            workflow.store.update(changed, case_stored.version)
-            told.append((changed, event))
-    for case, event in told:  # once the consultation is stored
-        workflow.notify(case, event)
+            if not case_stored.record.state.is_closed:
+                workflow.record_consultation(case_stored, actor, note, at=at)
     return result
 
 
