@@ -277,9 +277,9 @@ class PostgresStore(SqlQueries, NestedTransactions):
         The common case, a batch of new records, is COPYed straight into the table; when
         some identity is already stored (an import run again) or repeated in the batch,
         the rows go through a temporary table and ``ON CONFLICT DO NOTHING`` instead (the
-        first of equal identities in the batch wins). The straight COPY is tried in a
-        transaction of its own, rolled back when it fails, or, inside a caller's
-        transaction, under a savepoint.
+        first of equal identities in the batch wins). The straight COPY is tried as a
+        statement of its own (the connection commits it, or nothing of it), or, inside a
+        caller's transaction, under a savepoint.
         """
         if kind == "item":
             table, columns = "items", ITEM_COLUMNS
@@ -288,11 +288,10 @@ class PostgresStore(SqlQueries, NestedTransactions):
         rows = [_storable(row) for row in rows]
         try:
             if self._conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
-                try:  # no savepoint to ask for and release: two round trips fewer a batch
-                    with self.transaction():
-                        return self._copy_straight(table, columns, rows)
+                try:  # one COPY on an autocommit connection is a transaction of its own:
+                    return self._copy_straight(table, columns, rows)  # no BEGIN, no COMMIT
                 except psycopg.errors.UniqueViolation:
-                    pass  # rolled back, and there was nothing else in that transaction
+                    pass  # nothing of it was stored
                 with self.transaction():
                     return self._copy_in(table, columns, rows)
             with self.transaction():
@@ -332,7 +331,14 @@ class PostgresStore(SqlQueries, NestedTransactions):
 
 def _storable(row: tuple) -> tuple:
     """``encode(row)``, without its cost for the usual row: texts that need no change,
-    numbers, booleans and NULLs (anything else is left to :func:`encode`)."""
+    numbers, booleans and NULLs (anything else is left to :func:`encode`).
+
+    A row's columns come from the JSON text it ends with (``import_row``), and JSON text
+    holds a NUL or U+0001 of any value only as ``\\u0000`` or ``\\u0001``: a text without
+    either needs nothing changed in the row, and only that one search is made."""
+    text = row[-1]
+    if type(text) is str and "\\u0000" not in text and "\\u0001" not in text:
+        return row
     for value in row:
         kind = type(value)
         if kind is str:
