@@ -155,6 +155,17 @@ class CompletionCount:
     on_time: int
 
 
+CASE_FILTERS = (
+    "region",
+    "department",
+    "station_code",
+    "handler",
+    "item_code",
+    "project_id",
+    "tracking_code",
+)
+"""The fields of :class:`CaseQuery` that keep the cases whose column equals them."""
+
 CASE_GROUPS = ("region", "department", "station_code")
 """What supervision counts are grouped by."""
 

@@ -20,6 +20,7 @@ from govservice.errors import ConflictError, DuplicateRecordError, RecordNotFoun
 from govservice.kinds import KINDS, kind_named, kind_of
 from govservice.model import Case, CaseState, Item
 from govservice.store.base import (
+    CASE_FILTERS,
     CASE_GROUPS,
     CaseQuery,
     CompletionCount,
@@ -202,15 +203,7 @@ class MemoryStore(NestedTransactions):
                 continue
             if any(
                 getattr(query, field) is not None and getattr(query, field) != document.get(field)
-                for field in (
-                    "region",
-                    "department",
-                    "station_code",
-                    "handler",
-                    "item_code",
-                    "project_id",
-                    "tracking_code",
-                )
+                for field in CASE_FILTERS
             ):
                 continue
             if query.rectification_due_to is not None:

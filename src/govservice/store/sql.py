@@ -20,6 +20,7 @@ from govservice.errors import ConflictError, RecordNotFoundError
 from govservice.kinds import KINDS, kind_of
 from govservice.model import Case, Item, ItemStatus
 from govservice.store.base import (
+    CASE_FILTERS,
     CASE_GROUPS,
     CaseQuery,
     CompletionCount,
@@ -371,15 +372,7 @@ class SqlQueries:
             clause, values = self._states(query)
             clauses.append(clause)
             parameters.extend(values)
-        for column in (
-            "region",
-            "department",
-            "station_code",
-            "handler",
-            "item_code",
-            "project_id",
-            "tracking_code",
-        ):
+        for column in CASE_FILTERS:
             value = getattr(query, column)
             if value is not None:
                 clauses.append(f"{column} = {self.mark}")

@@ -29,7 +29,6 @@ from govservice.errors import (
     ItemNotAcceptingError,
     RecordNotFoundError,
     RoleError,
-    RulesBlockedError,
     TransitionError,
     WorkflowError,
 )
@@ -717,14 +716,7 @@ class Workflow:
         )
 
     def _rules(self, case: Case, item: Item, action: Action) -> tuple[RecordedFinding, ...]:
-        outcome = self.service.check_rules(case, item, action)
-        if outcome.blocking:
-            listed = "; ".join(f"[{f.code}] {f.message}" for f in outcome.blocking)
-            raise RulesBlockedError(
-                f"{action.value} is blocked by local rules: {listed}",
-                findings=outcome.blocking,
-                where=f"case {case.id}",
-            )
+        outcome = self.service.enforce_rules(case, item, action)
         return tuple(
             RecordedFinding(code=f.code, message=f.message, plugin=f.plugin)
             for f in outcome.warnings
