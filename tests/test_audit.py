@@ -422,3 +422,13 @@ def test_canonical_text_does_not_depend_on_key_order():
         == canonical({"a": "东营", "b": 1})
         == ('{"a":"东营","b":1}')
     )
+
+
+def test_events_forged_before_an_application_are_found(trail):
+    document = case_doc(trail, "TRAIL-1")
+    forged = dict(document["events"][-1], note="补录的决定")
+    document["events"].insert(0, forged)
+    set_case_doc(trail, "TRAIL-1", document)
+    report = verify_store(trail.store)
+    assert report.first_break.case_id == "TRAIL-1"
+    assert report.first_break.problem == "the case record's events differ from the chain"

@@ -180,3 +180,35 @@ def test_an_old_stored_case_after_a_flush_is_a_conflict(service):
     with pytest.raises(ConflictError):
         batch()
     assert service.store.get("case", "B-9").version == 1
+
+
+def test_a_failed_write_fails_the_batch_even_when_the_caller_goes_on(service, tmp_path):
+    workflow = service.workflow
+    stale = workflow.accept(workflow.apply(new_case("B-10"), APPLICANT), CLERK)
+    workflow.accept(workflow.apply(new_case("B-11"), APPLICANT), CLERK)
+    centre(tmp_path / "batch.db").workflow.withdraw("B-10", APPLICANT)  # elsewhere
+    told = []
+    service.notify = lambda case, event: told.append((case.id, event.action))
+
+    def batch() -> None:
+        with workflow.batch():
+            workflow.review(stale, REVIEWER)
+            workflow.review("B-11", REVIEWER)
+            with pytest.raises(ConflictError):
+                workflow.flush()
+            # the caller goes on as if nothing had happened
+            workflow.assign("B-11", Actor("赵敏", "supervisor"), handler="李娜")
+
+    with pytest.raises(ConflictError):
+        batch()
+    assert service.store.get("case", "B-11").record.state is CaseState.ACCEPTED
+    assert told == []
+    assert verify_store(service.store).ok
+
+
+def test_a_time_without_its_zone_is_a_workflow_error(service):
+    from govservice.errors import WorkflowError
+
+    stored = service.workflow.apply(new_case("B-12"), APPLICANT)
+    with pytest.raises(WorkflowError, match="carries its zone"):
+        service.workflow.accept(stored, CLERK, at=dt.datetime(2015, 3, 2, 10, 0))

@@ -96,21 +96,33 @@ def _check_cases(
 
 
 def _compare(store: Any, case: Any, links: list[tuple[int, str]], head: int) -> Break | None:
-    """None when the record of ``case`` agrees with its chained events ``links``."""
+    """None when the record of ``case`` agrees with its chained events ``links``.
+
+    The record's events end with the chained ones (and with events chained after the head
+    was read, if the case changed meanwhile). Events before them are history brought in
+    by bulk import, unless the chain begins with the case's application: then there are
+    none."""
     events = [canonical(event) for event in to_document(case).get("events", [])]
     wanted = [text for _, text in links]
-    if len(events) >= len(wanted) and events[len(events) - len(wanted) :] != wanted:
-        # Appended after the head was read? Then the record ends with those as well.
+    fresh = bool(wanted) and "from_state" not in json.loads(wanted[0])  # an application
+    candidates = [wanted]
+    if not _agrees(events, wanted, fresh):
         newer = [
             canonical(json.loads(entry.text)["event"])
             for entry in store.case_ledger(case.id)
             if entry.seq > head
         ]
-        wanted = wanted + newer
-    if len(events) < len(wanted) or events[len(events) - len(wanted) :] != wanted:
+        candidates = [wanted + newer[:count] for count in range(1, len(newer) + 1)]
+    if not any(_agrees(events, candidate, fresh) for candidate in candidates):
         seq = links[0][0] if links else head
         return Break(seq, case.id, "the case record's events differ from the chain")
     if case.events and case.state is not case.events[-1].to_state:
         seq = links[-1][0] if links else head
         return Break(seq, case.id, "the case record's state is not where its events led")
     return None
+
+
+def _agrees(events: list[str], chained: list[str], fresh: bool) -> bool:
+    if fresh:
+        return events == chained
+    return len(events) >= len(chained) and events[len(events) - len(chained) :] == chained

@@ -578,3 +578,17 @@ def test_imports_inside_one_transaction_commit_or_roll_back_together(store):
         assert store.import_batch("case", pairs([make_case(id="TX-1")])) == 1
         assert store.import_batch("case", pairs([make_case(id="TX-2")])) == 1
     assert store.count("case") == 2
+
+
+def test_a_transaction_whose_statement_failed_is_not_reported_committed(store):
+    def failing_then_go_on() -> None:
+        with store.transaction():
+            store.add(make_case(id="ABORT-1"))
+            with contextlib.suppress(StoreError):
+                store._run("SELECT 1 / 0")  # the caller catches it and goes on
+
+    with pytest.raises(StoreError, match="failed earlier; nothing of it was stored"):
+        failing_then_go_on()
+    assert store.get("case", "ABORT-1") is None
+    store.add(make_case(id="ABORT-1"))  # the connection is usable again
+    assert store.get("case", "ABORT-1").version == 1

@@ -205,6 +205,7 @@ class SqlQueries:
         return Stored(record, expected_version + steps)
 
     def lock(self, kind: str, key: Any) -> None:
+        self._lock_ledger()  # the head first, always: one lock order, no deadlock
         table, key_column, _, _ = TABLES[kind]
         self._rows(
             f"SELECT 1 FROM {table} WHERE {key_column} = {self.mark} {self.lock_row}", (key,)

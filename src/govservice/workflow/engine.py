@@ -98,6 +98,7 @@ class Workflow:
         self._items: dict[tuple[str, int], Item] = {}
         self._pending: list[tuple[Case, CaseEvent]] | None = None
         self._unsaved: dict[str, _Unsaved] = {}
+        self._failed: Exception | None = None
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -119,9 +120,12 @@ class Workflow:
             yield
             return
         self._pending = []
+        self._failed = None
         try:
             with self.store.transaction():
                 yield
+                if self._failed is not None:  # a write failed and the caller went on
+                    raise self._failed
                 self.flush()
         except BaseException:
             self._pending = None
@@ -132,13 +136,20 @@ class Workflow:
             self.service.notify(case, event)
 
     def flush(self) -> None:
-        """Write the cases changed in the current batch (store queries then see them)."""
-        unsaved, self._unsaved = self._unsaved, {}
-        for pending in unsaved.values():
-            if pending.base is None:
-                self.store.add(pending.record, version=pending.steps)
-            else:
-                self.store.update(pending.record, pending.base, steps=pending.steps)
+        """Write the cases changed in the current batch (store queries then see them).
+
+        A write that fails fails the whole batch: it rolls back when it ends, even if the
+        caller catches the error and goes on."""
+        try:
+            for case_id, pending in list(self._unsaved.items()):
+                if pending.base is None:
+                    self.store.add(pending.record, version=pending.steps)
+                else:
+                    self.store.update(pending.record, pending.base, steps=pending.steps)
+                del self._unsaved[case_id]
+        except Exception as error:
+            self._failed = error
+            raise
 
     def notify(self, case: Case, event: CaseEvent) -> None:
         """Tell the notification plugins of ``event`` (after the batch, inside one)."""
@@ -234,8 +245,11 @@ class Workflow:
             changes: dict[str, Any] = {"tracking_code": new_tracking_code()}
             if not case.fees:
                 changes["fees"] = self.service.fees_for(item, case)
-            event = self._event(case, actor, Action.APPLY, None, CaseState.SUBMITTED, at, warnings)
-            case = attrs.evolve(case, events=(event,), **changes)
+            with _as_workflow_error(case.id):
+                event = self._event(
+                    case, actor, Action.APPLY, None, CaseState.SUBMITTED, at, warnings
+                )
+                case = attrs.evolve(case, events=(event,), **changes)
             stored = self._add(case)
         self.notify(case, event)
         return stored
@@ -764,7 +778,11 @@ class Workflow:
         return case.applicant.name if actor.role is Role.AGENT else None
 
     def _now(self, at: dt.datetime | None) -> dt.datetime:
-        return at if at is not None else self.service.clock.now()
+        if at is None:
+            return self.service.clock.now()
+        if at.utcoffset() is None:
+            raise WorkflowError("the time of an action carries its zone (Asia/Shanghai, +08:00)")
+        return at
 
     def _at(self, case: Case, at: dt.datetime | None) -> dt.datetime:
         """When the action happens: never before the last step of the trail."""

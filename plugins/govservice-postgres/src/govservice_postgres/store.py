@@ -200,6 +200,13 @@ class PostgresStore(SqlQueries, NestedTransactions):
         self._run("BEGIN")
 
     def _commit(self, token: Any) -> None:
+        if self._conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
+            # A statement failed and the caller went on: COMMIT would quietly roll back.
+            self._run("ROLLBACK")
+            raise StoreError(
+                "a statement of this transaction failed earlier; nothing of it was stored",
+                where=self.where,
+            )
         self._run("COMMIT")
 
     def _rollback(self, token: Any) -> None:
