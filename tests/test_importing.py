@@ -166,3 +166,17 @@ def test_commands_that_keep_data_refuse_the_memory_store(tmp_path, capsys):
     assert main(["import", "case", str(path)]) == 2
     assert "error[GS110]" in capsys.readouterr().err
     assert main(["db", "init"]) == 2
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_line_of_other_white_space_is_a_malformed_record(tmp_path, store, workers):
+    from govservice.errors import MalformedInputError
+
+    lines = case_lines(3)
+    lines.insert(1, "\u3000")  # an ideographic space: not blank, not JSON
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(MalformedInputError) as raised:
+        import_file(store, "case", path, batch_size=10, workers=workers)
+    assert raised.value.where == f"{path}:2"
+    assert store.count("case") == 0

@@ -36,6 +36,9 @@ from govservice.validation import Problem, validator_for
 
 BATCH_SIZE = 500
 BOM = b"\xef\xbb\xbf"
+ASCII_SPACE = " \t\n\r\x0b\x0c"
+"""What :meth:`bytes.strip` strips: a line of nothing else is blank, one holding other
+white space (an ideographic space, say) is a record, and malformed."""
 IN_FLIGHT = 2  # batches prepared ahead of the writer, per worker: memory stays bounded
 
 
@@ -236,7 +239,7 @@ def _prepare_lines(kind: str, file: str, span: Span, block: str, validator: Any)
     rows, invalid = [], []
     number = span.first_record
     for line, text in enumerate(block.split("\n"), start=span.first_line):
-        if not text.strip():
+        if not text.strip(ASCII_SPACE):  # blank as the reader judges it (bytes.strip)
             continue
         try:
             document, end = _SCAN(text, 0)
