@@ -592,3 +592,52 @@ def test_a_transaction_whose_statement_failed_is_not_reported_committed(store):
     assert store.get("case", "ABORT-1") is None
     store.add(make_case(id="ABORT-1"))  # the connection is usable again
     assert store.get("case", "ABORT-1").version == 1
+
+
+def test_batches_joining_projects_in_opposite_orders_take_turns(dsn, schema):
+    """Every transaction that writes a case locks the trail's head before a project: two
+    batches joining two projects in opposite orders wait for each other, never deadlock."""
+    from govservice.clock import FixedClock
+    from govservice.config import Config
+    from govservice.samples import START, make_item, make_project
+    from govservice.workflow import Actor, Workflow
+
+    item = make_item()
+    first, second = PostgresStore(dsn, schema=schema), PostgresStore(dsn, schema=schema)
+    first.add_item(item)
+    for project_id in ("XM2015-001", "XM2015-002"):
+        first.add(make_project(id=project_id))
+    service = GovService(
+        Config(name="东营市政务服务中心", region="370500"), clock=FixedClock(START)
+    )
+    applicant = Actor("张伟", "applicant")
+    results: dict[str, str] = {}
+    started = threading.Barrier(2)
+
+    def run(store: PostgresStore, name: str, order: tuple[str, str]) -> None:
+        workflow = Workflow(service, store)
+        try:
+            with workflow.batch():
+                workflow.apply(make_case(item, id=f"{name}-1", project_id=order[0]), applicant)
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    started.wait(timeout=1)  # the other one is now blocked, or about to be
+                time.sleep(0.2)
+                workflow.apply(make_case(item, id=f"{name}-2", project_id=order[1]), applicant)
+            results[name] = "committed"
+        except Exception as error:
+            results[name] = f"{type(error).__name__}: {error}"
+
+    threads = [
+        threading.Thread(target=run, args=(first, "A", ("XM2015-001", "XM2015-002"))),
+        threading.Thread(target=run, args=(second, "B", ("XM2015-002", "XM2015-001"))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    try:
+        assert results == {"A": "committed", "B": "committed"}
+        assert first.count("case") == 4
+    finally:
+        first.close()
+        second.close()
