@@ -103,3 +103,33 @@ def test_a_rectification_due_in_an_unknown_year_is_provisional(service, clock):
     assert rectification.due_provisional
     assert rectification.due.year == 2027
     assert [w.code for w in stored.record.events[-1].warnings] == [PROVISIONAL]
+
+
+# --- the one extension of the legal limit (行政许可法第四十二条) ---------------------------------
+
+
+def test_the_approver_extends_the_legal_limit_once_by_ten_working_days(service):
+    stored = in_review(service, "G-8")
+    # Accepted Monday 2 March 2015: 20 working days end on Monday 30 March; 10 more are
+    # 31 March, 1-3 April, (Qingming holiday 4-6 April), 7-10 and 13, 14 April.
+    assert stored.record.legal_due == dt.date(2015, 3, 30)
+    promised = stored.record.promised_due
+    extended = service.workflow.extend(stored, APPROVER, "需组织现场核查，延长十个工作日")
+    assert extended.record.legal_due == dt.date(2015, 4, 14)
+    assert extended.record.promised_due == promised
+    assert extended.record.events[-1].action == "extend"
+    assert extended.record.state is stored.record.state
+    with pytest.raises(WorkflowError, match="allows one extension"):
+        service.workflow.extend(extended, APPROVER, "再次延长")
+
+
+def test_only_an_approver_extends_and_only_before_the_decision(service):
+    from govservice.errors import RoleError, TransitionError
+
+    stored = in_review(service, "G-9")
+    with pytest.raises(RoleError):
+        service.workflow.extend(stored, REVIEWER, "延长")
+    stored = service.workflow.case("G-9")
+    decided = service.workflow.decide(stored, APPROVER, "grant")
+    with pytest.raises(TransitionError, match="not yet decided"):
+        service.workflow.extend(decided, APPROVER, "延长")

@@ -71,6 +71,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     action("complete", "办结: the decision is delivered", lambda w, c, a, args: w.complete(c, a))
     sub = action("withdraw", "撤回: the applicant withdraws", _withdraw)
     sub.add_argument("--reason")
+    sub = action("extend", "延长: extend the legal limit once by 10 working days", _extend)
+    sub.add_argument("--reason", required=True)
     sub = action("assign", "name a dedicated handler or set the green channel", _assign)
     sub.add_argument("--handler")
     sub.add_argument("--green-channel", action=argparse.BooleanOptionalAction, default=None)
@@ -103,7 +105,12 @@ def _act(args: argparse.Namespace, run: Callable[..., Stored[Case]]) -> int:
         print(f"{case.id}: {event.action} -> {case.state.value} {case.state.label}")
         if event.action == "apply":
             print(f"查询码 {case.tracking_code}")
-        if case.promised_due is not None and event.action in ("accept", "supplement", "resume"):
+        if case.promised_due is not None and event.action in (
+            "accept",
+            "supplement",
+            "resume",
+            "extend",
+        ):
             mark = "（临时期限）" if case.deadline_provisional else ""
             print(f"承诺办结 {case.promised_due}，法定办结 {case.legal_due}{mark}")
         for warning in event.warnings:
@@ -152,6 +159,10 @@ def _decide(workflow, ref, actor, args):
 
 def _withdraw(workflow, ref, actor, args):
     return workflow.withdraw(ref, actor, reason=args.reason)
+
+
+def _extend(workflow, ref, actor, args):
+    return workflow.extend(ref, actor, args.reason)
 
 
 def _assign(workflow, ref, actor, args):

@@ -63,6 +63,11 @@ if TYPE_CHECKING:
 RECTIFICATION_DAYS = 15
 """Working days a rectification (整改) is due in after a bad evaluation."""
 
+EXTENSION_DAYS = 10
+"""Working days the head of an authority may add to the legal limit, once (第四十二条)."""
+
+_EXTENDABLE = (CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED)
+
 PROVISIONAL = "DEADLINE-PROVISIONAL"
 """The code of the warning recorded when a due date is provisional."""
 
@@ -560,6 +565,38 @@ class Workflow:
             return changes
 
         return self._keep_state(ref, actor, "evaluate", change, at=at, note=grade.label)
+
+    def extend(
+        self, ref: CaseRef, actor: Actor, reason: str, *, at: dt.datetime | None = None
+    ) -> Stored[Case]:
+        """延长: the head of the authority extends the legal limit once, by 10 working days,
+        telling the applicant why (行政许可法第四十二条). The centre's promise is not moved:
+        a case decided after it is late by the promise, within the law."""
+        _required(reason, "an extension states its reason")
+
+        def change(case: Case, at: dt.datetime) -> dict[str, Any]:
+            if case.state not in _EXTENDABLE or case.legal_due is None:
+                raise TransitionError(
+                    f"only an accepted case not yet decided is extended; case {case.id} is "
+                    f"{case.state.value} ({case.state.label})"
+                )
+            if any(event.action == "extend" and event.refusal is None for event in case.events):
+                raise WorkflowError(
+                    f"the legal limit of case {case.id} was extended already; the law allows "
+                    "one extension (行政许可法第四十二条)"
+                )
+            calendar = self.service.calendar(case.region)
+            moved = calendar.add_working_days(case.legal_due, EXTENSION_DAYS)
+            changes: dict[str, Any] = {
+                "legal_due": moved.due,
+                "deadline_provisional": case.deadline_provisional or moved.provisional,
+            }
+            if moved.provisional and not case.deadline_provisional:
+                warning = _provisional_warning(calendar, case.legal_due, moved.due)
+                changes["deadline_warnings"] = (warning,)
+            return changes
+
+        return self._keep_state(ref, actor, "extend", change, at=at, note=reason)
 
     def record_consultation(
         self, ref: CaseRef, actor: Actor, note: str, *, at: dt.datetime | None = None

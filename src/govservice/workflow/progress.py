@@ -37,6 +37,7 @@ STEP_LABELS = {
     "withdraw": "已撤回",
     "consult": "联审会议",
     "evaluate": "已评价",
+    "extend": "延长法定办理期限",
 }
 """The steps a citizen sees, by event action; other events (assignments, follow-ups,
 refused attempts) are internal."""

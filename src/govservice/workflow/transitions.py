@@ -89,6 +89,7 @@ OTHER_ACTIONS: Mapping[str, tuple[frozenset[Role], str]] = {
     "complete_project": (frozenset({Role.APPROVER, Role.SUPERVISOR}), "项目办结"),
     "consult": (frozenset({Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR}), "联审会议"),
     "evaluate": (frozenset({Role.APPLICANT}), "评价"),
+    "extend": (frozenset({Role.APPROVER}), "延长办理期限"),
     "follow_up": (frozenset({Role.SUPERVISOR}), "整改回访"),
 }
 """Actions that leave the state as it is, with the roles that may take them."""
