@@ -222,3 +222,14 @@ def test_projects_are_stored_and_versioned(store):
     assert [s.record.id for s in store.list("project").records] == ["XM-9"]
     with pytest.raises(RecordNotFoundError):
         store.update(make_project(id="XM-0"), 1)
+
+
+def test_cases_received_before_a_moment_whatever_their_offsets(store):
+    shanghai = START.tzinfo
+    store.add(make_case(id="RB-1", received_at=dt.datetime(2015, 3, 1, 23, 0, tzinfo=shanghai)))
+    # 16:30 UTC on 1 March is 00:30 on 2 March in Shanghai: after the line below.
+    store.add(make_case(id="RB-2", received_at=dt.datetime(2015, 3, 1, 16, 30, tzinfo=dt.UTC)))
+    line = dt.datetime(2015, 3, 2, 0, 0, tzinfo=shanghai)
+    found = store.find_cases(CaseQuery(received_before=line)).records
+    assert [s.record.id for s in found] == ["RB-1"]
+    assert store.count_cases(CaseQuery(received_before=line + dt.timedelta(hours=1))) == 2

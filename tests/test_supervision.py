@@ -579,3 +579,38 @@ def test_closed_rectification_stays_out_after_update(store, calendar):
     store.update(closed, found.version)
     report = supervision.report(store, calendar, FRIDAY, yellow_days=3)
     assert report.rectifications_overdue == ()
+
+
+# --- applications waiting too long for acceptance (行政许可法第三十二条) ------------------------
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_applications_waiting_more_than_five_working_days_are_listed(kind, tmp_path):
+    from govservice.config import Config
+    from govservice.workflow.supervision import received_before, report
+
+    config = Config(
+        name="东营市政务服务中心",
+        region="370500",
+        storage_backend=kind,
+        storage_settings={"path": str(tmp_path / "s.db")} if kind == "sqlite" else {},
+    )
+    service = GovService(config, clock=FixedClock(dt.datetime(2015, 3, 2, 9, tzinfo=SHANGHAI)))
+    calendar = service.calendar()
+    # Received on 24 February (a holiday), an application has waited 6 working days by
+    # Tuesday 3 March: 25, 26, 27, 28 (a Saturday worked) February, 2 and 3 March.
+    # Received on 25 February, 5: not yet overdue. So the line is 25 February, 00:00.
+    assert received_before(calendar, dt.date(2015, 3, 3)) == dt.datetime(
+        2015, 2, 25, tzinfo=SHANGHAI
+    )
+    store = service.store
+    for case_id, received in (
+        ("W-1", dt.datetime(2015, 2, 17, 16, 0, tzinfo=SHANGHAI)),  # before the holiday
+        ("W-2", dt.datetime(2015, 2, 25, 9, 0, tzinfo=SHANGHAI)),  # within the period
+        ("W-3", dt.datetime(2015, 2, 24, 16, 0, tzinfo=dt.UTC)),  # 25 Feb 00:00 Shanghai
+    ):
+        store.add(make_case(id=case_id, received_at=received))
+    found = report(store, calendar, dt.date(2015, 3, 3), yellow_days=3)
+    assert found.acceptance_overdue_total == 1
+    assert [line.id for line in found.acceptance_overdue] == ["W-1"]
+    assert "逾期未受理（收件后超过5个工作日）：1 件" in found.as_text()

@@ -133,6 +133,8 @@ class CaseQuery:
     due_to: dt.date | None = None
     rectification_due_to: dt.date | None = None
     """Cases with an open rectification due on or before this day."""
+    received_before: dt.datetime | None = None
+    """Cases received before this moment (an aware time)."""
 
 
 @attrs.frozen

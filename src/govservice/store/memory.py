@@ -214,6 +214,12 @@ class MemoryStore(NestedTransactions):
                     or rectification["due"] > query.rectification_due_to.isoformat()
                 ):
                     continue
+            if query.received_before is not None:
+                received = dt.datetime.fromisoformat(
+                    document["received_at"].upper().replace("Z", "+00:00")
+                )
+                if received >= query.received_before:
+                    continue
             due = document.get("promised_due")
             if query.due_from is not None and (due is None or due < query.due_from.isoformat()):
                 continue

@@ -74,6 +74,14 @@ class SqlQueries:
         """A date as a parameter."""
         return day.isoformat()
 
+    received_before = "julianday(received_at) < julianday(?)"
+    """The condition "received before the parameter": SQLite keeps times as RFC 3339 text
+    whose offsets differ, so it compares them as instants."""
+
+    def _moment(self, moment: dt.datetime) -> Any:
+        """An aware time as a parameter."""
+        return moment.isoformat()
+
     def _text(self, value: Any) -> Any:
         """A text column's value as it was stored."""
         return value
@@ -388,6 +396,9 @@ class SqlQueries:
             # IS NOT NULL lets SQLite use the partial index without statistics.
             clauses.append(f"rectification_due IS NOT NULL AND rectification_due <= {self.mark}")
             parameters.append(self._date(query.rectification_due_to))
+        if query.received_before is not None:
+            clauses.append(self.received_before)
+            parameters.append(self._moment(query.received_before))
         if after is not None:
             clauses.append(f"queue_key > {self.mark}")
             parameters.append(after)

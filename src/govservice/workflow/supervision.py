@@ -5,7 +5,8 @@ days or fewer are left before its promised due date, and **red** once that date 
 passed. A case in a special procedure or waiting for a supplement is **paused** (its clock
 stands still); closed cases have no light. The report counts yellow and red cases by
 department, station and region, lists them, gives each department's on-time rate over a
-period, and lists overdue rectifications. Every figure comes from indexed store queries
+period, and lists overdue rectifications and applications not accepted, refused or sent
+back within 5 working days of receipt (第三十二条). Every figure comes from indexed store queries
 (:meth:`~govservice.store.base.Store.due_counts`, ``completion_counts``, ``find_cases``),
 never from loading every case. The yellow threshold is counted on the centre's calendar.
 """
@@ -17,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from govservice.clock import SHANGHAI
 from govservice.model import Case, CaseState
 from govservice.model.common import LabelledEnum
 from govservice.store.base import CaseQuery, CompletionCount, DueCount
@@ -24,6 +26,10 @@ from govservice.workdays import WorkingCalendar
 
 RUNNING = (CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.GRANTED, CaseState.DENIED)
 """States in which a case's clock runs."""
+
+ACCEPTANCE_DAYS = 5
+"""Working days after receipt within which an application is accepted, refused or sent
+back for a supplement (行政许可法第三十二条); after that it is overdue for acceptance."""
 
 GROUP_LABELS = {"department": "部门", "station_code": "站点", "region": "区划"}
 
@@ -48,6 +54,16 @@ def light(case: Case, today: dt.date, calendar: WorkingCalendar, yellow_days: in
     if calendar.working_days_between(today, case.promised_due) <= yellow_days:
         return Light.YELLOW
     return Light.GREEN
+
+
+def received_before(calendar: WorkingCalendar, today: dt.date) -> dt.datetime:
+    """The moment before which an application still waiting on ``today`` has waited more
+    than :data:`ACCEPTANCE_DAYS` working days (the day of receipt not counted)."""
+    day, counted = today, 0
+    while counted <= ACCEPTANCE_DAYS:
+        counted += calendar.is_working_day(day)
+        day -= dt.timedelta(days=1)
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), SHANGHAI)
 
 
 def yellow_until(calendar: WorkingCalendar, today: dt.date, yellow_days: int) -> dt.date:
@@ -118,6 +134,9 @@ class SupervisionReport:
     yellow_total: int
     on_time: tuple[OnTime, ...]
     rectifications_overdue: tuple[CaseLine, ...]
+    acceptance_overdue: tuple[CaseLine, ...] = ()
+    """Applications neither accepted, refused nor sent back within 5 working days."""
+    acceptance_overdue_total: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form (dates as YYYY-MM-DD)."""
@@ -153,6 +172,8 @@ class SupervisionReport:
                 for o in self.on_time
             ],
             "rectifications_overdue": [line(c) for c in self.rectifications_overdue],
+            "acceptance_overdue_total": self.acceptance_overdue_total,
+            "acceptance_overdue": [line(c) for c in self.acceptance_overdue],
         }
 
     def as_text(self) -> str:
@@ -186,6 +207,10 @@ class SupervisionReport:
                 f"  {rate.department}：办结 {rate.completed} 件，按时 {rate.on_time} 件，"
                 f"按时办结率 {rate.rate}%"
             )
+        out.append(
+            f"逾期未受理（收件后超过{ACCEPTANCE_DAYS}个工作日）：{self.acceptance_overdue_total} 件"
+        )
+        out.extend(f"  {case.id} {case.department}" for case in self.acceptance_overdue)
         out.append("逾期未完成整改：")
         if not self.rectifications_overdue:
             out.append("  （无）")
@@ -221,6 +246,9 @@ def report(
     rectifications = store.find_cases(
         CaseQuery(rectification_due_to=today - dt.timedelta(days=1)), limit=limit
     ).records
+    waiting = CaseQuery(
+        states=(CaseState.SUBMITTED,), received_before=received_before(calendar, today)
+    )
     completions: list[CompletionCount] = store.completion_counts(since, until, "department")
     return SupervisionReport(
         today=today,
@@ -235,4 +263,8 @@ def report(
         yellow_total=store.count_cases(yellow_query),
         on_time=tuple(OnTime(c.group, c.completed, c.on_time) for c in completions),
         rectifications_overdue=tuple(CaseLine.of(s.record) for s in rectifications),
+        acceptance_overdue=tuple(
+            CaseLine.of(s.record) for s in store.find_cases(waiting, limit=limit).records
+        ),
+        acceptance_overdue_total=store.count_cases(waiting),
     )

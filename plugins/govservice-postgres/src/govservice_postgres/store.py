@@ -171,6 +171,7 @@ class PostgresStore(SqlQueries, NestedTransactions):
     mark = "%s"
     lock_row = "FOR UPDATE"
     is_open = "open"
+    received_before = "received_at < %s"
 
     def _rows(self, sql: str, parameters: tuple | list = ()) -> list[tuple]:
         return self._run(sql, parameters).fetchall()
@@ -189,6 +190,9 @@ class PostgresStore(SqlQueries, NestedTransactions):
 
     def _date(self, day: dt.date) -> Any:
         return day
+
+    def _moment(self, moment: dt.datetime) -> Any:
+        return moment
 
     def _text(self, value: Any) -> Any:
         return decode(value)
