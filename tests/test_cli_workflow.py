@@ -291,3 +291,24 @@ def test_case_commands_do_not_create_a_database(tmp_path, capsys):
                  "--role", "window_clerk"]) == 2  # fmt: skip
     assert "govservice db init" in capsys.readouterr().err
     assert not (tmp_path / "tpyo.db").exists()
+
+
+def test_imported_cases_get_tracking_codes_and_can_be_looked_up(centre, tmp_path, capsys):
+    from govservice.samples import make_case
+
+    store = SqliteStore(centre.parent / "centre.db")
+    imported = [make_case(ITEM, id=f"OLD-{n}", applicant=APPLICANT) for n in range(3)]
+    documents = [to_document(case) for case in imported]
+    store.import_batch("case", [(d, json.dumps(d, ensure_ascii=False)) for d in documents])
+    store.close()
+    assert run(centre, "2015-03-02T09:00", "case", "issue-codes", "--actor", "李娜",
+               "--role", "window_clerk") == 0  # fmt: skip
+    assert "issued 3 tracking code(s)" in capsys.readouterr().out
+    assert run(centre, "2015-03-02T09:05", "case", "issue-codes", "--actor", "李娜",
+               "--role", "window_clerk") == 0  # fmt: skip
+    assert "issued 0 tracking code(s)" in capsys.readouterr().out
+    code = tracking_code(centre, "OLD-1", capsys)
+    assert main(["--config", str(centre), "progress", code]) == 0
+    assert f"办件查询码：{code}" in capsys.readouterr().out
+    assert main(["--config", str(centre), "audit", "verify"]) == 0
+    assert "3 case records agree" in capsys.readouterr().out

@@ -83,6 +83,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--note", required=True)
     sub.add_argument("--close", action="store_true", help="the rectification is done")
 
+    codes = actions.add_parser(
+        "issue-codes",
+        help="give every stored case without a tracking code one (cases brought in by import)",
+    )
+    codes.add_argument("--actor", required=True, help="who acts (a name)")
+    codes.add_argument(
+        "--role", required=True, choices=[role.value for role in Role], help="in what role"
+    )
+    codes.set_defaults(run=run_issue_codes)
+
     show = actions.add_parser("show", help="show a case: state, deadlines, trail")
     show.add_argument("case_id", metavar="ID")
     show.add_argument("--json", action="store_true", help="the case document (numbers masked)")
@@ -175,6 +185,31 @@ def _evaluate(workflow, ref, actor, args):
 
 def _follow(workflow, ref, actor, args):
     return workflow.follow_up(ref, actor, args.note, close=args.close)
+
+
+def run_issue_codes(args: argparse.Namespace) -> int:
+    """Page through the cases; each one without a code gets one, a batch of them at a time."""
+    service = service_from(args)
+    store = persistent_store(service, create=False)
+    issued = 0
+    try:
+        workflow = Workflow(service, store)
+        actor = Actor(args.actor, args.role)
+        after = None
+        while True:
+            page = store.list("case", limit=500, after=after)
+            with workflow.batch():
+                for stored in page.records:
+                    if stored.record.tracking_code is None:
+                        workflow.issue_tracking_code(stored, actor)
+                        issued += 1
+            if page.next_after is None:
+                break
+            after = page.next_after
+    finally:
+        store.close()
+    print(f"issued {issued} tracking code(s)")
+    return 0
 
 
 def run_show(args: argparse.Namespace) -> int:

@@ -598,6 +598,19 @@ class Workflow:
 
         return self._keep_state(ref, actor, "extend", change, at=at, note=reason)
 
+    def issue_tracking_code(
+        self, ref: CaseRef, actor: Actor, *, at: dt.datetime | None = None
+    ) -> Stored[Case]:
+        """Give a case that has none (one brought in by bulk import) its tracking code, so
+        that the public can look it up."""
+
+        def change(case: Case, at: dt.datetime) -> dict[str, Any]:
+            if case.tracking_code is not None:
+                raise WorkflowError(f"case {case.id} has a tracking code already")
+            return {"tracking_code": new_tracking_code()}
+
+        return self._keep_state(ref, actor, "issue_code", change, at=at)
+
     def record_consultation(
         self, ref: CaseRef, actor: Actor, note: str, *, at: dt.datetime | None = None
     ) -> Stored[Case]:

@@ -91,6 +91,7 @@ OTHER_ACTIONS: Mapping[str, tuple[frozenset[Role], str]] = {
     "evaluate": (frozenset({Role.APPLICANT}), "评价"),
     "extend": (frozenset({Role.APPROVER}), "延长办理期限"),
     "follow_up": (frozenset({Role.SUPERVISOR}), "整改回访"),
+    "issue_code": (frozenset({Role.WINDOW_CLERK, Role.SUPERVISOR}), "发放查询码"),
 }
 """Actions that leave the state as it is, with the roles that may take them."""
 
