@@ -29,7 +29,7 @@ from govservice.store.ledger import LedgerEntry
 
 T = TypeVar("T")
 
-MUTABLE_KINDS = ("case", "station", "intermediary", "blacklist-entry")
+MUTABLE_KINDS = ("case", "station", "intermediary", "blacklist-entry", "project")
 OPEN_STATES = tuple(state for state in CaseState if not state.is_closed)
 
 

@@ -52,10 +52,10 @@ from govservice.model import (
 )
 from govservice.model.case import TRACKING_ALPHABET
 from govservice.rules import Action
-from govservice.store.base import Stored
+from govservice.store.base import ItemHead, Stored
 from govservice.workdays import WorkingCalendar
 from govservice.workflow import deadlines
-from govservice.workflow.transitions import OTHER_ACTIONS, Transition, transition
+from govservice.workflow.transitions import OTHER_ACTIONS, transition
 
 if TYPE_CHECKING:
     from govservice.service import GovService
@@ -237,12 +237,12 @@ class Workflow:
                 "a new application is in state submitted and has no events yet",
                 where=f"case {case.id}",
             )
-        self._check_role(row, actor, case.id)
+        check_role(actor, row.roles, row.action.value, row.label, where=f"case {case.id}")
         head = self.store.item_status(case.item_code)
         if head is not None and head.version != case.item_version:
             case = attrs.evolve(case, item_version=head.version)  # as published today
         item = self.item_of(case)
-        self._check_item_accepts(item, case.id, _day(at))
+        self._check_item_accepts(item, case.id, _day(at), head)
         with self.store.transaction():  # a project stays open until the case is stored
             if case.project_id is not None:
                 case = self._join_project(case)
@@ -352,13 +352,7 @@ class Workflow:
             raise WorkflowError("a supplement hands in at least one material")
 
         def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
-            if not case.supplements or case.supplements[-1].received_at is not None:
-                raise WorkflowError(
-                    "the case awaits a supplement but records no open notice (an imported "
-                    "case?); correct the record",
-                    where=f"case {case.id}",
-                )
-            request = case.supplements[-1]
+            request = _still_open(case, case.supplements, "received_at", "supplement notice")
             received = attrs.evolve(request, received_at=at)
             changes: dict[str, Any] = {
                 "materials": (*case.materials, *handed_in),
@@ -409,13 +403,7 @@ class Workflow:
 
         def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
             calendar = self.service.calendar(case.region)
-            if not case.suspensions or case.suspensions[-1].resumed_at is not None:
-                raise WorkflowError(
-                    "the case is suspended but records no open special procedure (an "
-                    "imported case?); correct the record",
-                    where=f"case {case.id}",
-                )
-            current = case.suspensions[-1]
+            current = _still_open(case, case.suspensions, "resumed_at", "special procedure")
             days = deadlines.excluded_days(calendar, _day(current.started_at), _day(at))
             done = attrs.evolve(current, resumed_at=at, excluded_days=days)
             changes: dict[str, Any] = {
@@ -721,12 +709,7 @@ class Workflow:
     ) -> None:
         """Record the refused attempt on the case, then raise :class:`RoleError`."""
         case = stored.record
-        allowed = ", ".join(sorted(role.value for role in roles))
-        error = RoleError(
-            f"{actor.name} ({actor.role.value}) may not {action} ({label}); "
-            f"allowed: {allowed}. The attempt is recorded",
-            where=f"case {case.id}",
-        )
+        error = role_error(actor, roles, action, label, where=f"case {case.id}", recorded=True)
         event = CaseEvent(
             at=at,
             actor=actor.name,
@@ -739,15 +722,16 @@ class Workflow:
         self._update(stored, attrs.evolve(case, events=(*case.events, event)))
         raise error
 
-    def _check_role(self, row: Transition, actor: Actor, case_id: str) -> None:
-        check_role(actor, row.roles, row.action.value, row.label, where=f"case {case_id}")
-
-    def _check_item_accepts(self, item: Item, case_id: str, on: dt.date) -> None:
+    def _check_item_accepts(
+        self, item: Item, case_id: str, on: dt.date, current: ItemHead | None = None
+    ) -> None:
         """A cancelled or suspended item takes no case from the day its status took
         effect (a cancellation announced for a later day leaves the days before it). The
-        status is the catalog's as it stands (a cancellation is a new version of the
-        item), not that of the version the case names."""
-        current = self.store.item_status(item.code)
+        status is the catalog's as it stands (``current``, read here unless given: a
+        cancellation is a new version of the item), not that of the version the case
+        names."""
+        if current is None:
+            current = self.store.item_status(item.code)
         if current is not None:
             item = attrs.evolve(item, status=current.status, status_since=current.status_since)
         if not item.accepts_cases and (item.status_since is None or item.status_since <= on):
@@ -877,16 +861,42 @@ class _Unsaved:
         return (self.base or 0) + self.steps
 
 
+def role_error(
+    actor: Actor,
+    roles: frozenset[Role],
+    action: str,
+    label: str,
+    *,
+    where: str,
+    recorded: bool = False,
+) -> RoleError:
+    """The error telling ``actor`` that only ``roles`` may take ``action``."""
+    allowed = ", ".join(sorted(role.value for role in roles))
+    said = ". The attempt is recorded" if recorded else ""
+    return RoleError(
+        f"{actor.name} ({actor.role.value}) may not {action} ({label}); allowed: {allowed}{said}",
+        where=where,
+    )
+
+
 def check_role(
     actor: Actor, roles: frozenset[Role], action: str, label: str, *, where: str
 ) -> None:
     """Raise :class:`RoleError` unless ``actor``'s role is one of ``roles``."""
     if actor.role not in roles:
-        allowed = ", ".join(sorted(role.value for role in roles))
-        raise RoleError(
-            f"{actor.name} ({actor.role.value}) may not {action} ({label}); allowed: {allowed}",
-            where=where,
+        raise role_error(actor, roles, action, label, where=where)
+
+
+def _still_open(case: Case, records: tuple, closed_by: str, what: str) -> Any:
+    """The last of ``records`` (supplement notices, special procedures), which the case's
+    state says is open; a record that says otherwise (an imported case) is refused."""
+    if not records or getattr(records[-1], closed_by) is not None:
+        raise WorkflowError(
+            f"the case is {case.state.value} but records no open {what} (an imported "
+            "case?); correct the record",
+            where=f"case {case.id}",
         )
+    return records[-1]
 
 
 @contextlib.contextmanager
