@@ -21,9 +21,10 @@ from stdnum.cn import ric, uscc
 
 from govservice import formats
 from govservice.errors import MalformedInputError
-from govservice.importing import Span, _prepare, _prepare_lines, _prepare_packed, _unpacked
+from govservice.importing import Span, _prepare, _prepare_lines
 from govservice.kinds import KINDS
 from govservice.model.identifiers import ric_problem, uscc_problem
+from govservice.store.bulk import pack_rows, unpack_rows
 from govservice.validation import FormatPlan, check_findings, validator_for
 
 EXAMPLES = Path(__file__).parent / "examples"
@@ -320,9 +321,42 @@ def test_a_value_other_than_an_object_is_an_invalid_record(tmp_path):
 
 
 def test_packed_rows_are_the_rows(tmp_path):
+    file, span, block = _lines_file(tmp_path, [_case_text(), _case_text()])
+    rows, invalid = _prepare_lines("case", file, span, block, validator_for(KINDS["case"]))
+    assert len(rows) == 2
+    assert not invalid
+    packed, invalid = _prepare("case", file, pack_rows, span)
+    assert isinstance(packed, bytes)
+    assert not invalid
+    assert unpack_rows(packed) == rows
+    odd = [("a", 1, None, True, 2.5, dt.date(2015, 3, 2))]  # marshal holds no date
+    assert pack_rows(odd) is odd
+    assert unpack_rows(pack_rows(odd)) == odd
+
+
+def test_a_batch_with_an_invalid_record_is_not_packed(tmp_path):
     file, span, _ = _lines_file(tmp_path, [_case_text(), "{}"])
-    packed = _prepare_packed("case", file, span)
-    assert isinstance(packed[0], bytes)
-    assert _unpacked(packed) == _prepare("case", file, span)
-    rows = [("a", 1, None, True, 2.5)]
-    assert _unpacked((rows, [])) == (rows, [])
+    packed, invalid = _prepare("case", file, pack_rows, span)
+    assert packed is None
+    assert [(bad.line, bad.number) for bad in invalid] == [(2, 2)]
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "2015-03-02T09:30:00+08:00",
+        "2015-03-02T23:59:59+08:00",
+        "2015-03-02T00:00:00+08:00",
+        "2015-03-02T16:00:00Z",
+        "2015-03-02T15:59:59z",
+        "2015-03-02t23:30:00-01:00",
+        "2015-03-02T09:30:00.5+08:00",
+        "2015-03-02T01:30:00+09:00",
+    ],
+)
+def test_the_local_date_of_a_time_is_its_shanghai_date(moment):
+    from govservice.clock import SHANGHAI
+    from govservice.store.columns import local_date
+
+    parsed = dt.datetime.fromisoformat(moment.upper().replace("Z", "+00:00"))
+    assert local_date(moment) == parsed.astimezone(SHANGHAI).date().isoformat()

@@ -180,3 +180,18 @@ def test_a_line_of_other_white_space_is_a_malformed_record(tmp_path, store, work
         import_file(store, "case", path, batch_size=10, workers=workers)
     assert raised.value.where == f"{path}:2"
     assert store.count("case") == 0
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_line_not_in_utf8_is_named_and_earlier_batches_stay(tmp_path, store, workers):
+    from govservice.errors import BinaryInputError
+
+    lines = [line.encode() for line in case_lines(14)]
+    lines[12] = lines[12].replace("东营".encode(), "东营".encode("gb18030"), 1)
+    assert lines[12] != case_lines(14)[12].encode()
+    path = tmp_path / "cases.jsonl"
+    path.write_bytes(b"\n".join(lines[:3]) + b"\n\n" + b"\n".join(lines[3:]) + b"\n")
+    with pytest.raises(BinaryInputError) as raised:
+        import_file(store, "case", path, batch_size=5, workers=workers)
+    assert raised.value.where == f"{path}:14"  # line 14: a blank line comes before it
+    assert store.count("case") == 10

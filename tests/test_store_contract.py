@@ -26,6 +26,7 @@ from govservice.errors import (
     RecordNotFoundError,
     StoreError,
 )
+from govservice.importing import import_file
 from govservice.model import (
     Case,
     CaseEvent,
@@ -55,7 +56,7 @@ from govservice.samples import (
     person,
 )
 from govservice.store.base import OPEN_STATES, CaseQuery, DueCount, Page, Stored
-from govservice.store.columns import import_row
+from govservice.store.columns import columns_of, import_row
 from govservice.store.memory import MemoryStore
 from govservice.store.sqlite import SqliteStore
 
@@ -952,19 +953,24 @@ def test_due_counts_follow_updates(due):
 
 # --- import ----------------------------------------------------------------------------------
 
-IMPORTERS = ("import_batch", "import_rows")
+IMPORTERS = ("import_batch", "import_rows", "import_packed")
 
 
 @pytest.fixture(params=IMPORTERS)
 def importer(request: pytest.FixtureRequest) -> Callable[..., int]:
-    """``import_batch`` with ``(document, text)`` pairs, or ``import_rows`` with the rows
-    :func:`~govservice.store.columns.import_row` makes (as the import workers do)."""
+    """``import_batch`` with ``(document, text)`` pairs, ``import_rows`` with the rows
+    :func:`~govservice.store.columns.import_row` makes, or ``import_packed`` with the rows'
+    columns packed by the store's ``import_packer`` and the texts in UTF-8 (as
+    :func:`govservice.importing.import_file` does)."""
 
     def run(store, kind: str, records: list[Any], texts: list[str] | None = None) -> int:
         texts = texts or [json_text(doc(record)) for record in records]
         documents = [json.loads(text) for text in texts]
         if request.param == "import_batch":
             return store.import_batch(kind, iter(list(zip(documents, texts, strict=True))))
+        if request.param == "import_packed":
+            packed = store.import_packer(kind)([columns_of(kind)(d) for d in documents])
+            return store.import_packed(kind, packed, [text.encode() for text in texts])
         rows = [import_row(kind, d, t) for d, t in zip(documents, texts, strict=True)]
         return store.import_rows(kind, rows)
 
@@ -1005,6 +1011,38 @@ def test_import_is_idempotent(store, importer, kind, batch):
         assert stored_docs(store.get(kind, key(record))) == (doc(record), 1)
     assert stored_docs(store.get(kind, key(extra))) == (doc(extra), 1)
     assert len(store.list(kind).records) == store.count(kind) == 4
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_file_of_awkward_lines_imports_as_written(store, tmp_path, workers):
+    """``import_file`` end to end: a byte order mark, CRLF line ends, blank lines, texts
+    each backend must escape or encode (a NUL, U+0001, backslashes, tabs and newlines, in
+    the indexed columns and in the JSON text), tabs between JSON values, and a case
+    repeated in its batch and in a later one (the first one wins)."""
+    cases = [
+        make_case(id="AWK-1", handler="王\x00芳"),
+        make_case(id="AWK-2", handler="反斜杠\\与\t制表", department="审批\x01局"),
+        make_case(id="AWK-3", attributes={"memo": "第一行\n第二行\r\\N"}),
+        make_case(id="AWK-4", region=LIJIN),
+    ]
+    texts = [json_text(doc(case)) for case in cases]
+    texts[3] = texts[3].replace(',"', ',\t"')
+    again = json_text(doc(attrs.evolve(cases[0], handler="李娜")))
+    lines = [texts[0], "", texts[1], " \t", texts[2], again, texts[3], texts[0]]
+    path = tmp_path / "cases.jsonl"
+    path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n\r\n").encode())
+
+    report = import_file(store, "case", path, batch_size=3, workers=workers)
+    assert (report.read, report.inserted, report.skipped, report.batches) == (6, 4, 2, 2)
+    for case in cases:
+        assert stored_docs(store.get("case", case.id)) == (doc(case), 1)
+    assert found(store, CaseQuery(handler="王\x00芳")) == ["AWK-1"]
+    assert found(store, CaseQuery(department="审批\x01局")) == ["AWK-2"]
+    assert found(store, CaseQuery(region=LIJIN)) == ["AWK-4"]
+
+    again = import_file(store, "case", path, batch_size=3, workers=workers)
+    assert (again.inserted, again.skipped) == (0, 6)
+    assert store.count("case") == 4
 
 
 def test_import_counts_a_repeated_identity_once(store, importer):

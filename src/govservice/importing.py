@@ -2,10 +2,11 @@
 
 The file is read in batches of lines. Each batch is parsed and validated (by worker
 processes, one fewer than the cores, when there is more than one: parsing and validation
-are the costly part, and the database writes of this process overlap them), then written
-in one transaction, skipping records whose identity is already stored. So an import that is interrupted (a power cut, a
-killed process) leaves only whole batches behind, and running it again finishes it
-without duplicates.
+are the costly part, and the database writes of this process overlap them), its rows
+packed as the store takes them (:mod:`govservice.store.bulk`), then written in one
+transaction, skipping records whose identity is already stored. So an import that is
+interrupted (a power cut, a killed process) leaves only whole batches behind, and running
+it again finishes it without duplicates.
 
 A batch holding an invalid record is not written, nor anything after it: every problem
 of that batch is reported, and the batches before it stay imported. Fix the file and run
@@ -19,7 +20,6 @@ import functools
 import gc
 import itertools
 import json
-import marshal
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -31,7 +31,8 @@ import attrs
 from govservice.errors import BinaryInputError, MalformedInputError, UsageError
 from govservice.kinds import kind_named
 from govservice.records import read_records, unreadable
-from govservice.store.columns import import_row
+from govservice.store.bulk import Packer
+from govservice.store.columns import columns_of
 from govservice.validation import Problem, validator_for
 
 BATCH_SIZE = 500
@@ -86,9 +87,12 @@ class Span:
     first_record: int
 
 
-Batch = tuple[Span, list[str]]
-Prepared = tuple[list[tuple], list[Invalid]]
-"""Rows (columns only: the writer adds each line's text) and the invalid records."""
+Batch = tuple[Span, list[bytes]]
+"""Where a batch lies, and its records' JSON texts as read (UTF-8, stripped)."""
+Prepared = tuple[Any, list[Invalid]]
+"""The batch's rows as the store's :meth:`~govservice.store.base.Store.import_packer`
+packed them (None when a record is invalid: the batch is not written), and the invalid
+records."""
 
 
 def import_file(
@@ -119,12 +123,11 @@ def import_file(
     report = ImportReport(kind=kind, file=str(path))
     workers = workers or os.cpu_count() or 1
     batches = _line_batches(path, batch_size)
+    prepare = functools.partial(_prepare, kind, str(path), store.import_packer(kind))
     if workers > 1:
-        prepare = functools.partial(_prepare_packed, kind, str(path))
         with ProcessPoolExecutor(max_workers=workers - 1) as pool:
             _write_all(store, kind, report, _ordered(pool, prepare, batches, workers), progress)
     else:
-        prepare = functools.partial(_prepare, kind, str(path))
         _write_all(store, kind, report, ((b, prepare(b[0])) for b in batches), progress)
     return report
 
@@ -138,14 +141,13 @@ def _write_all(
 ) -> None:
     """Write each prepared batch in order, each in its own transaction; stop at the first
     batch that holds an invalid record."""
-    for (_, texts), (columns, invalid) in prepared:
+    for (_, texts), (packed, invalid) in prepared:
         report.read += len(texts)
         if invalid:
             report.invalid.extend(invalid)
             return
-        rows = [(*row, text) for row, text in zip(columns, texts, strict=True)]
-        report.inserted += store.import_rows(kind, rows)
-        report.written += len(rows)
+        report.inserted += store.import_packed(kind, packed, texts)
+        report.written += len(texts)
         report.batches += 1
         if progress is not None:
             progress(report.written)
@@ -158,63 +160,51 @@ def _ordered(pool: ProcessPoolExecutor, prepare, batches: Iterator[Batch], worke
         pending.append((batch, pool.submit(prepare, batch[0])))
         if len(pending) >= workers * IN_FLIGHT:
             done, future = pending.pop(0)
-            yield done, _unpacked(future.result())
+            yield done, future.result()
     for done, future in pending:
-        yield done, _unpacked(future.result())
+        yield done, future.result()
 
 
 def _line_batches(path: Path, size: int) -> Iterator[Batch]:
-    """The file in batches of ``size`` non-blank lines: each batch's span and texts."""
+    """The file in batches of ``size`` non-blank lines: each batch's span and texts.
+
+    The lines are taken as bytes, many at a time, and only stripped here: the workers,
+    which read each span again, decode and parse them."""
     with path.open("rb") as stream:
-        offset = record = 0
-        start = first_line = first_record = 0
-        texts: list[str] = []
-        for line, raw in enumerate(stream, start=1):
-            begin, offset = offset, offset + len(raw)
-            if line == 1 and raw.startswith(BOM):
-                begin, raw = len(BOM), raw[len(BOM) :]
-            text = raw.strip()
-            if not text:
-                continue
+        offset = line = record = 0
+        while True:
+            start, first_line, texts = offset, line + 1, []
+            while len(texts) < size:
+                raws = list(itertools.islice(stream, size - len(texts)))
+                if not raws:
+                    break
+                if line == 0 and raws[0].startswith(BOM):
+                    raws[0] = raws[0][len(BOM) :]
+                    start = offset = len(BOM)
+                offset += sum(map(len, raws))
+                line += len(raws)
+                texts += filter(None, map(bytes.strip, raws))
             if not texts:
-                start, first_line, first_record = begin, line, record + 1
-            record += 1
-            try:
-                texts.append(text.decode("utf-8"))
-            except UnicodeDecodeError:
-                raise BinaryInputError("not UTF-8 text", where=f"{path}:{line}") from None
-            if len(texts) == size:
-                yield Span(start, offset, first_line, first_record), texts
-                texts = []
-        if texts:
-            yield Span(start, offset, first_line, first_record), texts
+                return
+            yield Span(start, offset, first_line, record + 1), texts
+            record += len(texts)
 
 
-def _prepare(kind: str, file: str, span: Span) -> Prepared:
-    """Read, parse and validate one batch: rows for ``Store.import_rows`` (without the
-    text), and the invalid records."""
+def _prepare(kind: str, file: str, packer: Packer, span: Span) -> Prepared:
+    """Read, parse and validate one batch (in a worker process, or in this one): its rows
+    packed by ``packer`` for ``Store.import_packed``, and the invalid records."""
     validator = validator_for(kind_named(kind))
     with open(file, "rb") as stream:
         stream.seek(span.start)
-        block = stream.read(span.end - span.start).decode("utf-8")
-    with _no_cycle_collection():
-        return _prepare_lines(kind, file, span, block, validator)
-
-
-def _prepare_packed(kind: str, file: str, span: Span) -> tuple[bytes | list[tuple], list[Invalid]]:
-    """:func:`_prepare` in a worker process, its rows packed with :mod:`marshal`: the
-    writer, whose time is the import's, unpacks them in a third of what unpickling costs.
-    (Rows of values that marshal cannot hold travel as they are.)"""
-    rows, invalid = _prepare(kind, file, span)
+        raw = stream.read(span.end - span.start)
     try:
-        return marshal.dumps(rows), invalid
-    except ValueError:
-        return rows, invalid
-
-
-def _unpacked(prepared: tuple[bytes | list[tuple], list[Invalid]]) -> Prepared:
-    rows, invalid = prepared
-    return (marshal.loads(rows) if isinstance(rows, bytes) else rows), invalid
+        block = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = span.first_line + raw.count(b"\n", 0, error.start)
+        raise BinaryInputError("not UTF-8 text", where=f"{file}:{line}") from None
+    with _no_cycle_collection():
+        rows, invalid = _prepare_lines(kind, file, span, block, validator)
+        return (None if invalid else packer(rows)), invalid
 
 
 @contextlib.contextmanager
@@ -235,8 +225,11 @@ _SCAN = json.JSONDecoder().scan_once
 else (nearly every line), it gives what ``json.loads`` gives, without its steps around."""
 
 
-def _prepare_lines(kind: str, file: str, span: Span, block: str, validator: Any) -> Prepared:
+def _prepare_lines(
+    kind: str, file: str, span: Span, block: str, validator: Any
+) -> tuple[list[tuple], list[Invalid]]:
     rows, invalid = [], []
+    columns, is_valid = columns_of(kind), validator.is_valid
     number = span.first_record
     for line, text in enumerate(block.split("\n"), start=span.first_line):
         if not text.strip(ASCII_SPACE):  # blank as the reader judges it (bytes.strip)
@@ -247,8 +240,8 @@ def _prepare_lines(kind: str, file: str, span: Span, block: str, validator: Any)
             document, end = None, -1
         if end != len(text):  # whitespace around, or not JSON: as json.loads says
             document = _parsed(text, file, line)
-        if validator.is_valid(document):
-            rows.append(import_row(kind, document, "")[:-1])
+        if is_valid(document):
+            rows.append(columns(document))
         else:
             invalid.append(Invalid(line, number, tuple(validator.problems(document))))
         number += 1
@@ -278,19 +271,22 @@ def _import_records(
     report = ImportReport(kind=kind, file=str(path))
     validator = validator_for(kind_named(kind))
 
+    packer, columns = store.import_packer(kind), columns_of(kind)
+
     def prepared() -> Iterator[tuple[Batch, Prepared]]:
         for chunk in iter(lambda: list(itertools.islice(records, batch_size)), []):
-            texts: list[str] = []
+            texts: list[bytes] = []
             rows, invalid = [], []
             for record in chunk:
                 text = json.dumps(record.document, ensure_ascii=False, separators=(",", ":"))
-                texts.append(text)
+                texts.append(text.encode())
                 problems = validator.problems(record.document)
                 if problems:
                     invalid.append(Invalid(record.line, record.number, tuple(problems)))
                 else:
-                    rows.append(import_row(kind, record.document, "")[:-1])
-            yield (Span(0, 0, chunk[0].line, chunk[0].number), texts), (rows, invalid)
+                    rows.append(columns(record.document))
+            packed = None if invalid else packer(rows)
+            yield (Span(0, 0, chunk[0].line, chunk[0].number), texts), (packed, invalid)
 
     _write_all(store, kind, report, prepared(), progress)
     return report

@@ -12,6 +12,7 @@ both engines to the same verdict on every example file.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -138,7 +139,7 @@ class FormatPlan:
             for step in steps:
                 node = node.setdefault(step, {})
             node.setdefault(None, []).append(name)
-        self.passes = _visitor(trie)
+        self.passes = _compiled(trie)
         """``passes(document)``: whether every value at every place passes its format."""
 
     @classmethod
@@ -229,103 +230,63 @@ def _condition(schema: Any) -> Condition | None:
     return tuple(consts), tuple(required)
 
 
-def _holds(condition: Condition, node: Any) -> bool:
-    """Whether the ``if`` of ``condition`` is valid for ``node`` (as JSON Schema says:
-    ``properties`` and ``required`` hold for anything that is not an object)."""
-    if not isinstance(node, dict):
-        return True
+def _compiled(trie: dict) -> Callable[[Any], bool]:
+    """A function that checks a document against ``trie``: the formats named under the key
+    None apply to the value itself, each other key is a step to a sub-trie.
+
+    It runs once a record, so it is written out as Python source, one statement a step,
+    and compiled: what a walk through the trie would do in a call a step is done here in
+    a comparison or two. The source holds nothing but the property names and texts of
+    the schema, as literals (:func:`repr`), and the format functions, by name."""
+    namespace: dict[str, Any] = {}
+    lines = ["def passes(node):"]
+    numbers = itertools.count()
+
+    def emit(trie: dict, value: str, depth: int) -> None:
+        pad = "    " * depth
+        for name in trie.get(None, ()):
+            test = f"_format{next(numbers)}"
+            namespace[test] = FORMATS[name]
+            lines.append(f"{pad}if not {test}({value}): return False")
+        for step, child in trie.items():
+            if step is None:
+                continue
+            inner = f"value{next(numbers)}"
+            if step[0] == "property":
+                lines.append(f"{pad}if isinstance({value}, dict) and {step[1]!r} in {value}:")
+                lines.append(f"{pad}    {inner} = {value}[{step[1]!r}]")
+                emit(child, inner, depth + 1)
+            elif step[0] == "item":
+                lines.append(f"{pad}if isinstance({value}, (list, tuple)):")
+                lines.append(f"{pad}    for {inner} in {value}:")
+                emit(child, inner, depth + 2)
+            elif step[0] == "value":
+                lines.append(f"{pad}if isinstance({value}, dict):")
+                lines.append(f"{pad}    for {inner} in {value}.values():")
+                emit(child, inner, depth + 2)
+            else:  # ("when", condition, True): then; ("when", condition, False): else
+                holds = _holds(step[1], value)
+                lines.append(f"{pad}if {holds if step[2] else f'not {holds}'}:")
+                emit(child, value, depth + 1)
+
+    emit(trie, "node", 1)
+    lines.append("    return True")
+    exec(compile("\n".join(lines), "<format plan>", "exec"), namespace)
+    return namespace["passes"]
+
+
+def _holds(condition: Condition, value: str) -> str:
+    """The Python expression of whether the ``if`` of ``condition`` is valid for ``value``
+    (as JSON Schema says: ``properties`` and ``required`` hold for anything that is not an
+    object, and a ``const`` of a property that is not there)."""
     consts, required = condition
-    for name in required:
-        if name not in node:
-            return False
-    for name, const in consts:
-        if name in node:
-            value = node[name]
-            if not isinstance(value, str) or value != const:
-                return False
-    return True
-
-
-def _visitor(trie: dict) -> Callable[[Any], bool]:
-    """A function that checks a value against ``trie``: the formats named under the key
-    None apply to the value itself, each other key is a step to a sub-trie. (Built of
-    closures, a run of properties taken in one: it runs once a record.)"""
-    tests = [FORMATS[name] for name in trie.get(None, ())]
-    cases: dict[str, dict[str, Callable[[Any], bool]]] = {}
-    for step, child in trie.items():
-        if step is None:
-            continue
-        if (name := _switch(step)) is not None:
-            cases.setdefault(name, {})[step[1][0][0][1]] = _visitor(child)
-            continue
-        names = []
-        while step[0] == "property" and len(child) == 1 and None not in child:
-            names.append(step[1])
-            step, child = next(iter(child.items()))
-        then = _stepper(step, _visitor(child))
-        tests.append(_properties(tuple(names), then) if names else then)
-    tests += [_switcher(name, table) for name, table in cases.items()]
-    if len(tests) == 1:
-        return tests[0]
-
-    def visit(node: Any) -> bool:
-        for test in tests:  # noqa: SIM110 - a loop costs less than all() of a generator
-            if not test(node):
-                return False
-        return True
-
-    return visit
-
-
-def _properties(names: tuple[str, ...], then: Callable[[Any], bool]) -> Callable[[Any], bool]:
-    """``then`` on the value at the end of the properties ``names``, if it is there."""
-
-    def step_in(node: Any) -> bool:
-        for name in names:
-            if not (isinstance(node, dict) and name in node):
-                return True
-            node = node[name]
-        return then(node)
-
-    return step_in
-
-
-def _switch(step: Step) -> str | None:
-    """The property a ``then`` step switches on, if its ``if`` is only that the property
-    is there and is a given text (``{"properties": {"kind": {"const": "ric"}},
-    "required": ["kind"]}``): such steps beside each other are taken as one switch."""
-    if step[0] != "when" or not step[2]:
-        return None
-    consts, required = step[1]
-    if len(consts) == 1 and required == (consts[0][0],):
-        return consts[0][0]
-    return None
-
-
-def _switcher(name: str, table: dict[str, Callable[[Any], bool]]) -> Callable[[Any], bool]:
-    """The ``then`` steps that :func:`_switch` on ``name``, by the text they ask for."""
-    everything = tuple(table.values())
-
-    def switch(node: Any) -> bool:
-        if not isinstance(node, dict):  # every such "if" holds for what is not an object
-            return all(then(node) for then in everything)
-        value = node.get(name)
-        then = table.get(value) if isinstance(value, str) else None
-        return then(node) if then is not None else True
-
-    return switch
-
-
-def _stepper(step: Step, then: Callable[[Any], bool]) -> Callable[[Any], bool]:
-    kind = step[0]
-    if kind == "property":
-        return _properties((step[1],), then)
-    if kind == "item":
-        return lambda node: all(map(then, node)) if isinstance(node, list | tuple) else True
-    if kind == "value":
-        return lambda node: all(map(then, node.values())) if isinstance(node, dict) else True
-    condition, branch = step[1], step[2]
-    return lambda node: _holds(condition, node) is not branch or then(node)
+    tests = [f"{name!r} in {value}" for name in required]
+    tests += [
+        f"({name!r} not in {value} or (isinstance({value}[{name!r}], str) "
+        f"and {value}[{name!r}] == {const!r}))"
+        for name, const in consts
+    ]
+    return f"(not isinstance({value}, dict) or ({' and '.join(tests) or 'True'}))"
 
 
 @functools.cache

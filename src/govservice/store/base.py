@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -286,7 +286,16 @@ class Store(Protocol):
 
     def import_rows(self, kind: str, rows: list[tuple]) -> int:
         """Like :meth:`import_batch`, with rows already made by
-        :func:`govservice.store.columns.import_row` (as import workers make them)."""
+        :func:`govservice.store.columns.import_row`."""
+
+    def import_packer(self, kind: str) -> Callable[[list[tuple]], Any]:
+        """The function import workers pack a batch's rows of ``kind`` with (the rows of
+        :meth:`import_rows` without their last value, the JSON text): a module-level
+        function, run in other processes (see :mod:`govservice.store.bulk`)."""
+
+    def import_packed(self, kind: str, packed: Any, texts: Sequence[bytes]) -> int:
+        """Like :meth:`import_rows`: ``packed`` is what the :meth:`import_packer` made of
+        the rows' columns, ``texts`` the rows' JSON texts in UTF-8, in the same order."""
 
 
 def new_events(stored: dict, document: dict) -> list[dict]:

@@ -7,6 +7,7 @@ stored one way or the other has the same columns.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from govservice.clock import SHANGHAI
@@ -27,6 +28,8 @@ def local_date(timestamp: str | None) -> str | None:
     """The Asia/Shanghai date of an RFC 3339 time, as YYYY-MM-DD."""
     if timestamp is None:
         return None
+    if len(timestamp) == 25 and timestamp.endswith("+08:00"):  # 2015-03-02T09:30:00+08:00
+        return timestamp[:10]  # the usual form, already a Shanghai time: its own date
     moment = dt.datetime.fromisoformat(timestamp.upper().replace("Z", "+00:00"))
     return moment.astimezone(SHANGHAI).date().isoformat()
 
@@ -128,8 +131,11 @@ TABLES: dict[str, tuple[str, str, str, Any]] = {
 }
 
 
+def columns_of(kind: str) -> Callable[[dict[str, Any]], tuple]:
+    """The function that makes the columns of a record of ``kind`` from its document."""
+    return item_row if kind == "item" else TABLES[kind][3]
+
+
 def import_row(kind: str, document: dict[str, Any], text: str) -> tuple:
     """The row a bulk import writes for ``document`` (its columns, then its JSON text)."""
-    if kind == "item":
-        return (*item_row(document), text)
-    return (*TABLES[kind][3](document), text)
+    return (*columns_of(kind)(document), text)

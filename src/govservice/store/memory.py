@@ -32,13 +32,14 @@ from govservice.store.base import (
     check_events_appended,
     new_events,
 )
+from govservice.store.bulk import PackedImport
 from govservice.store.columns import CASE_COLUMNS, case_row, queue_key
 from govservice.store.ledger import GENESIS, LedgerEntry, chain
 
 _CLOSED = frozenset(state.value for state in CaseState if state.is_closed)
 
 
-class MemoryStore(NestedTransactions):
+class MemoryStore(PackedImport, NestedTransactions):
     """Records as documents in dictionaries (see :class:`~govservice.store.base.Store`)."""
 
     dialect = "memory"

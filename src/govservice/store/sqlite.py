@@ -26,6 +26,7 @@ from govservice.errors import (
 from govservice.kinds import kind_of
 from govservice.model import Item
 from govservice.store.base import NestedTransactions, Stored
+from govservice.store.bulk import PackedImport
 from govservice.store.columns import ITEM_COLUMNS, TABLES, item_row
 from govservice.store.migrations import migrations
 from govservice.store.sql import SqlQueries, dumps
@@ -61,7 +62,7 @@ def _translate_errors(cls):
 
 
 @_translate_errors
-class SqliteStore(SqlQueries, NestedTransactions):
+class SqliteStore(PackedImport, SqlQueries, NestedTransactions):
     """A govservice database in one SQLite file (see :class:`~govservice.store.base.Store`);
     the reading queries come from :class:`~govservice.store.sql.SqlQueries`."""
 

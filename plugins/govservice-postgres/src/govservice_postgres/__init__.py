@@ -48,8 +48,10 @@ Behaviour, the same as the SQLite store's (the reference) unless said here:
   :class:`~govservice.errors.ConflictError`. An inner transaction joins the outer one.
   An expected refusal (a duplicate, a conflict) is not an SQL error, so the transaction
   around it stays usable, as in SQLite.
-- :meth:`~PostgresStore.import_batch` streams the rows with ``COPY`` into a temporary
-  table, then ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``, in one transaction.
+- Bulk import writes each batch with one ``COPY``, whose text the import's worker
+  processes make (:mod:`govservice_postgres.copytext`): straight into the table when
+  every record is new, else into a temporary table, then ``INSERT ... SELECT ... ON
+  CONFLICT DO NOTHING``, in one transaction.
 """
 
 from __future__ import annotations

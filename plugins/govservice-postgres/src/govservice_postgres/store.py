@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import psycopg
@@ -30,10 +30,12 @@ from govservice.store.base import (
     NestedTransactions,
     Stored,
 )
+from govservice.store.bulk import Packer
 from govservice.store.columns import ITEM_COLUMNS, TABLES, item_row
 from govservice.store.migrations import migrations
 from govservice.store.sql import SqlQueries, dumps
 from govservice_postgres.connect import connect, describe, parse
+from govservice_postgres.copytext import copy_lines, with_texts
 from govservice_postgres.text import decode, encode
 
 MIGRATIONS_PACKAGE = "govservice_postgres.migrations"
@@ -283,7 +285,18 @@ class PostgresStore(SqlQueries, NestedTransactions):
     # --- bulk ------------------------------------------------------------------------------
 
     def import_rows(self, kind: str, rows: Iterable[tuple]) -> int:
-        """Insert the rows whose identity is not stored yet, in one transaction.
+        rows = list(rows)
+        return self._import_copy(kind, copy_lines(rows), len(rows))
+
+    def import_packer(self, kind: str) -> Packer:
+        return copy_lines
+
+    def import_packed(self, kind: str, packed: bytes, texts: Sequence[bytes]) -> int:
+        return self._import_copy(kind, with_texts(packed, texts), len(texts))
+
+    def _import_copy(self, kind: str, data: bytes, count: int) -> int:
+        """Insert the ``count`` rows of the COPY text ``data`` whose identity is not stored
+        yet, in one transaction.
 
         The common case, a batch of new records, is COPYed straight into the table; when
         some identity is already stored (an import run again) or repeated in the batch,
@@ -292,45 +305,48 @@ class PostgresStore(SqlQueries, NestedTransactions):
         statement of its own (the connection commits it, or nothing of it), or, inside a
         caller's transaction, under a savepoint.
         """
+        if not count:
+            return 0
         if kind == "item":
             table, columns = "items", ITEM_COLUMNS
         else:
             table, _, columns, _ = TABLES[kind]
-        rows = [_storable(row) for row in rows]
         try:
             if self._conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
                 try:  # one COPY on an autocommit connection is a transaction of its own:
-                    return self._copy_straight(table, columns, rows)  # no BEGIN, no COMMIT
+                    return self._copy_straight(table, columns, data, count)  # no BEGIN
                 except psycopg.errors.UniqueViolation:
                     pass  # nothing of it was stored
                 with self.transaction():
-                    return self._copy_in(table, columns, rows)
+                    return self._copy_in(table, columns, data)
             with self.transaction():
                 try:
                     with self._conn.transaction():  # a savepoint inside ours
-                        return self._copy_straight(table, columns, rows)
+                        return self._copy_straight(table, columns, data, count)
                 except psycopg.errors.UniqueViolation:
-                    return self._copy_in(table, columns, rows)
+                    return self._copy_in(table, columns, data)
         except psycopg.Error as error:
             failure = self._translated(error)
         raise failure
 
-    def _copy_straight(self, table: str, columns: str, rows: list[tuple]) -> int:
+    def _copy_straight(self, table: str, columns: str, data: bytes, count: int) -> int:
         cursor = self._conn.cursor()
         with cursor.copy(f"COPY {table} ({columns}, doc) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return len(rows)
+            copy.write(data)
+        return count
 
-    def _copy_in(self, table: str, columns: str, rows: Iterable[tuple]) -> int:
+    def _copy_in(self, table: str, columns: str, data: bytes) -> int:
         cursor = self._conn.cursor()
         cursor.execute(
             "CREATE TEMPORARY TABLE govservice_import ON COMMIT DROP AS "
-            f"SELECT 0::bigint AS ordinal, {columns}, doc FROM {table} WITH NO DATA"
+            f"SELECT {columns}, doc FROM {table} WITH NO DATA"
         )
-        with cursor.copy(f"COPY govservice_import (ordinal, {columns}, doc) FROM STDIN") as copy:
-            for ordinal, row in enumerate(rows):
-                copy.write_row((ordinal, *row))
+        # numbered as COPY reads them, so that the first of equal identities wins
+        cursor.execute(
+            "ALTER TABLE govservice_import ADD COLUMN ordinal bigint GENERATED ALWAYS AS IDENTITY"
+        )
+        with cursor.copy(f"COPY govservice_import ({columns}, doc) FROM STDIN") as copy:
+            copy.write(data)
         cursor.execute(
             f"INSERT INTO {table} ({columns}, doc) SELECT {columns}, doc "
             "FROM govservice_import ORDER BY ordinal ON CONFLICT DO NOTHING"
@@ -338,26 +354,6 @@ class PostgresStore(SqlQueries, NestedTransactions):
         inserted = cursor.rowcount
         cursor.execute("DROP TABLE govservice_import")
         return inserted
-
-
-def _storable(row: tuple) -> tuple:
-    """``encode(row)``, without its cost for the usual row: texts that need no change,
-    numbers, booleans and NULLs (anything else is left to :func:`encode`).
-
-    A row's columns come from the JSON text it ends with (``import_row``), and JSON text
-    holds a NUL or U+0001 of any value only as ``\\u0000`` or ``\\u0001``: a text without
-    either needs nothing changed in the row, and only that one search is made."""
-    text = row[-1]
-    if type(text) is str and "\\u0000" not in text and "\\u0001" not in text:
-        return row
-    for value in row:
-        kind = type(value)
-        if kind is str:
-            if "\x00" in value or "\x01" in value:
-                return encode(row)
-        elif kind is not int and kind is not bool and value is not None:
-            return encode(row)
-    return row
 
 
 def _first_line(error: psycopg.Error) -> str:
