@@ -215,3 +215,22 @@ def test_data_that_is_not_plain_json_is_an_invalid_record(
     path.write_text(content, encoding="utf-8")
     assert main(["validate", "--kind", "case", str(path)]) == 1
     assert message in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_a_lone_surrogate_anywhere_is_an_invalid_record(tmp_path, capsys, case_doc, suffix):
+    # No store can hold half of a UTF-16 pair; a pair of escapes is one character, and fine.
+    fine = dict(case_doc, id="FINE-1", handler="王\ud83d\ude00")  # an emoji, escaped as a pair
+    lone = dict(case_doc, id="LONE-1", handler="王\ud800")
+    texts = [json.dumps(document) for document in (fine, lone)]  # ASCII: every escape kept
+    assert "\\ud83d\\ude00" in texts[0]
+    assert "\\ud800" in texts[1]
+    path = tmp_path / f"cases{suffix}"
+    if suffix == ".jsonl":
+        path.write_text("\n".join(texts) + "\n", encoding="utf-8")
+    else:  # (YAML refuses any escape of a surrogate: a malformed file)
+        path.write_text(f"[{', '.join(texts)}]", encoding="utf-8")
+    assert main(["validate", "--kind", "case", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "(record 2): /handler: a text holds a character that is not valid Unicode" in out
+    assert "record 1" not in out

@@ -360,3 +360,34 @@ def test_the_local_date_of_a_time_is_its_shanghai_date(moment):
 
     parsed = dt.datetime.fromisoformat(moment.upper().replace("Z", "+00:00"))
     assert local_date(moment) == parsed.astimezone(SHANGHAI).date().isoformat()
+
+
+def test_a_plan_too_deep_to_compile_is_left_to_the_compiled_validator():
+    from govservice.validation import _Unplanned
+
+    shallow = FormatPlan([((("item",),) * 3 + (("property", "number"),), "cn-ric")])
+    assert shallow.passes([[[{"number": GOOD_RIC}]]]) is True
+    assert shallow.passes([[[{"number": _wrong_last(GOOD_RIC, "0123456789X")}]]]) is False
+    with pytest.raises(_Unplanned, match="nested too deeply"):  # FormatPlan.of: None
+        FormatPlan([((("item",),) * 30, "cn-ric")])
+    with pytest.raises(_Unplanned, match="nested too deeply"):
+        FormatPlan([(tuple(("property", f"p{n}") for n in range(120)), "cn-ric")])
+
+
+def test_lone_surrogates_are_found_where_they_are():
+    from govservice.validation import LONE_SURROGATE, has_surrogate_escape, lone_surrogate
+
+    assert lone_surrogate({"a": [1, {"b": "东\udc00"}]}) == "/a/1/b"
+    assert lone_surrogate({"a/b~\ud800": 1}) == "/a~1b~0\\ud800"  # printable
+    assert lone_surrogate("\udfff") == ""
+    assert lone_surrogate({"a": "😀", "b": ["东营", 1, None], "c": {"d": "x"}}) is None
+    assert has_surrogate_escape('{"a": "\\ud83d\\ude00"}')
+    assert has_surrogate_escape('{"a": "\\uDC00"}')
+    assert not has_surrogate_escape('{"a": "\\u4e1c\\u8425", "b": "\\\\"}')
+    assert not has_surrogate_escape('{"a": "东营"}')
+    validator = validator_for(KINDS["case"])
+    _, document = next(item for item in EXAMPLE_DOCUMENTS if item[0] == "case")
+    lone = dict(document, handler="王\ud800")
+    assert [(p.pointer, p.message) for p in validator.problems(lone)] == [
+        ("/handler", LONE_SURROGATE)
+    ]

@@ -195,3 +195,22 @@ def test_a_line_not_in_utf8_is_named_and_earlier_batches_stay(tmp_path, store, w
         import_file(store, "case", path, batch_size=5, workers=workers)
     assert raised.value.where == f"{path}:14"  # line 14: a blank line comes before it
     assert store.count("case") == 10
+
+
+@pytest.mark.parametrize(("suffix", "workers"), [(".jsonl", 1), (".jsonl", 2), (".json", 1)])
+def test_a_lone_surrogate_is_an_invalid_record_not_a_crash(tmp_path, store, suffix, workers):
+    lines = case_lines(6)
+    lone = json.loads(lines[4])
+    lone["handler"] = "王\ud800"  # valid by the schema; no UTF-8 text can hold it
+    lines[4] = json.dumps(lone)
+    assert "\\ud800" in lines[4]
+    path = tmp_path / f"cases{suffix}"
+    content = "\n".join(lines) + "\n" if suffix == ".jsonl" else "[" + ",\n".join(lines) + "]"
+    path.write_text(content, encoding="utf-8")
+    report = import_file(store, "case", path, batch_size=3, workers=workers)
+    (invalid,) = report.invalid
+    assert (invalid.line, invalid.number) == (5, 5)
+    assert [(p.pointer, p.message) for p in invalid.problems] == [
+        ("/handler", "a text holds a character that is not valid Unicode (a lone surrogate)")
+    ]
+    assert store.count("case") == 3  # the batch before it

@@ -33,7 +33,12 @@ from govservice.kinds import kind_named
 from govservice.records import read_records, unreadable
 from govservice.store.bulk import Packer
 from govservice.store.columns import columns_of
-from govservice.validation import Problem, validator_for
+from govservice.validation import (
+    Problem,
+    has_surrogate_escape,
+    lone_surrogate,
+    validator_for,
+)
 
 BATCH_SIZE = 500
 BOM = b"\xef\xbb\xbf"
@@ -240,7 +245,9 @@ def _prepare_lines(
             document, end = None, -1
         if end != len(text):  # whitespace around, or not JSON: as json.loads says
             document = _parsed(text, file, line)
-        if is_valid(document):
+        if is_valid(document) and not (
+            has_surrogate_escape(text) and lone_surrogate(document) is not None
+        ):
             rows.append(columns(document))
         else:
             invalid.append(Invalid(line, number, tuple(validator.problems(document))))
@@ -278,13 +285,14 @@ def _import_records(
             texts: list[bytes] = []
             rows, invalid = [], []
             for record in chunk:
+                problems = validator.problems(record.document)
+                if problems:  # the batch is not written: its texts are only counted
+                    invalid.append(Invalid(record.line, record.number, tuple(problems)))
+                    texts.append(b"")
+                    continue
+                rows.append(columns(record.document))
                 text = json.dumps(record.document, ensure_ascii=False, separators=(",", ":"))
                 texts.append(text.encode())
-                problems = validator.problems(record.document)
-                if problems:
-                    invalid.append(Invalid(record.line, record.number, tuple(problems)))
-                else:
-                    rows.append(columns(record.document))
             packed = None if invalid else packer(rows)
             yield (Span(0, 0, chunk[0].line, chunk[0].number), texts), (packed, invalid)
 

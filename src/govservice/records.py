@@ -24,6 +24,7 @@ from govservice.errors import (
     MalformedInputError,
     UnknownInputFormatError,
 )
+from govservice.validation import has_surrogate_escape
 from govservice.yamlio import SafeTextDatesLoader, check_expansion
 
 __all__ = ["FORMATS", "Record", "read_records"]
@@ -40,6 +41,9 @@ class Record:
     line: int
     number: int
     document: Any
+    surrogate_escape: bool = True
+    """Whether the text it was read from has an escape of a surrogate, so that it may hold
+    a lone one (:func:`govservice.validation.has_surrogate_escape`); False only when not."""
 
 
 def read_records(path: str | Path) -> Iterator[Record]:
@@ -107,7 +111,7 @@ def _jsonl_records(path: Path, name: str) -> Iterator[Record]:
                         unreadable(error), where=f"{name}:{line_number}"
                     ) from None
                 number += 1
-                yield Record(name, line_number, number, document)
+                yield Record(name, line_number, number, document, has_surrogate_escape(line))
     except UnicodeDecodeError as error:
         raise BinaryInputError(
             f"not UTF-8 text (byte {error.start} of a line cannot be decoded)", where=name
@@ -141,8 +145,9 @@ def _json_records(path: Path, name: str) -> Iterator[Record]:
         ) from None
     except (RecursionError, ValueError) as error:
         raise MalformedInputError(unreadable(error), where=name) from None
+    escaped = has_surrogate_escape(text)
     return (
-        Record(name, line, number, document)
+        Record(name, line, number, document, escaped)
         for number, (line, document) in enumerate(located, start=1)
     )
 
@@ -209,7 +214,8 @@ def _yaml_records(path: Path, name: str) -> Iterator[Record]:
         loader.dispose()
     if not documents:
         raise EmptyInputError("the file holds no records", where=name)
+    escaped = has_surrogate_escape(text)
     return (
-        Record(name, line, number, document)
+        Record(name, line, number, document, escaped)
         for number, (line, document) in enumerate(located, start=1)
     )

@@ -151,9 +151,9 @@ class FormatPlan:
         resolved = schemas.registry().resolver().lookup(schema_id)
         try:
             _walk(resolved.contents, resolved.resolver, (), sites, frozenset())
+            return cls(sites) if sites else None
         except _Unplanned:
             return None
-        return cls(sites) if sites else None
 
 
 def _walk(node: Any, resolver: Any, steps: tuple, sites: list, refs: frozenset) -> None:
@@ -271,7 +271,10 @@ def _compiled(trie: dict) -> Callable[[Any], bool]:
 
     emit(trie, "node", 1)
     lines.append("    return True")
-    exec(compile("\n".join(lines), "<format plan>", "exec"), namespace)
+    try:
+        exec(compile("\n".join(lines), "<format plan>", "exec"), namespace)
+    except (SyntaxError, RecursionError, MemoryError):  # nested deeper than Python's parser takes
+        raise _Unplanned("a schema nested too deeply") from None
     return namespace["passes"]
 
 
@@ -343,7 +346,13 @@ class RecordValidator:
         self._nested_plan = tuple((path, name) for path, name in self._plan if path)
 
     def is_valid(self, document: Any) -> bool:
-        """Whether ``document`` is valid: schema, check digits and cross-field checks."""
+        """Whether ``document`` is valid: schema, check digits and cross-field checks.
+
+        A lone surrogate in a text that no ``pattern`` or ``format`` looks at is not seen
+        here (finding one takes a look at every text; :meth:`problems` takes it). Data
+        parsed from JSON or YAML holds one only where its text has an escape of one, so a
+        reader holding the text looks only then (:func:`has_surrogate_escape`,
+        :func:`lone_surrogate`)."""
         try:
             if self._formats is not None and self._formats.passes(document):
                 if not self._unformatted.is_valid(document):
@@ -360,9 +369,13 @@ class RecordValidator:
         return next(check_findings(self._nested_plan, document), None) is None
 
     def problems(self, document: Any) -> list[Problem]:
-        """Every problem of ``document``; an empty list when it is valid."""
+        """Every problem of ``document``; an empty list when it is valid.
+
+        Unlike :meth:`is_valid`, this also looks through every text for a lone surrogate
+        (see :func:`lone_surrogate`)."""
         if self.is_valid(document):
-            return []
+            pointer = lone_surrogate(document)
+            return [] if pointer is None else [Problem(pointer, LONE_SURROGATE)]
         found: dict[Problem, None] = {}
         try:
             if not self._compiled.is_valid(document):
@@ -375,9 +388,42 @@ class RecordValidator:
         return list(found)
 
 
+LONE_SURROGATE = "a text holds a character that is not valid Unicode (a lone surrogate)"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+
+
+def has_surrogate_escape(text: str) -> bool:
+    """Whether the JSON or YAML ``text`` has an escape of a surrogate (``\\ud800``,
+    ``\\U0000DC00``): data read from a text without one holds no lone surrogate."""
+    return "\\" in text and _SURROGATE_ESCAPE.search(text) is not None
+
+
+def lone_surrogate(value: Any, pointer: str = "") -> str | None:
+    """The JSON pointer of the first text in ``value`` (a key or a value) that holds a lone
+    surrogate, U+D800 to U+DFFF: half of a UTF-16 pair, which no UTF-8 text, and so no
+    store, can hold. JSON writes one as an escape (``"\\ud800"``); a pair of escapes is
+    read as the one character it stands for. None when there is none."""
+    if isinstance(value, str):
+        return pointer if not value.isascii() and _SURROGATE.search(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = _SURROGATE.sub(lambda found: ascii(found.group())[1:-1], str(key))
+            step = f"{pointer}/{name.replace('~', '~0').replace('/', '~1')}"  # printable
+            if isinstance(key, str) and lone_surrogate(key) is not None:
+                return step
+            if (found := lone_surrogate(item, step)) is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            if (found := lone_surrogate(item, f"{pointer}/{index}")) is not None:
+                return found
+    return None
+
+
 def _not_plain(error: Exception) -> str:
     if isinstance(error, UnicodeError):
-        return "a text holds a character that is not valid Unicode (a lone surrogate)"
+        return LONE_SURROGATE
     if "key must be str" in str(error):
         return "a mapping has a key that is not a text (YAML reads 1: or true: as non-text)"
     return str(error)

@@ -37,6 +37,7 @@ from govservice.errors import (
     ForeignDatabaseError,
     StoreError,
 )
+from govservice.importing import import_file
 from govservice.samples import make_case, make_station
 from govservice.service import GovService
 from govservice.store.base import CaseQuery
@@ -641,3 +642,25 @@ def test_batches_joining_projects_in_opposite_orders_take_turns(dsn, schema):
     finally:
         first.close()
         second.close()
+
+
+@pytest.mark.parametrize("how", ["conninfo", "environment"])
+def test_the_connection_speaks_utf8_whatever_the_client_encoding_asked(
+    dsn, schema, tmp_path, monkeypatch, how
+):
+    # Bulk import sends the file's UTF-8 bytes as they are: a connection left in GBK (a
+    # setting found in Chinese offices) would make the server misread them.
+    if how == "conninfo":
+        dsn = make_conninfo(dsn, client_encoding="GBK")
+    else:
+        monkeypatch.setenv("PGCLIENTENCODING", "GBK")
+    case = make_case(id="GBK-1", handler="王芳", department="东营市行政审批服务局")
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps(to_document(case), ensure_ascii=False) + "\n", encoding="utf-8")
+    with opened(dsn, schema) as store:
+        assert store._conn.execute("SHOW client_encoding").fetchone() == ("UTF8",)
+        assert import_file(store, "case", path, workers=1).inserted == 1
+        assert store.get("case", "GBK-1").record == case
+        assert [s.record.id for s in store.find_cases(CaseQuery(handler="王芳")).records] == [
+            "GBK-1"
+        ]

@@ -19,7 +19,7 @@ from govservice.cli.common import service_from
 from govservice.errors import GovServiceError, InputError
 from govservice.kinds import KINDS, kind_named
 from govservice.records import Record, read_records
-from govservice.validation import Problem, RecordValidator, validator_for
+from govservice.validation import Problem, RecordValidator, lone_surrogate, validator_for
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -60,7 +60,9 @@ def check_records(
     is_valid = validator.is_valid
     for record in records:
         tally.records += 1
-        if not is_valid(record.document):
+        if not is_valid(record.document) or (
+            record.surrogate_escape and lone_surrogate(record.document) is not None
+        ):
             tally.invalid += 1
             yield record, validator.problems(record.document)
 

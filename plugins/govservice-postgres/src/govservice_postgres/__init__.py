@@ -40,6 +40,9 @@ Behaviour, the same as the SQLite store's (the reference) unless said here:
   ``connect_timeout`` is given), a wrong user or password, or an unknown database raise
   :class:`~govservice.errors.DatabaseUnavailableError` saying ``host:port/dbname`` and what
   went wrong; so does a connection lost later.
+- The connection speaks UTF-8 (``client_encoding``), whatever the connection string,
+  ``PGCLIENTENCODING`` or the database's own encoding (the server converts to it; text it
+  cannot hold is refused with a :class:`~govservice.errors.StoreError`).
 - Documents are stored as ``text``, the exact JSON written; the columns beside them are
   those of :mod:`govservice.store.columns`, dates as ``date``, text in the ``"C"``
   collation so that orders and pages follow code points whatever the database's locale.

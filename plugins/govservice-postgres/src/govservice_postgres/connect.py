@@ -97,6 +97,9 @@ def connect(conninfo: str, parameters: dict[str, str], where: str) -> psycopg.Co
         options["connect_timeout"] = CONNECT_TIMEOUT
     if "application_name" not in parameters:
         options["application_name"] = "govservice"
+    # UTF-8 whatever the connection string, PGCLIENTENCODING or the database's encoding
+    # say: bulk import sends the import file's UTF-8 bytes as they are.
+    options["client_encoding"] = "UTF8"
     try:
         return psycopg.connect(conninfo, **options)
     except psycopg.Error as error:
