@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from govservice.formats import parse_date_time
 from govservice.model.common import TimeLimit, TimeUnit
 
 Finding = tuple[str, str]
@@ -48,8 +49,8 @@ def item_limits(item: Any) -> Iterator[Finding]:
 
 def _instant(value: Any) -> dt.datetime | None:
     try:
-        moment = dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
+        moment = parse_date_time(value)
+    except (AttributeError, TypeError, ValueError):
         return None
     return moment if moment.utcoffset() is not None else None
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import cattrs
 
 from govservice.errors import InvalidRecordError
-from govservice.formats import DATE, DATE_TIME, YUAN
+from govservice.formats import DATE, DATE_TIME, YUAN, parse_date_time
 
 T = TypeVar("T")
 
@@ -44,7 +44,7 @@ def _structure_date(value: Any, _: type) -> dt.date:
 def _structure_datetime(value: Any, _: type) -> dt.datetime:
     if not isinstance(value, str) or not DATE_TIME.fullmatch(value):
         raise ValueError(f"a time is written in RFC 3339 with its offset, not {value!r}")
-    return dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    return parse_date_time(value)
 
 
 def _structure_str(value: Any, _: type) -> str:

@@ -87,10 +87,37 @@ def is_date_time(value: Any) -> bool:
     if not DATE_TIME.fullmatch(value):
         return False
     try:
-        dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+        parse_date_time(value)
     except ValueError:
         return False
     return True
+
+
+def parse_date_time(value: str) -> dt.datetime:
+    """The moment an RFC 3339 ``date-time`` (of :data:`DATE_TIME`'s form) names.
+
+    A leap second, 23:59:60 UTC (written in any offset), is valid RFC 3339, and JSON
+    Schema's ``date-time`` takes it; Python's :class:`~datetime.datetime` has no second 60,
+    so it is read as the second before it, 23:59:59 UTC.
+
+    :raises ValueError: not a real time (a 30 February, a second 60 at another time).
+    """
+    text = value.upper().replace("Z", "+00:00")
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        if text[17:19] != "60":
+            raise
+    moment = dt.datetime.fromisoformat(f"{text[:17]}59{text[19:]}")
+    if (
+        moment.utcoffset() is None
+        or moment.astimezone(dt.UTC).time().replace(microsecond=0) != _LAST_SECOND
+    ):
+        raise ValueError(f"{value!r}: a leap second is 23:59:60 UTC, nothing else")
+    return moment
+
+
+_LAST_SECOND = dt.time(23, 59, 59)
 
 
 CUSTOM_FORMATS = {"cn-uscc": is_uscc, "cn-ric": is_ric}

@@ -6,11 +6,11 @@ stored one way or the other has the same columns.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from govservice.clock import SHANGHAI
+from govservice.formats import parse_date_time
 from govservice.model import CaseState
 
 _CLOSED = frozenset(state.value for state in CaseState if state.is_closed)
@@ -30,8 +30,7 @@ def local_date(timestamp: str | None) -> str | None:
         return None
     if len(timestamp) == 25 and timestamp.endswith("+08:00"):  # 2015-03-02T09:30:00+08:00
         return timestamp[:10]  # the usual form, already a Shanghai time: its own date
-    moment = dt.datetime.fromisoformat(timestamp.upper().replace("Z", "+00:00"))
-    return moment.astimezone(SHANGHAI).date().isoformat()
+    return parse_date_time(timestamp).astimezone(SHANGHAI).date().isoformat()
 
 
 def case_row(document: dict[str, Any]) -> tuple:

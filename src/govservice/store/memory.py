@@ -17,6 +17,7 @@ from typing import Any
 
 from govservice.codec import from_document, to_document
 from govservice.errors import ConflictError, DuplicateRecordError, RecordNotFoundError
+from govservice.formats import parse_date_time
 from govservice.kinds import KINDS, kind_named, kind_of
 from govservice.model import Case, CaseState, Item
 from govservice.store.base import (
@@ -216,9 +217,7 @@ class MemoryStore(PackedImport, NestedTransactions):
                 ):
                     continue
             if query.received_before is not None:
-                received = dt.datetime.fromisoformat(
-                    document["received_at"].upper().replace("Z", "+00:00")
-                )
+                received = parse_date_time(document["received_at"])
                 if received >= query.received_before:
                     continue
             due = document.get("promised_due")
