@@ -312,3 +312,34 @@ def test_imported_cases_get_tracking_codes_and_can_be_looked_up(centre, tmp_path
     assert f"办件查询码：{code}" in capsys.readouterr().out
     assert main(["--config", str(centre), "audit", "verify"]) == 0
     assert "3 case records agree" in capsys.readouterr().out
+
+
+def test_text_arguments_not_in_utf8_are_refused_before_anything_is_done(centre, tmp_path, capsys):
+    # Python keeps the bytes of an argument that are not UTF-8 (typed or pasted in GBK) as
+    # lone surrogates; no record and no query can hold them.
+    through_review(centre, tmp_path)
+    capsys.readouterr()
+    gbk = "李娜".encode("gb18030").decode("utf-8", "surrogateescape")
+    for arguments, where in [
+        (["case", "suspend", "DY-0001", "--actor", gbk, "--role", "reviewer",
+          "--procedure", "expert_review", "--reason", "专家评审"], "--actor"),
+        (["case", "suspend", "DY-0001", "--actor", "马晓燕", "--role", "reviewer",
+          "--procedure", "expert_review", "--reason", gbk], "--reason"),
+        (["case", "show", "DY-" + gbk], "ID"),
+        (["progress", "AB" + gbk], "CODE"),
+    ]:  # fmt: skip
+        assert run(centre, "2015-02-26T15:00", *arguments) == 2
+        assert f"error[GS110] {where}: not UTF-8 text" in capsys.readouterr().err
+    assert main(["--config", str(centre), "case", "show", "DY-0001", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["state"] == "in_review"
+
+
+def test_an_application_with_a_lone_surrogate_is_refused_as_invalid(centre, tmp_path, capsys):
+    path = tmp_path / "lone.json"
+    document = yaml.safe_load(application(tmp_path).read_text(encoding="utf-8"))
+    path.write_text(json.dumps(dict(document, handler="王\ud800")), encoding="utf-8")
+    assert run(centre, "2015-02-16T09:30", "case", "apply", str(path), "--actor", "王小明",
+               "--role", "applicant") == 2  # fmt: skip
+    err = capsys.readouterr().err
+    assert "/handler: a text holds a character that is not valid Unicode" in err
+    assert "Traceback" not in err

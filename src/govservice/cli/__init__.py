@@ -23,7 +23,7 @@ from govservice.cli import (
     validate,
 )
 from govservice.cli.common import add_global_options, report
-from govservice.errors import GovServiceError
+from govservice.errors import GovServiceError, UsageError
 
 COMMANDS = (validate, plugins, config, db, importing, case, progress, supervise, audit)
 
@@ -46,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _check_texts(args)
         return args.run(args)
     except GovServiceError as error:
         report(error)
@@ -56,3 +57,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (e.g. `| head`); nothing more to say
         return 0
+
+
+PATHS = frozenset({"file", "files", "config", "qr_svg", "qr_png"})
+"""Arguments that name files: any bytes the system allows (Python keeps those that are not
+UTF-8 as lone surrogates, and opens the file by them)."""
+
+
+def _check_texts(args: argparse.Namespace) -> None:
+    """Every other argument is text for records and queries, which hold only Unicode: one
+    with bytes that are not UTF-8 (typed or pasted in another encoding) is refused."""
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        if name in PATHS or not any(isinstance(v, str) and _not_unicode(v) for v in values):
+            continue
+        raise UsageError(
+            "not UTF-8 text (bytes of another encoding, such as GBK?)",
+            where=_POSITIONAL.get(name) or f"--{name.replace('_', '-')}",
+        )
+
+
+_POSITIONAL = {"case_id": "ID", "code": "CODE"}  # as the usage line names them
+
+
+def _not_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
