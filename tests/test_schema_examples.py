@@ -220,3 +220,26 @@ def test_every_schema_file_is_loaded() -> None:
     loaded = {schema_id.removeprefix(SCHEMA_BASE) for schema_id in schemas.documents()}
     assert on_disk == loaded
     assert {kind.schema_file for kind in KINDS.values()} <= loaded
+
+
+def test_every_pattern_of_the_schemas_is_explained_in_words() -> None:
+    """A clerk reads words, not regular expressions: each ``pattern`` in the bundled schemas
+    has its words in :mod:`govservice.validation`, and each of those words a pattern."""
+    from govservice.validation import _patterns
+
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                found.add(node["pattern"])
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    for path in sorted((Path(schemas.__file__).parent / "schemas").glob("*.json")):
+        walk(json.loads(path.read_text(encoding="utf-8")))
+    assert found
+    assert found == set(_patterns())

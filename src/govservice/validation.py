@@ -444,7 +444,14 @@ def _explain_compiled(error: jsonschema_rs.ValidationError) -> Problem:
     keyword = str(error.schema_path[-1]) if error.schema_path else ""
     location = error.absolute_keyword_location
     value = _keyword_value(location) if location else None
-    return Problem(pointer, describe(keyword, value, error.instance, pointer, error.message))
+    instance = error.instance
+    if "propertyNames" in error.schema_path[:-1] and (named := _NAMED.match(error.message)):
+        # the error is the object's; the name that fails is in the message
+        instance, value = named.group("name"), named.group("pattern")
+    return Problem(pointer, describe(keyword, value, instance, pointer, error.message))
+
+
+_NAMED = re.compile(r'^"(?P<name>[^"\\]*)" does not match "(?P<pattern>[^"\\]*)"$')
 
 
 def _keyword_value(location: str) -> Any:
@@ -467,12 +474,34 @@ _PATTERN_WORDS = {
 }
 
 
+_IDENTIFIER = "^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$"
+_LITERAL_PATTERN_WORDS = {
+    # the patterns written out in the schemas, not named in defs.schema.json
+    _IDENTIFIER: "is not an identifier: 1 to 64 letters, digits, '.', '_' or '-', "
+    "beginning with a letter or digit",
+    "^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{12}$": "is not a tracking code: 12 capital letters "
+    "and digits, without 0, 1, I or O",
+    "^[0-9A-Za-z][0-9A-Za-z-]{3,63}$": "is not an item code: 4 to 64 letters, digits or '-', "
+    "beginning with a letter or digit",
+    "^[a-z][a-z0-9_]{0,63}$": "is not an attribute name: up to 64 lower-case letters, digits "
+    "or '_', beginning with a letter",
+    "^[A-Za-z_][A-Za-z0-9_]*$": "is not the name of an environment variable",
+    "^[a-z0-9][a-z0-9._-]*$": "is not a plugin name: lower-case letters, digits, '.', '_' or '-'",
+    "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$": "is not the dotted name of a "
+    "Python module",
+    "^https?://[^\\s]*\\{code\\}[^\\s]*$": "is not an http(s) link holding {code}",
+}
+_EMPTY = "must not be empty"
+
+
 @functools.cache
 def _patterns() -> dict[str, str]:
     defs = schemas.schema_for(schemas.SCHEMA_BASE + schemas.DEFS_FILE)["$defs"]
-    return {defs[name]["pattern"]: words for name, words in _PATTERN_WORDS.items()} | {
-        defs["yuan"]["pattern"]: "yuan"
-    }
+    return (
+        {defs[name]["pattern"]: words for name, words in _PATTERN_WORDS.items()}
+        | {defs["yuan"]["pattern"]: "yuan", defs["text"]["pattern"]: "text"}
+        | _LITERAL_PATTERN_WORDS
+    )
 
 
 def describe(keyword: str, value: Any, instance: Any, pointer: str, raw: str) -> str:
@@ -503,8 +532,14 @@ def describe(keyword: str, value: Any, instance: Any, pointer: str, raw: str) ->
             return f"{instance!r} is not an amount of yuan such as '120.00' (at most 2 decimals)"
         if words == _PATTERN_WORDS["identityNumber"] and isinstance(instance, str):
             return f"{_masked(instance)!r} {words}"
+        if words == "text":  # one visible character at least
+            return _EMPTY if instance == "" else f"{instance!r} has only white space"
         if words:
             return f"{instance!r} {words}"
+    if keyword == "minLength" and value == 1 and instance == "":
+        return _EMPTY  # (the same words as the pattern of a text: one message, not two)
+    if keyword == "minItems" and isinstance(instance, list):
+        return _EMPTY if value == 1 else f"lists {len(instance)}, fewer than {value}"
     if keyword == "not" and pointer.endswith("/identifier/kind"):
         return "a person is identified by a personal document, not a unified social credit code"
     if keyword == "const" and pointer.endswith("/identifier/kind"):
