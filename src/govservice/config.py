@@ -171,11 +171,17 @@ def _resolve_env(
     return value
 
 
+FILE_SETTINGS = ("path", "sslrootcert", "sslcert", "sslkey")
+"""The storage settings that name files (SQLite's database, PostgreSQL's TLS certificates
+and key): a relative path is relative to the configuration file."""
+
+
 def _build(data: dict[str, Any], path: Path, lines: dict) -> Config:
     storage = data.get("storage", {"backend": "sqlite", "settings": {"path": "govservice.db"}})
     settings = dict(storage.get("settings", {}))
-    if isinstance(settings.get("path"), str) and not Path(settings["path"]).is_absolute():
-        settings["path"] = str(path.parent / settings["path"])
+    for key in FILE_SETTINGS:
+        if isinstance(settings.get(key), str) and not Path(settings[key]).is_absolute():
+            settings[key] = str(path.parent / settings[key])
     calendar = data.get("calendar", {})
     plugins = tuple(
         PluginConfig(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +21,7 @@ import threading
 import time
 import traceback
 import uuid
+from pathlib import Path
 
 import attrs
 import psycopg
@@ -271,6 +274,8 @@ def test_the_configured_backend_takes_its_password_from_the_environment(dsn, sch
         ({"host": "db.example", "port": True}, "storage.settings.port: must be a port"),
         ({"host": "db.example", "create": "yes"}, "storage.settings.create: must be true"),
         ({"conninfo": "host=db.example password = Not Shown"}, "not a connection string"),
+        ({"host": "db.example", "sslmode": "on"}, "storage.settings.sslmode: one of disable"),
+        ({"host": "db.example", "sslrootcert": "/no/such/ca.crt"}, "sslrootcert: no such file"),
     ],
 )
 def test_the_factory_refuses_wrong_settings_without_showing_values(settings, message):
@@ -664,3 +669,82 @@ def test_the_connection_speaks_utf8_whatever_the_client_encoding_asked(
         assert [s.record.id for s in store.find_cases(CaseQuery(handler="王芳")).records] == [
             "GBK-1"
         ]
+
+
+# --- TLS ---------------------------------------------------------------------------------------
+
+
+def test_a_server_without_tls_is_refused_when_sslmode_requires_it(dsn, schema, tmp_path):
+    for mode in ("require", "verify-full"):
+        with pytest.raises(DatabaseUnavailableError, match="does not speak TLS, and storage"):
+            PostgresStore(make_conninfo(dsn, sslmode=mode), schema=schema)
+    with opened(make_conninfo(dsn, sslmode="disable"), schema) as store:
+        assert store.count("case") == 0
+
+
+@pytest.fixture
+def tls_server(admin):
+    """The test server speaking TLS, with the certificate for 127.0.0.1 that
+    ``.ci/with-postgres`` made (``GOVSERVICE_TEST_POSTGRES_TLS`` names the folder holding
+    the CA's certificate and another CA's); TLS is turned off again afterwards."""
+    folder = os.environ.get("GOVSERVICE_TEST_POSTGRES_TLS", "").strip()
+    if not folder:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("GOVSERVICE_TEST_POSTGRES_TLS is not set, and CI=true requires TLS tests")
+        pytest.skip("no test certificates: run the tests under .ci/with-postgres")
+    try:
+        admin.execute("ALTER SYSTEM SET ssl = on")
+        admin.execute("SELECT pg_reload_conf()")
+        _wait_for_setting(admin, "ssl", "on")
+        yield Path(folder) / "ca.crt", Path(folder) / "other-ca.crt"
+    finally:
+        admin.execute("ALTER SYSTEM RESET ssl")
+        admin.execute("SELECT pg_reload_conf()")
+        _wait_for_setting(admin, "ssl", "off")
+
+
+def _wait_for_setting(admin, name: str, value: str) -> None:
+    for _ in range(100):
+        if admin.execute("SELECT current_setting(%s)", (name,)).fetchone()[0] == value:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the server did not take {name} = {value}")
+
+
+def test_verify_full_connects_to_the_right_server_only(dsn, schema, tmp_path, tls_server):
+    ca, other = tls_server
+    shutil.copy(ca, tmp_path / "ca.crt")
+    parts = with_password(dsn)
+    path = write_config(
+        tmp_path,
+        f"""\
+        host: "{parts["host"]}"
+        port: {parts["port"]}
+        dbname: {parts["dbname"]}
+        user: {parts["user"]}
+        password: {{$env: GOVSERVICE_TEST_DB_PASSWORD}}
+        schema: {schema}
+        sslmode: verify-full
+        sslrootcert: {ca.name}
+        """,
+    )  # the CA's certificate beside the configuration file: a relative path
+    environ = {
+        "GOVSERVICE_PLUGINS": "postgresql",
+        "GOVSERVICE_TEST_DB_PASSWORD": parts["password"],
+    }
+    store = GovService(path, environ=environ).open_store()
+    try:
+        assert store._conn.execute(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+        ).fetchone() == (True,)
+        store.add(make_station())
+        assert store.count("station") == 1
+    finally:
+        store.close()
+
+    with pytest.raises(DatabaseUnavailableError, match="does not verify against storage"):
+        PostgresStore(make_conninfo(dsn, sslmode="verify-full", sslrootcert=str(other)))
+    with pytest.raises(DatabaseUnavailableError, match=r"certificate is for .*, not for storage"):
+        PostgresStore(
+            make_conninfo(dsn, host="localhost", sslmode="verify-full", sslrootcert=str(ca))
+        )

@@ -21,6 +21,13 @@ Settings (``storage.settings``):
   out comes from libpq's defaults and environment (``PGHOST``, ``PGPASSWORD``, ...,
   ``~/.pgpass``). Write the password as ``{$env: VARIABLE}``, never in the file; it is
   never printed, not in messages nor in errors.
+- TLS: ``sslmode`` (``disable``, ``allow``, ``prefer``, ``require``, ``verify-ca`` or
+  ``verify-full``; across a network, ``verify-full``: the server's certificate is checked
+  against ``sslrootcert`` and its name against ``host``), ``sslrootcert`` (the CA
+  certificate), and ``sslcert`` / ``sslkey`` when the server asks for a client certificate.
+  Files are named by absolute paths, or paths relative to the configuration file. A server
+  that does not speak TLS when ``sslmode`` requires it, or whose certificate does not
+  verify, is a :class:`~govservice.errors.DatabaseUnavailableError` saying so.
 - ``schema`` (default ``public``): the schema holding govservice's tables; several centres
   may share a database, one schema each. It is created when missing.
 - ``create`` (default true): false refuses to create a new database (an empty or missing
@@ -60,6 +67,7 @@ Behaviour, the same as the SQLite store's (the reference) unless said here:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from govservice.errors import ConfigError
@@ -70,8 +78,10 @@ if TYPE_CHECKING:
 
 __all__ = ["PostgresStore", "govservice_register_stores", "store_from_settings"]
 
-_PARTS = ("host", "port", "dbname", "user", "password")
-_TEXTS = ("conninfo", "host", "dbname", "user", "password", "schema")
+_TLS_FILES = ("sslrootcert", "sslcert", "sslkey")
+_SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+_PARTS = ("host", "port", "dbname", "user", "password", "sslmode", *_TLS_FILES)
+_TEXTS = ("conninfo", "host", "dbname", "user", "password", "schema", "sslmode", *_TLS_FILES)
 _FLAGS = ("create", "migrate")
 
 
@@ -86,11 +96,17 @@ def store_from_settings(settings: Mapping[str, Any]) -> PostgresStore:
     if unknown:
         raise ConfigError(
             f"storage.settings: the postgresql store does not take {', '.join(unknown)}; it "
-            "takes conninfo or host, port, dbname, user and password, and optionally schema"
+            "takes conninfo or host, port, dbname, user and password, and optionally schema, "
+            "sslmode, sslrootcert, sslcert and sslkey"
         )
     for key in _TEXTS:
         if key in settings and not isinstance(settings[key], str):
             raise ConfigError(f"storage.settings.{key}: must be text")
+    if settings.get("sslmode", "disable") not in _SSLMODES:
+        raise ConfigError(f"storage.settings.sslmode: one of {', '.join(_SSLMODES)}")
+    for key in _TLS_FILES:
+        if key in settings and not Path(settings[key]).is_file():
+            raise ConfigError(f"storage.settings.{key}: no such file {settings[key]!r}")
     port = settings.get("port")
     if port is not None and not (
         (isinstance(port, int) and not isinstance(port, bool))
@@ -124,6 +140,7 @@ store_from_settings.SETTINGS_SCHEMA = {  # type: ignore[attr-defined]
     "type": "object",
     "properties": {
         **{key: {"type": "string"} for key in _TEXTS},
+        "sslmode": {"enum": list(_SSLMODES)},
         "port": {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}]},
     },
     "additionalProperties": False,

@@ -55,6 +55,23 @@ _REASONS: tuple[tuple[str, str], ...] = (
         r"no pg_hba\.conf entry",
         "the server does not accept this user, database or client address (pg_hba.conf)",
     ),
+    (
+        r"server does not support SSL",
+        "the server does not speak TLS, and storage.settings.sslmode requires it",
+    ),
+    (
+        r'server certificate for "(?P<name>[^"]*)".* does not match host name',
+        'the server\'s certificate is for "{name}", not for storage.settings.host',
+    ),
+    (
+        r"certificate verify failed|self[- ]signed certificate",
+        "the server's certificate does not verify against storage.settings.sslrootcert",
+    ),
+    (
+        r"root certificate file .* does not exist",
+        "sslmode verify-ca and verify-full need the CA certificate: set "
+        "storage.settings.sslrootcert",
+    ),
     (r"too many (clients|connections)", "the server has too many connections; try again later"),
     (
         r"the database system is (starting up|shutting down|in recovery mode)",
