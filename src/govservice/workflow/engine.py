@@ -9,7 +9,9 @@ the notification plugins. Nothing is written when a step fails.
 
 A case is passed either as its id or as the :class:`~govservice.store.base.Stored` case a
 previous action returned, which saves reading it again; either way a case changed by
-someone else in between gives :class:`~govservice.errors.ConflictError`.
+someone else in between gives :class:`~govservice.errors.ConflictError`. Reading and
+writing cases, and batches of actions, are :class:`~govservice.workflow.session.CaseSession`'s;
+who acts is an :class:`~govservice.workflow.actors.Actor`.
 """
 
 from __future__ import annotations
@@ -18,17 +20,14 @@ import contextlib
 import datetime as dt
 import secrets
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from govservice.clock import SHANGHAI
 from govservice.errors import (
-    ConflictError,
-    DuplicateRecordError,
     ItemNotAcceptingError,
     RecordNotFoundError,
-    RoleError,
     TransitionError,
     WorkflowError,
 )
@@ -55,10 +54,9 @@ from govservice.rules import Action
 from govservice.store.base import ItemHead, Stored
 from govservice.workdays import WorkingCalendar
 from govservice.workflow import deadlines
+from govservice.workflow.actors import Actor, check_role, role_error
+from govservice.workflow.session import CaseRef, CaseSession
 from govservice.workflow.transitions import OTHER_ACTIONS, transition
-
-if TYPE_CHECKING:
-    from govservice.service import GovService
 
 RECTIFICATION_DAYS = 15
 """Working days a rectification (整改) is due in after a bad evaluation."""
@@ -71,21 +69,6 @@ _EXTENDABLE = (CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED)
 PROVISIONAL = "DEADLINE-PROVISIONAL"
 """The code of the warning recorded when a due date is provisional."""
 
-CaseRef = Stored[Case] | str
-
-
-def _actor_name(instance: Actor, attribute: attrs.Attribute, value: str) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise WorkflowError("an actor is named (who acts)")
-
-
-@attrs.frozen
-class Actor:
-    """Who acts, in which role. An agent (代办员) acts for the applicant (全程代办)."""
-
-    name: str = attrs.field(validator=_actor_name)
-    role: Role = attrs.field(converter=Role)
-
 
 def new_tracking_code() -> str:
     """12 characters from 32 (60 random bits): short to read out, not to be guessed."""
@@ -93,131 +76,9 @@ def new_tracking_code() -> str:
     return "".join(TRACKING_ALPHABET[(bits >> (5 * i)) & 31] for i in range(12))
 
 
-class Workflow:
+class Workflow(CaseSession):
     """The actions of window clerks, reviewers, approvers, agents and supervisors on cases
     of one :class:`~govservice.GovService` (its store, clock, calendars and plugins)."""
-
-    def __init__(self, service: GovService, store: Any = None) -> None:
-        self.service = service
-        self.store = store if store is not None else service.store
-        self._items: dict[tuple[str, int], Item] = {}
-        self._pending: list[tuple[Case, CaseEvent]] | None = None
-        self._unsaved: dict[str, _Unsaved] = {}
-        self._failed: Exception | None = None
-
-    @contextlib.contextmanager
-    def batch(self) -> Iterator[None]:
-        """Take many actions in one transaction: all are stored together or none is.
-
-        For work that arrives together (a day's cases from another system, a run of
-        immediate items). Inside a batch each case is written once, in its last state,
-        when the batch ends (or at :meth:`flush`), with every event of every action
-        chained into the trail; one transaction and one write a case save most of the
-        cost of an action. A case changed meanwhile by someone else makes the whole batch
-        fail with :class:`~govservice.errors.ConflictError`; a refused action (a role, a
-        rule) raises at once and, if the caller goes on, leaves the rest of the batch as
-        it is (a refusal's record is written with the batch: a batch rolled back keeps
-        none of it). The notification plugins are told of the events once the batch is
-        committed, and not at all if it is rolled back. Batches nest (the inner one joins
-        the outer). Versions move on with each action, as outside a batch.
-        """
-        if self._pending is not None:
-            yield
-            return
-        self._pending = []
-        self._failed = None
-        try:
-            with self.store.transaction():
-                yield
-                if self._failed is not None:  # a write failed and the caller went on
-                    raise self._failed
-                self.flush()
-        except BaseException:
-            self._pending = None
-            self._unsaved = {}
-            raise
-        pending, self._pending = self._pending, None
-        for case, event in pending:
-            self.service.notify(case, event)
-
-    def flush(self) -> None:
-        """Write the cases changed in the current batch (store queries then see them).
-
-        A write that fails fails the whole batch: it rolls back when it ends, even if the
-        caller catches the error and goes on."""
-        try:
-            for case_id, pending in list(self._unsaved.items()):
-                if pending.base is None:
-                    self.store.add(pending.record, version=pending.steps)
-                else:
-                    self.store.update(pending.record, pending.base, steps=pending.steps)
-                del self._unsaved[case_id]
-        except Exception as error:
-            self._failed = error
-            raise
-
-    def notify(self, case: Case, event: CaseEvent) -> None:
-        """Tell the notification plugins of ``event`` (after the batch, inside one)."""
-        if self._pending is not None:
-            self._pending.append((case, event))
-        else:
-            self.service.notify(case, event)
-
-    def _add(self, case: Case) -> Stored[Case]:
-        if self._pending is None:
-            return self.store.add(case)
-        if case.id in self._unsaved:
-            raise DuplicateRecordError(f"case {case.id} is already stored")
-        pending = self._unsaved[case.id] = _Unsaved(None, case)
-        return Stored(case, pending.version)
-
-    def _update(self, stored: Stored[Case], case: Case) -> Stored[Case]:
-        if self._pending is None:
-            return self.store.update(case, stored.version)
-        pending = self._unsaved.get(case.id)
-        if pending is None:
-            pending = self._unsaved[case.id] = _Unsaved(stored.version, case)
-        else:
-            pending.record = case
-            pending.steps += 1
-        return Stored(case, pending.version)
-
-    # --- reading -------------------------------------------------------------------------
-
-    def case(self, ref: CaseRef) -> Stored[Case]:
-        """The case ``ref`` names (an id, or a stored case), as stored or as changed in the
-        current batch.
-
-        :raises ConflictError: a stored case passed in was changed since, in this batch.
-        """
-        key = ref.record.id if isinstance(ref, Stored) else ref
-        pending = self._unsaved.get(key)
-        if pending is not None:
-            if isinstance(ref, Stored) and ref.version != pending.version:
-                raise ConflictError(
-                    f"case {key} changed since it was read (version {ref.version}, now "
-                    f"{pending.version} in this batch); read it again and redo the change"
-                )
-            return Stored(pending.record, pending.version)
-        if isinstance(ref, Stored):
-            return ref
-        stored = self.store.get("case", ref)
-        if stored is None:
-            raise RecordNotFoundError(f"no case {ref} is stored")
-        return stored
-
-    def item_of(self, case: Case) -> Item:
-        """The version of the item the case applies for (versions never change: cached)."""
-        key = (case.item_code, case.item_version)
-        item = self._items.get(key)
-        if item is None:
-            item = self.store.item(*key)
-            if item is None:
-                raise RecordNotFoundError(
-                    f"item {case.item_code} version {case.item_version} is not in the catalog"
-                )
-            self._items[key] = item
-        return item
 
     # --- application ---------------------------------------------------------------------
 
@@ -842,49 +703,6 @@ def _provisional_warning(
         message=f"{shown}国务院节假日安排尚未载入，办结期限暂按周末推算，为临时期限；"
         "请在配置 calendar.schedules 中载入当年安排。",
     )
-
-
-class _Unsaved:
-    """A case changed in a batch, not yet written: the version it was read at (None for a
-    new case), its latest state, and how many changes led there. Each change moves the
-    version on, as if written; the one write at the end lands on the same version."""
-
-    __slots__ = ("base", "record", "steps")
-
-    def __init__(self, base: int | None, record: Case) -> None:
-        self.base = base
-        self.record = record
-        self.steps = 1
-
-    @property
-    def version(self) -> int:
-        return (self.base or 0) + self.steps
-
-
-def role_error(
-    actor: Actor,
-    roles: frozenset[Role],
-    action: str,
-    label: str,
-    *,
-    where: str,
-    recorded: bool = False,
-) -> RoleError:
-    """The error telling ``actor`` that only ``roles`` may take ``action``."""
-    allowed = ", ".join(sorted(role.value for role in roles))
-    said = ". The attempt is recorded" if recorded else ""
-    return RoleError(
-        f"{actor.name} ({actor.role.value}) may not {action} ({label}); allowed: {allowed}{said}",
-        where=where,
-    )
-
-
-def check_role(
-    actor: Actor, roles: frozenset[Role], action: str, label: str, *, where: str
-) -> None:
-    """Raise :class:`RoleError` unless ``actor``'s role is one of ``roles``."""
-    if actor.role not in roles:
-        raise role_error(actor, roles, action, label, where=where)
 
 
 def _still_open(case: Case, records: tuple, closed_by: str, what: str) -> Any:

@@ -24,7 +24,8 @@ from govservice.errors import (
 )
 from govservice.model import Case, CaseState, Consultation, Project, ProjectState
 from govservice.store.base import CaseQuery, Stored
-from govservice.workflow.engine import Actor, Workflow, check_role
+from govservice.workflow.actors import Actor, check_role
+from govservice.workflow.engine import Workflow
 from govservice.workflow.transitions import OTHER_ACTIONS
 
 
