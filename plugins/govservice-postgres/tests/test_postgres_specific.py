@@ -230,10 +230,9 @@ def write_config(tmp_path, settings: str) -> str:
     return str(path)
 
 
-def test_the_configured_backend_takes_its_password_from_the_environment(dsn, schema, tmp_path):
-    parts = with_password(dsn)
-    path = write_config(
-        tmp_path,
+def server_settings(parts: dict[str, str], schema: str) -> str:
+    """``storage.settings`` for the test server, the password from the environment."""
+    return textwrap.dedent(
         f"""\
         host: "{parts["host"]}"
         port: {parts["port"]}
@@ -241,8 +240,13 @@ def test_the_configured_backend_takes_its_password_from_the_environment(dsn, sch
         user: {parts["user"]}
         password: {{$env: GOVSERVICE_TEST_DB_PASSWORD}}
         schema: {schema}
-        """,
+        """
     )
+
+
+def test_the_configured_backend_takes_its_password_from_the_environment(dsn, schema, tmp_path):
+    parts = with_password(dsn)
+    path = write_config(tmp_path, server_settings(parts, schema))
     environ = {"GOVSERVICE_PLUGINS": "postgresql"}
     service = GovService(
         path, environ={**environ, "GOVSERVICE_TEST_DB_PASSWORD": parts["password"]}
@@ -715,19 +719,9 @@ def test_verify_full_connects_to_the_right_server_only(dsn, schema, tmp_path, tl
     ca, other = tls_server
     shutil.copy(ca, tmp_path / "ca.crt")
     parts = with_password(dsn)
-    path = write_config(
-        tmp_path,
-        f"""\
-        host: "{parts["host"]}"
-        port: {parts["port"]}
-        dbname: {parts["dbname"]}
-        user: {parts["user"]}
-        password: {{$env: GOVSERVICE_TEST_DB_PASSWORD}}
-        schema: {schema}
-        sslmode: verify-full
-        sslrootcert: {ca.name}
-        """,
-    )  # the CA's certificate beside the configuration file: a relative path
+    # the CA's certificate beside the configuration file: a relative path
+    settings = f"{server_settings(parts, schema)}sslmode: verify-full\nsslrootcert: {ca.name}\n"
+    path = write_config(tmp_path, settings)
     environ = {
         "GOVSERVICE_PLUGINS": "postgresql",
         "GOVSERVICE_TEST_DB_PASSWORD": parts["password"],
