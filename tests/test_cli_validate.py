@@ -218,10 +218,11 @@ def test_data_that_is_not_plain_json_is_an_invalid_record(
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".json"])
-def test_a_lone_surrogate_anywhere_is_an_invalid_record(tmp_path, capsys, case_doc, suffix):
+@pytest.mark.parametrize("field", ["handler", "department"])  # unchecked, and with an enum
+def test_a_lone_surrogate_anywhere_is_an_invalid_record(tmp_path, capsys, case_doc, suffix, field):
     # No store can hold half of a UTF-16 pair; a pair of escapes is one character, and fine.
     fine = dict(case_doc, id="FINE-1", handler="王\ud83d\ude00")  # an emoji, escaped as a pair
-    lone = dict(case_doc, id="LONE-1", handler="王\ud800")
+    lone = dict(case_doc, id="LONE-1", **{field: "王\ud800"})
     texts = [json.dumps(document) for document in (fine, lone)]  # ASCII: every escape kept
     assert "\\ud83d\\ude00" in texts[0]
     assert "\\ud800" in texts[1]
@@ -232,5 +233,18 @@ def test_a_lone_surrogate_anywhere_is_an_invalid_record(tmp_path, capsys, case_d
         path.write_text(f"[{', '.join(texts)}]", encoding="utf-8")
     assert main(["validate", "--kind", "case", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "(record 2): /handler: a text holds a character that is not valid Unicode" in out
+    assert f"(record 2): /{field}: a text holds a character that is not valid Unicode" in out
     assert "record 1" not in out
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_a_file_name_not_in_utf8_is_printed_as_escapes(tmp_path, capsys, case_doc, output):
+    import os
+
+    path = tmp_path / os.fsdecode(b"\xb0\xec\xbc\xfe.jsonl")  # 办件 in GBK: not UTF-8
+    path.write_text(json.dumps(dict(case_doc, state="approved")) + "\n", encoding="utf-8")
+    assert main(["validate", "--kind", "case", "--format", output, str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "\\udcb0\\udcec\\udcbc\\udcfe.jsonl" in out
+    if output == "json":
+        json.loads(out)

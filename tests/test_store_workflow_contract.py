@@ -10,10 +10,12 @@ as records, and updates from two store objects on one database.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import attrs
 import pytest
 
+from govservice.codec import to_document
 from govservice.errors import ConflictError, RecordNotFoundError, StoreError
 from govservice.model import CaseEvent, CaseState, Rectification
 from govservice.samples import START, make_case, make_project
@@ -233,3 +235,19 @@ def test_cases_received_before_a_moment_whatever_their_offsets(store):
     found = store.find_cases(CaseQuery(received_before=line)).records
     assert [s.record.id for s in found] == ["RB-1"]
     assert store.count_cases(CaseQuery(received_before=line + dt.timedelta(hours=1))) == 2
+
+
+@pytest.mark.parametrize("moment", ["2016-12-31T23:59:60Z", "2017-01-01T07:59:60.5+08:00"])
+def test_a_case_received_at_a_leap_second_is_imported_and_found(store, moment):
+    # 23:59:60 UTC is valid RFC 3339: read as 23:59:59 (Python has no second 60), by the
+    # indexed column too, whatever the database makes of a second 60.
+    document = to_document(make_case(id="LEAP-1"))
+    document["received_at"] = moment
+    assert store.import_batch("case", [(document, json.dumps(document))]) == 1
+    line = dt.datetime(2017, 1, 1, tzinfo=dt.UTC)
+    found = store.find_cases(CaseQuery(received_before=line)).records
+    assert [s.record.id for s in found] == ["LEAP-1"]
+    assert store.count_cases(CaseQuery(received_before=line - dt.timedelta(seconds=1))) == 0
+    assert found[0].record.received_at.astimezone(dt.UTC).replace(microsecond=0) == (
+        line - dt.timedelta(seconds=1)
+    )

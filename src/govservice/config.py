@@ -180,8 +180,9 @@ def _build(data: dict[str, Any], path: Path, lines: dict) -> Config:
     storage = data.get("storage", {"backend": "sqlite", "settings": {"path": "govservice.db"}})
     settings = dict(storage.get("settings", {}))
     for key in FILE_SETTINGS:
-        if isinstance(settings.get(key), str) and not Path(settings[key]).is_absolute():
-            settings[key] = str(path.parent / settings[key])
+        value = settings.get(key)
+        if isinstance(value, str) and value != "system" and not Path(value).is_absolute():
+            settings[key] = str(path.parent / value)  # ("system": libpq's own CAs)
     calendar = data.get("calendar", {})
     plugins = tuple(
         PluginConfig(

@@ -381,7 +381,9 @@ class RecordValidator:
             if not self._compiled.is_valid(document):
                 for error in self._compiled.iter_errors(document):
                     found[_explain_compiled(error)] = None
-        except (ValueError, TypeError) as error:  # UnicodeEncodeError is a ValueError
+        except UnicodeError:  # a text the schema looks at holds a lone surrogate
+            return [Problem(lone_surrogate(document) or "", LONE_SURROGATE)]
+        except (ValueError, TypeError) as error:
             return [Problem("", f"not plain JSON data: {_not_plain(error)}")]
         for pointer, message in check_findings(self._plan, document):
             found[Problem(pointer, message)] = None
@@ -422,8 +424,6 @@ def lone_surrogate(value: Any, pointer: str = "") -> str | None:
 
 
 def _not_plain(error: Exception) -> str:
-    if isinstance(error, UnicodeError):
-        return LONE_SURROGATE
     if "key must be str" in str(error):
         return "a mapping has a key that is not a text (YAML reads 1: or true: as non-text)"
     return str(error)
@@ -539,7 +539,7 @@ def describe(keyword: str, value: Any, instance: Any, pointer: str, raw: str) ->
     if keyword == "minLength" and value == 1 and instance == "":
         return _EMPTY  # (the same words as the pattern of a text: one message, not two)
     if keyword == "minItems" and isinstance(instance, list):
-        return _EMPTY if value == 1 else f"lists {len(instance)}, fewer than {value}"
+        return _EMPTY if value == 1 else f"lists {len(instance)}; at least {value} are needed"
     if keyword == "not" and pointer.endswith("/identifier/kind"):
         return "a person is identified by a personal document, not a unified social credit code"
     if keyword == "const" and pointer.endswith("/identifier/kind"):
@@ -613,4 +613,6 @@ def reference_problems(kind: RecordKind, document: Any) -> list[Problem]:
                 str(error.validator), error.validator_value, error.instance, pointer, message
             )
         found[Problem(pointer, message)] = None
+    if not found and (pointer := lone_surrogate(document)) is not None:
+        found[Problem(pointer, LONE_SURROGATE)] = None  # as RecordValidator.problems says
     return list(found)

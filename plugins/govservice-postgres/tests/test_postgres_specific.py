@@ -678,7 +678,22 @@ def test_the_connection_speaks_utf8_whatever_the_client_encoding_asked(
 # --- TLS ---------------------------------------------------------------------------------------
 
 
-def test_a_server_without_tls_is_refused_when_sslmode_requires_it(dsn, schema, tmp_path):
+def _without_tls_or_skip(admin) -> bool:
+    """Whether ``ssl`` was set off by ALTER SYSTEM (else by default or a file): what to put
+    back. A server that speaks TLS already (with certificates of its own) cannot serve
+    these tests: skipped, or under ``CI=true`` (our throwaway server) failed."""
+    setting, sourcefile = admin.execute(
+        "SELECT setting, coalesce(sourcefile, '') FROM pg_settings WHERE name = 'ssl'"
+    ).fetchone()
+    if setting == "on":
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("the test server speaks TLS already; it is started without")
+        pytest.skip("the test server speaks TLS already, with certificates of its own")
+    return sourcefile.endswith("postgresql.auto.conf")
+
+
+def test_a_server_without_tls_is_refused_when_sslmode_requires_it(admin, dsn, schema):
+    _without_tls_or_skip(admin)
     for mode in ("require", "verify-full"):
         with pytest.raises(DatabaseUnavailableError, match="does not speak TLS, and storage"):
             PostgresStore(make_conninfo(dsn, sslmode=mode), schema=schema)
@@ -690,19 +705,20 @@ def test_a_server_without_tls_is_refused_when_sslmode_requires_it(dsn, schema, t
 def tls_server(admin):
     """The test server speaking TLS, with the certificate for 127.0.0.1 that
     ``.ci/with-postgres`` made (``GOVSERVICE_TEST_POSTGRES_TLS`` names the folder holding
-    the CA's certificate and another CA's); TLS is turned off again afterwards."""
+    the CA's certificate and another CA's); ``ssl`` is put back as it was afterwards."""
     folder = os.environ.get("GOVSERVICE_TEST_POSTGRES_TLS", "").strip()
     if not folder:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("GOVSERVICE_TEST_POSTGRES_TLS is not set, and CI=true requires TLS tests")
         pytest.skip("no test certificates: run the tests under .ci/with-postgres")
+    set_off = _without_tls_or_skip(admin)
     try:
         admin.execute("ALTER SYSTEM SET ssl = on")
         admin.execute("SELECT pg_reload_conf()")
         _wait_for_setting(admin, "ssl", "on")
         yield Path(folder) / "ca.crt", Path(folder) / "other-ca.crt"
     finally:
-        admin.execute("ALTER SYSTEM RESET ssl")
+        admin.execute("ALTER SYSTEM SET ssl = off" if set_off else "ALTER SYSTEM RESET ssl")
         admin.execute("SELECT pg_reload_conf()")
         _wait_for_setting(admin, "ssl", "off")
 
@@ -738,7 +754,47 @@ def test_verify_full_connects_to_the_right_server_only(dsn, schema, tmp_path, tl
 
     with pytest.raises(DatabaseUnavailableError, match="does not verify against storage"):
         PostgresStore(make_conninfo(dsn, sslmode="verify-full", sslrootcert=str(other)))
+    # the same, where a first address refused the connection (libpq tries each in turn)
+    two = {"host": "127.0.0.1,127.0.0.1", "port": f"{closed_port()},{parts['port']}"}
+    with pytest.raises(DatabaseUnavailableError, match="does not verify against storage"):
+        PostgresStore(make_conninfo(dsn, **two, sslmode="verify-full", sslrootcert=str(other)))
+    # the right server and CA, reached by a name its certificate does not hold
+    named = {"host": "db.example", "hostaddr": "127.0.0.1"}
     with pytest.raises(DatabaseUnavailableError, match=r"certificate is for .*, not for storage"):
-        PostgresStore(
-            make_conninfo(dsn, host="localhost", sslmode="verify-full", sslrootcert=str(ca))
-        )
+        PostgresStore(make_conninfo(dsn, **named, sslmode="verify-full", sslrootcert=str(ca)))
+
+
+def test_naming_a_ca_certificate_means_verify_full_unless_sslmode_says(dsn, schema, tls_server):
+    # libpq's default ("prefer") would go on without TLS where a server has none: naming a
+    # CA certificate asks for TLS that is checked, the server's name too.
+    ca, other = tls_server
+    parts = with_password(dsn)
+    reached_by_another_name = {
+        **parts,
+        "conninfo": "hostaddr=127.0.0.1",
+        "host": "db.example",
+        "schema": schema,
+        "sslrootcert": str(ca),
+    }
+    with pytest.raises(DatabaseUnavailableError, match="does not verify against storage"):
+        store_from_settings({**reached_by_another_name, "sslrootcert": str(other)})
+    with pytest.raises(DatabaseUnavailableError, match=r"certificate is for .*, not for"):
+        store_from_settings(reached_by_another_name)
+    for asked in (
+        {"sslmode": "verify-ca"},  # the name is not checked, as asked
+        {"conninfo": "hostaddr=127.0.0.1 sslmode=verify-ca"},
+    ):
+        store = store_from_settings({**reached_by_another_name, **asked})
+        try:
+            assert store._conn.info.get_parameters()["sslmode"] == "verify-ca"
+        finally:
+            store.close()
+
+
+def test_certificate_files_are_found_beside_the_configuration(tmp_path):
+    path = write_config(tmp_path, "host: db.example\nsslrootcert: certs/ca.crt\nsslkey: /k.key\n")
+    settings = GovService(path, environ={}).config.storage_settings
+    assert settings["sslrootcert"] == str(tmp_path / "certs" / "ca.crt")
+    assert settings["sslkey"] == "/k.key"
+    path = write_config(tmp_path, "host: db.example\nsslrootcert: system\n")  # libpq's CAs
+    assert GovService(path, environ={}).config.storage_settings["sslrootcert"] == "system"

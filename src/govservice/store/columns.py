@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from govservice.clock import SHANGHAI
-from govservice.formats import parse_date_time
+from govservice.formats import parse_date_time, without_leap_second
 from govservice.model import CaseState
 
 _CLOSED = frozenset(state.value for state in CaseState if state.is_closed)
@@ -50,7 +50,7 @@ def case_row(document: dict[str, Any]) -> tuple:
         document["item_code"],
         document.get("item_version", 1),
         bool(document.get("green_channel", False)),
-        document["received_at"],
+        without_leap_second(document["received_at"]),
         document.get("promised_due"),
         document.get("legal_due"),
         queue_key(document),

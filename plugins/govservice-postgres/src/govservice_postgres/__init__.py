@@ -17,15 +17,19 @@ Settings (``storage.settings``):
 
 - ``conninfo``: a libpq connection string, ``"host=... dbname=..."`` or
   ``postgresql://user@host:port/dbname``; or the parts ``host``, ``port``, ``dbname``,
-  ``user``, ``password``, which override the same parts of ``conninfo``. Whatever is left
-  out comes from libpq's defaults and environment (``PGHOST``, ``PGPASSWORD``, ...,
-  ``~/.pgpass``). Write the password as ``{$env: VARIABLE}``, never in the file; it is
-  never printed, not in messages nor in errors.
+  ``user``, ``password`` (and the TLS settings below), which override the same parts of
+  ``conninfo``. Whatever is left out comes from libpq's defaults and environment
+  (``PGHOST``, ``PGPASSWORD``, ..., ``~/.pgpass``). Write the password as
+  ``{$env: VARIABLE}``, never in the file; it is never printed, not in messages nor in
+  errors.
 - TLS: ``sslmode`` (``disable``, ``allow``, ``prefer``, ``require``, ``verify-ca`` or
   ``verify-full``; across a network, ``verify-full``: the server's certificate is checked
   against ``sslrootcert`` and its name against ``host``), ``sslrootcert`` (the CA
-  certificate), and ``sslcert`` / ``sslkey`` when the server asks for a client certificate.
-  Files are named by absolute paths, or paths relative to the configuration file. A server
+  certificate, or ``system`` for the system's CAs), and ``sslcert`` / ``sslkey`` when the
+  server asks for a client certificate. Files are named by absolute paths, or paths
+  relative to the configuration file. Without ``sslmode`` (here or in ``conninfo``),
+  libpq's default ``prefer`` goes on without TLS when the server has none; when a
+  certificate file is named, the default is ``verify-full`` instead. A server
   that does not speak TLS when ``sslmode`` requires it, or whose certificate does not
   verify, is a :class:`~govservice.errors.DatabaseUnavailableError` saying so.
 - ``schema`` (default ``public``): the schema holding govservice's tables; several centres
@@ -105,7 +109,7 @@ def store_from_settings(settings: Mapping[str, Any]) -> PostgresStore:
     if settings.get("sslmode", "disable") not in _SSLMODES:
         raise ConfigError(f"storage.settings.sslmode: one of {', '.join(_SSLMODES)}")
     for key in _TLS_FILES:
-        if key in settings and not Path(settings[key]).is_file():
+        if key in settings and settings[key] != "system" and not Path(settings[key]).is_file():
             raise ConfigError(f"storage.settings.{key}: no such file {settings[key]!r}")
     port = settings.get("port")
     if port is not None and not (
@@ -122,6 +126,10 @@ def store_from_settings(settings: Mapping[str, Any]) -> PostgresStore:
     from govservice_postgres.store import PostgresStore
 
     parts = {key: str(settings[key]) for key in _PARTS if settings.get(key) is not None}
+    if set(_TLS_FILES) & set(parts) and "sslmode" not in parts:
+        # certificates are given for TLS that is checked, not for libpq's "prefer" (which
+        # goes on without TLS when the server has none)
+        parts.setdefault("sslmode", _sslmode_of(settings.get("conninfo", "")) or "verify-full")
     try:
         conninfo = make_conninfo(settings.get("conninfo", ""), **parts)
     except psycopg.Error:
@@ -134,6 +142,16 @@ def store_from_settings(settings: Mapping[str, Any]) -> PostgresStore:
         create=settings.get("create", True),
         migrate=settings.get("migrate", True),
     )
+
+
+def _sslmode_of(conninfo: str) -> str | None:
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        return conninfo_to_dict(conninfo).get("sslmode")
+    except psycopg.Error:  # a malformed conninfo: make_conninfo says so
+        return None
 
 
 store_from_settings.SETTINGS_SCHEMA = {  # type: ignore[attr-defined]

@@ -128,10 +128,14 @@ def explain(message: str, parameters: dict[str, str]) -> str:
     """What libpq's ``message`` means, in one line, without the password."""
     password = parameters.get("password") or os.environ.get("PGPASSWORD")
     timeout = parameters.get("connect_timeout", CONNECT_TIMEOUT)
-    for pattern, reason in _REASONS:
-        found = re.search(pattern, message, re.IGNORECASE)
-        if found:
-            return _scrub(reason.format(timeout=timeout, **found.groupdict()), password)
+    # libpq tries each address of a host in turn and says why each failed: the last one
+    # tried is the one to explain (an address refused before a certificate refused).
+    last = message.rfind("connection to server")
+    for text in (message[last:], message) if last > 0 else (message,):
+        for pattern, reason in _REASONS:
+            found = re.search(pattern, text, re.IGNORECASE)
+            if found:
+                return _scrub(reason.format(timeout=timeout, **found.groupdict()), password)
     # Unknown: libpq's own words, without its "connection to server at ... failed:" frame.
     lines = [line.strip() for line in message.splitlines() if line.strip()] or ["?"]
     last = re.sub(r"^(connection failed: )?(connection to server .*? failed: )?", "", lines[-1])
