@@ -41,7 +41,7 @@ from govservice import schemas
 from govservice.cli.validate import Tally, check_records
 from govservice.kinds import KINDS
 from govservice.records import Record
-from govservice.validation import FORMATS, _reference, validator_for
+from govservice.validation import FORMATS, _reference, has_surrogate_escape, validator_for
 
 CASE = KINDS["case"]
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -168,7 +168,12 @@ def rate(function, documents: list) -> float:
 
 
 def ours(documents: list) -> None:
-    records = (Record("bench", 1, number, doc) for number, doc in enumerate(documents, 1))
+    # as the readers mark records whose text has no escape of a surrogate (these documents'
+    # JSON text has none: see main), which need no look for a lone one
+    records = (
+        Record("bench", 1, number, doc, surrogate_escape=False)
+        for number, doc in enumerate(documents, 1)
+    )
     for _ in check_records(records, validator_for(CASE), Tally()):
         pass
 
@@ -230,6 +235,7 @@ def main() -> None:
     valid = make_cases(records)
     invalid = make_invalid(valid, bad)
     assert not validator_for(CASE).problems(valid[0]), validator_for(CASE).problems(valid[0])
+    assert not any(has_surrogate_escape(json.dumps(d, ensure_ascii=False)) for d in valid)
     assert len(validator_for(CASE).problems(invalid[0])) >= 4
 
     compiled = compiled_validator()
