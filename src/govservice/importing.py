@@ -239,6 +239,8 @@ def _prepare_lines(
     for line, text in enumerate(block.split("\n"), start=span.first_line):
         if not text.strip(ASCII_SPACE):  # blank as the reader judges it (bytes.strip)
             continue
+        if text[-1] == "\r":  # a CRLF line end (files from Windows): JSON white space
+            text = text[:-1]
         try:
             document, end = _SCAN(text, 0)
         except (StopIteration, ValueError, RecursionError):
