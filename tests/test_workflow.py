@@ -32,7 +32,7 @@ from govservice.rules import Action, Finding
 from govservice.samples import START
 from govservice.store.base import CaseQuery
 from govservice.workflow import TRANSITIONS
-from govservice.workflow.engine import OTHER_ACTIONS, PROVISIONAL
+from govservice.workflow.engine import DEEMED_ACCEPTED, LATE_NOTICE, OTHER_ACTIONS, PROVISIONAL
 from govservice.workflow.transitions import allowed_actions, transition
 from workflow_helpers import (
     AGENT,
@@ -487,6 +487,53 @@ def test_a_supplement_in_review_restarts_the_full_limits_from_the_day_it_arrives
     with pytest.raises(WorkflowError, match="一次性告知"):
         desk.workflow.request_supplement(stored, REVIEWER, ["现场照片"])
     assert desk.read(case.record.id) == stored
+
+
+# --- 5b. an application left unanswered counts as accepted on receipt (第三十二条) ---------
+
+
+def test_an_application_answered_within_five_working_days_counts_from_acceptance(desk):
+    # received Monday 16 February 2015: the 5 working days are 17 February, then (after the
+    # Spring Festival, 18-24) 25, 26, 27 and 28 February (a Saturday, worked)
+    desk.on(at(2015, 2, 16, 9))
+    case = desk.apply(ordinary_item())
+    case = desk.on(at(2015, 2, 28, 16)).workflow.accept(case, CLERK)
+    assert case.record.clock_started_on == D(2015, 2, 28)
+    assert [w.code for w in case.record.events[-1].warnings] == []
+
+
+def test_an_application_accepted_after_five_working_days_counts_from_receipt(desk):
+    desk.on(at(2015, 2, 16, 9))
+    case = desk.apply(ordinary_item())
+    case = desk.on(at(2015, 3, 2, 10)).workflow.accept(case, CLERK)  # the 6th working day
+    # promised: 17, 25, 26, 27, 28 Feb; legal: ... 20 working days from 16 February
+    assert case.record.clock_started_on == D(2015, 2, 16)
+    assert (case.record.promised_due, case.record.legal_due) == (D(2015, 2, 28), D(2015, 3, 20))
+    (warning,) = case.record.events[-1].warnings
+    assert warning.code == DEEMED_ACCEPTED
+    assert "2015-02-16" in warning.message
+    assert "第三十二条" in warning.message
+    assert case.record.accepted_at == at(2015, 3, 2, 10)
+
+
+def test_a_notice_in_time_keeps_the_clock_at_acceptance_a_late_one_does_not(desk):
+    item = ordinary_item()
+    missing = handed_in(item, leave_out=["建设工程设计方案"])
+    design = [SubmittedMaterial(name="建设工程设计方案")]
+    desk.on(at(2015, 2, 16, 9))
+    timely = desk.apply(item, materials=missing)
+    late = desk.apply(item, id="370500-20150216-0002", materials=missing)
+    timely = desk.on(at(2015, 2, 28, 9)).workflow.request_supplement(timely, CLERK)
+    assert timely.record.events[-1].warnings == ()
+    late = desk.on(at(2015, 3, 2, 9)).workflow.request_supplement(late, CLERK)
+    assert [w.code for w in late.record.events[-1].warnings] == [LATE_NOTICE]
+
+    desk.on(at(2015, 3, 9, 9))  # both supplements arrive, both cases are accepted
+    for case in (timely, late):
+        case = desk.workflow.supplement(case, APPLICANT, design)
+        case = desk.workflow.accept(case, CLERK)
+        started = case.record.clock_started_on
+        assert started == (D(2015, 3, 9) if case.record.id == timely.record.id else D(2015, 2, 16))
 
 
 # --- 6. the last working day before the Spring Festival ------------------------------------

@@ -10,6 +10,9 @@
   that day, 16 hours the next working day, and so on (rounded up to whole days).
 - Special procedures (特别程序, 第四十五条) push both due dates back by the working days
   they lasted: from the day after the suspension to the day of resumption.
+- An application neither accepted nor sent back for a supplement within
+  :data:`ACCEPTANCE_DAYS` working days of receipt counts as accepted on receipt
+  (第三十二条): its clock starts on the day of receipt.
 
 A due date counted through a year whose official schedule is not loaded is marked
 provisional (:class:`~govservice.workdays.Deadline`), never passed off as certain.
@@ -26,6 +29,11 @@ from govservice.model import Item, TimeLimit, TimeUnit
 from govservice.workdays import Deadline, WorkingCalendar
 
 HOURS_PER_DAY = 8
+
+ACCEPTANCE_DAYS = 5
+"""Working days after receipt (the day of receipt not counted) within which an application
+is accepted, refused, or sent back with one notice of every material to supplement
+(行政许可法第三十二条). One left unanswered longer counts as accepted on receipt."""
 
 
 @attrs.frozen
@@ -75,6 +83,12 @@ def due_dates(calendar: WorkingCalendar, item: Item, start: dt.date) -> DueDates
     if promised.due > legal.due:  # a promise in other units cannot exceed the law
         promised = legal
     return DueDates(promised, legal)
+
+
+def acceptance_due(calendar: WorkingCalendar, received: dt.date) -> dt.date:
+    """The last day to accept, refuse or send back an application received on ``received``
+    (:data:`ACCEPTANCE_DAYS` working days later)."""
+    return calendar.add_working_days(received, ACCEPTANCE_DAYS).due
 
 
 def extended(calendar: WorkingCalendar, due: dt.date, days: int) -> Deadline:

@@ -69,6 +69,14 @@ _EXTENDABLE = (CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED)
 PROVISIONAL = "DEADLINE-PROVISIONAL"
 """The code of the warning recorded when a due date is provisional."""
 
+DEEMED_ACCEPTED = "ACCEPTANCE-DEEMED"
+"""The code of the warning recorded when an application accepted late counts as accepted on
+receipt (第三十二条), its deadlines counted from then."""
+
+LATE_NOTICE = "SUPPLEMENT-LATE"
+"""The code of the warning recorded on a supplement notice given after the 5 working days
+of 第三十二条 (the application counts as accepted on receipt all the same)."""
+
 
 def new_tracking_code() -> str:
     """12 characters from 32 (60 random bits): short to read out, not to be guessed."""
@@ -121,7 +129,11 @@ class Workflow(CaseSession):
         return stored
 
     def accept(self, ref: CaseRef, actor: Actor, *, at: dt.datetime | None = None) -> Stored[Case]:
-        """受理: the materials are complete; the deadlines start counting from today."""
+        """受理: the materials are complete; the deadlines start counting from today.
+
+        An application neither accepted nor sent back for a supplement within 5 working
+        days of receipt counts as accepted on receipt (第三十二条): its deadlines count
+        from the day of receipt, and the event says so (``ACCEPTANCE-DEEMED``)."""
 
         def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
             self._check_item_accepts(item, case.id, _day(at))
@@ -133,7 +145,18 @@ class Workflow(CaseSession):
                     "listing them instead (request_supplement)",
                     where=f"case {case.id}",
                 )
-            return {"accepted_at": at, **self._deadlines(case, item, _day(at))}
+            received = _day(case.received_at)
+            if self._answered_in_time(case, _day(at)):
+                return {"accepted_at": at, **self._deadlines(case, item, _day(at))}
+            changes = {"accepted_at": at, **self._deadlines(case, item, received)}
+            deemed = RecordedFinding(
+                code=DEEMED_ACCEPTED,
+                message=f"收件后{deadlines.ACCEPTANCE_DAYS}个工作日内未受理、也未一次告知补正，"
+                f"依法自收到申请材料之日（{received}）起即为受理，办理时限自该日起算"
+                "（行政许可法第三十二条）。",
+            )
+            changes["deadline_warnings"] = (*changes.get("deadline_warnings", ()), deemed)
+            return changes
 
         return self._act(ref, actor, Action.ACCEPT, change, at=at)
 
@@ -194,7 +217,17 @@ class Workflow(CaseSession):
             request = SupplementRequest(
                 requested_at=at, materials=listed, note=note, from_state=case.state
             )
-            return {"supplements": (*case.supplements, request)}
+            changes: dict[str, Any] = {"supplements": (*case.supplements, request)}
+            if case.state is CaseState.SUBMITTED and not self._answered_in_time(case, _day(at)):
+                changes["deadline_warnings"] = (
+                    RecordedFinding(
+                        code=LATE_NOTICE,
+                        message=f"补正告知晚于收件后{deadlines.ACCEPTANCE_DAYS}个工作日，"
+                        "依法自收到申请材料之日起即为受理；受理后办理时限自收件日起算"
+                        "（行政许可法第三十二条）。",
+                    ),
+                )
+            return changes
 
         return self._act(ref, actor, Action.REQUEST_SUPPLEMENT, change, at=at, note=note)
 
@@ -582,6 +615,14 @@ class Workflow(CaseSession):
         )
         self._update(stored, attrs.evolve(case, events=(*case.events, event)))
         raise error
+
+    def _answered_in_time(self, case: Case, on: dt.date) -> bool:
+        """Whether an application still unaccepted on ``on`` is within the 5 working days
+        of receipt, or was sent back for a supplement within them (第三十二条)."""
+        calendar = self.service.calendar(case.region)
+        last = deadlines.acceptance_due(calendar, _day(case.received_at))
+        notices = [s for s in case.supplements if s.from_state is CaseState.SUBMITTED]
+        return on <= last or (bool(notices) and _day(notices[0].requested_at) <= last)
 
     def _check_item_accepts(
         self, item: Item, case_id: str, on: dt.date, current: ItemHead | None = None

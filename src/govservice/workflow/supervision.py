@@ -23,13 +23,11 @@ from govservice.model import Case, CaseState
 from govservice.model.common import LabelledEnum
 from govservice.store.base import CaseQuery, CompletionCount, DueCount
 from govservice.workdays import WorkingCalendar
+from govservice.workflow.deadlines import ACCEPTANCE_DAYS
 
 RUNNING = (CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.GRANTED, CaseState.DENIED)
 """States in which a case's clock runs."""
 
-ACCEPTANCE_DAYS = 5
-"""Working days after receipt within which an application is accepted, refused or sent
-back for a supplement (行政许可法第三十二条); after that it is overdue for acceptance."""
 
 GROUP_LABELS = {"department": "部门", "station_code": "站点", "region": "区划"}
 
