@@ -401,25 +401,31 @@ def has_surrogate_escape(text: str) -> bool:
     return "\\" in text and _SURROGATE_ESCAPE.search(text) is not None
 
 
-def lone_surrogate(value: Any, pointer: str = "") -> str | None:
+def lone_surrogate(value: Any) -> str | None:
     """The JSON pointer of the first text in ``value`` (a key or a value) that holds a lone
     surrogate, U+D800 to U+DFFF: half of a UTF-16 pair, which no UTF-8 text, and so no
     store, can hold. JSON writes one as an escape (``"\\ud800"``); a pair of escapes is
     read as the one character it stands for. None when there is none."""
+    path = _surrogate_path(value)
+    if path is None:
+        return None
+    parts = (_SURROGATE.sub(lambda found: ascii(found.group())[1:-1], str(p)) for p in path)
+    return "".join(f"/{part.replace('~', '~0').replace('/', '~1')}" for part in parts)
+
+
+def _surrogate_path(value: Any) -> tuple | None:
     if isinstance(value, str):
-        return pointer if not value.isascii() and _SURROGATE.search(value) else None
+        return () if not value.isascii() and _SURROGATE.search(value) else None
     if isinstance(value, dict):
         for key, item in value.items():
-            name = _SURROGATE.sub(lambda found: ascii(found.group())[1:-1], str(key))
-            step = f"{pointer}/{name.replace('~', '~0').replace('/', '~1')}"  # printable
-            if isinstance(key, str) and lone_surrogate(key) is not None:
-                return step
-            if (found := lone_surrogate(item, step)) is not None:
-                return found
+            if isinstance(key, str) and _surrogate_path(key) is not None:
+                return (key,)
+            if (found := _surrogate_path(item)) is not None:
+                return (key, *found)
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            if (found := lone_surrogate(item, f"{pointer}/{index}")) is not None:
-                return found
+            if (found := _surrogate_path(item)) is not None:
+                return (index, *found)
     return None
 
 
