@@ -47,7 +47,12 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 StoreFactory = Callable[[Mapping[str, Any]], Any]
 """Builds a store from the ``storage.settings`` block of the configuration, to which the
 host adds ``create`` (make a new database if there is none) and ``migrate`` (apply
-pending migrations), both booleans."""
+pending migrations), both booleans.
+
+A factory may carry ``SETTINGS_SCHEMA`` (a JSON Schema of the settings) and
+``check_settings(settings)``, which returns ``(key, message)`` for each problem a schema
+cannot see (a certificate file that is not there, say): ``govservice config check`` and
+the opening of the store report both with the file, line and key."""
 
 BlacklistSource = Callable[[], "Iterable[BlacklistEntry]"]
 """Returns the current entries of an outside list (a court's, another city's)."""

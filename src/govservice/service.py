@@ -116,7 +116,8 @@ class GovService:
         return factory(settings)
 
     def _check_storage_settings(self, factory: Any) -> None:
-        """Check ``storage.settings`` against the schema the backend ships, if it does."""
+        """Check ``storage.settings`` against the schema the backend ships, if it does, and
+        its ``check_settings`` (what a schema cannot see)."""
         schema = getattr(factory, "SETTINGS_SCHEMA", None)
         if schema is not None:
             check_document(
@@ -125,6 +126,12 @@ class GovService:
                 str(self.config.path or "<config>"),
                 self.config.lines,
                 prefix=("storage", "settings"),
+            )
+        check = getattr(factory, "check_settings", None)
+        for key, message in check(self.config.storage_settings) if check is not None else ():
+            raise ConfigError(
+                f"storage.settings.{key}: {message}",
+                where=self.config.where("storage", "settings", key),
             )
 
     # --- calendar ------------------------------------------------------------------------

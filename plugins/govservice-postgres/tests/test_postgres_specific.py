@@ -798,3 +798,16 @@ def test_certificate_files_are_found_beside_the_configuration(tmp_path):
     assert settings["sslkey"] == "/k.key"
     path = write_config(tmp_path, "host: db.example\nsslrootcert: system\n")  # libpq's CAs
     assert GovService(path, environ={}).config.storage_settings["sslrootcert"] == "system"
+
+
+def test_config_check_names_a_missing_certificate_file_with_its_line(
+    tmp_path, capsys, monkeypatch
+):
+    from govservice.cli import main
+
+    monkeypatch.setenv("GOVSERVICE_PLUGINS", "postgresql")
+    path = write_config(tmp_path, "host: db.example\nsslmode: verify-full\nsslrootcert: ca.crt\n")
+    assert main(["config", "check", path]) == 2
+    assert f"{path}:8: storage.settings.sslrootcert: no such file" in capsys.readouterr().err
+    (tmp_path / "ca.crt").write_text("(a certificate)\n", encoding="utf-8")
+    assert main(["config", "check", path]) == 0

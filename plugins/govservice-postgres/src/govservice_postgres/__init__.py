@@ -108,9 +108,8 @@ def store_from_settings(settings: Mapping[str, Any]) -> PostgresStore:
             raise ConfigError(f"storage.settings.{key}: must be text")
     if settings.get("sslmode", "disable") not in _SSLMODES:
         raise ConfigError(f"storage.settings.sslmode: one of {', '.join(_SSLMODES)}")
-    for key in _TLS_FILES:
-        if key in settings and settings[key] != "system" and not Path(settings[key]).is_file():
-            raise ConfigError(f"storage.settings.{key}: no such file {settings[key]!r}")
+    for key, message in check_settings(settings):
+        raise ConfigError(f"storage.settings.{key}: {message}")
     port = settings.get("port")
     if port is not None and not (
         (isinstance(port, int) and not isinstance(port, bool))
@@ -144,6 +143,17 @@ def store_from_settings(settings: Mapping[str, Any]) -> PostgresStore:
     )
 
 
+def check_settings(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What the settings schema cannot see: certificate files that are not there."""
+    return [
+        (key, f"no such file {value!r}")
+        for key in _TLS_FILES
+        if isinstance(value := settings.get(key), str)
+        and value != "system"
+        and not Path(value).is_file()
+    ]
+
+
 def _sslmode_of(conninfo: str) -> str | None:
     import psycopg
     from psycopg.conninfo import conninfo_to_dict
@@ -164,6 +174,7 @@ store_from_settings.SETTINGS_SCHEMA = {  # type: ignore[attr-defined]
     "additionalProperties": False,
 }
 """Checked by ``govservice config check`` with the file, line and key of each problem."""
+store_from_settings.check_settings = check_settings  # type: ignore[attr-defined]
 
 
 def __getattr__(name: str) -> Any:
