@@ -20,11 +20,12 @@ from typing import Any
 import pytest
 
 from govservice import GovService
-from govservice.audit import verify_store
+from govservice.audit import attest_imports, verify_store
 from govservice.cli import main
 from govservice.clock import SHANGHAI, FixedClock
 from govservice.codec import to_document
 from govservice.config import Config
+from govservice.errors import TrailBrokenError
 from govservice.model import CaseEvent, SubmittedMaterial
 from govservice.samples import make_case, make_item
 from govservice.store.ledger import GENESIS, canonical, chain, link_hash, verify
@@ -329,6 +330,77 @@ def test_imported_history_is_counted_not_chained(trail):
     assert report.unchained_cases == 1
 
 
+def _import_old_case(store: Any, case_id: str = "OLD-1", events: int = 2) -> dict:
+    """A case brought in by bulk import with ``events`` events of its earlier life."""
+    history = [
+        CaseEvent(
+            at=START, actor="张伟", role="applicant", action="提交申请", to_state="submitted"
+        ),
+        CaseEvent(
+            at=START + dt.timedelta(hours=1),
+            actor="王晓燕",
+            role="window_clerk",
+            action="受理",
+            from_state="submitted",
+            to_state="accepted",
+        ),
+    ][:events]
+    document = to_document(
+        make_case(id=case_id, state=history[-1].to_state, events=history, materials=[])
+    )
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    assert store.import_batch("case", [(document, text)]) == 1
+    return document
+
+
+def test_imported_history_is_attested_then_checked(trail):
+    _import_old_case(trail.store)
+    before = verify_store(trail.store)
+    assert (before.ok, before.unchained_cases, before.attested_cases) == (True, 1, 0)
+
+    assert attest_imports(trail.store) == (1, 2)
+    after = verify_store(trail.store)
+    assert (after.ok, after.unchained_cases, after.attested_cases) == (True, 0, 1)
+    assert (after.checked, after.head_seq) == (14, 14)
+    (link,) = trail.store.case_ledger("OLD-1")
+    assert json.loads(link.text)["imported"]["events"] == 2
+    assert attest_imports(trail.store) == (0, 0)  # once
+    assert trail.store.ledger_head() == (after.head_seq, after.head_hash)
+
+    # the chain goes on after the attested history
+    workflow = Workflow(service(), trail.store)
+    workflow.review(workflow.case("OLD-1"), REVIEWER, at=START + dt.timedelta(days=1))
+    assert verify_store(trail.store).ok
+
+    document = case_doc(trail, "OLD-1")  # an attested event edited in the record
+    document["events"][1]["actor"] = "赵六"
+    set_case_doc(trail, "OLD-1", document)
+    assert broken_at(trail) == (14, "the history the case was imported with was changed")
+
+
+def test_attested_history_cut_short_or_of_a_deleted_case_is_found(trail):
+    _import_old_case(trail.store)
+    _import_old_case(trail.store, "OLD-2")
+    assert attest_imports(trail.store) == (2, 4)
+    document = case_doc(trail, "OLD-1")
+    document["events"] = document["events"][1:]
+    set_case_doc(trail, "OLD-1", document)
+    assert broken_at(trail) == (14, "the history the case was imported with was changed")
+    set_case_doc(trail, "OLD-1", {**document, "events": case_doc(trail, "OLD-2")["events"]})
+    trail.sql("DELETE FROM cases WHERE id = ?", "OLD-2")
+    assert broken_at(trail) == (15, "the case's events are chained, its record is gone")
+
+
+def test_nothing_is_attested_on_a_broken_trail(trail):
+    _import_old_case(trail.store)
+    trail.sql("DELETE FROM case_events WHERE seq = 2")
+    head = trail.store.ledger_head()
+    with pytest.raises(TrailBrokenError, match="broken at event 3: expected event 2"):
+        attest_imports(trail.store)
+    assert trail.store.ledger_head() == head
+    assert trail.store.case_ledger("OLD-1") == []
+
+
 def test_appending_after_tampering_does_not_hide_it(trail):
     trail.sql("DELETE FROM case_events WHERE seq = 2")
     workflow = Workflow(service(), trail.store)
@@ -389,6 +461,35 @@ def test_audit_verify_exits_1_at_a_broken_link(sqlite_config, tmp_path, capsys):
     assert main(["--config", str(sqlite_config), "audit", "verify"]) == 1
     out = capsys.readouterr().out
     assert "trail BROKEN at event 1 (case CLI-2): the event was changed" in out
+
+
+def test_audit_attest_chains_imported_history_once(sqlite_config, tmp_path, capsys):
+    import sqlite3
+
+    from govservice.store.sqlite import SqliteStore
+
+    store = SqliteStore(tmp_path / "trail.db")
+    store.add_item(make_item())
+    _import_old_case(store)
+    store.close()
+    assert main(["--config", str(sqlite_config), "audit", "verify"]) == 0
+    assert "1 case record(s) also hold events" in capsys.readouterr().out
+
+    assert main(["--config", str(sqlite_config), "audit", "attest"]) == 0
+    assert "attested 1 imported case(s) holding 2 event(s) from before; head 1:" in (
+        capsys.readouterr().out
+    )
+    assert main(["--config", str(sqlite_config), "audit", "attest"]) == 0
+    assert "attested 0 imported case(s)" in capsys.readouterr().out
+    assert main(["--config", str(sqlite_config), "audit", "verify"]) == 0
+    out = capsys.readouterr().out
+    assert "trail intact: 1 links (0 events, 1 attested), 1 case records agree" in out
+    assert "also hold events" not in out
+
+    with sqlite3.connect(tmp_path / "trail.db") as plain:
+        plain.execute("UPDATE case_events SET doc = replace(doc, '2', '3') WHERE seq = 1")
+    assert main(["--config", str(sqlite_config), "audit", "attest"]) == 2
+    assert "error[GS707]" in capsys.readouterr().err
 
 
 def test_audit_verify_refuses_a_malformed_head(sqlite_config, capsys):

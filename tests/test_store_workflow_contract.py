@@ -251,3 +251,20 @@ def test_a_case_received_at_a_leap_second_is_imported_and_found(store, moment):
     assert found[0].record.received_at.astimezone(dt.UTC).replace(microsecond=0) == (
         line - dt.timedelta(seconds=1)
     )
+
+
+def test_imported_history_is_attested_on_every_backend(store):
+    from govservice.audit import attest_imports, verify_store
+
+    first = CaseEvent(
+        at=START, actor="张伟", role="applicant", action="提交申请", to_state="submitted"
+    )
+    document = to_document(make_case(id="OLD-1", events=[first]))
+    assert store.import_batch("case", [(document, json.dumps(document))]) == 1
+    assert verify_store(store).unchained_cases == 1
+    assert attest_imports(store) == (1, 1)
+    assert attest_imports(store) == (0, 0)
+    report = verify_store(store)
+    assert (report.ok, report.unchained_cases, report.attested_cases) == (True, 0, 1)
+    (link,) = store.case_ledger("OLD-1")
+    assert json.loads(link.text)["imported"]["events"] == 1

@@ -24,6 +24,8 @@ govservice --config "$config" import case "$here/cases.jsonl"
 govservice --config "$config" import station "$here/stations.yaml"
 govservice --config "$config" import intermediary "$here/intermediaries.json"
 govservice --config "$config" import blacklist-entry "$here/blacklist.jsonl"
+# the histories the imported cases bring with them join the tamper-evident trail
+govservice --config "$config" audit attest
 govservice --config "$config" db status
 
 echo "== a new application, the day before the Spring Festival holiday (2015-02-16)"

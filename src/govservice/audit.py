@@ -10,8 +10,9 @@ Two checks, both on what is stored, nothing recomputed by the store:
    each one is compared with the chain: the events chained for a case must be the events
    its record ends with, unchanged, and the record's state the one its last event led
    to. A case whose chained events have no record any more is a deleted case. Events a
-   record holds before its chained ones came with it from another system (bulk import);
-   they are counted, not checked.
+   record holds before its chained ones came with it from another system (bulk import):
+   once :func:`attest_imports` has chained them (one attestation link a case, holding
+   their number and SHA-256), they must be what was attested; before, they are counted.
 """
 
 from __future__ import annotations
@@ -23,34 +24,96 @@ from typing import Any
 import attrs
 
 from govservice.codec import to_document
-from govservice.errors import GovServiceError
-from govservice.store.ledger import AuditReport, Break, LedgerEntry, canonical, verify
+from govservice.errors import GovServiceError, TrailBrokenError
+from govservice.store.ledger import (
+    IMPORTED,
+    AuditReport,
+    Break,
+    LedgerEntry,
+    canonical,
+    imported_digest,
+    verify,
+)
 
-__all__ = ["AuditReport", "Break", "verify_store"]
+__all__ = ["AuditReport", "Break", "attest_imports", "verify_store"]
 
 PAGE = 5000
 CASE_PAGE = 500
 
 
+Attestation = tuple[int, dict]
+"""An attestation link of a case: its sequence number and what it holds."""
+
+
+@attrs.frozen
+class _Trail:
+    """What the chain holds of each case: its events (canonical text, by sequence number)
+    and its attestation of imported history, if any."""
+
+    events: dict[str, list[tuple[int, str]]] = attrs.field(factory=dict)
+    attested: dict[str, Attestation] = attrs.field(factory=dict)
+
+
 def verify_store(store: Any, expected_head: tuple[int, str] | None = None) -> AuditReport:
     """Verify the chain of ``store`` and every case record against it; ``expected_head``
     is a head published earlier (sequence number and hash) that must still be part of it."""
-    head = store.ledger_head()
-    chained: dict[str, list[tuple[int, str]]] = {}
-    report = verify(_entries_up_to(store, head[0], chained), head, expected_head)
+    report, _ = _verified(store, expected_head)
+    return report
+
+
+def attest_imports(store: Any) -> tuple[int, int]:
+    """Chain the history that cases brought with them from another system (bulk import):
+    one attestation link a case not attested yet, holding the number and the SHA-256 of
+    its events before those the store recorded. From then on :func:`verify_store` checks
+    them too. Returns how many cases and events were attested (none the second time).
+
+    :raises TrailBrokenError: the trail is broken; nothing is attested on it.
+    """
+    report, unattested = _verified(store, None)
     if not report.ok:
-        return report
+        broken = report.first_break
+        raise TrailBrokenError(
+            f"the trail is broken at event {broken.seq}: {broken.problem}; nothing is "
+            "attested until the break is looked into (govservice audit verify)"
+        )
+    cases = events = 0
+    for case_id, count in unattested:
+        with store.transaction():
+            store.lock("case", case_id)
+            stored = store.get("case", case_id)
+            links = store.case_ledger(case_id)
+            if stored is None or any(IMPORTED in json.loads(e.text) for e in links):
+                continue  # gone, or attested meanwhile
+            history = [canonical(e) for e in to_document(stored.record).get("events", [])]
+            chained = sum(1 for e in links if "event" in json.loads(e.text))
+            count = len(history) - chained  # the case may have changed since the check
+            if count <= 0:
+                continue
+            digest = imported_digest(history[:count])
+            store.attest_import(case_id, {"events": count, "sha256": digest})
+        cases, events = cases + 1, events + count
+    return cases, events
+
+
+def _verified(
+    store: Any, expected_head: tuple[int, str] | None
+) -> tuple[AuditReport, list[tuple[str, int]]]:
+    """The report, and the cases holding history not attested (id, number of events)."""
+    head = store.ledger_head()
+    trail = _Trail()
+    report = verify(_entries_up_to(store, head[0], trail), head, expected_head)
+    if not report.ok:
+        return report, []
     beyond = store.ledger(head[0], 1)
     if beyond and store.ledger_head()[0] < beyond[0].seq:
         problem = Break(beyond[0].seq, beyond[0].case_id, "an event beyond the ledger head")
-        return attrs.evolve(report, first_break=problem)
-    return _check_cases(store, report, chained)
+        return attrs.evolve(report, first_break=problem), []
+    return _check_cases(store, report, trail)
 
 
-def _entries_up_to(
-    store: Any, last: int, chained: dict[str, list[tuple[int, str]]]
-) -> Iterator[LedgerEntry]:
-    """The links up to ``last``; each one's event (canonical text) is noted by case."""
+def _entries_up_to(store: Any, last: int, trail: _Trail) -> Iterator[LedgerEntry]:
+    """The links up to ``last``; each one's event (canonical text) or attestation is noted
+    by case."""
     after = 0
     while after < last:
         entries: list[LedgerEntry] = store.ledger(after, min(PAGE, last - after))
@@ -58,45 +121,81 @@ def _entries_up_to(
             return
         for entry in entries:
             try:
-                event = canonical(json.loads(entry.text)["event"])
+                inside = json.loads(entry.text)
+                if IMPORTED in inside:
+                    trail.attested.setdefault(entry.case_id, (entry.seq, inside[IMPORTED]))
+                    yield entry
+                    continue
+                event = canonical(inside["event"])
             except (ValueError, KeyError, TypeError):
                 event = ""  # verify() reports the link itself
-            chained.setdefault(entry.case_id, []).append((entry.seq, event))
+            trail.events.setdefault(entry.case_id, []).append((entry.seq, event))
             yield entry
         after = entries[-1].seq
 
 
 def _check_cases(
-    store: Any, report: AuditReport, chained: dict[str, list[tuple[int, str]]]
-) -> AuditReport:
-    checked = unchained = 0
+    store: Any, report: AuditReport, trail: _Trail
+) -> tuple[AuditReport, list[tuple[str, int]]]:
+    checked = attested = 0
+    unattested: list[tuple[str, int]] = []
     after = None
     while True:
         try:
             page = store.list("case", limit=CASE_PAGE, after=after)
         except GovServiceError as error:
             problem = Break(report.head_seq, None, f"a case record cannot be read: {error}")
-            return attrs.evolve(report, first_break=problem)
+            return attrs.evolve(report, first_break=problem), []
         for stored in page.records:
             case = stored.record
-            links = chained.pop(case.id, [])
-            problem = _compare(store, case, links, report.head_seq)
+            links = trail.events.pop(case.id, [])
+            attestation = trail.attested.pop(case.id, None)
+            problem, imported = _compare(store, case, links, report.head_seq)
+            if problem is None and (attestation is not None or imported):
+                problem = _check_attested(case.id, imported, attestation)
             if problem is not None:
-                return attrs.evolve(report, first_break=problem, cases_checked=checked)
+                return attrs.evolve(report, first_break=problem, cases_checked=checked), []
             checked += 1
-            unchained += len(case.events) > len(links)
+            if attestation is not None:
+                attested += 1
+            elif imported:
+                unattested.append((case.id, len(imported)))
         if page.next_after is None:
             break
         after = page.next_after
-    if chained:  # events of cases no record holds any more
-        case_id, links = min(chained.items(), key=lambda item: item[1][0][0])
-        problem = Break(links[0][0], case_id, "the case's events are chained, its record is gone")
-        return attrs.evolve(report, first_break=problem, cases_checked=checked)
-    return attrs.evolve(report, cases_checked=checked, unchained_cases=unchained)
+    gone = [(links[0][0], case_id) for case_id, links in trail.events.items()]
+    gone += [(seq, case_id) for case_id, (seq, _) in trail.attested.items()]
+    if gone:  # links of cases no record holds any more
+        seq, case_id = min(gone)
+        problem = Break(seq, case_id, "the case's events are chained, its record is gone")
+        return attrs.evolve(report, first_break=problem, cases_checked=checked), []
+    done = attrs.evolve(
+        report, cases_checked=checked, unchained_cases=len(unattested), attested_cases=attested
+    )
+    return done, unattested
 
 
-def _compare(store: Any, case: Any, links: list[tuple[int, str]], head: int) -> Break | None:
-    """None when the record of ``case`` agrees with its chained events ``links``.
+def _check_attested(
+    case_id: str, imported: list[str], attestation: Attestation | None
+) -> Break | None:
+    """None when the history ``imported`` with the case is what its attestation holds."""
+    if attestation is None:
+        return None
+    seq, held = attestation
+    if (
+        not isinstance(held, dict)
+        or held.get("events") != len(imported)
+        or held.get("sha256") != imported_digest(imported)
+    ):
+        return Break(seq, case_id, "the history the case was imported with was changed")
+    return None
+
+
+def _compare(
+    store: Any, case: Any, links: list[tuple[int, str]], head: int
+) -> tuple[Break | None, list[str]]:
+    """None when the record of ``case`` agrees with its chained events ``links``, and the
+    events (canonical text) the record holds before them.
 
     The record's events end with the chained ones (and with events chained after the head
     was read, if the case changed meanwhile). Events before them are history brought in
@@ -110,16 +209,17 @@ def _compare(store: Any, case: Any, links: list[tuple[int, str]], head: int) -> 
         newer = [
             canonical(json.loads(entry.text)["event"])
             for entry in store.case_ledger(case.id)
-            if entry.seq > head
+            if entry.seq > head and "event" in json.loads(entry.text)
         ]
         candidates = [wanted + newer[:count] for count in range(1, len(newer) + 1)]
-    if not any(_agrees(events, candidate, fresh) for candidate in candidates):
+    agreed = next((c for c in candidates if _agrees(events, c, fresh)), None)
+    if agreed is None:
         seq = links[0][0] if links else head
-        return Break(seq, case.id, "the case record's events differ from the chain")
+        return Break(seq, case.id, "the case record's events differ from the chain"), []
     if case.events and case.state is not case.events[-1].to_state:
         seq = links[-1][0] if links else head
-        return Break(seq, case.id, "the case record's state is not where its events led")
-    return None
+        return Break(seq, case.id, "the case record's state is not where its events led"), []
+    return None, [] if fresh else events[: len(events) - len(agreed)]
 
 
 def _agrees(events: list[str], chained: list[str], fresh: bool) -> bool:

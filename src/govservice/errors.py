@@ -199,6 +199,13 @@ class DatabaseUnavailableError(StoreError):
     code = "GS706"
 
 
+class TrailBrokenError(StoreError):
+    """The tamper-evident trail is broken: nothing is added to it (an attestation) until
+    the break is looked into."""
+
+    code = "GS707"
+
+
 # --- the case workflow -----------------------------------------------------------------------
 
 

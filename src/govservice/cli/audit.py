@@ -1,11 +1,11 @@
-"""``govservice audit verify``: check the tamper-evident trail of case events (步步留痕)."""
+"""``govservice audit verify|attest``: the tamper-evident trail of case events (步步留痕)."""
 
 from __future__ import annotations
 
 import argparse
 import re
 
-from govservice.audit import verify_store
+from govservice.audit import attest_imports, verify_store
 from govservice.cli.common import persistent_store, service_from
 
 _HEAD = re.compile(r"^(\d+):([0-9a-f]{64})$")
@@ -36,6 +36,16 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--expect-head", type=head, metavar="SEQ:HASH", help="a head printed before"
     )
     verify.set_defaults(run=run_verify)
+    attest = actions.add_parser(
+        "attest",
+        help="chain the history that imported cases brought with them",
+        description="Cases brought in by bulk import hold events from before they were "
+        "stored here. Chain each such case's history with one attestation link (the number "
+        "and SHA-256 of those events), so that audit verify checks it from now on. Cases "
+        "attested before are left as they are. Exit 0, or 2 when the trail is broken "
+        "(nothing is attested on a broken trail).",
+    )
+    attest.set_defaults(run=run_attest)
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -45,14 +55,24 @@ def run_verify(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if report.ok:
+        links = f"{report.checked} events"
+        if report.attested_cases:
+            events = report.checked - report.attested_cases
+            links = f"{report.checked} links ({events} events, {report.attested_cases} attested)"
         print(
-            f"trail intact: {report.checked} events, {report.cases_checked} case records "
-            f"agree; head {report.head_seq}:{report.head_hash}"
+            f"trail intact: {links}, {report.cases_checked} case records agree; "
+            f"head {report.head_seq}:{report.head_hash}"
         )
+        if report.attested_cases:
+            print(
+                f"{report.attested_cases} case record(s) hold imported history, attested in "
+                "the chain and as attested"
+            )
         if report.unchained_cases:
             print(
                 f"note: {report.unchained_cases} case record(s) also hold events from before "
-                "they were stored here (bulk import); those are not in the chain"
+                "they were stored here (bulk import), not yet in the chain: run "
+                "govservice audit attest"
             )
         return 0
     broken = report.first_break
@@ -62,3 +82,17 @@ def run_verify(args: argparse.Namespace) -> int:
         f"{report.checked} events before it are intact"
     )
     return 1
+
+
+def run_attest(args: argparse.Namespace) -> int:
+    store = persistent_store(service_from(args), create=False)
+    try:
+        cases, events = attest_imports(store)
+        head = store.ledger_head()
+    finally:
+        store.close()
+    print(
+        f"attested {cases} imported case(s) holding {events} event(s) from before; "
+        f"head {head[0]}:{head[1]}"
+    )
+    return 0

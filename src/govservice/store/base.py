@@ -278,6 +278,12 @@ class Store(Protocol):
     def case_ledger(self, case_id: str) -> list[LedgerEntry]:
         """The links of one case, in order."""
 
+    def attest_import(self, case_id: str, attestation: dict) -> None:
+        """Chain one link holding ``attestation`` (``{"events": n, "sha256": ...}``: the
+        history the case brought from another system, see
+        :data:`govservice.store.ledger.IMPORTED`), in a transaction of its own or the
+        caller's (:func:`govservice.audit.attest_imports` makes it)."""
+
     # --- bulk ----------------------------------------------------------------------------
 
     def import_batch(self, kind: str, documents: Iterable[tuple[Any, str]]) -> int:

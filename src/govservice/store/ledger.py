@@ -2,8 +2,10 @@
 
 Each event a store records is written to the ledger as the canonical JSON text of
 ``{"seq": n, "case_id": ..., "event": {...}}`` with ``hash = SHA-256(prev_hash + text)``,
-``prev_hash`` being the hash of event ``n - 1`` (:data:`GENESIS` for the first). The ledger
-head (last sequence number and hash) is kept beside it. Changing, deleting, inserting or
+``prev_hash`` being the hash of event ``n - 1`` (:data:`GENESIS` for the first). The history
+a case brings from another system (bulk import) is chained by one attestation link,
+``{"seq": n, "case_id": ..., "imported": {"events": k, "sha256": ...}}`` (:data:`IMPORTED`).
+The ledger head (last sequence number and hash) is kept beside it. Changing, deleting, inserting or
 reordering events in the database then breaks a link that :func:`verify` finds, without
 the library having to be asked; publishing the head now and then (``govservice audit
 verify`` prints it) lets an outsider tell a rewritten chain from the original.
@@ -21,6 +23,11 @@ import attrs
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first event."""
 
+IMPORTED = "imported"
+"""The key of an attestation link: ``{"events": n, "sha256": ...}``, the number and the
+SHA-256 (of their canonical JSON list) of the events a case brought with it from another
+system (bulk import), before any the store recorded (:func:`imported_digest`)."""
+
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -28,6 +35,11 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",
 def canonical(value: Any) -> str:
     """Canonical JSON: sorted keys, no spaces, text as it is (UTF-8)."""
     return _CANONICAL.encode(value)
+
+
+def imported_digest(events: Sequence[str]) -> str:
+    """The SHA-256 of events (each as its canonical JSON text) as an attestation holds it."""
+    return hashlib.sha256(("[" + ",".join(events) + "]").encode("utf-8")).hexdigest()
 
 
 def link_hash(prev_hash: str, text: str) -> str:
@@ -47,14 +59,19 @@ class LedgerEntry:
 
 
 def chain(
-    head: tuple[int, str] | None, case_id: str, events: Sequence[dict[str, Any]]
+    head: tuple[int, str] | None,
+    case_id: str,
+    events: Sequence[dict[str, Any]],
+    *,
+    key: str = "event",
 ) -> list[LedgerEntry]:
-    """The links that append ``events`` (JSON documents) of ``case_id`` after ``head``."""
+    """The links that append ``events`` (JSON documents) of ``case_id`` after ``head``;
+    each is held under ``key`` (``imported`` for an attestation, see :data:`IMPORTED`)."""
     seq, previous = head if head is not None else (0, GENESIS)
     entries = []
     for event in events:
         seq += 1
-        text = canonical({"seq": seq, "case_id": case_id, "event": event})
+        text = canonical({"seq": seq, "case_id": case_id, key: event})
         digest = link_hash(previous, text)
         entries.append(LedgerEntry(seq, case_id, text, previous, digest))
         previous = digest
@@ -81,7 +98,10 @@ class AuditReport:
     cases_checked: int = 0
     """Case records compared with the chain (by :func:`govservice.audit.verify_store`)."""
     unchained_cases: int = 0
-    """Cases whose records carry events the chain does not hold (imported history)."""
+    """Cases whose records carry events the chain does not hold (imported history, not
+    attested yet)."""
+    attested_cases: int = 0
+    """Cases whose imported history is attested in the chain, and checked against it."""
 
     @property
     def ok(self) -> bool:

@@ -35,7 +35,7 @@ from govservice.store.base import (
 )
 from govservice.store.bulk import PackedImport
 from govservice.store.columns import CASE_COLUMNS, case_row, queue_key
-from govservice.store.ledger import GENESIS, LedgerEntry, chain
+from govservice.store.ledger import GENESIS, IMPORTED, LedgerEntry, chain
 
 _CLOSED = frozenset(state.value for state in CaseState if state.is_closed)
 
@@ -172,8 +172,13 @@ class MemoryStore(PackedImport, NestedTransactions):
 
     # --- the trail ---------------------------------------------------------------------------
 
-    def _append_ledger(self, case_id: str, events: list[dict]) -> None:
-        self._ledger.extend(chain(self.ledger_head(), case_id, copy.deepcopy(events)))
+    def attest_import(self, case_id: str, attestation: dict) -> None:
+        with self.transaction():
+            self._append_ledger(case_id, [attestation], key=IMPORTED)
+
+    def _append_ledger(self, case_id: str, events: list[dict], *, key: str = "event") -> None:
+        events = copy.deepcopy(events)
+        self._ledger.extend(chain(self.ledger_head(), case_id, events, key=key))
 
     def ledger(self, after: int = 0, limit: int = 1000) -> list[LedgerEntry]:
         return [entry for entry in self._ledger if entry.seq > after][:limit]

@@ -32,7 +32,7 @@ from govservice.store.base import (
     new_events,
 )
 from govservice.store.columns import TABLES, import_row
-from govservice.store.ledger import GENESIS, LedgerEntry, chain
+from govservice.store.ledger import GENESIS, IMPORTED, LedgerEntry, chain
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
@@ -259,11 +259,15 @@ class SqlQueries:
 
     # --- the trail -------------------------------------------------------------------------
 
-    def _append_ledger(self, case_id: str, events: list[dict]) -> None:
+    def attest_import(self, case_id: str, attestation: dict) -> None:
+        with self.transaction():
+            self._append_ledger(case_id, [attestation], key=IMPORTED)
+
+    def _append_ledger(self, case_id: str, events: list[dict], *, key: str = "event") -> None:
         """Chain ``events`` of ``case_id`` after the head, inside the caller's transaction;
         the head row is locked first, so appends from several processes take turns."""
         m = self.mark
-        entries = chain(self._lock_ledger(), case_id, events)
+        entries = chain(self._lock_ledger(), case_id, events, key=key)
         self._execute_many(
             f"INSERT INTO case_events (seq, case_id, doc, prev_hash, hash) "
             f"VALUES ({m}, {m}, {m}, {m}, {m})",
