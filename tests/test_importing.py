@@ -93,7 +93,9 @@ def test_cli_import_exit_codes_and_summary(tmp_path, capsys):
     good = tmp_path / "cases.jsonl"
     good.write_text("\n".join(case_lines(30)) + "\n", encoding="utf-8")
     assert main(["--config", str(config), "import", "case", str(good)]) == 0
-    assert "case: 30 imported, 0 already present" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "case: 30 imported, 0 already present" in out
+    assert "next: govservice audit attest" in out
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "X"}\n', encoding="utf-8")
     assert main(["--config", str(config), "import", "case", str(bad)]) == 1

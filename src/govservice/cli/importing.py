@@ -74,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     print(summary)
+    if report.kind == "case" and report.inserted:
+        print("next: govservice audit attest (chains the histories the cases brought with them)")
     return 0
 
 
