@@ -391,6 +391,34 @@ def test_attested_history_cut_short_or_of_a_deleted_case_is_found(trail):
     assert broken_at(trail) == (15, "the case's events are chained, its record is gone")
 
 
+def test_a_second_record_claiming_a_case_is_found(trail):
+    # the record under the case's key replaced by an altered copy, the original kept under
+    # a key sorting before it: the chain still finds its events in the original
+    _import_old_case(trail.store)
+    assert attest_imports(trail.store) == (1, 2)
+    altered = case_doc(trail, "OLD-1")
+    altered["events"][1]["actor"] = "赵六"
+    trail.sql("UPDATE cases SET id = ?, tracking_code = NULL WHERE id = ?", "0OLD-1", "OLD-1")
+    columns = "state, open, region, department, item_code, item_version, green_channel, "
+    columns += "received_at, queue_key"
+    trail.sql(
+        f"INSERT INTO cases (id, version, {columns}, doc) SELECT ?, version, {columns}, ? "
+        "FROM cases WHERE id = ?",
+        "OLD-1",
+        json.dumps(altered, ensure_ascii=False),
+        "0OLD-1",
+    )
+    assert trail.store.get("case", "OLD-1").record.events[1].actor == "赵六"
+    assert broken_at(trail)[1] == "two case records claim this case"
+
+
+def test_a_case_attested_twice_is_found(trail):
+    _import_old_case(trail.store)
+    assert attest_imports(trail.store) == (1, 2)
+    trail.store.attest_import("OLD-1", {"events": 99, "sha256": "0" * 64})
+    assert broken_at(trail) == (15, "attested twice")
+
+
 def test_nothing_is_attested_on_a_broken_trail(trail):
     _import_old_case(trail.store)
     trail.sql("DELETE FROM case_events WHERE seq = 2")

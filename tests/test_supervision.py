@@ -614,3 +614,19 @@ def test_applications_waiting_more_than_five_working_days_are_listed(kind, tmp_p
     assert found.acceptance_overdue_total == 1
     assert [line.id for line in found.acceptance_overdue] == ["W-1"]
     assert "逾期未受理（收件后超过5个工作日）：1 件" in found.as_text()
+
+
+def test_the_waiting_list_and_the_law_agree_on_every_day():
+    """An application received on day R is past its 5 working days on day T (第三十二条:
+    :func:`~govservice.workflow.deadlines.acceptance_due`) exactly when supervision lists
+    it on T, working day or not, over the 2015 Spring Festival and Qingming."""
+    from govservice.workflow.deadlines import acceptance_due
+    from govservice.workflow.supervision import received_before
+
+    calendar = GovService(clock=FixedClock(dt.datetime(2015, 1, 1, tzinfo=SHANGHAI))).calendar()
+    days = [dt.date(2015, 2, 1) + dt.timedelta(days=n) for n in range(75)]
+    for received in days:
+        due = acceptance_due(calendar, received).due
+        moment = dt.datetime.combine(received, dt.time(16, 30), SHANGHAI)
+        for today in (day for day in days if day >= received):
+            assert (moment < received_before(calendar, today)) == (today > due), (received, today)

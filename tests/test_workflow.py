@@ -536,6 +536,17 @@ def test_a_notice_in_time_keeps_the_clock_at_acceptance_a_late_one_does_not(desk
         assert started == (D(2015, 3, 9) if case.record.id == timely.record.id else D(2015, 2, 16))
 
 
+def test_no_acceptance_is_deemed_on_a_calendar_not_loaded(desk):
+    # 2027: the State Council's schedule is not loaded (National Day is not known), so the
+    # 5 working days after 28 September cannot be told for sure: the law's consequence is
+    # not drawn on a guess
+    desk.on(at(2027, 9, 28, 9))
+    case = desk.apply(ordinary_item())
+    case = desk.on(at(2027, 10, 8, 9)).workflow.accept(case, CLERK)
+    assert case.record.clock_started_on == D(2027, 10, 8)
+    assert DEEMED_ACCEPTED not in [w.code for w in case.record.events[-1].warnings]
+
+
 # --- 6. the last working day before the Spring Festival ------------------------------------
 
 

@@ -52,6 +52,8 @@ class _Trail:
 
     events: dict[str, list[tuple[int, str]]] = attrs.field(factory=dict)
     attested: dict[str, Attestation] = attrs.field(factory=dict)
+    twice: dict[str, int] = attrs.field(factory=dict)
+    """Cases attested more than once: the sequence number of the second attestation."""
 
 
 def verify_store(store: Any, expected_head: tuple[int, str] | None = None) -> AuditReport:
@@ -77,22 +79,38 @@ def attest_imports(store: Any) -> tuple[int, int]:
             "attested until the break is looked into (govservice audit verify)"
         )
     cases = events = 0
-    for case_id, count in unattested:
+    for start in range(0, len(unattested), ATTEST_BATCH):
         with store.transaction():
-            store.lock("case", case_id)
-            stored = store.get("case", case_id)
-            links = store.case_ledger(case_id)
-            if stored is None or any(IMPORTED in json.loads(e.text) for e in links):
-                continue  # gone, or attested meanwhile
-            history = [canonical(e) for e in to_document(stored.record).get("events", [])]
-            chained = sum(1 for e in links if "event" in json.loads(e.text))
-            count = len(history) - chained  # the case may have changed since the check
-            if count <= 0:
-                continue
-            digest = imported_digest(history[:count])
-            store.attest_import(case_id, {"events": count, "sha256": digest})
-        cases, events = cases + 1, events + count
+            for case_id, _ in unattested[start : start + ATTEST_BATCH]:
+                imported = _imported_history(store, case_id)
+                if imported:
+                    digest = imported_digest(imported)
+                    store.attest_import(case_id, {"events": len(imported), "sha256": digest})
+                    cases, events = cases + 1, events + len(imported)
     return cases, events
+
+
+ATTEST_BATCH = 200
+"""Cases attested a transaction."""
+
+
+def _imported_history(store: Any, case_id: str) -> list[str]:
+    """The imported events of a case not attested yet, checked again under its lock (it
+    may have changed since the check of the whole trail): none if it is gone, attested
+    meanwhile, or its record no longer agrees with the chain."""
+    store.lock("case", case_id)  # the ledger's head first, then the case: the usual order
+    stored = store.get("case", case_id)
+    links = store.case_ledger(case_id)
+    texts = [json.loads(entry.text) for entry in links]
+    if stored is None or any(IMPORTED in inside for inside in texts):
+        return []
+    chained = [
+        (entry.seq, canonical(inside["event"]))
+        for entry, inside in zip(links, texts, strict=True)
+        if "event" in inside
+    ]
+    problem, imported = _compare(store, stored.record, chained, store.ledger_head()[0])
+    return [] if problem is not None else imported
 
 
 def _verified(
@@ -123,6 +141,8 @@ def _entries_up_to(store: Any, last: int, trail: _Trail) -> Iterator[LedgerEntry
             try:
                 inside = json.loads(entry.text)
                 if IMPORTED in inside:
+                    if entry.case_id in trail.attested:
+                        trail.twice.setdefault(entry.case_id, entry.seq)
                     trail.attested.setdefault(entry.case_id, (entry.seq, inside[IMPORTED]))
                     yield entry
                     continue
@@ -137,9 +157,13 @@ def _entries_up_to(store: Any, last: int, trail: _Trail) -> Iterator[LedgerEntry
 def _check_cases(
     store: Any, report: AuditReport, trail: _Trail
 ) -> tuple[AuditReport, list[tuple[str, int]]]:
+    if trail.twice:
+        case_id, seq = min(trail.twice.items(), key=lambda item: item[1])
+        return attrs.evolve(report, first_break=Break(seq, case_id, "attested twice")), []
     checked = attested = 0
     unattested: list[tuple[str, int]] = []
     after = None
+    previous = ""
     while True:
         try:
             page = store.list("case", limit=CASE_PAGE, after=after)
@@ -148,6 +172,10 @@ def _check_cases(
             return attrs.evolve(report, first_break=problem), []
         for stored in page.records:
             case = stored.record
+            if case.id <= previous:  # records come in the order of their keys, their ids
+                problem = Break(report.head_seq, case.id, "two case records claim this case")
+                return attrs.evolve(report, first_break=problem, cases_checked=checked), []
+            previous = case.id
             links = trail.events.pop(case.id, [])
             attestation = trail.attested.pop(case.id, None)
             problem, imported = _compare(store, case, links, report.head_seq)

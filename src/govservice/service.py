@@ -128,7 +128,17 @@ class GovService:
                 prefix=("storage", "settings"),
             )
         check = getattr(factory, "check_settings", None)
-        for key, message in check(self.config.storage_settings) if check is not None else ():
+        if check is None:
+            return
+        try:
+            problems = list(check(self.config.storage_settings))
+        except Exception as error:  # a plugin's code: reported, not a traceback
+            raise ConfigError(
+                f"storage backend {self.config.storage_backend!r}: its check_settings "
+                f"failed: {type(error).__name__}: {error}",
+                where=self.config.where("storage", "settings"),
+            ) from None
+        for key, message in problems:
             raise ConfigError(
                 f"storage.settings.{key}: {message}",
                 where=self.config.where("storage", "settings", key),

@@ -811,3 +811,18 @@ def test_config_check_names_a_missing_certificate_file_with_its_line(
     assert f"{path}:8: storage.settings.sslrootcert: no such file" in capsys.readouterr().err
     (tmp_path / "ca.crt").write_text("(a certificate)\n", encoding="utf-8")
     assert main(["config", "check", path]) == 0
+
+
+def test_a_check_settings_that_raises_is_reported_by_config_check(tmp_path, capsys, monkeypatch):
+    from govservice.cli import main
+
+    def broken(settings):
+        raise KeyError("sslrootcert")
+
+    monkeypatch.setattr(store_from_settings, "check_settings", broken)
+    monkeypatch.setenv("GOVSERVICE_PLUGINS", "postgresql")
+    path = write_config(tmp_path, "host: db.example\n")
+    assert main(["config", "check", path]) == 2
+    err = capsys.readouterr().err
+    assert "storage backend 'postgresql': its check_settings failed: KeyError" in err
+    assert "Traceback" not in err

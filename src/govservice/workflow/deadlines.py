@@ -85,10 +85,10 @@ def due_dates(calendar: WorkingCalendar, item: Item, start: dt.date) -> DueDates
     return DueDates(promised, legal)
 
 
-def acceptance_due(calendar: WorkingCalendar, received: dt.date) -> dt.date:
+def acceptance_due(calendar: WorkingCalendar, received: dt.date) -> Deadline:
     """The last day to accept, refuse or send back an application received on ``received``
     (:data:`ACCEPTANCE_DAYS` working days later)."""
-    return calendar.add_working_days(received, ACCEPTANCE_DAYS).due
+    return calendar.add_working_days(received, ACCEPTANCE_DAYS)
 
 
 def extended(calendar: WorkingCalendar, due: dt.date, days: int) -> Deadline:

@@ -618,11 +618,17 @@ class Workflow(CaseSession):
 
     def _answered_in_time(self, case: Case, on: dt.date) -> bool:
         """Whether an application still unaccepted on ``on`` is within the 5 working days
-        of receipt, or was sent back for a supplement within them (第三十二条)."""
+        of receipt, or was sent back for a supplement within them (第三十二条). Where the
+        official schedule of those days is not loaded (a provisional count), the centre
+        is given the benefit of the doubt: the law's consequence is not drawn."""
         calendar = self.service.calendar(case.region)
         last = deadlines.acceptance_due(calendar, _day(case.received_at))
         notices = [s for s in case.supplements if s.from_state is CaseState.SUBMITTED]
-        return on <= last or (bool(notices) and _day(notices[0].requested_at) <= last)
+        return (
+            last.provisional
+            or on <= last.due
+            or (bool(notices) and _day(notices[0].requested_at) <= last.due)
+        )
 
     def _check_item_accepts(
         self, item: Item, case_id: str, on: dt.date, current: ItemHead | None = None

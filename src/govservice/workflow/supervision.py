@@ -56,12 +56,13 @@ def light(case: Case, today: dt.date, calendar: WorkingCalendar, yellow_days: in
 
 def received_before(calendar: WorkingCalendar, today: dt.date) -> dt.datetime:
     """The moment before which an application still waiting on ``today`` has waited more
-    than :data:`ACCEPTANCE_DAYS` working days (the day of receipt not counted)."""
+    than :data:`ACCEPTANCE_DAYS` working days (the day of receipt not counted): the start
+    of the :data:`ACCEPTANCE_DAYS`-th working day before today (today is not over yet)."""
     day, counted = today, 0
-    while counted <= ACCEPTANCE_DAYS:
-        counted += calendar.is_working_day(day)
+    while counted < ACCEPTANCE_DAYS:
         day -= dt.timedelta(days=1)
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), SHANGHAI)
+        counted += calendar.is_working_day(day)
+    return dt.datetime.combine(day, dt.time(), SHANGHAI)
 
 
 def yellow_until(calendar: WorkingCalendar, today: dt.date, yellow_days: int) -> dt.date:
