@@ -32,7 +32,13 @@ from govservice.rules import Action, Finding
 from govservice.samples import START
 from govservice.store.base import CaseQuery
 from govservice.workflow import TRANSITIONS
-from govservice.workflow.engine import DEEMED_ACCEPTED, LATE_NOTICE, OTHER_ACTIONS, PROVISIONAL
+from govservice.workflow.engine import (
+    DEEMED_ACCEPTED,
+    LATE_NOTICE,
+    LATE_REFUSAL,
+    OTHER_ACTIONS,
+    PROVISIONAL,
+)
 from govservice.workflow.transitions import allowed_actions, transition
 from workflow_helpers import (
     AGENT,
@@ -534,6 +540,18 @@ def test_a_notice_in_time_keeps_the_clock_at_acceptance_a_late_one_does_not(desk
         case = desk.workflow.accept(case, CLERK)
         started = case.record.clock_started_on
         assert started == (D(2015, 3, 9) if case.record.id == timely.record.id else D(2015, 2, 16))
+
+
+def test_a_refusal_after_five_working_days_says_it_is_late(desk):
+    desk.on(at(2015, 2, 16, 9))
+    timely = desk.apply(ordinary_item())
+    late = desk.apply(ordinary_item(), id="370500-20150216-0002")
+    timely = desk.on(at(2015, 2, 28, 9)).workflow.refuse(timely, CLERK, "不属于本机关职权范围")
+    assert timely.record.events[-1].warnings == ()
+    late = desk.on(at(2015, 3, 2, 9)).workflow.refuse(late, CLERK, "不属于本机关职权范围")
+    (warning,) = late.record.events[-1].warnings
+    assert (warning.code, late.record.state) == (LATE_REFUSAL, S.NOT_ACCEPTED)
+    assert "第三十二条" in warning.message
 
 
 def test_no_acceptance_is_deemed_on_a_calendar_not_loaded(desk):

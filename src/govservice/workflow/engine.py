@@ -73,6 +73,10 @@ DEEMED_ACCEPTED = "ACCEPTANCE-DEEMED"
 """The code of the warning recorded when an application accepted late counts as accepted on
 receipt (第三十二条), its deadlines counted from then."""
 
+LATE_REFUSAL = "REFUSAL-LATE"
+"""The code of the warning recorded on a refusal (不予受理) after the 5 working days of
+第三十二条, when the application counts as accepted already."""
+
 LATE_NOTICE = "SUPPLEMENT-LATE"
 """The code of the warning recorded on a supplement notice given after the 5 working days
 of 第三十二条 (the application counts as accepted on receipt all the same)."""
@@ -169,17 +173,25 @@ class Workflow(CaseSession):
         legal_basis: str | None = None,
         at: dt.datetime | None = None,
     ) -> Stored[Case]:
-        """不予受理, with the reason (and legal basis) the applicant is told."""
+        """不予受理, with the reason (and legal basis) the applicant is told. A refusal after
+        the 5 working days of 第三十二条 carries the warning ``REFUSAL-LATE``: by then the
+        application counts as accepted."""
         _required(reason, "a refusal states its reason")
         note = f"{reason}（依据：{legal_basis}）" if legal_basis else reason
-        return self._act(
-            ref,
-            actor,
-            Action.REFUSE,
-            lambda case, item, at: {"refusal_reason": reason},
-            at=at,
-            note=note,
-        )
+
+        def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
+            changes: dict[str, Any] = {"refusal_reason": reason}
+            if not self._answered_in_time(case, _day(at)):
+                changes["deadline_warnings"] = (
+                    RecordedFinding(
+                        code=LATE_REFUSAL,
+                        message=f"不予受理晚于收件后{deadlines.ACCEPTANCE_DAYS}个工作日："
+                        "依法自收到申请材料之日起即为受理（行政许可法第三十二条）。",
+                    ),
+                )
+            return changes
+
+        return self._act(ref, actor, Action.REFUSE, change, at=at, note=note)
 
     def request_supplement(
         self,
