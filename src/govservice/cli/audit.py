@@ -65,8 +65,8 @@ def run_verify(args: argparse.Namespace) -> int:
         )
         if report.attested_cases:
             print(
-                f"{report.attested_cases} case record(s) hold imported history, attested in "
-                "the chain and as attested"
+                f"{report.attested_cases} case record(s) hold imported history, and it is as "
+                "attested in the chain"
             )
         if report.unchained_cases:
             print(
