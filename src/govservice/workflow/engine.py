@@ -180,16 +180,7 @@ class Workflow(CaseSession):
         note = f"{reason}（依据：{legal_basis}）" if legal_basis else reason
 
         def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
-            changes: dict[str, Any] = {"refusal_reason": reason}
-            if not self._answered_in_time(case, _day(at)):
-                changes["deadline_warnings"] = (
-                    RecordedFinding(
-                        code=LATE_REFUSAL,
-                        message=f"不予受理晚于收件后{deadlines.ACCEPTANCE_DAYS}个工作日："
-                        "依法自收到申请材料之日起即为受理（行政许可法第三十二条）。",
-                    ),
-                )
-            return changes
+            return {"refusal_reason": reason, **self._if_late(case, at, LATE_REFUSAL, "不予受理")}
 
         return self._act(ref, actor, Action.REFUSE, change, at=at, note=note)
 
@@ -230,15 +221,9 @@ class Workflow(CaseSession):
                 requested_at=at, materials=listed, note=note, from_state=case.state
             )
             changes: dict[str, Any] = {"supplements": (*case.supplements, request)}
-            if case.state is CaseState.SUBMITTED and not self._answered_in_time(case, _day(at)):
-                changes["deadline_warnings"] = (
-                    RecordedFinding(
-                        code=LATE_NOTICE,
-                        message=f"补正告知晚于收件后{deadlines.ACCEPTANCE_DAYS}个工作日，"
-                        "依法自收到申请材料之日起即为受理；受理后办理时限自收件日起算"
-                        "（行政许可法第三十二条）。",
-                    ),
-                )
+            if case.state is CaseState.SUBMITTED:
+                late = "；受理后办理时限自收件日起算"
+                changes |= self._if_late(case, at, LATE_NOTICE, "补正告知", late)
             return changes
 
         return self._act(ref, actor, Action.REQUEST_SUPPLEMENT, change, at=at, note=note)
@@ -627,6 +612,19 @@ class Workflow(CaseSession):
         )
         self._update(stored, attrs.evolve(case, events=(*case.events, event)))
         raise error
+
+    def _if_late(
+        self, case: Case, at: dt.datetime, code: str, what: str, then: str = ""
+    ) -> dict[str, Any]:
+        """The warning ``code`` for ``what`` (a supplement notice, a refusal) given after the
+        5 working days of 第三十二条, as ``deadline_warnings``; nothing when in time."""
+        if self._answered_in_time(case, _day(at)):
+            return {}
+        message = (
+            f"{what}晚于收件后{deadlines.ACCEPTANCE_DAYS}个工作日：依法自收到申请材料之日起"
+            f"即为受理{then}（行政许可法第三十二条）。"
+        )
+        return {"deadline_warnings": (RecordedFinding(code=code, message=message),)}
 
     def _answered_in_time(self, case: Case, on: dt.date) -> bool:
         """Whether an application still unaccepted on ``on`` is within the 5 working days
