@@ -36,9 +36,21 @@ OPEN_STATES = tuple(state for state in CaseState if not state.is_closed)
 class NestedTransactions:
     """``transaction()`` as every backend has it: the outermost one begins and commits (or
     rolls back on any exception); inner ones join it. A backend says how to begin, commit
-    and roll back; ``_begin`` may return what ``_rollback`` needs (a snapshot, say)."""
+    and roll back; ``_begin`` may return what ``_rollback`` needs (a snapshot, say).
+
+    Work that must follow a commit (delivering the notifications of the outbox, writing a
+    signed checkpoint of the trail) registers with :meth:`after_commit`: each callback is
+    called after every outermost transaction that committed, in the order registered.
+    """
 
     _depth = 0
+    _after_commit: tuple[Callable[[], None], ...] = ()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` after each outermost transaction that commits. What it raises
+        propagates to the caller of the transaction, whose writes are committed all the
+        same: a callback that may fail catches and reports its own errors."""
+        self._after_commit = (*self._after_commit, callback)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -66,6 +78,8 @@ class NestedTransactions:
             self._ended(committed=False)  # nothing may be taken as stored
             raise
         self._ended(committed=True)
+        for callback in self._after_commit:
+            callback()
 
     def _begin(self) -> Any:
         raise NotImplementedError
