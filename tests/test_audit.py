@@ -25,17 +25,26 @@ from govservice.cli import main
 from govservice.clock import SHANGHAI, FixedClock
 from govservice.codec import to_document
 from govservice.config import Config
-from govservice.errors import TrailBrokenError
+from govservice.errors import StoreError, TrailBrokenError
 from govservice.model import CaseEvent, SubmittedMaterial
-from govservice.samples import make_case, make_item
-from govservice.store.ledger import GENESIS, canonical, chain, link_hash, verify
+from govservice.samples import make_case, make_item, register_staff
+from govservice.store.ledger import (
+    GENESIS,
+    canonical,
+    chain,
+    link_hash,
+    record_digest,
+    verify,
+)
+from govservice.store.simulation import make_simulation
 from govservice.workflow import Actor, Workflow
+from workflow_helpers import APPLICANT_PARTY
 
 START = dt.datetime(2015, 3, 2, 9, 0, tzinfo=SHANGHAI)
 CLERK = Actor("李娜", "window_clerk")
 REVIEWER = Actor("马晓燕", "reviewer")
 APPROVER = Actor("王强", "approver")
-APPLICANT = Actor("张伟", "applicant")
+APPLICANT = Actor("张伟", "applicant", id=APPLICANT_PARTY.identifier.number)
 
 
 # --- a store with a trail, on each backend ---------------------------------------------------
@@ -44,10 +53,18 @@ APPLICANT = Actor("张伟", "applicant")
 class Database:
     """A store and a plain connection to the same database, with ``?`` marks either way."""
 
-    def __init__(self, store: Any, execute: Callable[[str, tuple], list], backend: str) -> None:
+    def __init__(
+        self,
+        store: Any,
+        execute: Callable[[str, tuple], list],
+        backend: str,
+        settings: dict[str, str] | None = None,
+    ) -> None:
         self.store = store
         self._execute = execute
         self.backend = backend
+        self.settings = settings or {}
+        """The ``storage.settings`` a configuration names this database with."""
 
     def sql(self, statement: str, *parameters: Any) -> list:
         return self._execute(statement, parameters)
@@ -72,7 +89,8 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         def execute(statement: str, parameters: tuple) -> list:
             return plain.execute(statement, parameters).fetchall()
 
-        yield Database(store, execute, "sqlite")
+        make_simulation(store)  # the tests act at the times they give
+        yield Database(store, execute, "sqlite", {"path": str(path)})
         plain.close()
         store.close()
         return
@@ -93,8 +111,9 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
             cursor = plain.execute(statement.replace("?", "%s"), parameters)
             return cursor.fetchall() if cursor.description else []
 
+        make_simulation(store)
         try:
-            yield Database(store, execute, "postgresql")
+            yield Database(store, execute, "postgresql", {"conninfo": dsn, "schema": schema})
         finally:
             plain.close()
             store.close()
@@ -104,11 +123,15 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 def trail(database: Database) -> Database:
     """Three cases through the workflow: 5 + 5 + 3 = 13 events, chained in the order taken."""
     workflow = Workflow(service(), database.store)
+    register_staff(database.store, ["370500"])
     item = make_item()
     database.store.add_item(item)
     materials = [SubmittedMaterial(name=m.name, originals=1) for m in item.materials]
     stored = [
-        workflow.apply(make_case(item, id=f"TRAIL-{n}", materials=materials), APPLICANT)
+        workflow.apply(
+            make_case(item, id=f"TRAIL-{n}", materials=materials, applicant=APPLICANT_PARTY),
+            APPLICANT,
+        )
         for n in range(1, 4)
     ]
     stored = [workflow.accept(s, CLERK) for s in stored]
@@ -242,15 +265,24 @@ def test_a_changed_head_is_found(trail):
     assert "head" in problem
 
 
-def test_a_chain_rewritten_from_scratch_is_found_against_a_published_head(trail):
-    published = verify_store(trail.store)
-    # Rewrite every event from the third on with fresh, self-consistent hashes.
-    rows = [trail.row(seq) for seq in range(1, 14)]
-    previous = rows[1][4]
-    for seq, _case_id, text, _, _ in rows[2:]:
-        forged = text.replace("李娜", "李四")
+def rehash_chain(database: Database, start: int, edit: Callable[[str], str] = str) -> None:
+    """What a forger with the database to himself does: rewrite every link from ``start`` on
+    (its text through ``edit``) with fresh, self-consistent hashes, the latest record of
+    each case made the digest of its stored document, and the head moved to match."""
+    digests = {
+        case_id: record_digest(canonical(json.loads(doc)))
+        for case_id, doc in database.sql("SELECT id, doc FROM cases")
+    }
+    rows = database.sql("SELECT seq, case_id, doc FROM case_events ORDER BY seq")
+    latest = {case_id: seq for seq, case_id, doc in rows if "record" in json.loads(doc)}
+    previous = GENESIS if start == 1 else database.row(start - 1)[4]
+    for seq, case_id, text in rows[start - 1 :]:
+        inside = json.loads(edit(text))
+        if latest.get(case_id) == seq and case_id in digests:
+            inside["record"] = digests[case_id]
+        forged = canonical(inside)
         digest = link_hash(previous, forged)
-        trail.sql(
+        database.sql(
             "UPDATE case_events SET doc = ?, prev_hash = ?, hash = ? WHERE seq = ?",
             forged,
             previous,
@@ -258,12 +290,34 @@ def test_a_chain_rewritten_from_scratch_is_found_against_a_published_head(trail)
             seq,
         )
         previous = digest
-    trail.sql("UPDATE ledger_head SET hash = ? WHERE id = 1", previous)
+    database.sql("UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1", len(rows), previous)
+
+
+def forge_link(database: Database, case_id: str, holding: dict) -> None:
+    """Chain one link of the forger's own after the head, correctly, and move the head."""
+    seq, previous = database.store.ledger_head()
+    text = canonical({"seq": seq + 1, "case_id": case_id, **holding})
+    digest = link_hash(previous, text)
+    database.sql(
+        "INSERT INTO case_events (seq, case_id, doc, prev_hash, hash) VALUES (?, ?, ?, ?, ?)",
+        seq + 1,
+        case_id,
+        text,
+        previous,
+        digest,
+    )
+    database.sql("UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1", seq + 1, digest)
+
+
+def test_a_chain_rewritten_from_scratch_is_found_against_a_published_head(trail):
+    published = verify_store(trail.store)
+    # Rewrite every link from the third on with fresh, self-consistent hashes.
     trail.sql("UPDATE cases SET doc = replace(doc, '李娜', '李四')")
+    rehash_chain(trail, 3, lambda text: text.replace("李娜", "李四"))
     assert verify_store(trail.store).ok  # consistent in itself ...
     report = verify_store(trail.store, (published.head_seq, published.head_hash))
     assert not report.ok  # ... but not the chain that was published
-    assert report.first_break.seq == 13
+    assert report.first_break.seq == published.head_seq
     assert "published head" in report.first_break.problem
 
 
@@ -409,13 +463,16 @@ def test_a_second_record_claiming_a_case_is_found(trail):
         "0OLD-1",
     )
     assert trail.store.get("case", "OLD-1").record.events[1].actor == "赵六"
-    assert broken_at(trail)[1] == "two case records claim this case"
+    # the copy kept under another key is found first: its key column is not its document's
+    assert broken_at(trail)[1] == "the case record's column id says '0OLD-1', its document 'OLD-1'"
 
 
 def test_a_case_attested_twice_is_found(trail):
     _import_old_case(trail.store)
     assert attest_imports(trail.store) == (1, 2)
-    trail.store.attest_import("OLD-1", {"events": 99, "sha256": "0" * 64})
+    with pytest.raises(StoreError, match="has links in the chain already"):
+        trail.store.attest_import("OLD-1", {"events": 99, "sha256": "0" * 64})
+    forge_link(trail, "OLD-1", {"imported": {"events": 99, "sha256": "0" * 64}})
     assert broken_at(trail) == (15, "attested twice")
 
 
@@ -459,7 +516,8 @@ def test_audit_verify_reports_an_intact_trail_and_its_head(sqlite_config, tmp_pa
     store = SqliteStore(tmp_path / "trail.db")
     item = make_item()
     store.add_item(item)
-    Workflow(service(), store).apply(make_case(item, id="CLI-1"), APPLICANT)
+    case = make_case(item, id="CLI-1", applicant=APPLICANT_PARTY)
+    Workflow(service(), store).apply(case, APPLICANT)
     head = store.ledger_head()
     store.close()
 
@@ -481,7 +539,8 @@ def test_audit_verify_exits_1_at_a_broken_link(sqlite_config, tmp_path, capsys):
     item = make_item()
     store.add_item(item)
     workflow = Workflow(service(), store)
-    workflow.withdraw(workflow.apply(make_case(item, id="CLI-2"), APPLICANT), APPLICANT)
+    case = make_case(item, id="CLI-2", applicant=APPLICANT_PARTY)
+    workflow.withdraw(workflow.apply(case, APPLICANT), APPLICANT)
     store.close()
     with sqlite3.connect(tmp_path / "trail.db") as plain:
         plain.execute("UPDATE case_events SET doc = replace(doc, '张伟', '李四') WHERE seq = 1")
@@ -501,7 +560,7 @@ def test_audit_attest_chains_imported_history_once(sqlite_config, tmp_path, caps
     _import_old_case(store)
     store.close()
     assert main(["--config", str(sqlite_config), "audit", "verify"]) == 0
-    assert "1 case record(s) also hold events" in capsys.readouterr().out
+    assert "1 case record(s) came from another system" in capsys.readouterr().out
 
     assert main(["--config", str(sqlite_config), "audit", "attest"]) == 0
     assert "attested 1 imported case(s) holding 2 event(s) from before; head 1:" in (
@@ -512,7 +571,7 @@ def test_audit_attest_chains_imported_history_once(sqlite_config, tmp_path, caps
     assert main(["--config", str(sqlite_config), "audit", "verify"]) == 0
     out = capsys.readouterr().out
     assert "trail intact: 1 links (0 events, 1 attested), 1 case records agree" in out
-    assert "also hold events" not in out
+    assert "came from another system" not in out
 
     with sqlite3.connect(tmp_path / "trail.db") as plain:
         plain.execute("UPDATE case_events SET doc = replace(doc, '2', '3') WHERE seq = 1")
@@ -561,3 +620,161 @@ def test_events_forged_before_an_application_are_found(trail):
     report = verify_store(trail.store)
     assert report.first_break.case_id == "TRAIL-1"
     assert report.first_break.problem == "the case record's events differ from the chain"
+
+
+# --- whole records, refusals, attestations (issue 10) ------------------------------------------
+
+
+def test_every_write_chains_the_record_it_leaves(trail):
+    # the last link of a case's latest write holds the SHA-256 of its stored document
+    for case_id in ("TRAIL-1", "TRAIL-2", "TRAIL-3"):
+        last = json.loads(trail.store.case_ledger(case_id)[-1].text)
+        stored = trail.sql("SELECT doc FROM cases WHERE id = ?", case_id)[0][0]
+        assert stored == canonical(json.loads(stored))  # the text written is canonical
+        assert last["record"] == hashlib.sha256(stored.encode()).hexdigest()
+
+
+def test_a_write_without_an_event_chains_a_record_only_link(trail):
+    import attrs
+
+    stored = trail.store.get("case", "TRAIL-3")
+    trail.store.update(attrs.evolve(stored.record, handler="马晓燕"), stored.version)
+    link = trail.store.case_ledger("TRAIL-3")[-1]
+    assert sorted(json.loads(link.text)) == ["case_id", "record", "seq"]
+    assert verify_store(trail.store).ok
+
+
+def test_a_refusal_without_a_case_record_is_chained_and_verifies(trail):
+    trail.store.record_refusal("APPLY-1", {"reason": "不予受理", "actor": "李娜"})
+    (link,) = trail.store.case_ledger("APPLY-1")
+    assert json.loads(link.text) == {
+        "seq": 14,
+        "case_id": "APPLY-1",
+        "refused": {"reason": "不予受理", "actor": "李娜"},
+    }
+    report = verify_store(trail.store)
+    assert report.ok
+    assert (report.checked, report.events, report.refusals) == (14, 13, 1)
+
+
+def test_a_case_with_links_is_never_attested(trail):
+    assert attest_imports(trail.store) == (0, 0)
+    with pytest.raises(StoreError, match="has links in the chain already"):
+        trail.store.attest_import("TRAIL-1", {"events": 5, "sha256": "0" * 64})
+    # an attestation chained after the case's events, by hand, is found
+    forge_link(trail, "TRAIL-1", {"imported": {"events": 5, "sha256": "0" * 64}})
+    assert broken_at(trail) == (14, "attested as imported after links of the case were chained")
+
+
+def test_an_imported_case_without_history_is_attested_over_its_record(trail):
+    document = to_document(make_case(id="OLD-0", events=[], materials=[]))
+    text = json.dumps(document, ensure_ascii=False)
+    assert trail.store.import_batch("case", [(document, text)]) == 1
+    assert attest_imports(trail.store) == (1, 0)
+    held = json.loads(trail.store.case_ledger("OLD-0")[0].text)
+    assert held["imported"]["events"] == 0
+    assert held["record"] == record_digest(canonical(document))
+    document["applicant"]["name"] = "赵六"  # in no column: only the record digest sees it
+    set_case_doc(trail, "OLD-0", document)
+    assert broken_at(trail)[1].startswith("the case record is not the one its last write chained")
+
+
+def test_a_case_written_here_with_its_links_gone_is_found_without_checkpoints(trail):
+    trail.sql("DELETE FROM case_events")
+    trail.sql("UPDATE ledger_head SET seq = 0, hash = ? WHERE id = 1", GENESIS)
+    _, problem = broken_at(trail)
+    assert "none of its links is in the chain" in problem
+
+
+def test_a_case_last_written_before_records_were_chained_is_counted(trail):
+    # as a database of an earlier govservice holds it: event links without a record
+    event = to_document(
+        CaseEvent(
+            at=START, actor="张伟", role="applicant", action="提交申请", to_state="submitted"
+        )
+    )
+    document = to_document(make_case(id="EARLIER-1", events=[], materials=[]))
+    document["events"] = [event]
+    trail.store.import_batch("case", [(document, json.dumps(document, ensure_ascii=False))])
+    with trail.store.transaction():
+        trail.store._append_ledger("EARLIER-1", [event])
+    report = verify_store(trail.store)
+    assert report.ok
+    assert (report.unsealed_cases, report.unchained_cases) == (1, 0)
+
+
+def test_the_memory_store_chains_records_and_refusals():
+    from govservice.store.memory import MemoryStore
+
+    store = MemoryStore()
+    make_simulation(store)
+    register_staff(store, ["370500"])
+    item = make_item()
+    store.add_item(item)
+    workflow = Workflow(service(), store)
+    case = make_case(item, id="MEM-1", applicant=APPLICANT_PARTY)
+    workflow.withdraw(workflow.apply(case, APPLICANT), APPLICANT)
+    store.record_refusal("MEM-2", {"reason": "x"})
+    report = verify_store(store)
+    assert report.ok
+    assert (report.cases_checked, report.refusals) == (1, 1)
+    rows = store.raw_rows("case")
+    assert rows[0][0] == "MEM-1"
+    assert json.loads(store.case_ledger("MEM-1")[-1].text)["record"] == record_digest(rows[0][-1])
+
+
+def test_raw_rows_come_a_page_at_a_time_as_stored(trail):
+    from govservice.store.columns import CASE_COLUMNS
+
+    first = trail.store.raw_rows("case", limit=2)
+    assert [row[0] for row in first] == ["TRAIL-1", "TRAIL-2"]
+    assert len(first[0]) == len(CASE_COLUMNS.split(",")) + 2  # the columns, version, doc
+    (last,) = trail.store.raw_rows("case", after="TRAIL-2", limit=2)
+    assert last[0] == "TRAIL-3"
+    assert last[-1] == trail.sql("SELECT doc FROM cases WHERE id = 'TRAIL-3'")[0][0]
+    assert last[-2] == trail.store.get("case", "TRAIL-3").version
+    (station,) = trail.store.raw_rows("station")
+    assert station[0] == "370500-ZWZX"
+
+
+def test_links_made_from_event_texts_are_the_canonical_ones():
+    events = [{"action": "受理", "at": "2015-03-02T09:00:00+08:00"}, {"action": "x", "n": 1}]
+    head = (7, "a" * 64)
+    for record in (None, "b" * 64):
+        plain = chain(head, "C-1", events, record=record)
+        made = chain(head, "C-1", events, record=record, texts=[canonical(e) for e in events])
+        assert made == plain
+        assert all(json.loads(entry.text) is not None for entry in made)
+        assert [canonical(json.loads(entry.text)) for entry in made] == [e.text for e in plain]
+
+
+class _ReadEarlier:
+    """A store whose head is first read as it was before the last writes (as when cases
+    are written while verify runs)."""
+
+    def __init__(self, store: Any, head: tuple[int, str]) -> None:
+        self._store, self._head = store, head
+
+    def ledger_head(self) -> tuple[int, str]:
+        head, self._head = self._head, None
+        return head or self._store.ledger_head()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+def test_cases_written_while_verify_runs_are_no_break(trail):
+    head = trail.store.ledger_head()
+    workflow = Workflow(service(), trail.store)
+    item = trail.store.item(make_item().code)
+    with workflow.batch():  # one write: the case is stored at version 2
+        materials = [SubmittedMaterial(name=m.name, originals=1) for m in item.materials]
+        case = make_case(item, id="NEW-1", materials=materials, applicant=APPLICANT_PARTY)
+        applied = workflow.apply(case, APPLICANT)
+        workflow.accept(applied, CLERK)
+    assert trail.store.get("case", "NEW-1").version == 2
+    stored = trail.store.get("case", "TRAIL-3")
+    workflow.decide(stored, APPROVER, "grant")
+    report = verify_store(_ReadEarlier(trail.store, head))
+    assert report.ok, report.first_break
+    assert report.head_seq == 13

@@ -154,3 +154,43 @@ def test_postgresql_wrong_password_exits_2_without_showing_it(tmp_path, capsys, 
     assert err[0].startswith("govservice: error[GS706]")
     assert "password" in err[0]
     assert "wrong-口令-42" not in err[0]
+
+
+def test_what_any_command_prints_reaches_the_terminal_escaped(tmp_path, capsys):
+    """``db`` prints the database's path as the configuration names it: a terminal escape
+    or a bidi override in it is shown escaped (the net under every command's output)."""
+    database = tmp_path / "centre\x1b[2J\u202e.db"
+    config = tmp_path / "govservice.yaml"  # (YAML takes ESC only as an escape: \e)
+    config.write_text(
+        f'name: 测试\nregion: "370500"\nstorage: {{backend: sqlite, settings: '
+        f'{{path: "{tmp_path}/centre\\e[2J\\u202e.db"}}}}\n',
+        encoding="utf-8",
+    )
+    assert main(["--config", str(config), "db", "init"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "\u202e" not in out
+    assert "centre\\x1b[2J\\u202e.db, schema" in out
+    assert database.exists()  # the file has the name it was given
+
+
+# --- a claimed time (--now) stamps only a simulation store ------------------------------------
+
+
+@pytest.mark.parametrize("simulation", [False, True])
+def test_now_stamps_what_a_command_writes_only_on_a_simulation_store(tmp_path, capsys, simulation):
+    database = tmp_path / "centre.db"
+    config = sqlite_config(tmp_path, database)
+    init = ["--config", str(config), "db", "init", *(["--simulation"] * simulation)]
+    assert main(init) == 0
+    capsys.readouterr()
+    claimed = ["--config", str(config), "--now", "2015-03-02T09:00:00+08:00"]
+    code = main([*claimed, "notices", "deliver"])
+    err = capsys.readouterr().err
+    if simulation:
+        assert (code, err) == (0, "")
+    else:
+        assert code == 2
+        assert err.startswith("govservice: error[GS808] --now is taken only on a simulation")
+        assert len(err.splitlines()) == 1
+    assert main(["--config", str(config), "notices", "deliver"]) == 0  # the server's clock

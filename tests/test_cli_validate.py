@@ -134,7 +134,7 @@ def test_unknown_kind_is_a_usage_error(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     ("content", "status"),
-    [("[]", 0), ('[{"code": "X"}]', 1), ("{not json", 2)],
+    [("[]", 2), ("", 2), ('[{"code": "X"}]', 1), ("{not json", 2), ('{"a": 1, "a": 2}', 2)],
 )
 def test_real_process_exit_codes_and_no_traceback(tmp_path, content, status):
     path = tmp_path / "items.json"
@@ -248,3 +248,46 @@ def test_a_file_name_not_in_utf8_is_printed_as_escapes(tmp_path, capsys, case_do
     assert "\\udcb0\\udcec\\udcbc\\udcfe.jsonl" in out
     if output == "json":
         json.loads(out)
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_keys_and_values_that_would_forge_a_line_are_shown_escaped(
+    tmp_path, capsys, case_doc, output
+):
+    forged = "\x1b[2J\u202ek\n2015-03-01 bad.jsonl:9 (record 9): /id: forged"
+    document = dict(case_doc, attributes={forged: "v\x1b"}, **{forged: 1})
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps(document) + "\n", encoding="utf-8")
+    assert main(["validate", "--kind", "case", "--format", output, str(path)]) == 1
+    out = capsys.readouterr().out
+    for char in "\x1b\u202e":
+        assert char not in out
+    if output == "json":
+        problems = json.loads(out)["problems"]
+        pointer = "/attributes/" + forged.replace("/", "~1")
+        assert pointer in {p["pointer"] for p in problems}  # the same value
+        return
+    lines = out.splitlines()
+    assert all(line.startswith(f"{path}:1 (record 1): ") for line in lines[:-1]), lines
+    assert lines[-1] == "1 records in 1 file(s): 0 valid, 1 invalid"
+    assert any("/attributes/\\x1b[2J\\u202ek\\n2015-03-01 bad.jsonl:9" in line for line in lines)
+
+
+def test_the_configuration_widens_the_years_for_validate_and_import(tmp_path, capsys):
+    from govservice.codec import to_document
+    from govservice.samples import make_case  # an enterprise applies: no birth date
+
+    old = dict(to_document(make_case()), received_at="1930-05-04T09:00:00+08:00")
+    path = tmp_path / "archive.jsonl"
+    path.write_text(json.dumps(old) + "\n", encoding="utf-8")
+    assert main(["validate", "--kind", "case", str(path)]) == 1
+    assert "1930" in capsys.readouterr().out
+    config = tmp_path / "archive.yaml"
+    config.write_text(
+        'name: 档案\nregion: "370500"\nvalidation: {years: {earliest: 1900}}\n'
+        "storage: {backend: sqlite, settings: {path: archive.db}}\n",
+        encoding="utf-8",
+    )
+    assert main(["--config", str(config), "validate", "--kind", "case", str(path)]) == 0
+    assert main(["--config", str(config), "import", "case", str(path), "--workers", "2"]) == 0
+    assert "case: 1 imported" in capsys.readouterr().out

@@ -268,3 +268,61 @@ def test_govservice_register_station_standards():
     assert [c.code for c in results["guangrao-signboard"].missing] == ["signboard"]
     elsewhere = make_station(region="370502")
     assert [r.standard for r in service.evaluate_station(elsewhere, facts)] == ["five-ones"]
+
+
+def test_govservice_staff_posts():
+    from govservice.errors import AuthorizationError
+    from govservice.model import StaffPost, SubmittedMaterial
+    from govservice.samples import make_centre
+    from govservice.workflow import Actor
+
+    class Directory:
+        """An identity plugin: the county's own directory of staff, asked first."""
+
+        def __init__(self):
+            self.calls = []
+
+        @hookimpl(tryfirst=True)
+        def govservice_staff_posts(self, name, staff_number, station_code, store):
+            self.calls.append((name, staff_number, station_code))
+            if staff_number == "GR-7":
+                return [
+                    StaffPost(
+                        station_code="370523-ZWZX",
+                        name="杨丽",
+                        role="window_clerk",
+                        staff_number="GR-7",
+                    )
+                ]
+            return None  # the stations' staff lists answer
+
+    from govservice.clock import FixedClock
+
+    directory = Directory()
+    config = config_with({"name": "county", "regions": ["370523"]})
+    service = GovService(
+        config, plugins=[("county", directory)], strict=True, clock=FixedClock(START)
+    )
+    service.store.add(make_centre("370523", staff=()))
+    service.store.add(make_centre("370500"))
+    item = make_item(code="11370523004395821A-XK-0003", region="370523", level="county")
+    service.store.add_item(item)
+    handed_in = [SubmittedMaterial(name=m.name, originals=1) for m in item.materials]
+    case = make_case(item, region="370523", materials=handed_in)
+    workflow = service.workflow
+    applicant = Actor("张伟", "applicant", id=case.applicant.identifier.number)
+    stored = workflow.apply(case, applicant)
+    stored = workflow.accept(stored, Actor("杨丽", "window_clerk", id="GR-7"))
+    assert stored.record.state == "accepted"
+    assert ("杨丽", "GR-7", "370523-ZWZX") in directory.calls
+    # the directory has nothing to say of 李娜; the built-in registry finds her at the
+    # city centre only, and the Guangrao centre has no staff of its own in the store
+    with pytest.raises(AuthorizationError, match="not at station 370523-ZWZX"):
+        workflow.review(stored, Actor("马晓燕", "reviewer"))
+    # outside its regions the directory is not asked
+    directory.calls.clear()
+    city_item = make_item()
+    service.store.add_item(city_item)
+    city = make_case(city_item)
+    workflow.apply(city, Actor("王晓燕", "window_clerk"))
+    assert directory.calls == []

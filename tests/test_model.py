@@ -21,6 +21,7 @@ from govservice.model import (
     Certification,
     Channel,
     ChargedFee,
+    Decision,
     Evaluation,
     Fee,
     Grade,
@@ -45,7 +46,12 @@ from govservice.model import (
     TimeLimit,
     TimeUnit,
 )
-from govservice.model.identifiers import is_masked_ric, mask_ric
+from govservice.model.identifiers import (
+    is_masked_ric,
+    mask_document,
+    mask_identity_numbers,
+    mask_ric,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -201,6 +207,62 @@ def test_mask_ric_keeps_the_first_ten_and_last_four_characters():
     assert masked[:10] == IDENTITY_NUMBER[:10]
     assert masked[-4:] == IDENTITY_NUMBER[-4:]
     assert mask_ric(masked) == masked
+
+
+def test_mask_ric_keeps_a_final_x():
+    number = "37052319900101003X"
+    assert ric.calc_check_digit(number) == "X"
+    assert mask_ric(number) == "3705231990****003X"
+    assert mask_identity_numbers(f"申请人 {number}。") == "申请人 3705231990****003X。"
+    assert mask_identity_numbers(number.lower()) == "3705231990****003x"
+
+
+def test_mask_document_masks_identity_numbers_and_free_text_but_never_codes():
+    number = "37052319900101003X"
+    code = "11370500004275432Y"  # an item's base code: digits and a Y, not a person
+    also_code = "370523199001010304"  # a code that even passes the identity-number check
+    assert ric.is_valid(also_code)
+    document = {
+        "id": also_code,
+        "item_code": f"{code}-XK-0001",
+        "station_code": also_code,
+        "tracking_code": "K7QF3M9TXW2P",
+        "materials": [{"name": "身份证", "code": also_code}],
+        "applicant": {
+            "kind": "person",
+            "name": f"张三（{number}）",
+            "identifier": {"kind": "ric", "number": number},
+        },
+        "agent": {
+            "kind": "enterprise",
+            "name": "某公司",
+            "identifier": {"kind": "uscc", "number": "913705231234567890"},
+        },
+        "refusal_reason": f"身份证 {also_code} 已过期",
+        "events": [{"actor": "李娜", "note": f"核对 {number}", "warnings": [{"code": also_code}]}],
+    }
+    masked = mask_document(document)
+    assert masked["id"] == also_code
+    assert masked["item_code"] == f"{code}-XK-0001"
+    assert masked["station_code"] == also_code
+    assert masked["materials"] == [{"name": "身份证", "code": also_code}]
+    assert masked["applicant"]["name"] == "张三（3705231990****003X）"
+    assert masked["applicant"]["identifier"]["number"] == "3705231990****003X"
+    assert masked["agent"]["identifier"]["number"] == "913705231234567890"
+    assert masked["refusal_reason"] == "身份证 3705231990****0304 已过期"
+    assert masked["events"] == [
+        {"actor": "李娜", "note": "核对 3705231990****003X", "warnings": [{"code": also_code}]}
+    ]
+    assert document["applicant"]["identifier"]["number"] == number  # a copy: unchanged
+
+
+def test_mask_document_hides_the_middle_of_a_malformed_identity_number():
+    for number, shown in (
+        ("3705231990010", "370523****"),
+        ("370523199001010304567", "3705231990****0304567"),
+    ):
+        masked = mask_document({"identifier": {"kind": "ric", "number": number}})
+        assert masked == {"identifier": {"kind": "ric", "number": shown}}
 
 
 def test_mask_ric_refuses_a_number_of_the_wrong_length():
@@ -541,6 +603,67 @@ def test_text_fields_must_not_be_blank():
         entry(reason="  ")
 
 
+# --- text safe to show (issue 10, part 6) ---------------------------------------------------
+
+UNSAFE = [
+    ("\x00", "U+0000 (NUL), a control character"),
+    ("\x1b[31m", "U+001B (ESC, the start of a terminal escape sequence), a control character"),
+    ("\n", "U+000A (a line feed), a control character"),
+    ("\r", "U+000D (a carriage return), a control character"),
+    ("\t", "U+0009 (a tab), a control character"),
+    ("\x7f", "U+007F (DEL), a control character"),
+    ("\x9b", "U+009B, a control character"),
+    ("\u202e", "U+202E (right-to-left override), a bidirectional control"),
+    ("\u2066", "U+2066 (left-to-right isolate), a bidirectional control"),
+    ("\u2028", "U+2028 (a line separator), a line break"),
+]
+
+
+@pytest.mark.parametrize(("character", "words"), UNSAFE)
+def test_names_and_actors_refuse_control_characters_and_bidi_overrides(character, words):
+    with pytest.raises(ValueError, match=r"^Party\.name: character 2 is U\+") as refused:
+        Party(
+            kind="person",
+            name=f"张{character}三",
+            identifier=Identifier(kind="ric", number=IDENTITY_NUMBER),
+        )
+    assert str(refused.value) == (
+        f"Party.name: character 2 is {words}; it may hold no control characters and no "
+        "bidirectional overrides"
+    )
+    with pytest.raises(ValueError, match=r"^CaseEvent\.actor: character 3 is U\+"):
+        CaseEvent(
+            at=at(1),
+            actor=f"李娜{character}",
+            role="window_clerk",
+            action="受理",
+            to_state="accepted",
+        )
+
+
+def test_plain_names_of_every_script_and_inner_spaces_are_kept():
+    for name in ("张 三", "Zhang San", "阿卜杜·热合曼", "Ólafur", "李\u3000娜", "O'Brien-Смирнов"):
+        assert (
+            Party(
+                kind="person", name=name, identifier=Identifier(kind="ric", number=IDENTITY_NUMBER)
+            ).name
+            == name
+        )
+
+
+def test_free_text_validators_allow_tab_and_newline_but_no_other_control():
+    from govservice.model import _checks
+
+    field = attrs.fields(Case).refusal_reason
+    _checks.paragraph(None, field, "材料不全：\n\t1. 申请表")
+    _checks.paragraph(None, field, None)
+    with pytest.raises(ValueError, match=r"character 5 is U\+001B .*tabs and line breaks"):
+        _checks.paragraph(None, field, "材料不全\x1b[8m")
+    with pytest.raises(ValueError, match=r"character 1 is U\+000A"):
+        _checks.one_line(None, field, "\n")
+    _checks.one_line(None, field, "")
+
+
 # --- codec ---------------------------------------------------------------------------------
 
 
@@ -677,3 +800,54 @@ def test_a_text_where_a_list_belongs_is_refused():
     with pytest.raises(InvalidRecordError) as caught:
         from_document(Item, item_document(legal_basis="《城乡规划法》"))
     assert [pointer for pointer, _ in caught.value.problems] == ["/legal_basis"]
+
+
+def test_born_by_refuses_a_party_born_after_the_record():
+    from govservice.model import _checks
+
+    @attrs.frozen
+    class Listing:
+        listed_at: dt.datetime
+        subject: Party
+        other: Party | None = None
+
+        def __attrs_post_init__(self) -> None:
+            _checks.born_by("listed_at", "subject", "other")(self)
+
+    body = "37052320150602123"
+    later = person(body + ric.calc_check_digit(body + "0"))
+    with pytest.raises(ValueError, match=r"^Listing\.subject: the identity number 3705232015\*"):
+        Listing(listed_at=at(1), subject=later)
+    assert Listing(listed_at=at(2), subject=later).subject == later  # born that day
+    assert Listing(listed_at=at(1), subject=person("3705232030****1234")).other is None
+
+
+FREE_TEXT_FIELDS = [
+    # (model, field)
+    ("Case", "refusal_reason"),
+    ("Case", "handler"),
+    ("Decision", "reason"),
+    ("CaseEvent", "note"),
+    ("CaseEvent", "refusal"),
+    ("CaseEvent", "on_behalf_of"),
+]
+
+
+@pytest.mark.parametrize(("model", "field"), FREE_TEXT_FIELDS)
+def test_reasons_and_notes_of_the_model_refuse_control_characters(model, field):
+    case = from_document(Case, to_document(_sample_case()))
+    targets = {
+        "Case": case,
+        "Decision": Decision(outcome="deny"),
+        "CaseEvent": CaseEvent(
+            at=at(1), actor="李娜", role="window_clerk", action="受理", to_state="accepted"
+        ),
+    }
+    with pytest.raises(ValueError, match=rf"^{model}\.{field}: character \d+ is U\+001B"):
+        attrs.evolve(targets[model], **{field: "材料不全\x1b[8m"})
+
+
+def _sample_case() -> Case:
+    from govservice.samples import make_case
+
+    return make_case()

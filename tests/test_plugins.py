@@ -337,8 +337,9 @@ def test_a_plugin_returning_the_wrong_type_has_failed(tmp_path):
 )
 def test_a_broken_plugin_never_gives_a_traceback(tmp_path, module):
     config = write_config(tmp_path, f"plugins:\n  - module: {module}\n")
-    data = tmp_path / "items.json"
-    data.write_text("[]", encoding="utf-8")
+    data = tmp_path / "items.json"  # one valid item ("[]" holds no records: exit 2)
+    item = Path(__file__).parent / "examples" / "item" / "valid" / "cancelled-item.json"
+    data.write_bytes(item.read_bytes())
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent / "plugin_samples")}
     for command, status in (
         (["validate", "--kind", "item", str(data)], 0),

@@ -17,8 +17,17 @@ from govservice.clock import SHANGHAI, FixedClock
 from govservice.errors import RoleError, UnknownTrackingCodeError, UsageError
 from govservice.model import CaseState, Identifier, Party, SubmittedMaterial
 from govservice.model.case import TRACKING_ALPHABET
-from govservice.samples import START, config_with, enterprise, make_case, make_item, person
+from govservice.samples import (
+    START,
+    config_with,
+    enterprise,
+    make_case,
+    make_item,
+    person,
+    register_staff,
+)
 from govservice.service import GovService
+from govservice.store.simulation import make_simulation
 from govservice.workflow import Actor
 from govservice.workflow.engine import new_tracking_code
 from govservice.workflow.progress import (
@@ -50,6 +59,8 @@ def service(request, tmp_path):
         storage_backend=request.param, storage_settings=settings, progress_url=URL
     )
     service = GovService(config, clock=FixedClock(START), strict=True)
+    make_simulation(service.store)  # the tests act on days of their choosing (at=)
+    register_staff(service.store, ["370500"])
     service.store.add_item(make_item())
     yield service
     service.store.close()
@@ -59,7 +70,8 @@ def apply(service, applicant, **changes):
     item = make_item()
     materials = [SubmittedMaterial(name=m.name, originals=1, copies=2) for m in item.materials]
     case = make_case(item, applicant=applicant, materials=materials, **changes)
-    return service.workflow.apply(case, Actor(applicant.name, "applicant"), at=START)
+    actor = Actor(applicant.name, "applicant", id=applicant.identifier.number)
+    return service.workflow.apply(case, actor, at=START)
 
 
 # --- tracking codes ----------------------------------------------------------------------------
@@ -102,7 +114,7 @@ def handled(service):
     """A person's case taken all the way: refused attempts and internal actions among the
     steps. Accepted Monday 2 March 2015 on a 5-day promise: due Monday 9 March."""
     applicant = person(7, name="张伟")
-    me = Actor("张伟", "applicant")
+    me = Actor("张伟", "applicant", id=applicant.identifier.number)
     workflow = service.workflow
     stored = apply(service, applicant)
     case_id = stored.record.id

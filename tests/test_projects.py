@@ -7,6 +7,7 @@ next day: 3 days → Thu 5 March, 5 → Mon 9, 10 → Mon 16, 15 → Mon 23.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 
 import pytest
@@ -15,6 +16,9 @@ from govservice import hookimpl
 from govservice.audit import verify_store
 from govservice.clock import SHANGHAI, FixedClock
 from govservice.errors import (
+    ApplicationRefusedError,
+    AuthorizationError,
+    ClockClaimError,
     ProjectOpenError,
     RecordNotFoundError,
     RoleError,
@@ -22,8 +26,16 @@ from govservice.errors import (
     WorkflowError,
 )
 from govservice.model import CaseState, ProjectState, SubmittedMaterial, TimeLimit
-from govservice.samples import START, config_with, make_case, make_item, make_project
+from govservice.samples import (
+    START,
+    config_with,
+    make_case,
+    make_item,
+    make_project,
+    register_staff,
+)
 from govservice.service import GovService
+from govservice.store.simulation import make_simulation
 from govservice.workflow import Actor, projects
 
 D = dt.date
@@ -69,6 +81,8 @@ def service(request, tmp_path):
     settings = {"path": str(tmp_path / "gs.db")} if request.param == "sqlite" else {}
     config = config_with(storage_backend=request.param, storage_settings=settings)
     service = GovService(config, clock=FixedClock(START), strict=True)
+    make_simulation(service.store)  # the tests act on days of their choosing (at=)
+    register_staff(service.store)
     for item in ITEMS.values():
         service.store.add_item(item)
     yield service
@@ -101,6 +115,11 @@ def project(service):
         stored = workflow.accept(stored, CLERK, at=at(D(2015, 3, 2)))
         ids[key] = stored.record.id
     return project, ids
+
+
+def owner_of(project):
+    """The project's owner acting as the applicant (as the integrator authenticated it)."""
+    return Actor(project.owner.name, "applicant", id=project.owner.identifier.number)
 
 
 def consult_events(case):
@@ -138,15 +157,24 @@ def test_cases_of_the_project_take_its_green_channel_handler_and_agent(service, 
     assert departments == {PLANNING, HOUSING, ENVIRONMENT}
 
 
-def test_a_case_keeps_its_own_handler_and_a_case_outside_projects_gets_none(service, project):
+def test_a_case_gets_its_own_handler_by_assign_and_a_case_outside_projects_gets_none(
+    service, project
+):
     project, _ = project
-    own = service.workflow.apply(
-        new_case(ITEMS["planning"], project, handler="陈经办"), AGENT, at=START
-    )
+    carrying = new_case(ITEMS["planning"], project, handler="陈经办")
+    with pytest.raises(ApplicationRefusedError) as refused:  # only the centre names one
+        service.workflow.apply(carrying, AGENT, at=START)
+    assert refused.value.fields == ("handler",)
+    assert service.store.get("case", carrying.id) is None
+    own = service.workflow.apply(new_case(ITEMS["planning"], project), AGENT, at=START)
+    assert (own.record.handler, own.record.green_channel) == ("刘洋", True)
+    own = service.workflow.assign(own, SUPERVISOR, handler="陈经办", at=START)
     assert (own.record.handler, own.record.green_channel) == ("陈经办", True)
-    alone = service.workflow.apply(
-        new_case(ITEMS["planning"], project, project_id=None), AGENT, at=START
-    )
+    # The centre's agent is the project's: a case outside it is applied for by the owner.
+    alone = new_case(ITEMS["planning"], project, project_id=None)
+    with pytest.raises(AuthorizationError, match="assigned to no centre's agent"):
+        service.workflow.apply(alone, AGENT, at=START)
+    alone = service.workflow.apply(alone, owner_of(project), at=START)
     assert (alone.record.handler, alone.record.green_channel, alone.record.full_agency) == (
         None,
         False,
@@ -155,9 +183,10 @@ def test_a_case_keeps_its_own_handler_and_a_case_outside_projects_gets_none(serv
 
 
 def test_an_unknown_project_is_refused(service):
-    case = new_case(ITEMS["planning"], make_project(id="XM-NONE"))
+    unknown = make_project(id="XM-NONE")
+    case = new_case(ITEMS["planning"], unknown)
     with pytest.raises(RecordNotFoundError, match="XM-NONE"):
-        service.workflow.apply(case, AGENT, at=START)
+        service.workflow.apply(case, owner_of(unknown), at=START)
     assert service.store.get("case", case.id) is None
 
 
@@ -299,7 +328,7 @@ def test_complete_project_waits_for_every_case(service, project):
     assert stored.version == done.version
 
     # Completed: it takes no new case, no consultation, and is not completed twice.
-    late = new_case(ITEMS["planning"], project)
+    late = new_case(ITEMS["planning"], project, received_at=at(D(2015, 3, 16)))
     with pytest.raises(WorkflowError, match="completed"):
         workflow.apply(late, AGENT, at=at(D(2015, 3, 16)))
     assert service.store.get("case", late.id) is None
@@ -342,6 +371,8 @@ def test_a_case_joining_while_the_project_completes_keeps_it_open(tmp_path):
     path = str(tmp_path / "gs.db")
     config = config_with(storage_backend="sqlite", storage_settings={"path": path})
     approver_side = GovService(config, clock=FixedClock(START), strict=True)
+    make_simulation(approver_side.store)  # the test acts on days of its choosing (at=)
+    register_staff(approver_side.store, ["370500"])
     outcome: dict[str, object] = {}
 
     def complete_elsewhere(project_id):
@@ -378,7 +409,9 @@ def test_a_case_joining_while_the_project_completes_keeps_it_open(tmp_path):
         close_land_case(workflow, {"land": first.record.id})
 
         late = agent_side.workflow.apply(
-            new_case(ITEMS["planning"], project), AGENT, at=at(D(2015, 3, 5))
+            new_case(ITEMS["planning"], project, received_at=at(D(2015, 3, 5))),
+            AGENT,
+            at=at(D(2015, 3, 5)),
         )
         outcome["thread"].join(timeout=40)
         assert outcome.get("approver") in ("completed", "refused")
@@ -394,3 +427,77 @@ def test_a_case_joining_while_the_project_completes_keeps_it_open(tmp_path):
     finally:
         agent_side.store.close()
         approver_side.store.close()
+
+
+# --- refusals are on the trail ------------------------------------------------------------
+
+
+def refusals_of(store, subject_id):
+    """The refusals chained under ``subject_id`` (a project's id), oldest first."""
+    links = [json.loads(entry.text) for entry in store.case_ledger(subject_id)]
+    return [link["refused"] for link in links if "refused" in link]
+
+
+def test_a_refused_consultation_is_recorded_under_the_project(service, project):
+    project, _ = project
+    head = service.store.ledger_head()[0]
+    with pytest.raises(RoleError):
+        projects.consult(
+            service.workflow,
+            project.id,
+            CLERK,
+            departments=[PLANNING],
+            conclusions="同意",
+            at=at(D(2015, 3, 5)),
+        )
+    with pytest.raises(WorkflowError, match="conclusions"):  # the meeting concluded nothing
+        projects.consult(
+            service.workflow, project.id, SUPERVISOR, departments=[PLANNING], conclusions=" "
+        )
+    first, second = refusals_of(service.store, project.id)
+    assert (first["action"], first["actor"], first["role"]) == (
+        "consult",
+        "王窗口",
+        "window_clerk",
+    )
+    assert first["refusal"].startswith("GS802: ")
+    assert first["claimed_at"] == at(D(2015, 3, 5)).isoformat()
+    assert (second["role"], second["refusal"][:6]) == ("supervisor", "GS800:")
+    assert "claimed_at" not in second  # the server's clock: no time was claimed
+    assert service.store.ledger_head()[0] == head + 2  # two links, nothing else
+    assert service.store.get("project", project.id).record.consultations == ()
+    assert verify_store(service.store).ok
+
+
+def test_a_refused_project_completion_is_recorded_under_the_project(service, project):
+    project, ids = project
+    with pytest.raises(RoleError):
+        projects.complete_project(service.workflow, project.id, CLERK, at=at(D(2015, 3, 5)))
+    with pytest.raises(ProjectOpenError):
+        projects.complete_project(service.workflow, project.id, APPROVER, at=at(D(2015, 3, 5)))
+    role, still_open = refusals_of(service.store, project.id)
+    assert (role["action"], role["refusal"][:6]) == ("complete_project", "GS802:")
+    assert (still_open["actor"], still_open["refusal"][:6]) == ("赵审批", "GS804:")
+    assert all(case_id in still_open["refusal"] for case_id in ids.values())
+    assert service.store.get("project", project.id).record.state is ProjectState.OPEN
+    assert verify_store(service.store).ok
+
+
+def test_a_time_given_for_a_consultation_is_refused_on_a_store_that_is_no_simulation(tmp_path):
+    config = config_with(
+        storage_backend="sqlite", storage_settings={"path": str(tmp_path / "r.db")}
+    )
+    real = GovService(config, clock=FixedClock(START), strict=True)
+    try:
+        register_staff(real.store)
+        project = make_project()
+        projects.open_project(real.workflow, project)
+        with pytest.raises(ClockClaimError) as refused:
+            projects.complete_project(real.workflow, project.id, APPROVER, at=at(D(2015, 3, 1)))
+        assert refused.value.code == "GS808"
+        (refusal,) = refusals_of(real.store, project.id)
+        assert refusal["refusal"].startswith("GS808: ")
+        assert refusal["claimed_at"] == at(D(2015, 3, 1)).isoformat()
+        assert refusal["recorded_at"] == START.isoformat()  # the server's clock
+    finally:
+        real.store.close()

@@ -8,6 +8,7 @@ import pytest
 
 from govservice.errors import (
     BinaryInputError,
+    DuplicateKeyError,
     EmptyInputError,
     InputNotFoundError,
     MalformedInputError,
@@ -38,10 +39,24 @@ def test_json_with_a_byte_order_mark_is_read(tmp_path):
     assert lines_and_docs(path) == [(1, 1, {"a": 1})]
 
 
-def test_empty_json_array_gives_no_records(tmp_path):
-    path = tmp_path / "none.json"
-    path.write_text("[ ]", encoding="utf-8")
-    assert lines_and_docs(path) == []
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("none.json", "[ ]"),
+        ("empty.json", ""),
+        ("blank.json", " \n"),
+        ("none.yaml", "[]\n"),
+        ("null.yaml", "~\n"),
+        ("empty.yaml", ""),
+        ("blank.jsonl", "\n\n"),
+    ],
+)
+def test_an_empty_array_and_an_empty_file_are_the_same_error(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(EmptyInputError, match=r"holds no records|is empty") as raised:
+        lines_and_docs(path)
+    assert raised.value.code == "GS102"
 
 
 def test_jsonl_skips_blank_lines_and_numbers_records(tmp_path):
@@ -131,3 +146,80 @@ def test_jsonl_is_streamed_not_read_whole(tmp_path):
     path.write_text('{"a": 1}\n' * 3 + "not json\n", encoding="utf-8")
     records = read_records(path)
     assert [next(records).number for _ in range(3)] == [1, 2, 3]
+
+
+# --- a key given twice -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "where", "words"),
+    [
+        (
+            "item.json",
+            '{"code": "A",\n "name": "x",\n "code": "B"}',
+            ":3",
+            "'code' is given twice in one object, on lines 1 and 3",
+        ),
+        (
+            "items.json",
+            '[{"a": 1},\n {"b": {"c": 1,\n   "c": 2}}]',
+            ":3",
+            "'c' is given twice in one object, on lines 2 and 3",
+        ),
+        (
+            "cases.jsonl",
+            '{"a": 1}\n{"a": 1, "b": 2, "a": 3}\n',
+            ":2",
+            "'a' is given twice in one object, on line 2, at columns 2 and 18",
+        ),
+        (
+            "items.yaml",
+            "- code: A\n  name: x\n- code: B\n  name: y\n  code: C\n",
+            ":5",
+            "'code' is given twice in one mapping, on lines 3 and 5",
+        ),
+        (
+            "flow.yaml",
+            "{a: 1, b: 2, a: 3}\n",
+            ":1",
+            "'a' is given twice in one mapping, on line 1, at columns 2 and 14",
+        ),
+        ("keys.yaml", "1: a\n0x1: b\n", ":2", "given twice in one mapping, on lines 1 and 2"),
+    ],
+)
+def test_a_key_given_twice_is_an_error_naming_both_lines(tmp_path, name, content, where, words):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DuplicateKeyError) as raised:
+        lines_and_docs(path)
+    assert raised.value.code == "GS107"
+    assert raised.value.where == f"{path}{where}"
+    assert words in raised.value.message
+
+
+def test_a_key_a_yaml_merge_brings_may_be_given_again(tmp_path):
+    path = tmp_path / "items.yaml"
+    path.write_text(
+        "- &base {code: A, name: x}\n- <<: *base\n  code: B\n- <<: [*base]\n  name: y\n",
+        encoding="utf-8",
+    )
+    assert [doc for _, _, doc in lines_and_docs(path)] == [
+        {"code": "A", "name": "x"},
+        {"code": "B", "name": "x"},
+        {"code": "A", "name": "y"},
+    ]
+
+
+def test_equal_keys_in_different_objects_are_not_a_duplicate(tmp_path):
+    path = tmp_path / "items.json"
+    path.write_text('[{"a": {"a": 1}, "b": [{"a": 2}, {"a": 3}]}]', encoding="utf-8")
+    assert lines_and_docs(path) == [(1, 1, {"a": {"a": 1}, "b": [{"a": 2}, {"a": 3}]})]
+
+
+def test_each_yaml_document_of_a_stream_is_checked_for_a_key_twice(tmp_path):
+    path = tmp_path / "items.yaml"
+    path.write_text("a: 1\n---\na: 1\n---\na: 1\nb: 2\na: 3\n", encoding="utf-8")
+    with pytest.raises(DuplicateKeyError) as raised:
+        lines_and_docs(path)
+    assert raised.value.where == f"{path}:7"
+    assert "'a' is given twice in one mapping, on lines 5 and 7" in raised.value.message

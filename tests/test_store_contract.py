@@ -57,6 +57,7 @@ from govservice.samples import (
 )
 from govservice.store.base import OPEN_STATES, CaseQuery, DueCount, Page, Stored
 from govservice.store.columns import columns_of, import_row
+from govservice.store.ledger import canonical
 from govservice.store.memory import MemoryStore
 from govservice.store.sqlite import SqliteStore
 
@@ -1016,14 +1017,15 @@ def test_import_is_idempotent(store, importer, kind, batch):
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_file_of_awkward_lines_imports_as_written(store, tmp_path, workers):
     """``import_file`` end to end: a byte order mark, CRLF line ends, blank lines, texts
-    each backend must escape or encode (a NUL, U+0001, backslashes, tabs and newlines, in
-    the indexed columns and in the JSON text), tabs between JSON values, and a case
-    repeated in its batch and in a later one (the first one wins)."""
+    each backend must escape or encode (quotes, backslashes and what they would escape in
+    the indexed columns, tabs and newlines in the JSON text: the schemas refuse control
+    characters in names, issue 10), tabs between JSON values, and a case repeated in its
+    batch and in a later one (the first one wins)."""
     cases = [
-        make_case(id="AWK-1", handler="王\x00芳"),
-        make_case(id="AWK-2", handler="反斜杠\\与\t制表", department="审批\x01局"),
-        make_case(id="AWK-3", attributes={"memo": "第一行\n第二行\r\\N"}),
-        make_case(id="AWK-4", region=LIJIN),
+        make_case(id="AWK-1", handler="王'芳\"\\N"),
+        make_case(id="AWK-2", handler="反斜杠\\与\\t制表", department="审批\\x01局"),
+        make_case(id="AWK-3", attributes={"memo": "第一行\\n第二行\\r\\N"}),
+        make_case(id="AWK-4", region=LIJIN, refusal_reason="第一行\n\t第二行\n"),
     ]
     texts = [json_text(doc(case)) for case in cases]
     texts[3] = texts[3].replace(',"', ',\t"')
@@ -1036,8 +1038,8 @@ def test_a_file_of_awkward_lines_imports_as_written(store, tmp_path, workers):
     assert (report.read, report.inserted, report.skipped, report.batches) == (6, 4, 2, 2)
     for case in cases:
         assert stored_docs(store.get("case", case.id)) == (doc(case), 1)
-    assert found(store, CaseQuery(handler="王\x00芳")) == ["AWK-1"]
-    assert found(store, CaseQuery(department="审批\x01局")) == ["AWK-2"]
+    assert found(store, CaseQuery(handler="王'芳\"\\N")) == ["AWK-1"]
+    assert found(store, CaseQuery(department="审批\\x01局")) == ["AWK-2"]
     assert found(store, CaseQuery(region=LIJIN)) == ["AWK-4"]
 
     again = import_file(store, "case", path, batch_size=3, workers=workers)
@@ -1190,7 +1192,8 @@ def _rich_records() -> dict[str, Any]:
 def _check_same(got: Any, original: Any) -> None:
     assert doc(got) == doc(original)
     assert got == original
-    assert json_text(doc(got)) == json_text(doc(original))
+    # stored as canonical JSON (the trail hashes it): the same text, keys sorted
+    assert canonical(doc(got)) == canonical(doc(original))
 
 
 def test_records_come_back_as_they_went_in(store, spec):
@@ -1230,7 +1233,7 @@ def test_items_come_back_as_they_went_in(store):
         name="建设工程规划许可证核发（含“乡村建设”）",
         materials=(
             Material(name="申请表", originals=1, copies=0),
-            Material(name="设计方案\t图纸", originals=0, copies=3),
+            Material(name="设计方案\\图纸", originals=0, copies=3),  # (a tab: refused)
         ),
         fees=(
             Fee(name="执照工本费", amount=Decimal("12.5")),
@@ -1265,11 +1268,113 @@ def test_stored_records_share_no_mutable_state_with_the_caller(store):
     assert store.get("case", case.id).record.attributes == {"permit_no": "原号"}
 
 
-def test_text_with_a_nul_character_is_stored_in_every_column(store):
-    # the model and the schemas accept any text; a backend stores it or says why not
-    case = make_case(
-        id="NUL-1", handler="王\x00芳", department="审批\x00局", attributes={"memo": "a\x00b"}
-    )
+def test_text_with_a_nul_character_is_stored_where_the_model_allows_it(store):
+    # the schemas refuse a NUL in any text and the model in every name, code and reason
+    # (issue 10); a county's free attributes keep what they are given, and a backend stores it
+    with pytest.raises(ValueError, match=r"Case\.handler"):
+        make_case(id="NUL-1", handler="王\x00芳")
+    case = make_case(id="NUL-1", handler="王芳", attributes={"memo": "a\x00b"})
     store.add(case)
     assert stored_docs(store.get("case", case.id)) == (doc(case), 1)
-    assert found(store, CaseQuery(handler="王\x00芳")) == ["NUL-1"]
+    assert found(store, CaseQuery(handler="王芳")) == ["NUL-1"]
+
+
+# --- the outbox of notifications ----------------------------------------------------------
+
+NOTICE_AT = dt.datetime(2015, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def _notice(store: Any, case_id: str = "C-1", event: int = 0, **held: Any) -> int:
+    doc = {"event": event, "action": "apply", "at": NOTICE_AT.isoformat(), "region": "370500"}
+    return store.add_notice(case_id, doc, created_at=NOTICE_AT, **held)
+
+
+def test_notices_are_listed_undelivered_in_order_until_delivered(store):
+    first = _notice(store, "C-1")
+    second = _notice(store, "C-2", 3)
+    assert second > first
+    listed = store.undelivered_notices()
+    assert [(n.id, n.case_id, n.doc["event"]) for n in listed] == [
+        (first, "C-1", 0),
+        (second, "C-2", 3),
+    ]
+    notice = listed[0]
+    assert (notice.attempts, notice.last_error, notice.claimed_by, notice.waiting_for) == (
+        0,
+        None,
+        None,
+        None,
+    )
+    assert notice.created_at == NOTICE_AT
+    assert notice.next_attempt_at == NOTICE_AT  # due at once
+    assert notice.doc == {
+        "event": 0,
+        "action": "apply",
+        "at": NOTICE_AT.isoformat(),
+        "region": "370500",
+    }
+    assert [n.id for n in store.undelivered_notices(after=first)] == [second]
+    assert [n.id for n in store.undelivered_notices(limit=1)] == [first]
+    store.mark_notices_delivered([first], NOTICE_AT + dt.timedelta(seconds=1))
+    assert [n.id for n in store.undelivered_notices()] == [second]
+
+
+def test_a_notice_is_written_in_the_callers_transaction(store):
+    kept = _notice(store, "KEPT")
+
+    def action_that_fails() -> None:
+        with store.transaction():
+            store.add(make_case(id="GONE"))
+            _notice(store, "GONE")
+            raise RuntimeError("the action failed")
+
+    def marking_that_fails() -> None:
+        with store.transaction():
+            store.mark_notices_delivered([kept], NOTICE_AT)
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        action_that_fails()
+    assert [n.case_id for n in store.undelivered_notices()] == ["KEPT"]
+    with pytest.raises(RuntimeError):
+        marking_that_fails()
+    assert [n.id for n in store.undelivered_notices()] == [kept]
+
+
+def test_a_failed_notice_waits_for_its_next_attempt(store):
+    notice_id = _notice(store)
+    later = NOTICE_AT + dt.timedelta(minutes=5)
+    error = "plugin 'sms': 网关超时"
+    store.mark_notice_failed(notice_id, error, retry_at=later, waiting_for=["sms"])
+    (notice,) = store.undelivered_notices()
+    assert (notice.attempts, notice.last_error, notice.waiting_for) == (1, error, ("sms",))
+    assert notice.next_attempt_at == later
+    assert store.undelivered_notices(due=later - dt.timedelta(seconds=1)) == []
+    assert [n.id for n in store.undelivered_notices(due=later)] == [notice_id]
+    store.mark_notice_failed(notice_id, "again", retry_at=None, waiting_for=None)
+    (notice,) = store.undelivered_notices()
+    assert (notice.attempts, notice.next_attempt_at, notice.waiting_for) == (2, None, None)
+    assert store.undelivered_notices(due=later + dt.timedelta(days=365)) == []  # given up
+    store.mark_notices_delivered([notice_id], later)
+    assert store.undelivered_notices() == []
+
+
+def test_a_notice_is_held_by_one_deliverer_at_a_time(store):
+    lease = NOTICE_AT + dt.timedelta(minutes=1)
+    held = _notice(store, "HELD", claimed_by="writer", lease_until=lease)
+    free = _notice(store, "FREE")
+    assert [n.id for n in store.undelivered_notices(claimed_by="writer")] == [held]
+    assert [n.id for n in store.undelivered_notices(due=NOTICE_AT)] == [free]
+    # the writer holds its notice until the lease is over, even against force
+    assert not store.claim_notice(held, "other", now=NOTICE_AT, until=lease, force=True)
+    assert store.claim_notice(free, "one", now=NOTICE_AT, until=lease)
+    assert not store.claim_notice(free, "two", now=NOTICE_AT, until=lease)
+    assert not store.claim_notice(free, "two", now=NOTICE_AT, until=lease, force=True)
+    assert store.claim_notice(held, "other", now=lease, until=lease + dt.timedelta(minutes=1))
+    assert [n.claimed_by for n in store.undelivered_notices()] == ["other", "one"]
+    # given up (no next attempt): only force takes it
+    store.mark_notice_failed(free, "down", retry_at=None, waiting_for=["sms"])
+    assert not store.claim_notice(free, "two", now=lease, until=lease)
+    assert store.claim_notice(free, "two", now=lease, until=lease, force=True)
+    store.mark_notices_delivered([free], lease)
+    assert not store.claim_notice(free, "three", now=lease, until=lease, force=True)

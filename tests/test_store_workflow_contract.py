@@ -58,13 +58,16 @@ def test_events_are_chained_on_add_and_update(store):
         events=(*case.events, event("accept", CaseState.ACCEPTED, 5)),
     )
     store.update(accepted, stored.version)
-    store.add(make_case(id="CH-2"))  # no events: nothing chained
+    store.add(make_case(id="CH-2"))  # no events: the record alone is chained
     entries = all_entries(store)
-    assert [(e.seq, e.case_id) for e in entries] == [(1, "CH-1"), (2, "CH-1")]
-    assert [e.prev_hash for e in entries] == [GENESIS, entries[0].hash]
-    assert store.ledger_head() == (2, entries[1].hash)
-    assert store.case_ledger("CH-1") == entries
-    assert store.case_ledger("CH-2") == []
+    assert [(e.seq, e.case_id) for e in entries] == [(1, "CH-1"), (2, "CH-1"), (3, "CH-2")]
+    assert [e.prev_hash for e in entries] == [GENESIS, entries[0].hash, entries[1].hash]
+    assert store.ledger_head() == (3, entries[2].hash)
+    assert store.case_ledger("CH-1") == entries[:2]
+    assert store.case_ledger("CH-2") == [entries[2]]
+    bare = json.loads(entries[2].text)
+    assert "event" not in bare
+    assert "record" in bare
     assert verify(entries, store.ledger_head()).ok
 
 

@@ -21,10 +21,11 @@ from govservice.model import (
     Rectification,
     SubmittedMaterial,
 )
-from govservice.samples import START, config_with, make_case, make_item
+from govservice.samples import START, config_with, make_case, make_item, register_staff
 from govservice.service import GovService
 from govservice.store.base import DueCount
 from govservice.store.memory import MemoryStore
+from govservice.store.simulation import make_simulation
 from govservice.store.sqlite import SqliteStore
 from govservice.workflow import Actor, supervision
 from govservice.workflow.supervision import Light, light, yellow_until
@@ -61,6 +62,8 @@ def service(request, tmp_path):
     settings = {"path": str(tmp_path / "gs.db")} if request.param == "sqlite" else {}
     config = config_with(storage_backend=request.param, storage_settings=settings)
     service = GovService(config, clock=FixedClock(START), strict=True)
+    make_simulation(service.store)  # the tests act on days of their choosing (at=)
+    register_staff(service.store, ["370500"])
     yield service
     service.store.close()
 
@@ -170,7 +173,8 @@ def test_lights_of_a_case_through_the_workflow(service):
     assert yellow_days == 3
     materials = [SubmittedMaterial(name=m.name, originals=1, copies=2) for m in item.materials]
     case = make_case(item, materials=materials, received_at=at(D(2015, 2, 17), 9))
-    stored = workflow.apply(case, Actor("张伟", "applicant"), at=at(D(2015, 2, 17), 9))
+    applicant = Actor("张伟", "applicant", id=case.applicant.identifier.number)
+    stored = workflow.apply(case, applicant, at=at(D(2015, 2, 17), 9))
     assert light(stored.record, D(2015, 2, 17), calendar, yellow_days) is None  # not accepted
     stored = workflow.accept(stored, Actor("王窗口", "window_clerk"), at=at(D(2015, 2, 17)))
     case_id = stored.record.id

@@ -9,7 +9,7 @@ import pytest
 from govservice.errors import ConfigError
 from govservice.service import GovService
 from govservice.testing import config_with
-from govservice.workdays import WorkingCalendar, YearSchedule, load_schedule_file
+from govservice.workdays import Deadline, WorkingCalendar, YearSchedule, load_schedule_file
 
 D = dt.date
 
@@ -25,8 +25,11 @@ def test_spring_festival_2015_last_working_day_before_the_holiday(official):
     assert official.add_working_days(accepted, 1).due == D(2015, 2, 25)
     assert official.add_working_days(accepted, 4).due == D(2015, 2, 28)  # a Saturday, worked
     assert official.add_working_days(accepted, 5).due == D(2015, 3, 2)
-    assert official.add_working_days(accepted, 20) == official.add_working_days(accepted, 20)
-    assert official.add_working_days(accepted, 20).due == D(2015, 3, 23)
+    # 20 working days: the 5 of 25 Feb to 2 Mar (with Saturday 28 Feb), then 3 weeks of March
+    assert official.add_working_days(accepted, 20) == Deadline(
+        due=D(2015, 3, 23), provisional=False
+    )
+    assert official.working_days_between(accepted, D(2015, 3, 23)) == 20
 
 
 def test_spring_festival_2026_with_a_worked_saturday(official):

@@ -16,14 +16,16 @@ from govservice.clock import SHANGHAI, FixedClock
 from govservice.config import Config
 from govservice.errors import ConflictError, RoleError
 from govservice.model import CaseState, SubmittedMaterial
-from govservice.samples import make_case, make_item
+from govservice.samples import make_case, make_item, register_staff
+from govservice.store.simulation import make_simulation
 from govservice.workflow import Actor
+from workflow_helpers import APPLICANT_PARTY
 
 START = dt.datetime(2015, 3, 2, 9, 0, tzinfo=SHANGHAI)
 CLERK = Actor("李娜", "window_clerk")
 REVIEWER = Actor("马晓燕", "reviewer")
 APPROVER = Actor("王强", "approver")
-APPLICANT = Actor("张伟", "applicant")
+APPLICANT = Actor("张伟", "applicant", id=APPLICANT_PARTY.identifier.number)
 ITEM = make_item()
 MATERIALS = [SubmittedMaterial(name=m.name, originals=1) for m in ITEM.materials]
 
@@ -35,7 +37,10 @@ def centre(path: Path) -> GovService:
         storage_backend="sqlite",
         storage_settings={"path": str(path)},
     )
-    return GovService(config, clock=FixedClock(START))
+    made = GovService(config, clock=FixedClock(START))
+    make_simulation(made.store)  # the tests act on days of their choosing (at=)
+    register_staff(made.store)
+    return made
 
 
 @pytest.fixture
@@ -46,7 +51,7 @@ def service(tmp_path: Path) -> GovService:
 
 
 def new_case(case_id: str):
-    return make_case(ITEM, id=case_id, materials=MATERIALS)
+    return make_case(ITEM, id=case_id, materials=MATERIALS, applicant=APPLICANT_PARTY)
 
 
 def test_a_batch_writes_each_case_once_in_its_last_state(service):
@@ -188,7 +193,7 @@ def test_a_failed_write_fails_the_batch_even_when_the_caller_goes_on(service, tm
     workflow.accept(workflow.apply(new_case("B-11"), APPLICANT), CLERK)
     centre(tmp_path / "batch.db").workflow.withdraw("B-10", APPLICANT)  # elsewhere
     told = []
-    service.notify = lambda case, event: told.append((case.id, event.action))
+    service.outbox.write = lambda case, count: told.append((case.id, count))  # its notices
 
     def batch() -> None:
         with workflow.batch():

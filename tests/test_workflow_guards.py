@@ -15,19 +15,23 @@ import pytest
 from govservice import GovService
 from govservice.clock import SHANGHAI, FixedClock
 from govservice.config import Config
-from govservice.errors import WorkflowError
+from govservice.errors import ApplicationRefusedError, WorkflowError
 from govservice.model import SubmittedMaterial, TimeLimit
-from govservice.samples import make_case, make_item
+from govservice.samples import make_case, make_item, register_staff
+from govservice.store.simulation import make_simulation
 from govservice.workflow import Actor
 from govservice.workflow.engine import PROVISIONAL
+from workflow_helpers import APPLICANT_PARTY
 
 START = dt.datetime(2015, 3, 2, 9, 0, tzinfo=SHANGHAI)
 CLERK = Actor("李娜", "window_clerk")
 REVIEWER = Actor("马晓燕", "reviewer")
 APPROVER = Actor("王强", "approver")
-APPLICANT = Actor("张伟", "applicant")
+APPLICANT = Actor("张伟", "applicant", id=APPLICANT_PARTY.identifier.number)
 ITEM = make_item()
 MATERIALS = [SubmittedMaterial(name=m.name, originals=1) for m in ITEM.materials]
+FILLED_IN = {"materials": MATERIALS, "applicant": APPLICANT_PARTY}
+"""An application complete, by the applicant who acts (APPLICANT)."""
 
 
 @pytest.fixture
@@ -38,21 +42,24 @@ def clock() -> FixedClock:
 @pytest.fixture
 def service(clock) -> GovService:
     made = GovService(Config(name="东营市政务服务中心", region="370500"), clock=clock)
+    make_simulation(made.store)  # the tests act on days of their choosing (at=)
+    register_staff(made.store)
     made.store.add_item(ITEM)
     return made
 
 
-def test_an_application_gets_a_new_tracking_code_whatever_it_carries(service):
-    case = make_case(ITEM, id="G-1", materials=MATERIALS, tracking_code="AAAAAAAAAAAA")
-    stored = service.workflow.apply(case, APPLICANT)
-    assert stored.record.tracking_code != "AAAAAAAAAAAA"
+def test_an_application_carrying_a_tracking_code_is_refused_and_one_without_gets_one(service):
+    case = make_case(ITEM, id="G-1", **FILLED_IN, tracking_code="AAAAAAAAAAAA")
+    with pytest.raises(ApplicationRefusedError, match="tracking_code"):
+        service.workflow.apply(case, APPLICANT)  # only the centre gives one
+    stored = service.workflow.apply(make_case(ITEM, id="G-1", **FILLED_IN), APPLICANT)
     assert len(stored.record.tracking_code) == 12
 
 
 def test_an_application_is_for_the_item_as_published_today(service, clock):
     # Version 2 promises 2 working days instead of 5.
     service.store.add_item(make_item(version=2, promised_limit=TimeLimit(amount=2)))
-    case = make_case(ITEM, id="G-2", materials=MATERIALS)  # names version 1
+    case = make_case(ITEM, id="G-2", **FILLED_IN)  # names version 1
     stored = service.workflow.apply(case, APPLICANT)
     assert stored.record.item_version == 2
     stored = service.workflow.accept(stored, CLERK)
@@ -61,7 +68,7 @@ def test_an_application_is_for_the_item_as_published_today(service, clock):
 
 
 def test_an_action_is_not_recorded_before_the_last_one(service, clock):
-    stored = service.workflow.apply(make_case(ITEM, id="G-3", materials=MATERIALS), APPLICANT)
+    stored = service.workflow.apply(make_case(ITEM, id="G-3", **FILLED_IN), APPLICANT)
     with pytest.raises(WorkflowError, match="not recorded before the last one") as raised:
         service.workflow.accept(stored, CLERK, at=START - dt.timedelta(hours=1))
     assert raised.value.where == "case G-3"
@@ -70,7 +77,7 @@ def test_an_action_is_not_recorded_before_the_last_one(service, clock):
 
 def in_review(service, case_id: str):
     workflow = service.workflow
-    stored = workflow.apply(make_case(ITEM, id=case_id, materials=MATERIALS), APPLICANT)
+    stored = workflow.apply(make_case(ITEM, id=case_id, **FILLED_IN), APPLICANT)
     return workflow.review(workflow.accept(stored, CLERK), REVIEWER)
 
 
@@ -95,7 +102,8 @@ def test_an_actor_is_named():
 def test_a_rectification_due_in_an_unknown_year_is_provisional(service, clock):
     workflow = service.workflow
     clock.moment = dt.datetime(2026, 12, 21, 9, 0, tzinfo=SHANGHAI)
-    stored = workflow.apply(make_case(ITEM, id="G-5", materials=MATERIALS), APPLICANT)
+    case = make_case(ITEM, id="G-5", **FILLED_IN, received_at=clock.moment)
+    stored = workflow.apply(case, APPLICANT)
     stored = workflow.review(workflow.accept(stored, CLERK), REVIEWER)
     stored = workflow.complete(workflow.decide(stored, APPROVER, "grant"), CLERK)
     stored = workflow.evaluate(stored, APPLICANT, "very_dissatisfied")

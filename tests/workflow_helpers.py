@@ -1,6 +1,11 @@
 """Helpers of the workflow tests: the people who act, moments in Asia/Shanghai, a centre on
 a chosen store, and a :class:`Desk` that brings a case to any state of the table.
 
+The staff act under their names: :func:`make_service` registers the centres of the sample
+regions with :data:`govservice.samples.SAMPLE_STAFF` (the centre's registry of staff). The
+applicant acts under the identifier of :data:`APPLICANT_PARTY`, the applicant of the
+Desk's cases; :func:`applicant_of` is the applicant of any other case.
+
 Used as ``from workflow_helpers import ...`` (pytest puts ``tests/`` on the path).
 """
 
@@ -18,12 +23,13 @@ from govservice.model import (
     Case,
     CaseState,
     Item,
+    Mandate,
     Role,
     SubmittedMaterial,
     TimeLimit,
 )
 from govservice.rules import Action
-from govservice.samples import make_case, make_item
+from govservice.samples import enterprise, make_case, make_item, person, register_staff
 from govservice.service import GovService
 from govservice.store.base import Stored
 from govservice.store.sqlite import SqliteStore
@@ -38,8 +44,14 @@ BACKENDS = ("memory", "sqlite")
 CLERK = Actor("王晓燕", Role.WINDOW_CLERK)
 REVIEWER = Actor("李建国", Role.REVIEWER)
 APPROVER = Actor("赵文华", Role.APPROVER)
-APPLICANT = Actor("张伟", Role.APPLICANT)
-AGENT = Actor("孙丽", Role.AGENT)
+APPLICANT_PARTY = enterprise(900001, name="东营市黄河建设有限公司")
+"""The applicant of the Desk's cases."""
+APPLICANT = Actor("张伟", Role.APPLICANT, id=APPLICANT_PARTY.identifier.number)
+AGENT_PARTY = person(900002, name="孙丽")
+"""The agent (代理人) the applicant of the Desk's cases gives a mandate to."""
+AGENT = Actor("孙丽", Role.AGENT, id=AGENT_PARTY.identifier.number)
+CENTRE_AGENT = Actor("孙代办", Role.AGENT)
+"""A centre's agent (全程代办), acting only on the cases assigned to them."""
 SUPERVISOR = Actor("周明", Role.SUPERVISOR)
 SYSTEM = Actor("电子监察系统", Role.SYSTEM)
 BY_ROLE: Mapping[Role, Actor] = {
@@ -75,6 +87,25 @@ def immediate_item(**changes: Any) -> Item:
     return make_item(**(fields | changes))
 
 
+def applicant_of(case: Case | Stored[Case], name: str = "张伟") -> Actor:
+    """The applicant of ``case``, as the integrator authenticated them (its identifier)."""
+    record = case.record if isinstance(case, Stored) else case
+    return Actor(name, Role.APPLICANT, id=record.applicant.identifier.number)
+
+
+def mandate_for(item: Item, **changes: Any) -> Mandate:
+    """The mandate (委托书) of :data:`APPLICANT_PARTY` to :data:`AGENT_PARTY` for every case
+    of ``item``, in force from 2014 to 2017."""
+    fields: dict[str, Any] = {
+        "agent": AGENT_PARTY,
+        "principal": APPLICANT_PARTY,
+        "items": (item.code,),
+        "valid_from": D(2014, 1, 1),
+        "valid_until": D(2017, 12, 31),
+    }
+    return Mandate(**(fields | changes))
+
+
 def handed_in(item: Item, *, leave_out: Iterable[str] = ()) -> tuple[SubmittedMaterial, ...]:
     """Every material of ``item`` as handed in, except those named in ``leave_out``."""
     left_out = set(leave_out)
@@ -96,9 +127,11 @@ def make_service(
     schedules: Iterable[Path] = (),
     database: str = "govservice.db",
     template: Path | None = None,
+    staff: bool = True,
 ) -> GovService:
     """A strict centre of Dongying on ``backend`` (``memory`` or ``sqlite``, a file in
     ``tmp_path``); ``allow`` names the installed plugins to load (none by default).
+    ``staff`` registers the sample centres and their staff (the store is opened for it).
 
     ``template`` is an empty, migrated SQLite database copied to a new file instead of
     migrating each one (the migrations are tested elsewhere; this keeps the tests fast)."""
@@ -113,9 +146,12 @@ def make_service(
         plugins=tuple(plugins),
         calendar_schedules=tuple(schedules),
     )
-    return GovService(
+    service = GovService(
         config, clock=clock, strict=True, environ={"GOVSERVICE_PLUGINS": allow}, plugins=given
     )
+    if staff:
+        register_staff(service.store)
+    return service
 
 
 def empty_database(path: Path) -> Path:
@@ -184,6 +220,8 @@ class Desk:
         fields: dict[str, Any] = {
             "materials": handed_in(item),
             "received_at": self.clock.now(),
+            "applicant": APPLICANT_PARTY,
+            "mandates": (mandate_for(item),),
         }
         return make_case(item, **(fields | changes))
 

@@ -1,37 +1,51 @@
 """Checking the tamper-evident trail (步步留痕) of a store: ``govservice audit verify``.
 
-Two checks, both on what is stored, nothing recomputed by the store:
+Three checks, all on what is stored, nothing recomputed by the store:
 
-1. **The chain.** The store chains every case event it records
-   (:mod:`govservice.store.ledger`); every link is read back a page at a time and
-   recomputed. The head is read first, so events appended while the check runs are not
-   mistaken for forgeries; an event found beyond a head that does not cover it is one.
-2. **The case records.** What screens and the public lookup show is the case record, so
-   each one is compared with the chain: the events chained for a case must be the events
-   its record ends with, unchanged, and the record's state the one its last event led
-   to. A case whose chained events have no record any more is a deleted case. Events a
-   record holds before its chained ones came with it from another system (bulk import):
-   once :func:`attest_imports` has chained them (one attestation link a case, holding
-   their number and SHA-256), they must be what was attested; before, they are counted.
+1. **The chain.** The store chains every write of a case (:mod:`govservice.store.ledger`);
+   every link is read back a page at a time and recomputed, and checked against the links
+   signed checkpoints witnessed (``witnessed``, from :mod:`govservice.trail.checkpoints`).
+   The head is read first, so links appended while the check runs are not mistaken for
+   forgeries; a link found beyond a head that does not cover it is one.
+2. **The case records, whole.** The last link of every write of a case holds the SHA-256
+   of the case document as stored after it: each stored document must be the one its
+   latest link names (state, decision, deadlines, fees, handler, tracking code: all of
+   it), and every indexed column of its row (the key too) what
+   :mod:`govservice.store.columns` derives from that document, since screens, queues and
+   supervision read the columns.
+3. **The events.** The events chained for a case must be the events its record ends with,
+   unchanged, and its state the one its last event led to. A case whose links have no
+   record any more is a deleted case. A case with no link at all came from another system
+   (bulk import): :func:`attest_imports` chains it once (one attestation link holding the
+   number and SHA-256 of its events and the digest of its whole record), and only while
+   it has no link; before, it is counted. A case with no link that the store wrote more
+   than once (its version says so) lost its links: the ledger was emptied.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
 
-from govservice.codec import to_document
-from govservice.errors import GovServiceError, TrailBrokenError
+from govservice.codec import from_document, to_document
+from govservice.errors import TrailBrokenError
+from govservice.formats import parse_date_time
+from govservice.model import Case
+from govservice.store.columns import CASE_COLUMNS, case_row
 from govservice.store.ledger import (
     IMPORTED,
+    RECORD,
+    REFUSED,
     AuditReport,
     Break,
     LedgerEntry,
     canonical,
     imported_digest,
+    record_digest,
     verify,
 )
 
@@ -39,6 +53,7 @@ __all__ = ["AuditReport", "Break", "attest_imports", "verify_store"]
 
 PAGE = 5000
 CASE_PAGE = 500
+_NAMES = [name.strip() for name in CASE_COLUMNS.split(",")]
 
 
 Attestation = tuple[int, dict]
@@ -47,31 +62,50 @@ Attestation = tuple[int, dict]
 
 @attrs.frozen
 class _Trail:
-    """What the chain holds of each case: its events (canonical text, by sequence number)
-    and its attestation of imported history, if any."""
+    """What the chain holds of each case: its events (canonical text, by sequence number),
+    the record its latest write left, its attestation of an imported record, if any."""
 
     events: dict[str, list[tuple[int, str]]] = attrs.field(factory=dict)
     attested: dict[str, Attestation] = attrs.field(factory=dict)
+    records: dict[str, tuple[int, Any]] = attrs.field(factory=dict)
+    """The latest :data:`RECORD` of each case: its sequence number and the digest."""
+    links: dict[str, list[int]] = attrs.field(factory=dict)
+    """Every case with a link (refusals aside): the numbers of its first and last link."""
     twice: dict[str, int] = attrs.field(factory=dict)
     """Cases attested more than once: the sequence number of the second attestation."""
+    late: dict[str, int] = attrs.field(factory=dict)
+    """Cases attested after links of them: the sequence number of the attestation."""
+    counts: dict[str, int] = attrs.field(factory=lambda: {"events": 0, "refusals": 0})
 
 
-def verify_store(store: Any, expected_head: tuple[int, str] | None = None) -> AuditReport:
+def verify_store(
+    store: Any,
+    expected_head: tuple[int, str] | None = None,
+    *,
+    witnessed: Mapping[int, str] | None = None,
+) -> AuditReport:
     """Verify the chain of ``store`` and every case record against it; ``expected_head``
-    is a head published earlier (sequence number and hash) that must still be part of it."""
-    report, _ = _verified(store, expected_head)
+    is a head published earlier (sequence number and hash) that must still be part of it,
+    ``witnessed`` the links signed checkpoints saw (sequence number: hash), each of which
+    must be too (``GovService.trail.verify`` passes them).
+
+    :raises LedgerHeadError: the trail's head is missing or damaged.
+    """
+    report, _ = _verified(store, expected_head, witnessed)
     return report
 
 
 def attest_imports(store: Any) -> tuple[int, int]:
-    """Chain the history that cases brought with them from another system (bulk import):
-    one attestation link a case not attested yet, holding the number and the SHA-256 of
-    its events before those the store recorded. From then on :func:`verify_store` checks
-    them too. Returns how many cases and events were attested (none the second time).
+    """Chain the records that cases brought with them from another system (bulk import):
+    one attestation link a case with no link yet, holding the number and the SHA-256 of its
+    events and the digest of its whole record as stored (with or without a history). From
+    then on :func:`verify_store` checks them too. A case that has a link (it was written by
+    this store, or attested) is never attested. Returns how many cases and events were
+    attested (none the second time).
 
     :raises TrailBrokenError: the trail is broken; nothing is attested on it.
     """
-    report, unattested = _verified(store, None)
+    report, unattested = _verified(store, None, None)
     if not report.ok:
         broken = report.first_break
         raise TrailBrokenError(
@@ -81,12 +115,12 @@ def attest_imports(store: Any) -> tuple[int, int]:
     cases = events = 0
     for start in range(0, len(unattested), ATTEST_BATCH):
         with store.transaction():
-            for case_id, _ in unattested[start : start + ATTEST_BATCH]:
-                imported = _imported_history(store, case_id)
-                if imported:
-                    digest = imported_digest(imported)
-                    store.attest_import(case_id, {"events": len(imported), "sha256": digest})
-                    cases, events = cases + 1, events + len(imported)
+            for case_id in unattested[start : start + ATTEST_BATCH]:
+                history = _unlinked_history(store, case_id)
+                if history is not None:
+                    held = {"events": len(history), "sha256": imported_digest(history)}
+                    store.attest_import(case_id, held)
+                    cases, events = cases + 1, events + len(history)
     return cases, events
 
 
@@ -94,32 +128,29 @@ ATTEST_BATCH = 200
 """Cases attested a transaction."""
 
 
-def _imported_history(store: Any, case_id: str) -> list[str]:
-    """The imported events of a case not attested yet, checked again under its lock (it
-    may have changed since the check of the whole trail): none if it is gone, attested
-    meanwhile, or its record no longer agrees with the chain."""
+def _unlinked_history(store: Any, case_id: str) -> list[str] | None:
+    """The events (canonical text) of a case with no link, checked again under its lock
+    (it may have changed since the check of the whole trail): None if it is gone or has a
+    link now."""
     store.lock("case", case_id)  # the ledger's head first, then the case: the usual order
     stored = store.get("case", case_id)
-    links = store.case_ledger(case_id)
-    texts = [json.loads(entry.text) for entry in links]
-    if stored is None or any(IMPORTED in inside for inside in texts):
-        return []
-    chained = [
-        (entry.seq, canonical(inside["event"]))
-        for entry, inside in zip(links, texts, strict=True)
-        if "event" in inside
-    ]
-    problem, imported = _compare(store, stored.record, chained, store.ledger_head()[0])
-    return [] if problem is not None else imported
+    if stored is None or any(
+        REFUSED not in json.loads(entry.text) for entry in store.case_ledger(case_id)
+    ):
+        return None
+    return [canonical(event) for event in to_document(stored.record).get("events", [])]
 
 
 def _verified(
-    store: Any, expected_head: tuple[int, str] | None
-) -> tuple[AuditReport, list[tuple[str, int]]]:
-    """The report, and the cases holding history not attested (id, number of events)."""
+    store: Any, expected_head: tuple[int, str] | None, witnessed: Mapping[int, str] | None
+) -> tuple[AuditReport, list[str]]:
+    """The report, and the cases with no link (not attested)."""
     head = store.ledger_head()
     trail = _Trail()
-    report = verify(_entries_up_to(store, head[0], trail), head, expected_head)
+    report = verify(_entries_up_to(store, head[0], trail), head, expected_head, witnessed)
+    report = attrs.evolve(report, **trail.counts)
+    if witnessed:
+        report = attrs.evolve(report, witnessed_seq=max(witnessed))
     if not report.ok:
         return report, []
     beyond = store.ledger(head[0], 1)
@@ -130,77 +161,186 @@ def _verified(
 
 
 def _entries_up_to(store: Any, last: int, trail: _Trail) -> Iterator[LedgerEntry]:
-    """The links up to ``last``; each one's event (canonical text) or attestation is noted
-    by case."""
+    """The links up to ``last``; what each holds of its case is noted in ``trail``."""
     after = 0
     while after < last:
         entries: list[LedgerEntry] = store.ledger(after, min(PAGE, last - after))
         if not entries:
             return
         for entry in entries:
-            try:
-                inside = json.loads(entry.text)
-                if IMPORTED in inside:
-                    if entry.case_id in trail.attested:
-                        trail.twice.setdefault(entry.case_id, entry.seq)
-                    trail.attested.setdefault(entry.case_id, (entry.seq, inside[IMPORTED]))
-                    yield entry
-                    continue
-                event = canonical(inside["event"])
-            except (ValueError, KeyError, TypeError):
-                event = ""  # verify() reports the link itself
-            trail.events.setdefault(entry.case_id, []).append((entry.seq, event))
+            _note(trail, entry)
             yield entry
         after = entries[-1].seq
 
 
-def _check_cases(
-    store: Any, report: AuditReport, trail: _Trail
-) -> tuple[AuditReport, list[tuple[str, int]]]:
+def _note(trail: _Trail, entry: LedgerEntry) -> None:
+    try:
+        inside = json.loads(entry.text)
+        if not isinstance(inside, dict):
+            return  # verify() reports the link itself
+    except ValueError:
+        return
+    if REFUSED in inside:  # a refusal that left no case record
+        trail.counts["refusals"] += 1
+        return
+    case_id = entry.case_id
+    seen = trail.links.setdefault(case_id, [entry.seq, entry.seq])
+    first = seen[0] == entry.seq
+    seen[1] = entry.seq
+    if IMPORTED in inside:
+        if case_id in trail.attested:
+            trail.twice.setdefault(case_id, entry.seq)
+        elif not first:
+            trail.late.setdefault(case_id, entry.seq)
+        trail.attested.setdefault(case_id, (entry.seq, inside[IMPORTED]))
+    if "event" in inside:
+        trail.counts["events"] += 1
+        try:
+            event = canonical(inside["event"])
+        except (TypeError, ValueError):
+            event = ""
+        trail.events.setdefault(case_id, []).append((entry.seq, event))
+    if RECORD in inside:
+        trail.records[case_id] = (entry.seq, inside[RECORD])
+
+
+def _check_cases(store: Any, report: AuditReport, trail: _Trail) -> tuple[AuditReport, list[str]]:
     if trail.twice:
         case_id, seq = min(trail.twice.items(), key=lambda item: item[1])
         return attrs.evolve(report, first_break=Break(seq, case_id, "attested twice")), []
-    checked = attested = 0
-    unattested: list[tuple[str, int]] = []
+    if trail.late:
+        case_id, seq = min(trail.late.items(), key=lambda item: item[1])
+        problem = Break(seq, case_id, "attested as imported after links of the case were chained")
+        return attrs.evolve(report, first_break=problem), []
+    counts = {"checked": 0, "attested": 0, "unsealed": 0}
+    unattested: list[str] = []
     after = None
     previous = ""
+
+    def broken(problem: Break) -> tuple[AuditReport, list[str]]:
+        return attrs.evolve(report, first_break=problem, cases_checked=counts["checked"]), []
+
     while True:
-        try:
-            page = store.list("case", limit=CASE_PAGE, after=after)
-        except GovServiceError as error:
-            problem = Break(report.head_seq, None, f"a case record cannot be read: {error}")
-            return attrs.evolve(report, first_break=problem), []
-        for stored in page.records:
-            case = stored.record
-            if case.id <= previous:  # records come in the order of their keys, their ids
-                problem = Break(report.head_seq, case.id, "two case records claim this case")
-                return attrs.evolve(report, first_break=problem, cases_checked=checked), []
-            previous = case.id
-            links = trail.events.pop(case.id, [])
-            attestation = trail.attested.pop(case.id, None)
-            problem, imported = _compare(store, case, links, report.head_seq)
-            if problem is None and (attestation is not None or imported):
-                problem = _check_attested(case.id, imported, attestation)
+        rows = store.raw_rows("case", after=after, limit=CASE_PAGE)
+        for row in rows:
+            key, version, text = row[0], row[-2], row[-1]
+            try:
+                document = json.loads(text)
+                case = from_document(Case, document, check=False)
+            except Exception as error:  # whatever a damaged document makes the codec raise
+                where = trail.links.get(key, [report.head_seq])[-1]
+                return broken(Break(where, key, f"the case record cannot be read: {error}"))
+            problem = _check_case(store, report, trail, row, document, case)
             if problem is not None:
-                return attrs.evolve(report, first_break=problem, cases_checked=checked), []
-            checked += 1
-            if attestation is not None:
-                attested += 1
-            elif imported:
-                unattested.append((case.id, len(imported)))
-        if page.next_after is None:
+                return broken(problem)
+            if case.id <= previous:  # records come in the order of their keys, their ids
+                return broken(Break(report.head_seq, case.id, "two case records claim this case"))
+            previous = case.id
+            counts["checked"] += 1
+            if case.id in trail.attested:
+                counts["attested"] += 1
+            if case.id not in trail.links:
+                if version == 1:  # as an import is stored (or a case added just now)
+                    unattested.append(case.id)
+                elif not _linked_since(store, case.id, report.head_seq):
+                    problem = Break(
+                        report.head_seq,
+                        case.id,
+                        f"the case is at version {version}, written by this store, but none "
+                        "of its links is in the chain (the ledger was emptied or cut back)",
+                    )
+                    return broken(problem)
+            elif trail.records.get(case.id) is None:
+                counts["unsealed"] += 1
+            trail.links.pop(case.id, None)
+        if len(rows) < CASE_PAGE:
             break
-        after = page.next_after
-    gone = [(links[0][0], case_id) for case_id, links in trail.events.items()]
-    gone += [(seq, case_id) for case_id, (seq, _) in trail.attested.items()]
-    if gone:  # links of cases no record holds any more
-        seq, case_id = min(gone)
-        problem = Break(seq, case_id, "the case's events are chained, its record is gone")
-        return attrs.evolve(report, first_break=problem, cases_checked=checked), []
+        after = rows[-1][0]
+    if trail.links:  # links of cases no record holds any more
+        seq, case_id = min((seen[0], case_id) for case_id, seen in trail.links.items())
+        return broken(Break(seq, case_id, "the case's events are chained, its record is gone"))
     done = attrs.evolve(
-        report, cases_checked=checked, unchained_cases=len(unattested), attested_cases=attested
+        report,
+        cases_checked=counts["checked"],
+        unchained_cases=len(unattested),
+        attested_cases=counts["attested"],
+        unsealed_cases=counts["unsealed"],
     )
     return done, unattested
+
+
+def _linked_since(store: Any, case_id: str, head: int) -> bool:
+    """Whether links of the case were chained after the head was read (it is new)."""
+    return any(
+        entry.seq > head and REFUSED not in json.loads(entry.text)
+        for entry in store.case_ledger(case_id)
+    )
+
+
+def _check_case(
+    store: Any, report: AuditReport, trail: _Trail, row: tuple, document: dict, case: Case
+) -> Break | None:
+    """The first problem of one stored case: its events, its columns, its whole record."""
+    links = trail.events.get(case.id, [])
+    last = trail.links.get(case.id, [report.head_seq, report.head_seq])[1]
+    problem, imported = _compare(store, case, links, report.head_seq)
+    if problem is None:
+        problem = _check_attested(case.id, imported, trail.attested.get(case.id))
+    if problem is None:
+        problem = _check_columns(last, row, document)
+    if problem is None:
+        problem = _check_record(store, report.head_seq, case.id, trail.records.get(case.id), row)
+    return problem
+
+
+def _check_columns(seq: int, row: tuple, document: dict) -> Break | None:
+    """None when every indexed column of ``row`` is what the document makes of it."""
+    for name, stored, derived in zip(_NAMES, row, case_row(document), strict=False):
+        if not _same(stored, derived):
+            return Break(
+                seq,
+                str(row[0]),
+                f"the case record's column {name} says {stored!r}, its document {derived!r}",
+            )
+    return None
+
+
+def _same(stored: Any, derived: Any) -> bool:
+    """Whether a column's value as the database returns it is the value derived."""
+    if isinstance(stored, dt.datetime):  # PostgreSQL's timestamptz: the same instant
+        try:
+            return isinstance(derived, str) and parse_date_time(derived) == stored
+        except ValueError:
+            return False
+    if isinstance(stored, dt.date):  # PostgreSQL's date
+        return isinstance(derived, str) and stored.isoformat() == derived
+    if isinstance(derived, bool):  # SQLite keeps a boolean as 0 or 1
+        return stored is derived or (type(stored) is int and stored == int(derived))
+    return type(stored) is type(derived) and stored == derived
+
+
+def _check_record(
+    store: Any, head: int, case_id: str, latest: tuple[int, Any] | None, row: tuple
+) -> Break | None:
+    """None when the stored document is the record the case's latest write chained (or
+    one chained after the head was read, if the case changed meanwhile)."""
+    if latest is None:
+        return None  # no record chained: an import, or a case last written before records
+    text = row[-1]
+    digest = record_digest(text)
+    if digest != latest[1]:
+        digest = record_digest(canonical(json.loads(text)))  # an import writes its own text
+    if digest == latest[1]:
+        return None
+    for entry in store.case_ledger(case_id):
+        if entry.seq > head and json.loads(entry.text).get(RECORD) == digest:
+            return None
+    return Break(
+        latest[0],
+        case_id,
+        "the case record is not the one its last write chained (it was changed without a "
+        "trace in the chain)",
+    )
 
 
 def _check_attested(
@@ -231,7 +371,7 @@ def _compare(
     none."""
     events = [canonical(event) for event in to_document(case).get("events", [])]
     wanted = [text for _, text in links]
-    fresh = bool(wanted) and "from_state" not in json.loads(wanted[0])  # an application
+    fresh = bool(wanted) and "from_state" not in json.loads(wanted[0] or "{}")  # an application
     candidates = [wanted]
     if not _agrees(events, wanted, fresh):
         newer = [

@@ -96,10 +96,67 @@ def _in_plain_order(case: dict) -> bool:
     return True
 
 
+# --- birth dates in identity numbers --------------------------------------------------------
+
+_CASE_PARTIES = (
+    ("applicant",),
+    ("agent",),
+    ("mandates", None, "agent"),
+    ("mandates", None, "principal"),
+)
+
+
+def born_after(
+    record: dict, parties: tuple[tuple[str | None, ...], ...], field: str, what: str
+) -> Iterator[Finding]:
+    """Every resident identity number of the parties at ``parties`` (paths of property
+    names, None for each item of a list) whose birth date is after the day of the
+    record's ``field`` (a date or a time): nobody acts, or is listed, before being born.
+
+    The birth date (digits 7 to 14) is compared as text with the record's day, so the
+    common case costs a few comparisons; a number or day not of its form is the
+    schema's to report, and a masked number has no birth date left to compare."""
+    day = record.get(field)
+    if not (type(day) is str and len(day) >= 10 and day[4] == "-" and day[7] == "-"):
+        return
+    today = day[:4] + day[5:7] + day[8:10]
+    if not today.isdigit():
+        return
+    for path in parties:
+        for pointer, party in _at(record, path, ""):
+            identifier = party.get("identifier") if isinstance(party, dict) else None
+            if not isinstance(identifier, dict) or identifier.get("kind") != "ric":
+                continue
+            number = identifier.get("number")
+            if type(number) is not str or len(number) != 18:
+                continue
+            born = number[6:14]
+            if born > today and born.isdigit():
+                shown = number[:10] + "****" + number[14:]
+                yield (
+                    f"{pointer}/identifier/number",
+                    f"resident identity number {shown}: the birth date in it is after "
+                    f"{what} ({day[:10]}): a number born later cannot be this party's",
+                )
+
+
+def _at(node: Any, path: tuple[str | None, ...], pointer: str) -> Iterator[tuple[str, Any]]:
+    if not path:
+        yield pointer, node
+    elif path[0] is None:
+        if isinstance(node, list):
+            for index, child in enumerate(node):
+                yield from _at(child, path[1:], f"{pointer}/{index}")
+    elif isinstance(node, dict) and path[0] in node:
+        yield from _at(node[path[0]], path[1:], f"{pointer}/{path[0]}")
+
+
 def case_chronology(case: Any) -> Iterator[Finding]:
-    """Received, accepted, decided and completed in that order; promised due by legal due."""
+    """Received, accepted, decided and completed in that order; promised due by legal due;
+    no identity number of a party born after the case was received."""
     if not isinstance(case, dict):
         return
+    yield from born_after(case, _CASE_PARTIES, "received_at", "the day the case was received")
     if not _in_plain_order(case):
         yield from _order(case, _MOMENTS, _instant)
     promised, legal = case.get("promised_due"), case.get("legal_due")
@@ -115,9 +172,11 @@ def case_chronology(case: Any) -> Iterator[Finding]:
 
 
 def blacklist_period(entry: Any) -> Iterator[Finding]:
-    """The listing ends after it starts and is not revoked before it was made."""
+    """The listing ends after it starts and is not revoked before it was made; its subject
+    was born before it."""
     if not isinstance(entry, dict):
         return
+    yield from born_after(entry, (("subject",),), "listed_on", "the day of the listing")
     yield from _order(entry, ("valid_from", "valid_until"), _day)
     revocation = entry.get("revocation")
     listed, revoked = _day(entry.get("listed_on")), None
@@ -160,8 +219,9 @@ def _yuan(value: Any) -> Decimal | None:
 
 
 def project_chronology(project: Any) -> Iterator[Finding]:
-    """A project is completed no earlier than it was created."""
+    """A project is completed no earlier than it was created; its owner was born before."""
     if isinstance(project, dict):
+        yield from born_after(project, (("owner",),), "created_at", "the project's creation")
         yield from _order(project, ("created_at", "completed_at"), _instant)
 
 

@@ -10,13 +10,18 @@ from __future__ import annotations
 import collections.abc
 import datetime as dt
 import enum
+import types
+import typing
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 
 from govservice.errors import InvalidRecordError
 from govservice.formats import DATE, DATE_TIME, YUAN, parse_date_time
+from govservice.store.ledger import canonical
 
 T = TypeVar("T")
 
@@ -80,30 +85,189 @@ _converter.register_structure_hook(int, _structure_int)
 _converter.register_structure_hook(bool, _structure_bool)
 
 
+def _unstructure_attrs(cls: type) -> Callable[[Any], dict[str, Any]]:
+    """The unstructure hook of the attrs class ``cls``, generated as Python source.
+
+    It gives what cattrs' own hook gives (the same keys in the same order, fields left at
+    their default omitted, the same values), with the conversion of the usual values
+    (texts, numbers, enums, times, dates, amounts, tuples of them, nested records) written
+    in line instead of through a hook each: a case and its events are unstructured at every
+    write. Any other type goes through the converter's hook for it.
+    """
+    attrs.resolve_types(cls)
+    scope: dict[str, Any] = {
+        "_datetime_text": _datetime_text,
+        "_date_text": dt.date.isoformat,
+    }
+    required: list[str] = []
+    optional: list[str] = []
+    for field in attrs.fields(cls):
+        value = f"instance.{field.name}"
+        key = repr(field.name)
+        if field.default is attrs.NOTHING:
+            required.append(f"        {key}: {_expression(field.type, value, scope)},")
+            continue
+        default = field.default
+        if isinstance(default, attrs.Factory):
+            if default.takes_self or default.factory not in _EMPTY:
+                return _converter.gen_unstructure_attrs_fromdict(cls)
+            default = default.factory()
+        if default is None:
+            test = f"{value} is not None"
+            inner = _strip_none(field.type)
+        else:
+            name = f"_default_{field.name}"
+            scope[name] = default
+            test = f"{value} != {name}"
+            inner = field.type
+        optional.append(f"    if {test}:")
+        optional.append(f"        res[{key}] = {_expression(inner, value, scope)}")
+    source = "\n".join(
+        [
+            "def unstructure(instance):",
+            "    res = {",
+            *required,
+            "    }",
+            *optional,
+            "    return res",
+        ]
+    )
+    exec(compile(source, f"<govservice unstructure {cls.__qualname__}>", "exec"), scope)
+    return scope["unstructure"]
+
+
+_TIMES: dict[int, tuple[dt.datetime, str]] = {}
+"""Texts of times written: ``id(time) -> (time, text)``."""
+
+
+def _datetime_text(value: dt.datetime) -> str:
+    """``value.isoformat()``, remembered for the object: one time is written many times (an
+    event's, and the case's ``accepted_at`` it set, at every write of the case), and
+    :meth:`~datetime.datetime.isoformat` of an aware time is slower than looking it up."""
+    known = _TIMES.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
+    text = dt.datetime.isoformat(value)
+    if len(_TIMES) >= 8192:
+        _TIMES.clear()
+    _TIMES[id(value)] = (value, text)
+    return text
+
+
+_EMPTY = (dict, list, tuple, frozenset, set)
+"""Factories of an empty value: a default compared with one made once."""
+
+
+def _strip_none(type_: Any) -> Any:
+    """``X`` of ``X | None`` (``type_`` itself otherwise)."""
+    arguments = typing.get_args(type_)
+    if _is_union(type_) and type(None) in arguments:
+        rest = [argument for argument in arguments if argument is not type(None)]
+        if len(rest) == 1:
+            return rest[0]
+    return type_
+
+
+def _is_union(type_: Any) -> bool:
+    return isinstance(type_, types.UnionType) or typing.get_origin(type_) is typing.Union
+
+
+def _expression(type_: Any, value: str, scope: dict[str, Any], depth: int = 0) -> str:
+    """Python source unstructuring ``value`` (an expression) of the declared ``type_``."""
+    if type_ in (str, int, bool, float):
+        return value
+    if _is_union(type_):
+        inner = _strip_none(type_)
+        if inner is not type_:
+            return f"(None if {value} is None else {_expression(inner, value, scope, depth)})"
+    elif isinstance(type_, type):
+        if issubclass(type_, enum.StrEnum):
+            return f"{value}._value_"  # what .value gives, without the property's call
+        if type_ is dt.datetime:
+            return f"_datetime_text({value})"
+        if type_ is dt.date:
+            return f"_date_text({value})"
+        if type_ is Decimal:
+            return f"format({value}, 'f')"
+    arguments = typing.get_args(type_)
+    if typing.get_origin(type_) is tuple and len(arguments) == 2 and arguments[1] is Ellipsis:
+        each = f"e{depth}"
+        inner = _expression(arguments[0], each, scope, depth + 1)
+        return f"[{inner} for {each} in {value}]"
+    name = f"_hook_{len(scope)}"
+    scope[name] = _converter.get_unstructure_hook(type_)
+    return f"{name}({value})"
+
+
+_converter.register_unstructure_hook_factory(attrs.has, _unstructure_attrs)
+
+
 def _memoized_events() -> None:
     """A case is written again at each step of its workflow with every earlier event in
     it; an event never changes, so its document is made once (per event object) and a
     copy handed out each time."""
     from govservice.model import CaseEvent  # the model imports nothing of this module
 
-    plain = _converter.gen_unstructure_attrs_fromdict(CaseEvent)
-    made: dict[int, tuple[CaseEvent, dict[str, Any]]] = {}
+    plain = _unstructure_attrs(CaseEvent)
 
     def unstructure(event: CaseEvent) -> dict[str, Any]:
-        known = made.get(id(event))
-        if known is None or known[0] is not event:
-            if len(made) >= 16384:
-                made.clear()
-            known = made[id(event)] = (event, plain(event))
+        known = _made(event, plain)
         document = dict(known[1])
         if "warnings" in document:
             document["warnings"] = [dict(warning) for warning in document["warnings"]]
         return document
 
+    def text(event: CaseEvent) -> str:
+        known = _made(event, plain)
+        if known[2] is None:
+            known[2] = canonical(known[1])
+        return known[2]
+
+    global _event_text
+    _event_text = text
     _converter.register_unstructure_hook(CaseEvent, unstructure)
 
 
+_MADE: dict[int, list[Any]] = {}
+"""Event documents made: ``id(event) -> [event, document, canonical text or None]``."""
+
+
+def _made(event: Any, plain: Callable[[Any], dict[str, Any]]) -> list[Any]:
+    known = _MADE.get(id(event))
+    if known is None or known[0] is not event:
+        if len(_MADE) >= 16384:
+            _MADE.clear()
+        known = _MADE[id(event)] = [event, plain(event), None]
+    return known
+
+
+_event_text: Callable[[Any], str]
 _memoized_events()
+
+
+def document_and_texts(record: Any) -> tuple[dict[str, Any], str, list[str]]:
+    """The document of ``record`` (:func:`to_document`), its canonical JSON text
+    (:func:`govservice.store.ledger.canonical`, the text a SQL store writes and the trail
+    hashes), and the canonical texts of the events it holds (a case's, in order; none for
+    other records), which the trail's links are made of.
+
+    An event never changes: its text is made once, and a case's text is put together from
+    the texts of its events instead of encoding them again at every write.
+    """
+    document = to_document(record)
+    events = document.get("events") if isinstance(document, dict) else None
+    if not events:
+        return document, canonical(document), []
+    objects = getattr(record, "events", None)
+    if not isinstance(objects, tuple) or len(objects) != len(events):
+        return document, canonical(document), [canonical(event) for event in events]
+    texts = [_event_text(event) for event in objects]
+    before = {key: value for key, value in document.items() if key < "events"}
+    after = {key: value for key, value in document.items() if key > "events"}
+    parts = [canonical(before)[1:-1], '"events":[' + ",".join(texts) + "]"]
+    if after:
+        parts.append(canonical(after)[1:-1])
+    return document, "{" + ",".join(part for part in parts if part) + "}", texts
 
 
 def to_document(record: Any) -> dict[str, Any]:

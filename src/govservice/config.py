@@ -20,6 +20,7 @@ import yaml
 
 from govservice import schemas
 from govservice.errors import ConfigError
+from govservice.formats import DEFAULT_WINDOW, DateWindow
 from govservice.validation import describe
 from govservice.yamlio import line_of, load_with_lines
 
@@ -64,6 +65,15 @@ class Config:
     """The public lookup link, ``{code}`` standing for the tracking code."""
     plugins: tuple[PluginConfig, ...] = ()
     disable_plugins: frozenset[str] = frozenset()
+    date_window: DateWindow = DEFAULT_WINDOW
+    """The years a date or a time in a record may lie in (``validation.years``)."""
+    trail_signing_key: Path | None = None
+    """The centre's Ed25519 key (PEM) that signs checkpoints of the trail (``trail.signing_key``)."""
+    trail_checkpoints: Path | None = None
+    """The append-only JSON Lines file of signed checkpoints (``trail.checkpoints``; by
+    default ``trail-checkpoints.jsonl`` beside the configuration file, or the key)."""
+    trail_every: int = 1000
+    """Links chained between two checkpoints (``trail.every``); one is written at least daily."""
     path: Path | None = None
     lines: Mapping[tuple, int] = attrs.field(factory=dict, repr=False, eq=False)
 
@@ -201,11 +211,24 @@ def _build(data: dict[str, Any], path: Path, lines: dict) -> Config:
         raise ConfigError(
             f"{path}:{line}: timezone: {data['timezone']!r} is not a time zone (Asia/Shanghai)"
         ) from None
+    trail = data.get("trail", {})
+    signing_key = trail.get("signing_key")
+    checkpoints = trail.get("checkpoints")
+    if signing_key is not None or checkpoints is not None:
+        checkpoints = path.parent / (checkpoints or "trail-checkpoints.jsonl")
     names = [plugin.name for plugin in plugins]
     for index, plugin_name in enumerate(names):
         if plugin_name in names[:index]:
             line = line_of(lines, ("plugins", index)) or 0
             raise ConfigError(f"{path}:{line}: plugins.{index}: {plugin_name!r} is listed twice")
+    window = DateWindow(**data.get("validation", {}).get("years", {}))
+    for index, text in enumerate(calendar.get("closures", ())):  # a range check, as for records
+        if not window.earliest <= dt.date.fromisoformat(text).year <= window.latest:
+            line = line_of(lines, ("calendar", "closures", index)) or 0
+            raise ConfigError(
+                f"{path}:{line}: calendar.closures.{index}: {text} is outside the years "
+                f"{window.earliest} to {window.latest} (validation.years widens them)"
+            )
     return Config(
         name=data["name"],
         region=data["region"],
@@ -219,6 +242,10 @@ def _build(data: dict[str, Any], path: Path, lines: dict) -> Config:
         progress_url=data.get("public", {}).get("progress_url"),
         plugins=plugins,
         disable_plugins=frozenset(data.get("disable_plugins", ())),
+        date_window=DateWindow(**data.get("validation", {}).get("years", {})),
+        trail_signing_key=None if signing_key is None else path.parent / signing_key,
+        trail_checkpoints=checkpoints,
+        trail_every=trail.get("every", 1000),
         path=path,
         lines=lines,
     )

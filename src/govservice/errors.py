@@ -64,6 +64,21 @@ class UnknownInputFormatError(InputError):
     code = "GS105"
 
 
+class FileAccessError(InputError):
+    """A file, or a folder on its path, cannot be read or written: permission denied (a
+    folder without search permission, say) or another refusal of the system. The message
+    names the path."""
+
+    code = "GS106"
+
+
+class DuplicateKeyError(MalformedInputError):
+    """An object (a JSON object, a YAML mapping) gives one key twice: JSON and YAML
+    parsers silently keep the last, so the file says two things. Both lines are named."""
+
+    code = "GS107"
+
+
 # --- usage and schemas -----------------------------------------------------------------------
 
 
@@ -71,6 +86,14 @@ class UsageError(GovServiceError):
     """A call names something that does not exist (an unknown record kind, an option)."""
 
     code = "GS110"
+
+
+class OutputRefusedError(UsageError):
+    """An output file would replace an existing file (without ``--force``), a folder, or
+    the configured database, its companion files or the configuration (never, even with
+    ``--force``); nothing was written."""
+
+    code = "GS111"
 
 
 class SchemaLoadError(GovServiceError):
@@ -144,6 +167,14 @@ class PluginFailedError(PluginError):
     code = "GS503"
 
 
+class NoticeUndeliveredError(PluginFailedError):
+    """A notification plugin failed to deliver a notice of the outbox (an SMS gateway down,
+    say). Never raised into the action, which is stored: reported as a warning, and the
+    notice is tried again later (``govservice notices`` lists those not delivered)."""
+
+    code = "GS504"
+
+
 class RulesBlockedError(GovServiceError):
     """Local rules block the action; ``findings`` holds every blocking finding."""
 
@@ -200,10 +231,24 @@ class DatabaseUnavailableError(StoreError):
 
 
 class TrailBrokenError(StoreError):
-    """The tamper-evident trail is broken: nothing is added to it (an attestation) until
-    the break is looked into."""
+    """The tamper-evident trail is broken: nothing is added to it (an attestation) or
+    signed (a checkpoint) until the break is looked into."""
 
     code = "GS707"
+
+
+class LedgerHeadError(TrailBrokenError):
+    """The trail's head (``ledger_head``) is missing or damaged: nothing is chained after it,
+    and the chain cannot be checked against it, until it is restored."""
+
+    code = "GS708"
+
+
+class CheckpointError(StoreError):
+    """A signed checkpoint of the trail cannot be made or read (no signing key configured,
+    a key or checkpoint file that cannot be read or written)."""
+
+    code = "GS709"
 
 
 # --- the case workflow -----------------------------------------------------------------------
@@ -243,3 +288,44 @@ class UnknownTrackingCodeError(WorkflowError):
     """No case has this tracking code (or it is mistyped)."""
 
     code = "GS805"
+
+
+class AuthorizationError(RoleError):
+    """The actor's role may take the action, but not on this case: not in the centre's
+    registry of staff, or without that role at the case's station; not the applicant; an
+    agent without a valid mandate (委托书), or a centre's agent the case is not assigned to.
+    The refused attempt is recorded."""
+
+    code = "GS806"
+
+
+class ApplicationRefusedError(WorkflowError):
+    """An application carries what only the centre sets (fees, green channel, handler,
+    tracking code, state, events, deadlines, decision ...), a station that is not stored
+    or does not serve the case's region, a region other than the item's (or one the item
+    is delegated to), or a time of receipt the centre's clock does not allow. Every
+    problem is named at once (``fields``: the centre-set fields carried); the refused
+    application is recorded on the trail."""
+
+    code = "GS807"
+
+    def __init__(
+        self, message: str, *, fields: tuple[str, ...] = (), where: str | None = None
+    ) -> None:
+        super().__init__(message, where=where)
+        self.fields = fields
+
+
+class ClockClaimError(WorkflowError):
+    """A time was given for an action (``at=``, ``--now``) on a store that is not a
+    simulation: a centre's store keeps the server's clock (see
+    :mod:`govservice.store.simulation`)."""
+
+    code = "GS808"
+
+
+class SupplementMismatchError(WorkflowError):
+    """A supplement hands in a material its notice (补正告知) did not ask for; the message
+    lists what the notice asked for and what is still awaited."""
+
+    code = "GS809"

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
+import attrs
 from stdnum.cn import ric
 
 from govservice.model.identifiers import RIC_PATTERN, USCC_PATTERN, ric_problem, uscc_problem
@@ -124,6 +126,49 @@ def without_leap_second(value: str) -> str:
     """``value``, a valid ``date-time``, with a leap second written as the second before
     it (as :func:`parse_date_time` reads it): the text databases index and compare."""
     return f"{value[:17]}59{value[19:]}" if value[17:19] == "60" else value
+
+
+@attrs.frozen
+class DateWindow:
+    """The years a date or a time in a record may lie in: 1949 to 2100 unless the
+    configuration widens it (``validation.years``). A date outside is a typing mistake or
+    an attack (year 0000 or 9999 breaks every computation of deadlines), never a record.
+    """
+
+    earliest: int = 1949
+    latest: int = 2100
+
+    def __attrs_post_init__(self) -> None:
+        if not 1 <= self.earliest <= self.latest <= 9999:
+            raise ValueError(f"years {self.earliest} to {self.latest} are not a window")
+
+    @functools.cached_property
+    def holds(self) -> Callable[[Any], bool]:
+        """``holds(value)``: False only for a text that begins with a year (``YYYY-``)
+        outside the window; anything else is the format's to judge."""
+        low, high = f"{self.earliest:04d}", f"{self.latest:04d}"
+
+        def holds(value: Any) -> bool:
+            if type(value) is not str or value[4:5] != "-":
+                return True
+            year = value[:4]
+            return low <= year <= high or not (year.isdigit() and year.isascii())
+
+        holds.year_bounds = (low, high)  # type: ignore[attr-defined]
+        """(a compiled plan compares the years inline, and calls only when outside)"""
+        return holds
+
+    def problem(self, value: str) -> str:
+        """Why ``value`` (one that does not :attr:`hold`) is refused, in words."""
+        return (
+            f"{value[:40]!r} lies in the year {value[:4]}, outside {self.earliest} to "
+            f"{self.latest}, the years a record may hold (a configuration may widen them: "
+            "validation.years)"
+        )
+
+
+DEFAULT_WINDOW = DateWindow()
+"""1949 to 2100."""
 
 
 CUSTOM_FORMATS = {"cn-uscc": is_uscc, "cn-ric": is_ric}

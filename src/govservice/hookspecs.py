@@ -4,7 +4,7 @@ A plugin is a module or an object with functions named after these hooks and mar
 :data:`govservice.hookimpl`. It is loaded from the ``govservice`` entry-point group or
 named by module in the YAML configuration; each :class:`~govservice.GovService` has its
 own plugin manager. govservice's own behaviour (the official calendar, the built-in
-stores, selection strategies and station standards) is registered through these same
+stores, selection strategies, station standards and the registry of staff) is registered through these same
 hooks as default plugins, so a county replaces it the way it adds to it.
 
 Conventions, as in pytest:
@@ -34,7 +34,15 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from govservice.model import BlacklistEntry, Case, CaseEvent, Intermediary, Item, Material
+    from govservice.model import (
+        BlacklistEntry,
+        Case,
+        CaseEvent,
+        Intermediary,
+        Item,
+        Material,
+        StaffPost,
+    )
     from govservice.rules import Action, FeeAdjustment, Finding
     from govservice.standards import Standard
     from govservice.workdays import WorkingCalendar
@@ -162,11 +170,22 @@ def govservice_fee_adjustments(case: Case, item: Item) -> Iterable[FeeAdjustment
 def govservice_case_event(case: Case, event: CaseEvent) -> None:
     """Be told of an event on a case (to send an SMS, a WeChat message, a log line).
 
-    Region-scoped. Called after the event is recorded; the return value is ignored and an
-    exception does not undo the event.
+    Region-scoped. Called after the action's transaction has committed, through the
+    outbox (:mod:`govservice.workflow.outbox`): each event is written there with the
+    action, and delivered once it is stored; a refused attempt is not told. The return
+    value is ignored. An exception never undoes the event nor fails the action, in strict
+    mode too: it is a warning (``GS504``), and the event is told again later to the
+    plugins that failed (a few times, with growing waits; then by
+    ``govservice notices deliver``). So a plugin may be told of an event more than once
+    (after a crash between telling and recording it): make it idempotent where that
+    matters, by the case id and the event's time and action.
 
-    :param case: the case after the event.
-    :param event: the event just recorded.
+    :param case: the case after the event (on a later attempt, the case as it stands
+        then).
+    :param event: the event recorded.
+
+    .. versionchanged:: 0.2 called after commit, through the outbox, with retries; a
+       failure is never fatal.
     """
 
 
@@ -221,4 +240,37 @@ def govservice_register_station_standards(register: Callable[[Standard], None]) 
     village stations and ``iso-9001`` for rural-community centres.
 
     :param register: ``register(standard)`` with a :class:`~govservice.standards.Standard`.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Who may act
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def govservice_staff_posts(
+    name: str, staff_number: str | None, station_code: str | None, store: Any
+) -> Iterable[StaffPost] | None:
+    """Return the posts a member of staff holds: at which station, in which role.
+
+    Region-scoped (by the region of the case acted on). Called before a member of staff
+    (a window clerk, reviewer, approver, supervisor, or a centre's agent) acts on a case,
+    to check them against the centre's registry of staff; see "Who may act" in
+    ``docs/workflow.md``. This is where an integrator plugs in its own directory of staff
+    (a province's unified identity platform, a county's personnel system): implement it
+    with ``tryfirst=True``. The built-in default (``govservice.staff``, ``trylast``) reads
+    the staff lists of the stations in ``store``. The workflow then checks that a post
+    has the actor's role at the case's station and the actor's name. Authentication is
+    not asked for: the integrator has authenticated the person already.
+    Stops at first non-None result.
+
+    :param name: the actor's name, as the integrator gives it.
+    :param staff_number: the staff number (工号) the integrator authenticated, or None:
+        then the person is looked up by ``name``.
+    :param station_code: the station asked about, or None for every station (a centre's
+        agent, who follows a project from station to station).
+    :param store: the store the workflow reads and writes; the stations are there.
+    :return: the :class:`~govservice.model.StaffPost` entries of that person (an empty
+        list: none, the person is not staff there), or None to let others answer.
     """

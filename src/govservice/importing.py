@@ -2,7 +2,8 @@
 
 The file is read in batches of lines. Each batch is parsed and validated (by worker
 processes, one fewer than the cores, when there is more than one: parsing and validation
-are the costly part, and the database writes of this process overlap them), its rows
+are the costly part, and the database writes of this process overlap them; they end
+with it, however it ends: :mod:`govservice.lifetime`), its rows
 packed as the store takes them (:mod:`govservice.store.bulk`), then written in one
 transaction, skipping records whose identity is already stored. So an import that is
 interrupted (a power cut, a killed process) leaves only whole batches behind, and running
@@ -28,8 +29,11 @@ from typing import Any
 
 import attrs
 
-from govservice.errors import BinaryInputError, MalformedInputError, UsageError
+from govservice import jsonio
+from govservice.errors import BinaryInputError, DuplicateKeyError, MalformedInputError, UsageError
+from govservice.formats import DEFAULT_WINDOW, DateWindow
 from govservice.kinds import kind_named
+from govservice.lifetime import die_with_parent
 from govservice.records import read_records, unreadable
 from govservice.store.bulk import Packer
 from govservice.store.columns import columns_of
@@ -108,12 +112,14 @@ def import_file(
     batch_size: int = BATCH_SIZE,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    window: DateWindow = DEFAULT_WINDOW,
 ) -> ImportReport:
     """Import the JSON Lines file at ``path`` into ``store`` as records of ``kind``.
 
     :param workers: processes at work, this one included (default: one per core); with
         ``n`` > 1, ``n - 1`` worker processes parse and validate while this one writes.
     :param progress: called with the number of records read after each batch is written.
+    :param window: the years a date or a time may lie in (the configuration's).
     :raises InputError: the file is missing, empty, binary or has a malformed line (batches
         before the malformed line are imported).
     """
@@ -123,14 +129,18 @@ def import_file(
     path = Path(path)
     if path.suffix.lower() not in (".jsonl", ".ndjson"):
         # other formats are read whole: validate them the ordinary way, in one batch stream
-        return _import_records(store, kind, path, batch_size, progress)
+        return _import_records(store, kind, path, batch_size, progress, window)
     read_records(path)  # the checks of a readable, non-empty text file, before any work
     report = ImportReport(kind=kind, file=str(path))
     workers = workers or os.cpu_count() or 1
     batches = _line_batches(path, batch_size)
-    prepare = functools.partial(_prepare, kind, str(path), store.import_packer(kind))
+    prepare = functools.partial(
+        _prepare, kind, str(path), store.import_packer(kind), window=window
+    )
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers - 1) as pool:
+        with ProcessPoolExecutor(  # workers that end with this process, however it ends
+            max_workers=workers - 1, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             _write_all(store, kind, report, _ordered(pool, prepare, batches, workers), progress)
     else:
         _write_all(store, kind, report, ((b, prepare(b[0])) for b in batches), progress)
@@ -195,10 +205,12 @@ def _line_batches(path: Path, size: int) -> Iterator[Batch]:
             record += len(texts)
 
 
-def _prepare(kind: str, file: str, packer: Packer, span: Span) -> Prepared:
+def _prepare(
+    kind: str, file: str, packer: Packer, span: Span, window: DateWindow = DEFAULT_WINDOW
+) -> Prepared:
     """Read, parse and validate one batch (in a worker process, or in this one): its rows
     packed by ``packer`` for ``Store.import_packed``, and the invalid records."""
-    validator = validator_for(kind_named(kind))
+    validator = validator_for(kind_named(kind), window)
     with open(file, "rb") as stream:
         stream.seek(span.start)
         raw = stream.read(span.end - span.start)
@@ -225,9 +237,10 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-_SCAN = json.JSONDecoder().scan_once
-"""The scanner of :func:`json.loads`: called on a line that is one JSON value and nothing
-else (nearly every line), it gives what ``json.loads`` gives, without its steps around."""
+_SCAN = jsonio.scan_once
+"""The scanner of :func:`json.loads` (with a key given twice refused): called on a line
+that is one JSON value and nothing else (nearly every line), it gives what ``json.loads``
+gives, without its steps around."""
 
 
 def _prepare_lines(
@@ -259,10 +272,14 @@ def _prepare_lines(
 
 def _parsed(text: str, file: str, line: int) -> Any:
     try:
-        return json.loads(text)
+        return jsonio.loads(text)
     except json.JSONDecodeError as error:
         raise MalformedInputError(
             f"not valid JSON at column {error.colno}: {error.msg}", where=f"{file}:{line}"
+        ) from None
+    except jsonio.DuplicateKey as error:
+        raise DuplicateKeyError(
+            jsonio.duplicate_message(text, error, 0, line)[0], where=f"{file}:{line}"
         ) from None
     except (RecursionError, ValueError) as error:  # a number of 5,000 digits, say
         raise MalformedInputError(unreadable(error), where=f"{file}:{line}") from None
@@ -274,11 +291,12 @@ def _import_records(
     path: Path,
     batch_size: int,
     progress: Callable[[int], None] | None,
+    window: DateWindow = DEFAULT_WINDOW,
 ) -> ImportReport:
     """Import from JSON or YAML (parsed whole by :mod:`govservice.records`)."""
     records = read_records(path)
     report = ImportReport(kind=kind, file=str(path))
-    validator = validator_for(kind_named(kind))
+    validator = validator_for(kind_named(kind), window)
 
     packer, columns = store.import_packer(kind), columns_of(kind)
 

@@ -19,7 +19,8 @@ is registered.
 A plugin that fails to import, implements a hook that does not exist, has bad settings or
 raises inside a hook is reported as a :class:`~govservice.errors.PluginError` naming it.
 In strict mode that error is raised; otherwise it is kept in :attr:`Plugins.problems`, the
-plugin is left out (of everything, or of the hook it failed in) and the rest goes on.
+plugin is left out (of everything, or of the hook it failed in) and the rest goes on; the
+command line prints each problem as a warning, whatever the command.
 
 Library code calls the typed methods of :class:`Plugins`, never ``pm.hook`` directly.
 Setting ``GOVSERVICE_TRACE=1`` prints every hook call, each plugin's result, to stderr.
@@ -298,10 +299,11 @@ class Plugins:
         for impl in self._serving(hook, scope):
             name = impl.plugin_name
             try:
-                result = impl.function(*(kwargs[arg] for arg in impl.argnames))
+                result = impl.function(*[kwargs[arg] for arg in impl.argnames])
                 if result is not None and many:
                     result = list(result)
-                _check_result(result, expect, many)
+                if result is not None and expect is not None:
+                    _check_result(result, expect, many)
             except Exception as error:  # someone else's code: report it, by name
                 self._leave_out(name, hook)
                 self._fail(
@@ -345,6 +347,40 @@ class Plugins:
         """Every item of every plugin's iterable result, flattened."""
         results = self.call(hook, scope=scope, expect=expect, many=True, **kwargs)
         return [item for _, result in results for item in result]
+
+    def implemented(self, hook: str, *, scope: str | None = None) -> bool:
+        """Whether any plugin serving the region ``scope`` implements ``hook``."""
+        return bool(self._serving(hook, scope))
+
+    def tell(
+        self,
+        hook: str,
+        *,
+        scope: str | None = None,
+        only: Iterable[str] | None = None,
+        **kwargs: Any,
+    ) -> list[tuple[str, Exception]]:
+        """Call ``hook`` on each plugin serving the region ``scope`` (those named in
+        ``only``, when given), each guarded on its own, for what has happened already (a
+        notification): results are ignored and a failure is returned, never raised, in
+        strict mode too, nor is the plugin left out (the outbox tries it again later).
+
+        :return: ``(plugin name, exception)`` for each plugin that raised.
+        """
+        wanted = None if only is None else set(only)
+        failed = []
+        for impl in self._serving(hook, scope):
+            name = impl.plugin_name
+            if wanted is not None and name not in wanted:
+                continue
+            try:
+                result = impl.function(*(kwargs[arg] for arg in impl.argnames))
+            except Exception as error:  # someone else's code: the caller reports it
+                failed.append((name, error))
+                continue
+            if self.trace:
+                print(f"govservice trace: {hook} [{name}] -> {result!r}", file=sys.stderr)
+        return failed
 
     def registry(self, hook: str) -> dict[str, tuple[str, Any]]:
         """Call a ``register``-style hook; returns ``name -> (plugin, thing)``.

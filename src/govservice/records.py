@@ -5,6 +5,11 @@ clerk at it. JSON Lines is streamed line by line in constant memory; JSON and YA
 are parsed whole before the first record is handed out, so a syntax error anywhere in
 them is reported before anything else. YAML goes through the safe loader only, with
 timestamps left as text (a schema checks their form).
+
+A file says one thing or is refused: an object that gives a key twice is an error naming
+both places (:class:`~govservice.errors.DuplicateKeyError`), where parsers would keep the
+last without a word; and an empty array (or YAML's ``null``) holds no records, as an empty
+file does (:class:`~govservice.errors.EmptyInputError`).
 """
 
 from __future__ import annotations
@@ -17,15 +22,17 @@ from typing import Any
 import attrs
 import yaml
 
+from govservice import jsonio
 from govservice.errors import (
     BinaryInputError,
+    DuplicateKeyError,
     EmptyInputError,
     InputNotFoundError,
     MalformedInputError,
     UnknownInputFormatError,
 )
 from govservice.validation import has_surrogate_escape
-from govservice.yamlio import SafeTextDatesLoader, check_expansion
+from govservice.yamlio import DuplicateYAMLKey, SafeTextDatesLoader, check_expansion
 
 __all__ = ["FORMATS", "Record", "read_records"]
 
@@ -100,12 +107,15 @@ def _jsonl_records(path: Path, name: str) -> Iterator[Record]:
                 if not line.strip():
                     continue
                 try:
-                    document = json.loads(line)
+                    document = jsonio.loads(line)
                 except json.JSONDecodeError as error:
                     raise MalformedInputError(
                         f"not valid JSON at column {error.colno}: {error.msg}",
                         where=f"{name}:{line_number}",
                     ) from None
+                except jsonio.DuplicateKey as error:
+                    message, _ = jsonio.duplicate_message(line, error, 0, line_number)
+                    raise DuplicateKeyError(message, where=f"{name}:{line_number}") from None
                 except (RecursionError, ValueError) as error:
                     raise MalformedInputError(
                         unreadable(error), where=f"{name}:{line_number}"
@@ -143,8 +153,13 @@ def _json_records(path: Path, name: str) -> Iterator[Record]:
         raise MalformedInputError(
             f"not valid JSON at column {error.colno}: {error.msg}", where=f"{name}:{error.lineno}"
         ) from None
+    except jsonio.DuplicateKey as error:
+        message, line = jsonio.duplicate_message(text, error)
+        raise DuplicateKeyError(message, where=f"{name}:{line}") from None
     except (RecursionError, ValueError) as error:
         raise MalformedInputError(unreadable(error), where=name) from None
+    if not located:
+        raise EmptyInputError("the file holds no records (an empty array)", where=name)
     escaped = has_surrogate_escape(text)
     return (
         Record(name, line, number, document, escaped)
@@ -154,7 +169,7 @@ def _json_records(path: Path, name: str) -> Iterator[Record]:
 
 def _json_documents(text: str) -> list[tuple[int, Any]]:
     """Parse ``text``: an array gives each element with the line it starts on."""
-    decoder = json.JSONDecoder()
+    decoder = jsonio.decoder
     index = _skip_space(text, 0)
     if not text.startswith("[", index):
         document, end = decoder.raw_decode(text, index)
@@ -203,6 +218,8 @@ def _yaml_records(path: Path, name: str) -> Iterator[Record]:
                 located.extend(zip(lines, document, strict=True))
             elif document is not None:
                 located.append((node.start_mark.line + 1, document))
+    except DuplicateYAMLKey as error:
+        raise DuplicateKeyError(error.problem, where=f"{name}:{error.line}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         where = f"{name}:{mark.line + 1}" if mark else name
@@ -214,6 +231,8 @@ def _yaml_records(path: Path, name: str) -> Iterator[Record]:
         loader.dispose()
     if not documents:
         raise EmptyInputError("the file holds no records", where=name)
+    if not located:
+        raise EmptyInputError("the file holds no records (an empty list, or null)", where=name)
     escaped = has_surrogate_escape(text)
     return (
         Record(name, line, number, document, escaped)

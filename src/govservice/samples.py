@@ -27,6 +27,7 @@ from govservice.model import (
     Party,
     Project,
     ServiceOffer,
+    StaffMember,
     Station,
     TimeLimit,
 )
@@ -139,6 +140,64 @@ def make_station(**changes: Any) -> Station:
         "standards": ("five-ones",),
     }
     return Station(**(fields | changes))
+
+
+SAMPLE_STAFF: tuple[tuple[str, str], ...] = (
+    ("王晓燕", "window_clerk"),
+    ("李娜", "window_clerk"),
+    ("王窗口", "window_clerk"),
+    ("王敏", "window_clerk"),
+    ("李建国", "reviewer"),
+    ("马晓燕", "reviewer"),
+    ("李审查", "reviewer"),
+    ("李强", "reviewer"),
+    ("赵文华", "approver"),
+    ("王强", "approver"),
+    ("赵审批", "approver"),
+    ("赵静", "approver"),
+    ("周明", "supervisor"),
+    ("周监察", "supervisor"),
+    ("赵敏", "supervisor"),
+    ("孙代办", "agent"),
+)
+"""The staff of every sample centre (:func:`make_centre`): name and role; staff numbers
+are ``S001``, ``S002`` ... in this order."""
+
+SAMPLE_REGIONS = ("370500", "370502", "370522", "370523")
+"""The regions :func:`register_staff` registers a centre for by default: the city of
+Dongying, Dongying District, Lijin and Guangrao."""
+
+
+def staff_number(name: str) -> str:
+    """The staff number (工号) of a member of :data:`SAMPLE_STAFF`."""
+    names = [member for member, _ in SAMPLE_STAFF]
+    return f"S{names.index(name) + 1:03d}"
+
+
+def make_centre(region: str = "370500", **changes: Any) -> Station:
+    """The government service centre of ``region`` (the city centre of 370500, else a
+    county centre), code ``REGION-ZWZX``, staffed by :data:`SAMPLE_STAFF`: the station
+    whose staff act on the region's cases that name no station."""
+    fields: dict[str, Any] = {
+        "code": f"{region}-ZWZX",
+        "name": "东营市政务服务中心" if region == "370500" else f"{region}政务服务中心",
+        "level": "city_centre" if region == "370500" else "county_centre",
+        "region": region,
+        "staff": tuple(
+            StaffMember(name=name, role=role, staff_number=staff_number(name))
+            for name, role in SAMPLE_STAFF
+        ),
+    }
+    return Station(**(fields | changes))
+
+
+def register_staff(store: Any, regions: Iterable[str] = SAMPLE_REGIONS) -> None:
+    """Store the centre of each of ``regions`` (:func:`make_centre`) unless a station of
+    its code is stored already, so that the sample staff may act on their cases."""
+    for region in regions:
+        centre = make_centre(region)
+        if store.get("station", centre.code) is None:
+            store.add(centre)
 
 
 def make_intermediary(**changes: Any) -> Intermediary:

@@ -99,6 +99,22 @@ class GovService:
 
         return Workflow(self)
 
+    @functools.cached_property
+    def outbox(self) -> Any:
+        """The outbox of notifications (:class:`~govservice.workflow.outbox.Outbox`) on
+        :attr:`store`: the workflow's notices, delivered after commit, with retries."""
+        from govservice.workflow.outbox import Outbox
+
+        return Outbox.of(self, self.store)
+
+    @functools.cached_property
+    def trail(self) -> Any:
+        """Signed checkpoints of the trail (:class:`~govservice.trail.Trail`): written after
+        commits of every store this centre opens, when a key is configured."""
+        from govservice.trail import Trail
+
+        return Trail(self)
+
     def open_store(self, *, create: bool = True, migrate: bool = True) -> Any:
         """Open the configured store. ``create=False`` refuses to make a new database;
         ``migrate=False`` leaves the schema as it is (to report on it)."""
@@ -113,7 +129,9 @@ class GovService:
         factory = backends[name][1]
         self._check_storage_settings(factory)
         settings = {**self.config.storage_settings, "create": create, "migrate": migrate}
-        return factory(settings)
+        store = factory(settings)
+        self.trail.watch(store)  # signed checkpoints after commits (trail.signing_key)
+        return store
 
     def _check_storage_settings(self, factory: Any) -> None:
         """Check ``storage.settings`` against the schema the backend ships, if it does, and
@@ -260,7 +278,9 @@ class GovService:
         return tuple(charged)
 
     def notify(self, case: Case, event: CaseEvent) -> None:
-        """Tell every notification plugin serving the case's region about ``event``."""
+        """Tell every notification plugin serving the case's region about ``event``, now
+        (a failure as any hook's, fatal in strict mode). The workflow does not call this:
+        it writes each event to its :attr:`outbox`, delivered after commit."""
         self.plugins.call("govservice_case_event", scope=case.region, case=case, event=event)
 
     # --- intermediaries ------------------------------------------------------------------

@@ -7,13 +7,19 @@ Fixtures:
 - ``govservice_config``: the configuration used; override this fixture to load your
   plugin with its regions and settings (see :func:`config_with`).
 - ``govservice_app``: a :class:`~govservice.GovService` on in-memory storage, strict, so
-  a failing plugin fails the test loudly.
+  a failing plugin fails the test loudly. Its store holds the centre of each sample region
+  (:func:`~govservice.samples.register_staff`), staffed by
+  :data:`~govservice.samples.SAMPLE_STAFF`, so that ``Actor("李娜", "window_clerk")``
+  and the others may act on cases naming no station (the centre's registry of staff).
 - ``make_item``, ``make_case``, ``make_station``, ``make_intermediary``,
   ``make_blacklist_entry``: factories of valid records; pass keyword arguments to change
   any field.
 
-The factories, ``person``, ``enterprise`` and ``config_with`` come from
-:mod:`govservice.samples` and are importable from here too.
+The factories, ``person``, ``enterprise``, ``config_with``, ``make_centre`` and
+``register_staff`` come from :mod:`govservice.samples` and are importable from here too;
+:func:`as_applicant` is the applicant of a case as the integrator authenticated them.
+A test that gives actions a time (``at=``) makes the store a simulation first:
+``make_simulation(govservice_app.store)`` (:mod:`govservice.store.simulation`).
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ import pytest
 
 from govservice.clock import FixedClock
 from govservice.config import Config
+from govservice.model import Case
 from govservice.samples import (
+    SAMPLE_STAFF,
     START,
     config_with,
     credit_code,
@@ -30,26 +38,44 @@ from govservice.samples import (
     identity_number,
     make_blacklist_entry,
     make_case,
+    make_centre,
     make_intermediary,
     make_item,
     make_station,
     person,
+    register_staff,
+    staff_number,
 )
 from govservice.service import GovService
+from govservice.store.simulation import make_simulation
+from govservice.workflow import Actor
 
 __all__ = [
+    "SAMPLE_STAFF",
     "START",
+    "as_applicant",
     "config_with",
     "credit_code",
     "enterprise",
     "identity_number",
     "make_blacklist_entry",
     "make_case",
+    "make_centre",
     "make_intermediary",
     "make_item",
+    "make_simulation",
     "make_station",
     "person",
+    "register_staff",
+    "staff_number",
 ]
+
+
+def as_applicant(case: Case, name: str | None = None) -> Actor:
+    """The applicant of ``case`` acting, under the identifier the integrator authenticated
+    (``Actor.id``); ``name`` is who acts for them (their own name by default)."""
+    applicant = case.applicant
+    return Actor(name or applicant.name, "applicant", id=applicant.identifier.number)
 
 
 @pytest.fixture
@@ -64,7 +90,9 @@ def govservice_config() -> Config:
 
 @pytest.fixture
 def govservice_app(govservice_config: Config, govservice_clock: FixedClock) -> GovService:
-    return GovService(govservice_config, clock=govservice_clock, strict=True)
+    app = GovService(govservice_config, clock=govservice_clock, strict=True)
+    register_staff(app.store)
+    return app
 
 
 @pytest.fixture(name="make_item")

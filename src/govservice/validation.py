@@ -1,8 +1,11 @@
 """Validating documents against the schemas: a compiled fast path, and full error lists.
 
 A valid record costs one call into the compiled validator (jsonschema-rs), identifier
-check digits included. Only an invalid record is examined further: every error is
-collected, located by a JSON pointer, and worded so that a clerk can act on it.
+check digits included, and a compiled walk over its dates and times, which must lie in the
+years of a :class:`~govservice.formats.DateWindow` (1949 to 2100 unless a configuration
+widens them). Only an invalid record is examined further: every error is collected,
+located by a JSON pointer, and worded so that a clerk can act on it (a control character
+in a name is named, with where it is).
 
 The pure-Python ``jsonschema`` engine is available as :func:`reference_problems`, with the
 same formats and checks, for integrators who want a second opinion; the test suite holds
@@ -22,8 +25,14 @@ import jsonschema
 import jsonschema_rs
 
 from govservice import checks, schemas
-from govservice.formats import ALL_FORMATS, CUSTOM_FORMATS
+from govservice.formats import (
+    ALL_FORMATS,
+    CUSTOM_FORMATS,
+    DEFAULT_WINDOW,
+    DateWindow,
+)
 from govservice.kinds import RecordKind
+from govservice.model._checks import unsafe_character
 from govservice.model.identifiers import mask_identity_numbers, ric_problem, uscc_problem
 
 __all__ = ["Problem", "RecordValidator", "reference_problems", "validator_for"]
@@ -131,16 +140,30 @@ class FormatPlan:
     A schema the walk does not understand gets no plan (``of`` returns None).
     """
 
-    def __init__(self, sites: list[tuple[tuple[Step, ...], str]]) -> None:
+    def __init__(
+        self,
+        sites: list[tuple[tuple[Step, ...], str]],
+        functions: dict[str, Callable[[Any], bool]] = FORMATS,
+    ) -> None:
         self.sites = tuple(sites)
+        self.functions = functions
         trie: dict = {}
         for steps, name in sites:
             node = trie
             for step in steps:
                 node = node.setdefault(step, {})
             node.setdefault(None, []).append(name)
-        self.passes = _compiled(trie)
+        self.passes = _compiled(trie, functions)
         """``passes(document)``: whether every value at every place passes its format."""
+
+    def failures(self, document: Any) -> Iterator[tuple[str, str, Any]]:
+        """``(pointer, format, value)`` of every value that fails its format: the slow
+        walk behind :attr:`passes`, for an invalid record only."""
+        for steps, name in self.sites:
+            test = self.functions[name]
+            for pointer, value in _values_at(document, steps, ""):
+                if not test(value):
+                    yield pointer, name, value
 
     @classmethod
     @functools.cache
@@ -156,48 +179,50 @@ class FormatPlan:
             return None
 
 
-def _walk(node: Any, resolver: Any, steps: tuple, sites: list, refs: frozenset) -> None:
+def _walk(
+    node: Any, resolver: Any, steps: tuple, sites: list, refs: frozenset, names: Any = FORMATS
+) -> None:
     if not isinstance(node, dict):
         return  # true, false
     if "$id" in node and not any(node is root for root in schemas.documents().values()):
         raise _Unplanned("an embedded resource")
     for key, value in node.items():
         if key == "format":
-            if value in FORMATS:
+            if value in names:
                 sites.append((steps, value))
         elif key == "$ref":
             target = resolver.lookup(value)
             if id(target.contents) in refs:
                 raise _Unplanned("a recursive schema")
             refs = refs | {id(target.contents)}
-            _walk(target.contents, target.resolver, steps, sites, refs)
+            _walk(target.contents, target.resolver, steps, sites, refs, names)
         elif key == "properties":
             for name, child in value.items():
-                _walk(child, resolver, (*steps, ("property", name)), sites, refs)
+                _walk(child, resolver, (*steps, ("property", name)), sites, refs, names)
         elif key == "patternProperties":
             for child in value.values():
-                _walk(child, resolver, (*steps, ("value",)), sites, refs)
+                _walk(child, resolver, (*steps, ("value",)), sites, refs, names)
         elif key in _EACH_VALUE:
-            _walk(value, resolver, (*steps, ("value",)), sites, refs)
+            _walk(value, resolver, (*steps, ("value",)), sites, refs, names)
         elif key in _EACH_ITEM:
             for child in value if isinstance(value, list) else [value]:
-                _walk(child, resolver, (*steps, ("item",)), sites, refs)
+                _walk(child, resolver, (*steps, ("item",)), sites, refs, names)
         elif key in _SAME_VALUE:
             for child in value:
-                _walk(child, resolver, steps, sites, refs)
+                _walk(child, resolver, steps, sites, refs, names)
         elif key in ("not", "if"):
-            _walk(value, resolver, steps, sites, refs)
+            _walk(value, resolver, steps, sites, refs, names)
         elif key in ("then", "else"):
             condition = _condition(node.get("if"))
             when = () if condition is None else (("when", condition, key == "then"),)
-            _walk(value, resolver, (*steps, *when), sites, refs)
+            _walk(value, resolver, (*steps, *when), sites, refs, names)
         elif key == "dependentSchemas":
             for child in value.values():
-                _walk(child, resolver, steps, sites, refs)
+                _walk(child, resolver, steps, sites, refs, names)
         elif key == "propertyNames":
-            names: list = []
-            _walk(value, resolver, steps, names, refs)
-            if names:
+            on_names: list = []
+            _walk(value, resolver, steps, on_names, refs, names)
+            if on_names:
                 raise _Unplanned("a format on property names")
         elif key not in _NO_SUBSCHEMA:
             raise _Unplanned(f"keyword {key}")
@@ -230,7 +255,53 @@ def _condition(schema: Any) -> Condition | None:
     return tuple(consts), tuple(required)
 
 
-def _compiled(trie: dict) -> Callable[[Any], bool]:
+def _values_at(node: Any, steps: tuple, pointer: str) -> Iterator[tuple[str, Any]]:
+    """``(pointer, value)`` of every value that ``steps`` lead to from ``node``."""
+    if not steps:
+        yield pointer, node
+        return
+    step, rest = steps[0], steps[1:]
+    if step[0] == "property":
+        if isinstance(node, dict) and step[1] in node:
+            yield from _values_at(node[step[1]], rest, pointer + _pointer((step[1],)))
+    elif step[0] == "item":
+        if isinstance(node, (list, tuple)):
+            for index, child in enumerate(node):
+                yield from _values_at(child, rest, f"{pointer}/{index}")
+    elif step[0] == "value":
+        if isinstance(node, dict):
+            for key, child in node.items():
+                yield from _values_at(child, rest, pointer + _pointer((str(key),)))
+    elif _condition_holds(step[1], node) == step[2]:
+        yield from _values_at(node, rest, pointer)
+
+
+def _condition_holds(condition: Condition, value: Any) -> bool:
+    """Whether the ``if`` of ``condition`` holds for ``value`` (as :func:`_holds` says)."""
+    if not isinstance(value, dict):
+        return True
+    consts, required = condition
+    return all(name in value for name in required) and all(
+        name not in value or (isinstance(value[name], str) and value[name] == const)
+        for name, const in consts
+    )
+
+
+@functools.cache
+def window_plan(schema_id: str, window: DateWindow) -> FormatPlan | None:
+    """Every place a date or a time may be in a document of ``schema_id``, each with
+    the test of ``window``; None when there is none (or the schema is not planned)."""
+    sites: list[tuple[tuple[Step, ...], str]] = []
+    resolved = schemas.registry().resolver().lookup(schema_id)
+    names = {"date": window.holds, "date-time": window.holds}
+    try:
+        _walk(resolved.contents, resolved.resolver, (), sites, frozenset(), names)
+    except _Unplanned:
+        return None
+    return FormatPlan(sites, names) if sites else None
+
+
+def _compiled(trie: dict, functions: dict[str, Callable[[Any], bool]]) -> Callable[[Any], bool]:
     """A function that checks a document against ``trie``: the formats named under the key
     None apply to the value itself, each other key is a step to a sub-trie.
 
@@ -246,8 +317,15 @@ def _compiled(trie: dict) -> Callable[[Any], bool]:
         pad = "    " * depth
         for name in trie.get(None, ()):
             test = f"_format{next(numbers)}"
-            namespace[test] = FORMATS[name]
-            lines.append(f"{pad}if not {test}({value}): return False")
+            namespace[test] = function = functions[name]
+            if bounds := getattr(function, "year_bounds", None):  # a date window, inline
+                low, high = bounds
+                lines.append(
+                    f"{pad}if type({value}) is str and not ({low!r} <= {value}[:4] <= "
+                    f"{high!r}) and not {test}({value}): return False"
+                )
+            else:
+                lines.append(f"{pad}if not {test}({value}): return False")
         for step, child in trie.items():
             if step is None:
                 continue
@@ -319,6 +397,10 @@ class RecordValidator:
     cost more than the checks themselves). :meth:`is_valid` is the fast path;
     :meth:`problems` lists every error of an invalid record.
 
+    Every date and time is checked against ``window`` (the years a record may hold) by a
+    plan of the same kind: found once in the schema (:func:`window_plan`), compiled to a
+    comparison of four characters a value.
+
     On the fast path the check digits are not called from inside the compiled validator
     (a call back into Python for each identifier costs more than the check itself): a
     :class:`FormatPlan` found in the schema where identifiers may be, and checks them
@@ -326,8 +408,11 @@ class RecordValidator:
     the same verdict as the full one, and is asked instead.
     """
 
-    def __init__(self, kind: RecordKind) -> None:
+    def __init__(self, kind: RecordKind, window: DateWindow = DEFAULT_WINDOW) -> None:
         self.kind = kind
+        self.window = window
+        """The years a date or a time may lie in (:class:`~govservice.formats.DateWindow`)."""
+        self._window = window_plan(kind.schema_id, window)
         schema = schemas.schema_for(kind.schema_id)
         self._compiled = jsonschema_rs.validator_for(
             schema,
@@ -361,6 +446,8 @@ class RecordValidator:
                 return False
         except (ValueError, TypeError):  # not plain JSON data: problems() says why
             return False
+        if self._window is not None and not self._window.passes(document):
+            return False
         for check in self._root_checks:
             for _ in check(document):
                 return False
@@ -385,9 +472,16 @@ class RecordValidator:
             return [Problem(lone_surrogate(document) or "", LONE_SURROGATE)]
         except (ValueError, TypeError) as error:
             return [Problem("", f"not plain JSON data: {_not_plain(error)}")]
+        for pointer, message in self._window_findings(document):
+            found[Problem(pointer, message)] = None
         for pointer, message in check_findings(self._plan, document):
             found[Problem(pointer, message)] = None
         return list(found)
+
+    def _window_findings(self, document: Any) -> Iterator[tuple[str, str]]:
+        if self._window is not None:
+            for pointer, _, value in self._window.failures(document):
+                yield pointer, self.window.problem(value)
 
 
 LONE_SURROGATE = "a text holds a character that is not valid Unicode (a lone surrogate)"
@@ -436,9 +530,10 @@ def _not_plain(error: Exception) -> str:
 
 
 @functools.cache
-def validator_for(kind: RecordKind) -> RecordValidator:
-    """The (cached) validator of ``kind``."""
-    return RecordValidator(kind)
+def validator_for(kind: RecordKind, window: DateWindow = DEFAULT_WINDOW) -> RecordValidator:
+    """The (cached) validator of ``kind``, with the years of ``window`` (1949 to 2100 unless
+    a configuration widens them: :attr:`govservice.config.Config.date_window`)."""
+    return RecordValidator(kind, window)
 
 
 def _pointer(parts: Iterable[str | int]) -> str:
@@ -506,6 +601,8 @@ def _patterns() -> dict[str, str]:
     return (
         {defs[name]["pattern"]: words for name, words in _PATTERN_WORDS.items()}
         | {defs["yuan"]["pattern"]: "yuan", defs["text"]["pattern"]: "text"}
+        | {defs["note"]["pattern"]: "text"}
+        | {defs["line"]["pattern"]: "line", defs["paragraph"]["pattern"]: "paragraph"}
         | _LITERAL_PATTERN_WORDS
     )
 
@@ -538,6 +635,8 @@ def describe(keyword: str, value: Any, instance: Any, pointer: str, raw: str) ->
             return f"{instance!r} is not an amount of yuan such as '120.00' (at most 2 decimals)"
         if words == _PATTERN_WORDS["identityNumber"] and isinstance(instance, str):
             return f"{_masked(instance)!r} {words}"
+        if words in ("line", "paragraph") and isinstance(instance, str):
+            return _unsafe_text(instance, multiline=words == "paragraph")
         if words == "text":  # one visible character at least
             return _EMPTY if instance == "" else f"{instance!r} has only white space"
         if words:
@@ -559,6 +658,23 @@ def describe(keyword: str, value: Any, instance: Any, pointer: str, raw: str) ->
     if keyword == "const" and not isinstance(instance, (dict, list)):
         return f"{instance!r} is not allowed here: expected {value!r}"
     return raw
+
+
+def _unsafe_text(text: str, *, multiline: bool) -> str:
+    """Why ``text`` fails the ``line`` or ``paragraph`` pattern, in words."""
+    found = unsafe_character(text, multiline=multiline)
+    shown = repr(text if len(text) <= 60 else text[:57] + "...")
+    if found is None:  # (not reached: the pattern and the class are the same)
+        return f"{shown} holds a character a text here may not hold"
+    position, character = found
+    if multiline:
+        rule = "free text may hold tabs and line breaks, but no other control character"
+    else:
+        rule = "a name, an actor or a code is one line with no control character"
+    return (
+        f"{shown}: character {position + 1} is {character}; {rule} and no "
+        "bidirectional override (they can forge or hide what a screen shows)"
+    )
 
 
 def _masked(value: str) -> str:
@@ -608,9 +724,15 @@ def _reference(kind: RecordKind) -> jsonschema.Validator:
     )
 
 
-def reference_problems(kind: RecordKind, document: Any) -> list[Problem]:
-    """Every problem of ``document`` as the pure-Python ``jsonschema`` engine sees it."""
+def reference_problems(
+    kind: RecordKind, document: Any, window: DateWindow = DEFAULT_WINDOW
+) -> list[Problem]:
+    """Every problem of ``document`` as the pure-Python ``jsonschema`` engine sees it,
+    dates and times outside ``window`` included."""
     found: dict[Problem, None] = {}
+    plan = window_plan(kind.schema_id, window)
+    for pointer, _, value in plan.failures(document) if plan is not None else ():
+        found[Problem(pointer, window.problem(value))] = None
     for error in _reference(kind).iter_errors(document):
         pointer = _pointer(error.absolute_path)
         message = error.message

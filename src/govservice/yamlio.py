@@ -12,13 +12,66 @@ MAX_EXPANDED_NODES = 1_000_000
 """How many values a YAML document may hold once its aliases are expanded."""
 
 
+class DuplicateYAMLKey(yaml.MarkedYAMLError):
+    """A mapping gives one key twice (YAML's loaders keep the last without a word)."""
+
+    def __init__(self, key: Any, first: yaml.Node, second: yaml.Node) -> None:
+        self.line = second.start_mark.line + 1
+        first_line = first.start_mark.line + 1
+        where = (
+            f"on line {self.line}, at columns {first.start_mark.column + 1} and "
+            f"{second.start_mark.column + 1}"
+            if first_line == self.line
+            else f"on lines {first_line} and {self.line}"
+        )
+        shown = key if isinstance(key, str) else repr(key)
+        super().__init__(
+            problem=f"the key {shown!r} is given twice in one mapping, {where} (one value "
+            "would be lost silently): give it once",
+            problem_mark=second.start_mark,
+        )
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+
+
 class SafeTextDatesLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe loader, but dates and times stay text, as they are in JSON."""
+    """The safe loader, but dates and times stay text, as they are in JSON, and a key
+    given twice in one mapping is an error (:class:`DuplicateYAMLKey`).
+
+    A key a merge (``<<: *defaults``) brings in may be given again: that is what a
+    merge is for."""
 
     yaml_implicit_resolvers: ClassVar[dict] = {
         first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        self._checked_mappings: set[int] = set()  # (ids of this document's live nodes)
+        try:
+            return super().construct_document(node)
+        finally:
+            self._checked_mappings = set()
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        # Called on each mapping before it is built, and on the mappings merged into it,
+        # before their pairs are joined: the node's own keys are all there is to compare.
+        checked = self.__dict__.setdefault("_checked_mappings", set())
+        if id(node) not in checked:
+            checked.add(id(node))
+            seen: dict[Any, yaml.Node] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == _MERGE or not isinstance(key_node, yaml.ScalarNode):
+                    continue  # (a key that is a list or mapping is refused when built)
+                key = self.construct_object(key_node)
+                try:
+                    first = seen.setdefault(key, key_node)
+                except TypeError:
+                    continue
+                if first is not key_node:
+                    raise DuplicateYAMLKey(key, first, key_node)
+        super().flatten_mapping(node)
 
 
 Path = tuple[str | int, ...]

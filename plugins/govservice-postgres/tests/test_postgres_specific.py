@@ -276,6 +276,8 @@ def test_the_configured_backend_takes_its_password_from_the_environment(dsn, sch
         ({"host": "db.example", "password": 1234}, "storage.settings.password: must be text"),
         ({"host": "db.example", "port": "fifty"}, "storage.settings.port: must be a port"),
         ({"host": "db.example", "port": True}, "storage.settings.port: must be a port"),
+        ({"host": "db.example", "port": 0}, "storage.settings.port: 0 is not a port number"),
+        ({"host": "db.example", "port": "65536"}, "port: 65536 is not a port number"),
         ({"host": "db.example", "create": "yes"}, "storage.settings.create: must be true"),
         ({"conninfo": "host=db.example password = Not Shown"}, "not a connection string"),
         ({"host": "db.example", "sslmode": "on"}, "storage.settings.sslmode: one of disable"),
@@ -310,9 +312,9 @@ def test_migrations_are_recorded_in_the_schema(store, admin, schema):
             sql.Identifier(schema, "govservice_migrations")
         )
     ).fetchall()
-    assert rows == [(1, "0001_initial.sql"), (2, "0002_workflow.sql")]
+    assert rows == [(1, "0001_initial.sql"), (2, "0002_workflow.sql"), (3, "0003_trust.sql")]
     assert store.migrate() == []
-    assert store.schema_version() == store.latest_schema_version() == 2
+    assert store.schema_version() == store.latest_schema_version() == 3
 
 
 def test_sessions_opening_a_new_schema_at_once_apply_each_migration_once(dsn, schema, admin):
@@ -336,7 +338,11 @@ def test_sessions_opening_a_new_schema_at_once_apply_each_migration_once(dsn, sc
     assert failed == []
     assert len(stores) == 4
     migrations = snapshot(admin, schema)["migrations"]
-    assert [row[:2] for row in migrations] == [(1, "0001_initial.sql"), (2, "0002_workflow.sql")]
+    assert [row[:2] for row in migrations] == [
+        (1, "0001_initial.sql"),
+        (2, "0002_workflow.sql"),
+        (3, "0003_trust.sql"),
+    ]
 
 
 def test_a_newer_schema_is_refused_and_nothing_is_written(dsn, schema, admin):
@@ -385,8 +391,8 @@ def test_create_false_refuses_a_missing_schema_and_does_not_create_it(dsn, schem
 def test_migrate_false_leaves_a_new_schema_unmigrated(dsn, schema):
     with opened(dsn, schema, migrate=False) as store:
         assert store.schema_version() == 0
-        assert store.migrate() == [1, 2]
-        assert store.schema_version() == 2
+        assert store.migrate() == [1, 2, 3]
+        assert store.schema_version() == 3
 
 
 def test_schemas_of_one_database_are_separate(dsn):
@@ -609,7 +615,7 @@ def test_batches_joining_projects_in_opposite_orders_take_turns(dsn, schema):
     batches joining two projects in opposite orders wait for each other, never deadlock."""
     from govservice.clock import FixedClock
     from govservice.config import Config
-    from govservice.samples import START, make_item, make_project
+    from govservice.samples import START, enterprise, make_item, make_project
     from govservice.workflow import Actor, Workflow
 
     item = make_item()
@@ -620,7 +626,8 @@ def test_batches_joining_projects_in_opposite_orders_take_turns(dsn, schema):
     service = GovService(
         Config(name="东营市政务服务中心", region="370500"), clock=FixedClock(START)
     )
-    applicant = Actor("张伟", "applicant")
+    owner = enterprise(900001)
+    applicant = Actor("张伟", "applicant", id=owner.identifier.number)
     results: dict[str, str] = {}
     started = threading.Barrier(2)
 
@@ -628,11 +635,13 @@ def test_batches_joining_projects_in_opposite_orders_take_turns(dsn, schema):
         workflow = Workflow(service, store)
         try:
             with workflow.batch():
-                workflow.apply(make_case(item, id=f"{name}-1", project_id=order[0]), applicant)
+                case = make_case(item, id=f"{name}-1", project_id=order[0], applicant=owner)
+                workflow.apply(case, applicant)
                 with contextlib.suppress(threading.BrokenBarrierError):
                     started.wait(timeout=1)  # the other one is now blocked, or about to be
                 time.sleep(0.2)
-                workflow.apply(make_case(item, id=f"{name}-2", project_id=order[1]), applicant)
+                case = make_case(item, id=f"{name}-2", project_id=order[1], applicant=owner)
+                workflow.apply(case, applicant)
             results[name] = "committed"
         except Exception as error:
             results[name] = f"{type(error).__name__}: {error}"

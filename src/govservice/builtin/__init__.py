@@ -1,14 +1,15 @@
 """govservice's own behaviour, registered as default plugins on the public hooks.
 
 A county overrides any of it the way it adds to it: a ``tryfirst`` calendar, a store or
-strategy registered under a new name, or ``disable_plugins`` in the configuration.
+strategy registered under a new name, a ``tryfirst`` registry of staff (an identity
+plugin), or ``disable_plugins`` in the configuration.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from govservice.builtin import calendar, selection, standards, stores
+from govservice.builtin import calendar, selection, staff, standards, stores
 from govservice.config import Config
 
 DEFAULT_PLUGINS: dict[str, Callable[[Config], object]] = {
@@ -16,5 +17,6 @@ DEFAULT_PLUGINS: dict[str, Callable[[Config], object]] = {
     "govservice.stores": lambda config: stores,
     "govservice.selection": lambda config: selection,
     "govservice.standards": lambda config: standards,
+    "govservice.staff": lambda config: staff,
 }
 """Each built-in plugin's name and how to make it from the configuration."""

@@ -1,12 +1,16 @@
 """The ``govservice`` command line: one module per command group.
 
 Every :class:`~govservice.errors.GovServiceError` becomes one line on standard error,
-``govservice: error[CODE] where: message``, and exit status 2; never a traceback.
+``govservice: error[CODE] where: message``, and exit status 2; never a traceback. So does
+a file the system refuses (permission denied, on the file or on a folder of its path:
+``error[GS106] PATH: ...``). A plugin's failure outside strict mode is a warning line,
+``govservice: warning[GS5xx] ...``, whatever the command.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -17,15 +21,28 @@ from govservice.cli import (
     config,
     db,
     importing,
+    notices,
     plugins,
     progress,
     supervise,
     validate,
 )
-from govservice.cli.common import add_global_options, report
-from govservice.errors import GovServiceError, UsageError
+from govservice.cli.common import PluginWarnings, add_global_options, report
+from govservice.cli.terminal import EscapedOutput
+from govservice.errors import FileAccessError, GovServiceError, UsageError
 
-COMMANDS = (validate, plugins, config, db, importing, case, progress, supervise, audit)
+COMMANDS = (
+    validate,
+    plugins,
+    config,
+    db,
+    importing,
+    case,
+    progress,
+    supervise,
+    audit,
+    notices,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,9 +67,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.plugin_warnings = warnings = PluginWarnings()
+    stdout = sys.stdout
     try:
         _check_texts(args)
-        return args.run(args)
+        sys.stdout = EscapedOutput(stdout)  # no terminal escape reaches the screen, whatever
+        try:
+            return args.run(args)
+        finally:
+            sys.stdout = stdout
+            warnings.flush()  # before the error line, if there is one
     except GovServiceError as error:
         report(error)
         return 2
@@ -62,6 +86,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (e.g. `| head`); nothing more to say
         return 0
+    except OSError as error:
+        if error.filename is None:  # not about a file: a fault of ours, shown as such
+            raise
+        report(_file_error(error))
+        return 2
+
+
+def _file_error(error: OSError) -> FileAccessError:
+    """A file the system refused, as one line naming it."""
+    message = error.strerror or type(error).__name__
+    if isinstance(error, PermissionError):
+        message += " (check the permissions of the file and of each folder on its path)"
+    try:
+        name = os.fsdecode(error.filename)
+    except TypeError:  # a file descriptor
+        name = str(error.filename)
+    return FileAccessError(message, where=name)
 
 
 PATHS = frozenset({"file", "files", "config", "qr_svg", "qr_png"})

@@ -1,7 +1,8 @@
 """``govservice case ACTION``: a clerk's actions on cases, and ``case show``.
 
-Every action names who takes it (``--actor NAME --role ROLE``); the role decides what is
-allowed, and a refused attempt is recorded on the case. Messages for the clerk (warnings
+Every action names who takes it: ``--actor NAME [--actor-id ID] --role ROLE``, or the
+identity the integrator puts in the environment (:mod:`govservice.cli.identity`); the role
+and who the actor is decide what is allowed, and a refused attempt is recorded on the case. Messages for the clerk (warnings
 of local rules, the case summary) are Chinese; identity numbers are always masked.
 """
 
@@ -12,14 +13,25 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from govservice.cli.common import persistent_store, service_from
+from govservice.cli.common import persistent_store, service_from, whole_number
+from govservice.cli.identity import actor_from, add_identity_options
+from govservice.cli.terminal import emit, printable, printable_json
+from govservice.clock import SystemClock
 from govservice.codec import from_document, to_document
 from govservice.errors import InvalidRecordError, UsageError
-from govservice.model import Case, Grade, Outcome, Role, SpecialProcedure, SubmittedMaterial
-from govservice.model.identifiers import mask_identity_numbers
+from govservice.model import (
+    Case,
+    CaseState,
+    Grade,
+    Outcome,
+    SpecialProcedure,
+    SubmittedMaterial,
+)
+from govservice.model.identifiers import mask_document, mask_identity_numbers
 from govservice.records import read_records
 from govservice.store.base import Stored
 from govservice.workflow import Actor, Workflow
+from govservice.workflow.intake import application_from_document
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -37,14 +49,16 @@ def register(commands: argparse._SubParsersAction) -> None:
             sub.add_argument("file", metavar="FILE", help="the application: one case record")
         else:
             sub.add_argument("case_id", metavar="ID")
-        sub.add_argument("--actor", required=True, help="who acts (a name)")
-        sub.add_argument(
-            "--role", required=True, choices=[role.value for role in Role], help="in what role"
-        )
+        add_identity_options(sub)
         sub.set_defaults(run=lambda args: _act(args, run))
         return sub
 
-    action("apply", "take a new application from a JSON or YAML file", _apply, case_file=True)
+    sub = action("apply", "take a new application from a JSON/YAML file", _apply, case_file=True)
+    sub.add_argument(
+        "--receipt-reason",
+        help="a paper application entered late (补录, window clerks only): why its time of "
+        "receipt (received_at) is earlier than now",
+    )
     action("accept", "受理: accept (materials complete)", lambda w, c, a, args: w.accept(c, a))
     sub = action("refuse", "不予受理: refuse to accept, with the reason", _refuse)
     sub.add_argument("--reason", required=True)
@@ -60,7 +74,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub = action("suspend", "特别程序: stop the clock for a special procedure", _suspend)
     sub.add_argument("--procedure", required=True, choices=[p.value for p in SpecialProcedure])
     sub.add_argument("--reason", required=True)
-    sub.add_argument("--expected-days", type=int)
+    sub.add_argument("--expected-days", type=whole_number(0, 3650), help="days (0 to 3,650)")
     action(
         "resume", "恢复办理: the special procedure is over", lambda w, c, a, args: w.resume(c, a)
     )
@@ -73,8 +87,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--reason")
     sub = action("extend", "延长: extend the legal limit once by 10 working days", _extend)
     sub.add_argument("--reason", required=True)
-    sub = action("assign", "name a dedicated handler or set the green channel", _assign)
+    sub = action("exempt-fee", "减免收费: lower or waive a fee charged, with the reason", _exempt)
+    sub.add_argument("--fee", required=True, help="the fee's name, as charged on the case")
+    sub.add_argument("--amount", default="0", help="what is charged instead (yuan; default 0)")
+    sub.add_argument("--reason", required=True)
+    sub = action(
+        "assign", "name a dedicated handler or a centre's agent, or set the green channel", _assign
+    )
     sub.add_argument("--handler")
+    sub.add_argument("--agent", help="the centre's agent (全程代办): staff number or name")
     sub.add_argument("--green-channel", action=argparse.BooleanOptionalAction, default=None)
     sub = action("evaluate", "好差评: the applicant's evaluation of a completed case", _evaluate)
     sub.add_argument("--grade", required=True, choices=[g.value for g in Grade])
@@ -87,10 +108,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "issue-codes",
         help="give every stored case without a tracking code one (cases brought in by import)",
     )
-    codes.add_argument("--actor", required=True, help="who acts (a name)")
-    codes.add_argument(
-        "--role", required=True, choices=[role.value for role in Role], help="in what role"
-    )
+    add_identity_options(codes)
     codes.set_defaults(run=run_issue_codes)
 
     show = actions.add_parser("show", help="show a case: state, deadlines, trail")
@@ -105,16 +123,17 @@ def _act(args: argparse.Namespace, run: Callable[..., Stored[Case]]) -> int:
     store = persistent_store(service, create=args.action == "apply")
     try:
         workflow = Workflow(service, store)
+        _claim_now(workflow, args)
         ref = getattr(args, "case_id", None)
         try:
-            stored = run(workflow, ref, Actor(args.actor, args.role), args)
+            stored = run(workflow, ref, actor_from(args), args)
         except ValueError as error:  # a value the model refuses, e.g. an empty material
             raise UsageError(str(error), where=f"case {ref}" if ref else None) from None
         case = stored.record
         event = case.events[-1]
-        print(f"{case.id}: {event.action} -> {case.state.value} {case.state.label}")
+        print(printable(f"{case.id}: {event.action} -> {case.state.value} {case.state.label}"))
         if event.action == "apply":
-            print(f"查询码 {case.tracking_code}")
+            print(printable(f"查询码 {case.tracking_code}"))
         if case.promised_due is not None and event.action in (
             "accept",
             "supplement",
@@ -123,11 +142,22 @@ def _act(args: argparse.Namespace, run: Callable[..., Stored[Case]]) -> int:
         ):
             mark = "（临时期限）" if case.deadline_provisional else ""
             print(f"承诺办结 {case.promised_due}，法定办结 {case.legal_due}{mark}")
+        if event.action == "supplement" and case.state is CaseState.AWAITING_SUPPLEMENT:
+            print(printable(f"尚待补正：{'、'.join(case.supplements[-1].awaited)}"))
         for warning in event.warnings:
-            print(mask_identity_numbers(f"警告[{warning.code}] {warning.message}"))
+            print(printable(mask_identity_numbers(f"警告[{warning.code}] {warning.message}")))
     finally:
         store.close()
     return 0
+
+
+def _claim_now(workflow: Workflow, args: argparse.Namespace) -> None:
+    """``--now`` is a time claimed for the actions, not the server's clock: the workflow
+    takes it on a simulation store only (``ClockClaimError`` elsewhere), and each event
+    records the real time beside it (``recorded_at``)."""
+    if args.now is not None:
+        workflow.service.clock = SystemClock()
+        workflow.claimed_now = args.now
 
 
 def _apply(workflow: Workflow, ref: Any, actor: Actor, args: argparse.Namespace):
@@ -138,8 +168,12 @@ def _apply(workflow: Workflow, ref: Any, actor: Actor, args: argparse.Namespace)
     where = f"{record.file}:{record.line}"
     if not isinstance(record.document, dict):
         raise InvalidRecordError("an application is a case record (an object)", where=where)
-    case = from_document(Case, record.document, where=where)
-    return workflow.apply(case, actor)
+    case, carried = application_from_document(record.document, where=where)
+    return workflow.apply(case, actor, receipt_reason=args.receipt_reason, carried=carried)
+
+
+def _exempt(workflow, ref, actor, args):
+    return workflow.exempt_fee(ref, actor, args.fee, args.reason, amount=args.amount)
 
 
 def _refuse(workflow, ref, actor, args):
@@ -176,7 +210,9 @@ def _extend(workflow, ref, actor, args):
 
 
 def _assign(workflow, ref, actor, args):
-    return workflow.assign(ref, actor, handler=args.handler, green_channel=args.green_channel)
+    return workflow.assign(
+        ref, actor, handler=args.handler, green_channel=args.green_channel, agent=args.agent
+    )
 
 
 def _evaluate(workflow, ref, actor, args):
@@ -194,7 +230,8 @@ def run_issue_codes(args: argparse.Namespace) -> int:
     issued = 0
     try:
         workflow = Workflow(service, store)
-        actor = Actor(args.actor, args.role)
+        _claim_now(workflow, args)
+        actor = actor_from(args)
         after = None
         while True:
             page = store.list("case", limit=500, after=after)
@@ -217,23 +254,29 @@ def run_show(args: argparse.Namespace) -> int:
     store = persistent_store(service, create=False)
     try:
         case = Workflow(service, store).case(args.case_id).record
+        # identity numbers masked where they are, and in free text; codes never
+        document = mask_document(to_document(case))
         if args.json:
-            text = json.dumps(to_document(case), ensure_ascii=False, indent=2)
+            text = json.dumps(document, ensure_ascii=False, indent=2)
+            print(printable_json(text))
         else:
-            text = describe(case)
-        print(mask_identity_numbers(text))
+            emit(describe(from_document(Case, document, check=False)))
     finally:
         store.close()
     return 0
 
 
 def describe(case: Case) -> str:
-    """A case as a clerk reads it (Chinese)."""
+    """A case as a clerk reads it (Chinese). Every text of the record is shown escaped
+    where it is unprintable (:func:`~govservice.cli.terminal.printable`): a line break or
+    a terminal escape in an actor's name cannot make a history line of its own."""
+    p = _shown
     applicant = case.applicant
+    number = applicant.identifier.number
     lines = [
-        f"办件 {case.id}（查询码 {case.tracking_code or '无'}）",
-        f"事项 {case.item_code} 第{case.item_version}版，{case.department}，区划 {case.region}",
-        f"申请人 {applicant.name}（{applicant.identifier.kind.label} {applicant.identifier.number}）",
+        f"办件 {p(case.id)}（查询码 {p(case.tracking_code) or '无'}）",
+        f"事项 {p(case.item_code)} 第{case.item_version}版，{p(case.department)}，区划 {p(case.region)}",
+        f"申请人 {p(applicant.name)}（{applicant.identifier.kind.label} {p(number)}）",
         f"状态 {case.state.label}（{case.state.value}）",
     ]
     if case.promised_due is not None:
@@ -241,18 +284,18 @@ def describe(case: Case) -> str:
         lines.append(f"承诺办结 {case.promised_due}，法定办结 {case.legal_due}{mark}")
     flags = [
         *(["绿色通道"] if case.green_channel else []),
-        *([f"专人负责：{case.handler}"] if case.handler else []),
+        *([f"专人负责：{p(case.handler)}"] if case.handler else []),
         *(["全程代办"] if case.full_agency else []),
-        *([f"联审项目 {case.project_id}"] if case.project_id else []),
+        *([f"联审项目 {p(case.project_id)}"] if case.project_id else []),
     ]
     if flags:
         lines.append("，".join(flags))
     if case.refusal_reason:
-        lines.append(f"不予受理理由：{case.refusal_reason}")
+        lines.append(f"不予受理理由：{p(case.refusal_reason)}")
     if case.decision is not None:
         lines.append(
             f"决定：{case.decision.outcome.label}"
-            + (f"，理由：{case.decision.reason}" if case.decision.reason else "")
+            + (f"，理由：{p(case.decision.reason)}" if case.decision.reason else "")
         )
     if case.evaluation is not None:
         lines.append(f"评价：{case.evaluation.grade.label}")
@@ -262,11 +305,15 @@ def describe(case: Case) -> str:
     lines.append("办理过程：")
     for event in case.events:
         when = event.at.strftime("%Y-%m-%d %H:%M")
-        who = f"{event.actor}（{event.role.label}）"
-        behalf = f" 代 {event.on_behalf_of}" if event.on_behalf_of else ""
+        who = f"{p(event.actor)}（{event.role.label}）"
+        behalf = f" 代 {p(event.on_behalf_of)}" if event.on_behalf_of else ""
         moved = f"{event.from_state.label if event.from_state else '—'} → {event.to_state.label}"
-        refused = f" 【被拒绝：{event.refusal}】" if event.refusal else ""
-        note = f" {event.note}" if event.note else ""
-        lines.append(f"  {when} {who}{behalf} {event.action} {moved}{refused}{note}")
-        lines.extend(f"    警告[{w.code}] {w.message}" for w in event.warnings)
+        refused = f" 【被拒绝：{p(event.refusal)}】" if event.refusal else ""
+        note = f" {p(event.note)}" if event.note else ""
+        lines.append(f"  {when} {who}{behalf} {p(event.action)} {moved}{refused}{note}")
+        lines.extend(f"    警告[{p(w.code)}] {p(w.message)}" for w in event.warnings)
     return "\n".join(lines)
+
+
+def _shown(text: str | None) -> str:
+    return printable(text) if text else ""

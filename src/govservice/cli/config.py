@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from govservice.cli.common import report
+from govservice.cli.common import report, watch
+from govservice.cli.terminal import printable
 from govservice.service import GovService
 
 
@@ -29,13 +30,17 @@ def run_check(args: argparse.Namespace) -> int:
     problems = service.self_check()
     for error in problems:
         report(error)
+    watch(args, service, shown=True)  # the plugins' failures are printed: as errors
     if problems:
         return 2
     plugins = service.plugins
     config = service.config
     county = [p for p in plugins.loaded.values() if p.source != "builtin"]
     print(
-        f"{args.file}: ok: {config.name} ({config.region}), storage {config.storage_backend}, "
-        f"{len(county)} plugin(s): {', '.join(p.name for p in county) or 'none'}"
+        printable(
+            f"{args.file}: ok: {config.name} ({config.region}), storage "
+            f"{config.storage_backend}, {len(county)} plugin(s): "
+            f"{', '.join(p.name for p in county) or 'none'}"
+        )
     )
     return 0

@@ -1,4 +1,7 @@
-"""``govservice db init|migrate|status``: the database of the configured store."""
+"""``govservice db init|migrate|status``: the database of the configured store.
+
+``db init --simulation`` makes a simulation store (:mod:`govservice.store.simulation`):
+the only kind on which ``--now`` is taken."""
 
 from __future__ import annotations
 
@@ -7,14 +10,22 @@ import argparse
 from govservice.cli.common import persistent_store, service_from
 from govservice.kinds import KINDS
 from govservice.service import GovService
+from govservice.store.simulation import is_simulation, make_simulation
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("db", help="create, migrate and inspect the database")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    actions.add_parser(
+    init = actions.add_parser(
         "init", help="create the database (if missing) and bring it to the latest schema"
-    ).set_defaults(run=run_init)
+    )
+    init.add_argument(
+        "--simulation",
+        action="store_true",
+        help="make it a simulation store, for the demo, tests and training: actions may be "
+        "given a time (--now); refused on a database that holds cases or a trail",
+    )
+    init.set_defaults(run=run_init)
     actions.add_parser(
         "migrate", help="apply pending migrations to an existing database"
     ).set_defaults(run=run_migrate)
@@ -27,7 +38,10 @@ def run_init(args: argparse.Namespace) -> int:
     service = service_from(args)
     store = persistent_store(service, create=True, migrate=True)
     try:
-        print(f"database ready: {_describe(service)}, schema {store.schema_version()}")
+        if args.simulation:
+            make_simulation(store)
+        kind = ", a simulation (actions may be given a time)" if is_simulation(store) else ""
+        print(f"database ready: {_describe(service)}, schema {store.schema_version()}{kind}")
     finally:
         store.close()
     return 0
@@ -52,6 +66,8 @@ def run_status(args: argparse.Namespace) -> int:
         version, latest = store.schema_version(), store.latest_schema_version()
         pending = f"{latest - version} migration(s) pending" if version < latest else "up to date"
         print(f"{_describe(service)}: schema {version} of {latest} ({pending})")
+        if version == latest and is_simulation(store):
+            print("  a simulation store: actions may be given a time (--now)")
         if version == latest:
             for kind in KINDS:
                 print(f"  {kind}: {store.count(kind)}")

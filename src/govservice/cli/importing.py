@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from govservice.cli.common import persistent_store, service_from
+from govservice.cli.common import persistent_store, service_from, whole_number
+from govservice.cli.terminal import printable
 from govservice.importing import import_file
 from govservice.kinds import KINDS
 
@@ -26,44 +27,50 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("kind", choices=sorted(KINDS), help="record kind")
     parser.add_argument("file", metavar="FILE")
     parser.add_argument(
-        "--batch-size", type=positive, default=500, help="records a transaction (500)"
+        "--batch-size",
+        type=whole_number(1, MAX_BATCH_SIZE),
+        default=500,
+        help=f"records a transaction (500; at most {MAX_BATCH_SIZE:,})",
     )
     parser.add_argument(
         "--workers",
-        type=positive,
+        type=whole_number(1, MAX_WORKERS),
         default=None,
-        help="processes at work, this one included (default: one per core)",
+        help=f"processes at work, this one included (default: one per core; at most "
+        f"{MAX_WORKERS})",
     )
     parser.set_defaults(run=run)
 
 
-def positive(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return number
+MAX_BATCH_SIZE = 100_000
+"""The largest batch: its records are held in memory, in each worker, twice over."""
+MAX_WORKERS = 64
+"""The most processes an import starts (all of them at once)."""
 
 
 def run(args: argparse.Namespace) -> int:
-    store = persistent_store(service_from(args))
+    service = service_from(args)
+    store = persistent_store(service)
+    window = service.config.date_window  # the years a record's dates may lie in
     try:
         if sys.stderr.isatty():
-            report = _with_progress(store, args)
+            report = _with_progress(store, args, window)
         else:
             report = import_file(
-                store, args.kind, args.file, batch_size=args.batch_size, workers=args.workers
+                store,
+                args.kind,
+                args.file,
+                batch_size=args.batch_size,
+                workers=args.workers,
+                window=window,
             )
     finally:
         store.close()
     for invalid in report.invalid:
         where = f"{report.file}:{invalid.line} (record {invalid.number})"
         for problem in invalid.problems:
-            print(f"{where}: {problem.pointer or '(root)'}: {problem.message}")
-    summary = (
+            print(printable(f"{where}: {problem.pointer or '(root)'}: {problem.message}"))
+    summary = printable(
         f"{report.kind}: {report.inserted} imported, {report.skipped} already present, "
         f"from {report.file} ({report.batches} batches)"
     )
@@ -79,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _with_progress(store, args: argparse.Namespace):
+def _with_progress(store, args: argparse.Namespace, window):
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     total = _count_lines(Path(args.file))
@@ -89,6 +97,7 @@ def _with_progress(store, args: argparse.Namespace):
         MofNCompleteColumn(),
         TimeRemainingColumn(),
         transient=True,
+        console=Console(stderr=True),  # standard error is the terminal asked; ours escapes
     ) as progress:
         task = progress.add_task(f"importing {args.kind}", total=total)
         return import_file(
@@ -98,6 +107,7 @@ def _with_progress(store, args: argparse.Namespace):
             batch_size=args.batch_size,
             workers=args.workers,
             progress=lambda done: progress.update(task, completed=done),
+            window=window,
         )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from govservice.cli.common import report, service_from
+from govservice.cli.common import report, service_from, watch
+from govservice.cli.terminal import printable, printable_json
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -37,13 +38,14 @@ def run(args: argparse.Namespace) -> int:
                 {"plugin": e.plugin, "code": e.code, "message": str(e)} for e in plugins.problems
             ],
         }
-        print(json.dumps(listing, ensure_ascii=False, indent=2))
+        print(printable_json(json.dumps(listing, ensure_ascii=False, indent=2)))
     else:
         for p in plugins.loaded.values():
             regions = ", ".join(sorted(p.regions)) or "all regions"
-            print(f"{p.name}  ({p.source}: {p.module}; {regions})")
+            print(printable(f"{p.name}  ({p.source}: {p.module}; {regions})"))
             for hook in p.hooks:
-                print(f"    {hook}")
+                print(printable(f"    {hook}"))
         for error in plugins.problems:
             report(error)
+    watch(args, service, shown=True)  # the failures are printed: as errors (in JSON)
     return 2 if plugins.problems else 0

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 
-from govservice.cli.common import persistent_store, service_from
+from govservice.cli.common import (
+    check_window,
+    day,
+    persistent_store,
+    service_from,
+    whole_number,
+)
+from govservice.cli.terminal import emit, printable_fields, printable_json
 from govservice.clock import SHANGHAI
+from govservice.errors import UsageError
 from govservice.workflow import supervision
 
-
-def date(text: str) -> dt.date:
-    """An argparse type: a YYYY-MM-DD date."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+MAX_LIMIT = 10_000
+"""The most cases of each light a report lists."""
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -27,32 +29,48 @@ def register(commands: argparse._SubParsersAction) -> None:
         "(overdue) cases by department, station and region; on-time rates per department "
         "over a period (the month so far by default); overdue rectifications.",
     )
-    parser.add_argument("--date", type=date, help="the day of the report (default: today)")
-    parser.add_argument("--since", type=date, help="first day of the on-time period")
-    parser.add_argument("--until", type=date, help="last day of the on-time period")
-    parser.add_argument("--limit", type=int, default=200, help="cases listed per light (200)")
+    parser.add_argument("--date", type=day, help="the day of the report (default: today)")
+    parser.add_argument("--since", type=day, help="first day of the on-time period")
+    parser.add_argument("--until", type=day, help="last day of the on-time period")
+    parser.add_argument(
+        "--limit",
+        type=whole_number(1, MAX_LIMIT),
+        default=200,
+        help=f"cases listed per light (200; at most {MAX_LIMIT:,})",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     service = service_from(args)
+    for option in ("date", "since", "until"):
+        check_window(service.config, f"--{option}", getattr(args, option))
+    today = args.date or service.clock.now().astimezone(SHANGHAI).date()
+    since = args.since if args.since is not None else today.replace(day=1)
+    until = args.until if args.until is not None else today
+    if since > until:
+        given = "--since" if args.since is not None else "the first day of the report's month"
+        upto = "--until" if args.until is not None else "the day of the report"
+        raise UsageError(
+            f"the on-time period is inverted: {given} ({since.isoformat()}) is after "
+            f"{upto} ({until.isoformat()})"
+        )
     store = persistent_store(service, create=False)
     try:
-        today = args.date or service.clock.now().astimezone(SHANGHAI).date()
         report = supervision.report(
             store,
             service.calendar(),
             today,
             yellow_days=service.config.yellow_days,
-            since=args.since,
-            until=args.until,
+            since=since,
+            until=until,
             limit=args.limit,
         )
     finally:
         store.close()
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print(printable_json(json.dumps(report.as_dict(), ensure_ascii=False, indent=2)))
     else:
-        print(report.as_text())
+        emit(printable_fields(report).as_text())
     return 0

@@ -16,7 +16,9 @@ import attrs
 
 from govservice.cli.common import report as report_error
 from govservice.cli.common import service_from
-from govservice.errors import GovServiceError, InputError
+from govservice.cli.terminal import printable, printable_json
+from govservice.errors import FileAccessError, GovServiceError, InputError
+from govservice.formats import DEFAULT_WINDOW
 from govservice.kinds import KINDS, kind_named
 from govservice.records import Record, read_records
 from govservice.validation import Problem, RecordValidator, lone_surrogate, validator_for
@@ -68,11 +70,12 @@ def check_records(
 
 
 def run(args: argparse.Namespace) -> int:
-    validator = validator_for(kind_named(args.kind))
-    if args.config:  # plugins may be broken: outside strict mode that does not stop us
+    window = DEFAULT_WINDOW
+    if args.config:  # plugins may be broken: outside strict mode, a warning (see main)
         service = service_from(args)
-        for error in service.plugins.problems:
-            report_error(error, "warning")
+        service.plugins  # noqa: B018 - loaded to be checked
+        window = service.config.date_window  # the years a record's dates may lie in
+    validator = validator_for(kind_named(args.kind), window)
     report = JsonReport(sys.stdout) if args.format == "json" else TextReport(sys.stdout)
     tally = Tally()
     report.start()
@@ -83,6 +86,14 @@ def run(args: argparse.Namespace) -> int:
         except InputError as error:
             tally.unreadable.append((name, error))
             report.unreadable(error)
+        except OSError as error:  # permission denied, on the file or a folder of its path
+            refused = FileAccessError(
+                f"{error.strerror or error} (check the permissions of the file and of each "
+                "folder on its path)",
+                where=name,
+            )
+            tally.unreadable.append((name, refused))
+            report.unreadable(refused)
     report.finish(tally, len(args.files))
     return tally.exit_status
 
@@ -103,7 +114,8 @@ class TextReport:
     def invalid(self, record: Record, problems: list[Problem]) -> None:
         where = f"{record.file}:{record.line} (record {record.number})"
         for problem in problems:
-            self.out.write(f"{where}: {_shown(problem.pointer)}: {problem.message}\n")
+            self.out.write(printable(f"{where}: {_shown(problem.pointer)}: {problem.message}"))
+            self.out.write("\n")
 
     def unreadable(self, error: GovServiceError) -> None:
         report_error(error)
@@ -115,7 +127,7 @@ class TextReport:
         )
         if tally.unreadable:
             line += f"; {len(tally.unreadable)} file(s) could not be read"
-        self.out.write(line + "\n")
+        self.out.write(printable(line) + "\n")
 
 
 class JsonReport:
@@ -137,7 +149,8 @@ class JsonReport:
                 "pointer": problem.pointer,
                 "message": problem.message,
             }
-            self.out.write(("\n" if self.first else ",\n") + json.dumps(entry, ensure_ascii=False))
+            entry_text = printable_json(json.dumps(entry, ensure_ascii=False))
+            self.out.write(("\n" if self.first else ",\n") + entry_text)
             self.first = False
 
     def unreadable(self, error: GovServiceError) -> None:
@@ -154,4 +167,5 @@ class JsonReport:
                 for name, error in tally.unreadable
             ],
         }
-        self.out.write("],\n" + f'"summary": {json.dumps(summary, ensure_ascii=False)}' + "}\n")
+        summary_text = printable_json(json.dumps(summary, ensure_ascii=False))
+        self.out.write("],\n" + f'"summary": {summary_text}' + "}\n")

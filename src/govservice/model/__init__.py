@@ -14,6 +14,7 @@ from govservice.model.case import (
     Evaluation,
     FollowUp,
     Grade,
+    Mandate,
     Outcome,
     RecordedFinding,
     Rectification,
@@ -54,7 +55,14 @@ from govservice.model.item import (
     StationLevel,
 )
 from govservice.model.project import Consultation, Project, ProjectState
-from govservice.model.station import Certification, StaffMember, StaffRole, Station, Window
+from govservice.model.station import (
+    Certification,
+    StaffMember,
+    StaffPost,
+    StaffRole,
+    Station,
+    Window,
+)
 
 __all__ = [
     "BlacklistEntry",
@@ -81,6 +89,7 @@ __all__ = [
     "ItemStatus",
     "ItemType",
     "ListingSource",
+    "Mandate",
     "Material",
     "MaterialForm",
     "Outcome",
@@ -100,6 +109,7 @@ __all__ = [
     "SourceKind",
     "SpecialProcedure",
     "StaffMember",
+    "StaffPost",
     "StaffRole",
     "Station",
     "StationLevel",

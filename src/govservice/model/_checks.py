@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -21,14 +22,94 @@ NOT_BLANK = "[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u300
 _NOT_BLANK = re.compile(NOT_BLANK)
 
 
+UNSAFE_IN_LINE = "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+"""What a text on one line (a name, an actor) may not hold: control characters (C0, DEL,
+C1: tab and line breaks included), line and paragraph separators, and the bidirectional
+overrides and isolates that make a screen show text in another order than it is stored.
+The same class as the schemas' ``line`` pattern."""
+UNSAFE_IN_PARAGRAPH = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+"""What free text (a reason, a note) may not hold: the same, but tab and line feed are
+allowed. The same class as the schemas' ``paragraph`` pattern."""
+_UNSAFE_IN_LINE = re.compile(UNSAFE_IN_LINE)
+_UNSAFE_IN_PARAGRAPH = re.compile(UNSAFE_IN_PARAGRAPH)
+
+_CONTROL_NAMES = {
+    0x00: "NUL",
+    0x07: "BEL, the bell",
+    0x08: "BS, backspace",
+    0x09: "a tab",
+    0x0A: "a line feed",
+    0x0D: "a carriage return",
+    0x1B: "ESC, the start of a terminal escape sequence",
+    0x7F: "DEL",
+    0x85: "NEL, a line break",
+    0x2028: "a line separator",
+    0x2029: "a paragraph separator",
+}
+
+
+def unsafe_character(value: str, *, multiline: bool = False) -> tuple[int, str] | None:
+    """The position and a description in words of the first character of ``value`` that
+    a text on one line (or, with ``multiline``, free text) may not hold; None if none.
+
+    Cheap for plain text: a text :meth:`str.isprintable` holds none of them.
+    """
+    if value.isprintable():
+        return None
+    found = (_UNSAFE_IN_PARAGRAPH if multiline else _UNSAFE_IN_LINE).search(value)
+    if found is None:
+        return None
+    return found.start(), describe_character(found.group())
+
+
+def describe_character(character: str) -> str:
+    """``U+001B (ESC, the start of a terminal escape sequence), a control character``."""
+    point = ord(character)
+    code = f"U+{point:04X}"
+    if 0x202A <= point <= 0x202E or 0x2066 <= point <= 0x2069:
+        return f"{code} ({unicodedata.name(character).lower()}), a bidirectional control"
+    name = _CONTROL_NAMES.get(point)
+    kind = "a control character" if point < 0x2028 else "a line break"
+    return f"{code} ({name}), {kind}" if name else f"{code}, {kind}"
+
+
+def _refuse_unsafe(instance: Any, attribute: attrs.Attribute, value: str, multiline: bool):
+    found = unsafe_character(value, multiline=multiline)
+    if found is not None:
+        allowed = "tabs and line breaks but no other" if multiline else "no"
+        raise ValueError(
+            f"{_name(instance, attribute)}: character {found[0] + 1} is {found[1]}; "
+            f"it may hold {allowed} control characters and no bidirectional overrides"
+        )
+
+
 def non_empty(instance: Any, attribute: attrs.Attribute, value: str) -> None:
+    """A non-empty text on one line, without control characters or bidi overrides."""
     if not isinstance(value, str) or not _NOT_BLANK.search(value):
         raise ValueError(f"{_name(instance, attribute)} must be a non-empty text")
+    if not value.isprintable():
+        _refuse_unsafe(instance, attribute, value, False)
 
 
 def optional_non_empty(instance: Any, attribute: attrs.Attribute, value: str | None) -> None:
     if value is not None:
         non_empty(instance, attribute, value)
+
+
+def one_line(instance: Any, attribute: attrs.Attribute, value: str | None) -> None:
+    """An optional text on one line (may be empty): as :func:`non_empty`, blank allowed."""
+    if value is not None and not (isinstance(value, str) and value.isprintable()):
+        if not isinstance(value, str):
+            raise ValueError(f"{_name(instance, attribute)} must be a text")
+        _refuse_unsafe(instance, attribute, value, False)
+
+
+def paragraph(instance: Any, attribute: attrs.Attribute, value: str | None) -> None:
+    """Optional free text (a reason, a note): tabs and line breaks, no other controls."""
+    if value is not None and not (isinstance(value, str) and value.isprintable()):
+        if not isinstance(value, str):
+            raise ValueError(f"{_name(instance, attribute)} must be a text")
+        _refuse_unsafe(instance, attribute, value, True)
 
 
 def each_non_empty(instance: Any, attribute: attrs.Attribute, values: tuple) -> None:
@@ -149,5 +230,34 @@ def not_after(first: str, second: str):
         if a is not None and b is not None and a > b:
             cls = type(instance).__name__
             raise ValueError(f"{cls}.{first} ({a}) is after {cls}.{second} ({b})")
+
+    return check
+
+
+def born_by(moment: str, *parties: str):
+    """Class-level check: no resident identity number of the parties in the fields
+    ``parties`` (a :class:`~govservice.model.Party` or None each) holds a birth date after
+    the day of the field ``moment`` (a date or an aware time): nobody applies, or is
+    listed, before being born. A masked number has no birth date left to compare."""
+
+    def check(instance: Any) -> None:
+        when = getattr(instance, moment)
+        if when is None:
+            return
+        day = f"{when.year:04d}{when.month:02d}{when.day:02d}"  # strftime("%Y%m%d"), faster
+        for field in parties:
+            party = getattr(instance, field)
+            if party is None:  # no agent (getattr's default would cost an exception)
+                continue
+            identifier = getattr(party, "identifier", None)
+            number = getattr(identifier, "number", "")
+            if getattr(identifier, "kind", None) == "ric" and len(number) == 18:
+                born = number[6:14]
+                if born > day and born.isdigit():
+                    cls = type(instance).__name__
+                    raise ValueError(
+                        f"{cls}.{field}: the identity number {number[:10]}****{number[14:]} "
+                        f"holds a birth date after {cls}.{moment} ({when:%Y-%m-%d})"
+                    )
 
     return check

@@ -83,7 +83,7 @@ class ChargedFee:
 
     name: str = attrs.field(validator=_checks.non_empty)
     amount: Decimal = attrs.field(validator=_checks.yuan)
-    exemption: str | None = None
+    exemption: str | None = attrs.field(default=None, validator=_checks.paragraph)
     """Why the fee was reduced or waived, when it was."""
 
 
@@ -92,8 +92,8 @@ class Decision:
     """A decision to grant or deny, with its reason and legal basis."""
 
     outcome: Outcome = attrs.field(converter=Outcome)
-    reason: str | None = None
-    legal_basis: str | None = None
+    reason: str | None = attrs.field(default=None, validator=_checks.paragraph)
+    legal_basis: str | None = attrs.field(default=None, validator=_checks.paragraph)
 
 
 class SpecialProcedure(LabelledEnum):
@@ -133,13 +133,17 @@ class CaseEvent:
         default=None, converter=attrs.converters.optional(_checks.enum_of(CaseState))
     )
     to_state: CaseState = attrs.field(converter=_checks.enum_of(CaseState))
-    note: str | None = None
-    on_behalf_of: str | None = None
+    note: str | None = attrs.field(default=None, validator=_checks.paragraph)
+    on_behalf_of: str | None = attrs.field(default=None, validator=_checks.one_line)
     """Whom an agent (全程代办) acted for."""
     warnings: tuple[RecordedFinding, ...] = attrs.field(default=(), converter=_checks.as_tuple)
     """Warnings of local rules raised on this action."""
-    refusal: str | None = None
+    refusal: str | None = attrs.field(default=None, validator=_checks.paragraph)
     """Why the attempt was refused (``GS801: ...``); nothing else changed."""
+    recorded_at: dt.datetime | None = attrs.field(default=None, validator=_checks.aware)
+    """When the server's clock recorded the event; ``at`` is the time the action claims.
+    They differ only on a simulation store (a back-dated action); None on events recorded
+    before govservice kept both, and on those brought in by import."""
 
 
 @attrs.frozen(kw_only=True)
@@ -150,10 +154,21 @@ class SupplementRequest:
     materials: tuple[str, ...] = attrs.field(
         converter=_checks.as_tuple, validator=[_checks.each_non_empty, _checks.not_empty_tuple]
     )
-    note: str | None = None
+    note: str | None = attrs.field(default=None, validator=_checks.paragraph)
     from_state: CaseState = attrs.field(converter=CaseState)
     """Where the case returns when the supplement arrives."""
     received_at: dt.datetime | None = attrs.field(default=None, validator=_checks.aware)
+    """When the last material the notice asked for arrived: the notice is answered."""
+    arrived: tuple[str, ...] = attrs.field(
+        default=(), converter=_checks.as_tuple, validator=_checks.each_non_empty
+    )
+    """The materials of the notice handed in so far (a partial supplement); the case waits
+    for the rest (:attr:`awaited`)."""
+
+    @property
+    def awaited(self) -> tuple[str, ...]:
+        """The materials the notice asked for that have not arrived yet."""
+        return tuple(name for name in self.materials if name not in self.arrived)
 
 
 @attrs.frozen(kw_only=True)
@@ -182,7 +197,7 @@ class Evaluation:
 
     grade: Grade = attrs.field(converter=Grade)
     at: dt.datetime = attrs.field(validator=_checks.aware)
-    comment: str | None = None
+    comment: str | None = attrs.field(default=None, validator=_checks.paragraph)
 
 
 @attrs.frozen(kw_only=True)
@@ -204,6 +219,44 @@ class Rectification:
     """The due date lies in a year whose official schedule is not loaded."""
     follow_ups: tuple[FollowUp, ...] = attrs.field(default=(), converter=_checks.as_tuple)
     closed_at: dt.datetime | None = attrs.field(default=None, validator=_checks.aware)
+
+
+def _mandate_scope(instance: Mandate, attribute: attrs.Attribute, value: tuple[str, ...]) -> None:
+    if not instance.cases and not instance.items:
+        raise ValueError("Mandate.items: a mandate names the cases or the items it covers")
+
+
+@attrs.frozen(kw_only=True)
+class Mandate:
+    """委托书: the applicant (``principal``) authorises an agent (代理人) to act for them on
+    the cases or items named, from ``valid_from`` until ``valid_until`` (both days
+    included). Recorded on the case; an agent without one in force is refused."""
+
+    agent: Party
+    """Who may act: matched by the identifier the integrator authenticated."""
+    principal: Party
+    """For whom: the case's applicant."""
+    cases: tuple[str, ...] = attrs.field(
+        default=(), converter=_checks.as_tuple, validator=_checks.each_non_empty
+    )
+    """The ids of the cases covered."""
+    items: tuple[str, ...] = attrs.field(
+        default=(), converter=_checks.as_tuple, validator=[_checks.each_non_empty, _mandate_scope]
+    )
+    """The codes of the items every case of which is covered."""
+    valid_from: dt.date
+    valid_until: dt.date
+
+    def __attrs_post_init__(self) -> None:
+        _checks.not_after("valid_from", "valid_until")(self)
+
+    def covers(self, case: Case) -> bool:
+        """Whether the mandate names ``case`` (by its id or its item)."""
+        return case.id in self.cases or case.item_code in self.items
+
+    def in_force(self, day: dt.date) -> bool:
+        """Whether the mandate is valid on ``day``."""
+        return self.valid_from <= day <= self.valid_until
 
 
 _ATTRIBUTE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -239,6 +292,11 @@ class Case:
     station_code: str | None = None
     applicant: Party
     agent: Party | None = None
+    mandates: tuple[Mandate, ...] = attrs.field(default=(), converter=_checks.as_tuple)
+    """The mandates (委托书) the applicant gave for this case: who may act for them."""
+    centre_agent: str | None = None
+    """The centre's agent (全程代办) the case is assigned to, by staff number (工号) or
+    name: set by ``assign`` or by the project the case joins, never by the application."""
     materials: tuple[SubmittedMaterial, ...] = attrs.field(default=(), converter=_checks.as_tuple)
     state: CaseState = attrs.field(
         default=CaseState.SUBMITTED, converter=_checks.enum_of(CaseState)
@@ -251,7 +309,7 @@ class Case:
     legal_due: dt.date | None = None
     green_channel: bool = False
     full_agency: bool = False
-    handler: str | None = None
+    handler: str | None = attrs.field(default=None, validator=_checks.one_line)
     fees: tuple[ChargedFee, ...] = attrs.field(default=(), converter=_checks.as_tuple)
     decision: Decision | None = None
     events: tuple[CaseEvent, ...] = attrs.field(default=(), converter=_checks.as_tuple)
@@ -266,7 +324,7 @@ class Case:
         default=None, validator=_checks.matches(_checks.CODE, "XM2015-001")
     )
     """The joint-review project (联审联批) the case belongs to."""
-    refusal_reason: str | None = None
+    refusal_reason: str | None = attrs.field(default=None, validator=_checks.paragraph)
     """Why the application was not accepted (不予受理)."""
     clock_started_on: dt.date | None = None
     """The day the deadlines count from: acceptance, or the arrival of a supplement."""
@@ -279,5 +337,11 @@ class Case:
     rectification: Rectification | None = None
 
     def __attrs_post_init__(self) -> None:
-        _checks.in_order("received_at", "accepted_at", "decided_at", "completed_at")(self)
-        _checks.not_after("promised_due", "legal_due")(self)
+        _TIMES_IN_ORDER(self)
+        _DUE_DATES_IN_ORDER(self)
+        _BORN_BY_RECEIPT(self)
+
+
+_TIMES_IN_ORDER = _checks.in_order("received_at", "accepted_at", "decided_at", "completed_at")
+_DUE_DATES_IN_ORDER = _checks.not_after("promised_due", "legal_due")
+_BORN_BY_RECEIPT = _checks.born_by("received_at", "applicant", "agent")

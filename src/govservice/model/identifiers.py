@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from typing import Any
 
 from stdnum import numdb
 from stdnum.cn import ric, uscc
@@ -64,6 +65,49 @@ def mask_identity_numbers(text: str) -> str:
     """``text`` with everything shaped like a resident identity number masked, for any
     message, log line or page that may be read by someone else."""
     return _IDENTITY_IN_TEXT.sub(r"\1****\2", text)
+
+
+CODE_FIELDS = frozenset(
+    {
+        *("id", "code", "item_code", "station_code", "parent_code", "tracking_code"),
+        *("project_id", "region", "regions", "staff_number", "cases", "items", "plugin"),
+    }
+)
+"""Fields of documents that hold codes (of a case, an item, a station, a material ...):
+never masked, whatever they look like. A code may happen to have the shape, even the
+check digit, of an identity number (``11370500004275432Y`` is not anyone's)."""
+
+
+def mask_document(document: Any) -> Any:
+    """A copy of a JSON ``document`` fit to be shown to someone else: identity numbers
+    masked in the fields that hold them, and anything shaped like one masked in free
+    text; codes (:data:`CODE_FIELDS`) and unified social credit codes left as they are.
+
+    An identifier ``{"kind": "ric", "number": ...}`` has its number masked however it is
+    written (:func:`mask_ric`; a malformed one keeps at most its first 6 characters).
+    """
+    if isinstance(document, str):
+        return mask_identity_numbers(document)
+    if isinstance(document, list):
+        return [mask_document(value) for value in document]
+    if not isinstance(document, dict):
+        return document
+    kind, number = document.get("kind"), document.get("number")
+    masked: dict[str, Any] = {}
+    for key, value in document.items():
+        if key in CODE_FIELDS:
+            masked[key] = value
+        elif key == "number" and isinstance(number, str) and kind in ("ric", "uscc"):
+            masked[key] = number if kind == "uscc" else _mask_any_ric(number)
+        else:
+            masked[key] = mask_document(value)
+    return masked
+
+
+def _mask_any_ric(value: str) -> str:
+    if len(value) == 18:
+        return mask_ric(value)
+    return value[:10] + MASK + value[14:] if len(value) > 14 else value[:6] + MASK
 
 
 @functools.lru_cache(maxsize=65536)

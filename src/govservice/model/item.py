@@ -173,6 +173,13 @@ class Item:
     department: str = attrs.field(validator=_checks.non_empty)
     department_code: str | None = attrs.field(default=None, validator=_department_code)
     region: str = attrs.field(validator=_checks.region_code)
+    delegated_to: tuple[str, ...] = attrs.field(
+        default=(),
+        converter=_checks.as_tuple,
+        validator=[attrs.validators.deep_iterable(_checks.region_code), _checks.unique],
+    )
+    """Regions the item is delegated to (下放): their centres take its cases too, under their
+    own region's rules and calendar. A case's region is the item's or one of these."""
     level: HandlingLevel = attrs.field(converter=HandlingLevel)
     handling_type: HandlingType = attrs.field(
         default=HandlingType.PROMISED, converter=HandlingType

@@ -11,7 +11,15 @@ from govservice.model.common import Contact, LabelledEnum
 from govservice.model.identifiers import ric_problem, uscc_problem
 from govservice.model.item import StationLevel
 
-__all__ = ["Certification", "StaffMember", "Station", "StationLevel", "Window"]
+__all__ = [
+    "Certification",
+    "StaffMember",
+    "StaffPost",
+    "StaffRole",
+    "Station",
+    "StationLevel",
+    "Window",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -37,11 +45,15 @@ class Certification:
 
 
 class StaffRole(LabelledEnum):
-    """What a member of staff does at the station."""
+    """What a member of staff does at the station. Every role but ``manager`` is also a
+    role in which staff act on cases (:class:`~govservice.model.Role`, same value)."""
 
     WINDOW_CLERK = "window_clerk", "窗口工作人员"
     AGENT = "agent", "代办员"
     MANAGER = "manager", "负责人"
+    REVIEWER = "reviewer", "审查人员"
+    APPROVER = "approver", "审批人员"
+    SUPERVISOR = "supervisor", "监察人员"
 
 
 def _staff_id(instance: StaffMember, attribute: attrs.Attribute, value: str | None) -> None:
@@ -51,11 +63,28 @@ def _staff_id(instance: StaffMember, attribute: attrs.Attribute, value: str | No
 
 @attrs.frozen(kw_only=True)
 class StaffMember:
-    """A person working at the station; the identity number is masked in public output."""
+    """A person working at the station in one role (someone with two roles is listed
+    twice, under one staff number); the identity number is masked in public output."""
 
     name: str = attrs.field(validator=_checks.non_empty)
     role: StaffRole = attrs.field(converter=StaffRole)
     identity_number: str | None = attrs.field(default=None, validator=_staff_id)
+    staff_number: str | None = attrs.field(
+        default=None, validator=_checks.matches(_checks.CODE, "DY-0317")
+    )
+    """The staff number (工号) the centre's sign-on authenticates; see :class:`StaffPost`."""
+
+
+@attrs.frozen(kw_only=True)
+class StaffPost:
+    """One role a person holds at one station, as the centre's registry of staff answers
+    (the stations' staff lists, or an identity plugin): what the workflow checks before a
+    member of staff acts on a case of that station."""
+
+    station_code: str = attrs.field(validator=_checks.non_empty)
+    name: str = attrs.field(validator=_checks.non_empty)
+    role: StaffRole = attrs.field(converter=StaffRole)
+    staff_number: str | None = None
 
 
 def _credit_code(instance: Station, attribute: attrs.Attribute, value: str | None) -> None:
@@ -85,6 +114,7 @@ class Station:
     contact: Contact | None = None
     windows: tuple[Window, ...] = attrs.field(default=(), converter=_checks.as_tuple)
     staff: tuple[StaffMember, ...] = attrs.field(default=(), converter=_checks.as_tuple)
+    """The registry of staff of the station: who may act on its cases, in which role."""
     certifications: tuple[Certification, ...] = attrs.field(default=(), converter=_checks.as_tuple)
     standards: tuple[str, ...] = attrs.field(
         default=(), converter=_checks.as_tuple, validator=_checks.unique

@@ -46,6 +46,11 @@ class NestedTransactions:
     _depth = 0
     _after_commit: tuple[Callable[[], None], ...] = ()
 
+    rollbacks = 0
+    """How many outermost transactions have rolled back (or failed to commit): what was
+    written while this number stays the same until a commit is stored (the outbox knows
+    its notices committed so)."""
+
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Call ``callback()`` after each outermost transaction that commits. What it raises
         propagates to the caller of the transaction, whose writes are committed all the
@@ -68,6 +73,7 @@ class NestedTransactions:
             self._before_commit()
         except BaseException:
             self._depth = 0
+            self.rollbacks += 1
             self._ended(committed=False)
             self._rollback(token)
             raise
@@ -75,6 +81,7 @@ class NestedTransactions:
         try:
             self._commit(token)
         except BaseException:
+            self.rollbacks += 1
             self._ended(committed=False)  # nothing may be taken as stored
             raise
         self._ended(committed=True)
@@ -169,6 +176,28 @@ class CompletionCount:
     group: str | None
     completed: int
     on_time: int
+
+
+@attrs.frozen(kw_only=True)
+class Notice:
+    """A notice of the outbox not delivered yet: one event of a case the notification
+    plugins are to be told of (see :mod:`govservice.workflow.outbox`)."""
+
+    id: int
+    case_id: str
+    doc: dict[str, Any]
+    """What the outbox wrote: which event of the case (``event``, its index), its action,
+    time and the case's region."""
+    created_at: dt.datetime
+    attempts: int
+    last_error: str | None
+    next_attempt_at: dt.datetime | None
+    """When it may next be tried on its own (None: automatic attempts are over; only
+    ``govservice notices deliver`` tries it again)."""
+    claimed_by: str | None
+    """Who is delivering it, until ``next_attempt_at`` (a lease)."""
+    waiting_for: tuple[str, ...] | None
+    """The plugins still to be told (those that failed last time); None: all."""
 
 
 CASE_FILTERS = (
@@ -283,7 +312,11 @@ class Store(Protocol):
     def ledger(self, after: int = 0, limit: int = 1000) -> list[LedgerEntry]:
         """Links of the event chain with sequence numbers above ``after``, in order, as
         stored (nothing recomputed): what :func:`govservice.store.ledger.verify` checks.
-        Every case event a store records (by ``add`` or ``update``) is chained."""
+        Every write of a case (``add``, ``update``, ``attest_import``) is chained: its
+        events, and the digest of the record it leaves (see :mod:`govservice.store.ledger`).
+
+        :raises LedgerHeadError: (``ledger_head`` and every write of a case) the head row is
+            missing or damaged."""
 
     def ledger_head(self) -> tuple[int, str]:
         """The sequence number and hash of the last link (0 and the genesis hash when
@@ -292,11 +325,43 @@ class Store(Protocol):
     def case_ledger(self, case_id: str) -> list[LedgerEntry]:
         """The links of one case, in order."""
 
+    def raw_rows(self, kind: str, *, after: str | None = None, limit: int = 500) -> list[tuple]:
+        """Records of ``kind`` as stored, ordered by identity, a page of ``limit`` after the
+        identity ``after``: each row holds the indexed columns (in the order of
+        :data:`govservice.store.columns.TABLES`, the key first), the version, and the
+        document's JSON text, as the database returns them (nothing derived): what
+        :func:`govservice.audit.verify_store` compares with the documents."""
+
     def attest_import(self, case_id: str, attestation: dict) -> None:
         """Chain one link holding ``attestation`` (``{"events": n, "sha256": ...}``: the
         history the case brought from another system, see
-        :data:`govservice.store.ledger.IMPORTED`), in a transaction of its own or the
-        caller's (:func:`govservice.audit.attest_imports` makes it)."""
+        :data:`govservice.store.ledger.IMPORTED`) and the digest of the case's whole record
+        as stored, in a transaction of its own or the caller's
+        (:func:`govservice.audit.attest_imports` makes it, once a case, only for cases
+        with no link yet).
+
+        :raises RecordNotFoundError: no such case is stored.
+        :raises StoreError: the case has a link already (it is never attested)."""
+
+    def record_refusal(self, subject_id: str, refusal: dict) -> None:
+        """Chain one link ``{"seq", "case_id": subject_id, "refused": refusal}``: a refusal
+        that leaves no case record (a refused application, consultation or project
+        completion), so that it is on the trail all the same. ``subject_id`` names what was
+        refused (the case id the application would have had, a consultation's or a
+        project's id); ``refusal`` is a JSON document (who, when, why). In a transaction of
+        its own or the caller's; :func:`govservice.audit.verify_store` accepts such links
+        without a case record (see :data:`govservice.store.ledger.REFUSED`)."""
+
+    # --- settings ------------------------------------------------------------------------
+
+    def setting(self, name: str) -> str | None:
+        """The store's setting ``name`` (None when it is not set). Settings are what the
+        store was created with, e.g. :data:`govservice.store.simulation.SIMULATION`."""
+
+    def set_setting(self, name: str, value: str) -> None:
+        """Set the store's setting ``name`` to ``value``, in a transaction of its own or the
+        caller's (the memory store writes it at once). Only
+        :func:`govservice.store.simulation.make_simulation` sets one, on a new store."""
 
     # --- bulk ----------------------------------------------------------------------------
 
@@ -316,6 +381,60 @@ class Store(Protocol):
     def import_packed(self, kind: str, packed: Any, texts: Sequence[bytes]) -> int:
         """Like :meth:`import_rows`: ``packed`` is what the :meth:`import_packer` made of
         the rows' columns, ``texts`` the rows' JSON texts in UTF-8, in the same order."""
+
+    # --- the outbox of notifications ---------------------------------------------------
+
+    def add_notice(
+        self,
+        case_id: str,
+        doc: dict[str, Any],
+        *,
+        created_at: dt.datetime,
+        claimed_by: str | None = None,
+        lease_until: dt.datetime | None = None,
+    ) -> int:
+        """Write a notice to the outbox, in the caller's transaction (or one of its own);
+        returns its id. ``claimed_by`` keeps it for its writer until ``lease_until``
+        (due at ``created_at`` otherwise)."""
+
+    def undelivered_notices(
+        self,
+        *,
+        due: dt.datetime | None = None,
+        claimed_by: str | None = None,
+        after: int = 0,
+        limit: int = 100,
+    ) -> list[Notice]:
+        """Notices not delivered, by id, a page of ``limit`` after the id ``after``; only
+        those free to try at ``due`` (their next attempt time come, a lease run out), or
+        only those ``claimed_by`` one deliverer, when given."""
+
+    def claim_notice(
+        self,
+        notice_id: int,
+        owner: str,
+        *,
+        now: dt.datetime,
+        until: dt.datetime,
+        force: bool = False,
+    ) -> bool:
+        """Take an undelivered notice for ``owner`` until ``until``, if it is due at
+        ``now`` (with ``force``: if no one else holds it); whether it was taken. Two
+        deliverers never both take one."""
+
+    def mark_notices_delivered(self, notice_ids: Sequence[int], at: dt.datetime) -> None:
+        """Record the notices as delivered at ``at`` (one more attempt each)."""
+
+    def mark_notice_failed(
+        self,
+        notice_id: int,
+        error: str,
+        *,
+        retry_at: dt.datetime | None,
+        waiting_for: Sequence[str] | None,
+    ) -> None:
+        """Record a failed attempt: the error, when to try again (None: no more automatic
+        attempts) and which plugins are still to be told; the claim is released."""
 
 
 def new_events(stored: dict, document: dict) -> list[dict]:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
+
+import attrs
 
 from govservice.codec import from_document, to_document
 from govservice.errors import ConflictError, DuplicateRecordError, RecordNotFoundError
@@ -28,14 +30,24 @@ from govservice.store.base import (
     DueCount,
     ItemHead,
     NestedTransactions,
+    Notice,
     Page,
     Stored,
     check_events_appended,
     new_events,
 )
 from govservice.store.bulk import PackedImport
-from govservice.store.columns import CASE_COLUMNS, case_row, queue_key
-from govservice.store.ledger import GENESIS, IMPORTED, LedgerEntry, chain
+from govservice.store.columns import CASE_COLUMNS, TABLES, case_row, queue_key
+from govservice.store.ledger import (
+    GENESIS,
+    IMPORTED,
+    REFUSED,
+    LedgerEntry,
+    canonical,
+    chain,
+    check_attestable,
+    record_digest,
+)
 
 _CLOSED = frozenset(state.value for state in CaseState if state.is_closed)
 
@@ -51,6 +63,8 @@ class MemoryStore(PackedImport, NestedTransactions):
             kind: {} for kind in KINDS if kind != "item"
         }
         self._ledger: list[LedgerEntry] = []
+        self._outbox: dict[int, Notice] = {}
+        self._delivered: dict[int, dt.datetime] = {}  # notices of the outbox delivered, when
 
     def schema_version(self) -> int:
         return 1
@@ -72,13 +86,15 @@ class MemoryStore(PackedImport, NestedTransactions):
             dict(self._items),
             {kind: dict(records) for kind, records in self._records.items()},
             list(self._ledger),
+            dict(self._outbox),
+            dict(self._delivered),
         )
 
     def _commit(self, token: Any) -> None:
         pass
 
     def _rollback(self, token: Any) -> None:
-        self._items, self._records, self._ledger = token
+        self._items, self._records, self._ledger, self._outbox, self._delivered = token
 
     def add_item(self, item: Item) -> None:
         document = to_document(item)
@@ -137,8 +153,8 @@ class MemoryStore(PackedImport, NestedTransactions):
         document = to_document(record)
         with self.transaction():
             records[key] = (document, version)
-            if kind.name == "case" and document.get("events"):
-                self._append_ledger(key, document["events"])
+            if kind.name == "case":
+                self._append_ledger(key, document.get("events", []), record=_digest(document))
         return Stored(record, version)
 
     def get(self, kind: str, key: str) -> Stored[Any] | None:
@@ -165,20 +181,29 @@ class MemoryStore(PackedImport, NestedTransactions):
             if kind.name == "case":
                 check_events_appended(key, stored, document)
                 added = new_events(stored, document)
-                if added:
-                    self._append_ledger(key, added)
+                self._append_ledger(key, added, record=_digest(document))
             self._records[kind.name][key] = (document, expected_version + steps)
         return Stored(record, expected_version + steps)
 
     # --- the trail ---------------------------------------------------------------------------
 
     def attest_import(self, case_id: str, attestation: dict) -> None:
+        found = self._records["case"].get(case_id)
+        if found is None:
+            raise RecordNotFoundError(f"no case {case_id} is stored")
+        check_attestable(case_id, self.case_ledger(case_id))
         with self.transaction():
-            self._append_ledger(case_id, [attestation], key=IMPORTED)
+            self._append_ledger(case_id, [attestation], key=IMPORTED, record=_digest(found[0]))
 
-    def _append_ledger(self, case_id: str, events: list[dict], *, key: str = "event") -> None:
+    def record_refusal(self, subject_id: str, refusal: dict) -> None:
+        with self.transaction():
+            self._append_ledger(subject_id, [refusal], key=REFUSED)
+
+    def _append_ledger(
+        self, case_id: str, events: list[dict], *, key: str = "event", record: str | None = None
+    ) -> None:
         events = copy.deepcopy(events)
-        self._ledger.extend(chain(self.ledger_head(), case_id, events, key=key))
+        self._ledger.extend(chain(self.ledger_head(), case_id, events, key=key, record=record))
 
     def ledger(self, after: int = 0, limit: int = 1000) -> list[LedgerEntry]:
         return [entry for entry in self._ledger if entry.seq > after][:limit]
@@ -188,6 +213,14 @@ class MemoryStore(PackedImport, NestedTransactions):
 
     def ledger_head(self) -> tuple[int, str]:
         return (self._ledger[-1].seq, self._ledger[-1].hash) if self._ledger else (0, GENESIS)
+
+    def raw_rows(self, kind: str, *, after: str | None = None, limit: int = 500) -> list[tuple]:
+        row_of = TABLES[kind][3]
+        keys = sorted(key for key in self._records[kind] if after is None or key > after)
+        return [
+            (*row_of(document), version, canonical(document))
+            for document, version in (self._records[kind][key] for key in keys[:limit])
+        ]
 
     def list(
         self, kind: str, *, region: str | None = None, limit: int = 100, after: str | None = None
@@ -277,6 +310,115 @@ class MemoryStore(PackedImport, NestedTransactions):
             tally[1] += due is None or completed_on <= due
         return [CompletionCount(group, *counts[group]) for group in _groups(counts)]
 
+    # --- the outbox of notifications (see govservice.workflow.outbox) -----------------------
+
+    _last_notice = 0
+
+    def add_notice(
+        self,
+        case_id: str,
+        doc: dict[str, Any],
+        *,
+        created_at: dt.datetime,
+        claimed_by: str | None = None,
+        lease_until: dt.datetime | None = None,
+    ) -> int:
+        self._last_notice += 1
+        held = claimed_by is not None and lease_until is not None
+        with self.transaction():
+            self._outbox[self._last_notice] = Notice(
+                id=self._last_notice,
+                case_id=case_id,
+                doc=json.loads(json.dumps(doc)),
+                created_at=created_at,
+                attempts=0,
+                last_error=None,
+                next_attempt_at=lease_until if held else created_at,
+                claimed_by=claimed_by,
+                waiting_for=None,
+            )
+        return self._last_notice
+
+    def undelivered_notices(
+        self,
+        *,
+        due: dt.datetime | None = None,
+        claimed_by: str | None = None,
+        after: int = 0,
+        limit: int = 100,
+    ) -> list[Notice]:
+        found = [
+            attrs.evolve(notice, doc=copy.deepcopy(notice.doc))
+            for nid, notice in sorted(self._outbox.items())
+            if nid > after
+            and nid not in self._delivered
+            and (due is None or _due(notice, due))
+            and (claimed_by is None or notice.claimed_by == claimed_by)
+        ]
+        return found[:limit]
+
+    def claim_notice(
+        self,
+        notice_id: int,
+        owner: str,
+        *,
+        now: dt.datetime,
+        until: dt.datetime,
+        force: bool = False,
+    ) -> bool:
+        notice = self._outbox.get(notice_id)
+        if notice is None or notice_id in self._delivered:
+            return False
+        if not (_due(notice, now) or (force and notice.claimed_by is None)):
+            return False
+        with self.transaction():
+            self._outbox[notice_id] = attrs.evolve(notice, claimed_by=owner, next_attempt_at=until)
+        return True
+
+    def mark_notices_delivered(self, notice_ids: Sequence[int], at: dt.datetime) -> None:
+        with self.transaction():
+            for notice_id in notice_ids:
+                notice = self._outbox.get(notice_id)
+                if notice is None:
+                    continue
+                self._outbox[notice_id] = attrs.evolve(
+                    notice, attempts=notice.attempts + 1, next_attempt_at=None, claimed_by=None
+                )
+                self._delivered[notice_id] = at
+
+    def mark_notice_failed(
+        self,
+        notice_id: int,
+        error: str,
+        *,
+        retry_at: dt.datetime | None,
+        waiting_for: Sequence[str] | None,
+    ) -> None:
+        notice = self._outbox.get(notice_id)
+        if notice is None:
+            return
+        with self.transaction():
+            self._outbox[notice_id] = attrs.evolve(
+                notice,
+                attempts=notice.attempts + 1,
+                last_error=error,
+                next_attempt_at=retry_at,
+                claimed_by=None,
+                waiting_for=None if waiting_for is None else tuple(waiting_for),
+            )
+
+    # --- settings --------------------------------------------------------------------------
+
+    _settings: dict[str, str] | None = None
+
+    def setting(self, name: str) -> str | None:
+        return (self._settings or {}).get(name)
+
+    def set_setting(self, name: str, value: str) -> None:
+        """Written at once, outside any transaction (a store's settings are set when it is
+        created)."""
+        self._settings = {**(self._settings or {}), name: value}
+
     # --- bulk ------------------------------------------------------------------------------
 
     def import_rows(self, kind: str, rows: list[tuple]) -> int:
@@ -301,6 +443,16 @@ class MemoryStore(PackedImport, NestedTransactions):
 
 _CASE_COLUMNS = [column.strip() for column in CASE_COLUMNS.split(",")]
 _COMPLETED_ON = _CASE_COLUMNS.index("completed_on")
+
+
+def _due(notice: Notice, moment: dt.datetime) -> bool:
+    """Whether a notice may be tried at ``moment`` (its next attempt come, a lease over)."""
+    return notice.next_attempt_at is not None and notice.next_attempt_at <= moment
+
+
+def _digest(document: dict) -> str:
+    """The :func:`~govservice.store.ledger.record_digest` of a case document as stored."""
+    return record_digest(canonical(document))
 
 
 def _group_index(by: str) -> int:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from govservice.codec import from_document, to_document
-from govservice.errors import ConflictError, RecordNotFoundError
+from govservice.clock import SHANGHAI
+from govservice.codec import document_and_texts, from_document
+from govservice.errors import ConflictError, LedgerHeadError, RecordNotFoundError
 from govservice.kinds import KINDS, kind_of
 from govservice.model import Case, Item, ItemStatus
 from govservice.store.base import (
@@ -26,20 +27,30 @@ from govservice.store.base import (
     CompletionCount,
     DueCount,
     ItemHead,
+    Notice,
     Page,
     Stored,
     check_events_appended,
     new_events,
 )
 from govservice.store.columns import TABLES, import_row
-from govservice.store.ledger import GENESIS, IMPORTED, LedgerEntry, chain
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+from govservice.store.ledger import (
+    IMPORTED,
+    REFUSED,
+    LedgerEntry,
+    canonical,
+    chain,
+    check_attestable,
+    is_hash,
+    record_digest,
+)
 
 
 def dumps(document: Any) -> str:
-    """The JSON text a SQL backend stores: compact, Chinese kept as it is."""
-    return _ENCODER.encode(document)
+    """The JSON text a SQL backend stores: canonical (:func:`govservice.store.ledger.canonical`:
+    compact, sorted keys, Chinese kept as it is), so that the SHA-256 of a case document the
+    trail chains is the SHA-256 of the text written, encoded once."""
+    return canonical(document)
 
 
 class SqlQueries:
@@ -173,7 +184,7 @@ class SqlQueries:
         kind = kind_of(record)
         table, key_column, columns, row_of = TABLES[kind.name]
         key = kind.key(record)
-        document = to_document(record)
+        document, text, texts = document_and_texts(record)  # text: what dumps() gives
         m = self.mark
         names = [column.strip() for column in columns.split(",")]
         with self.transaction():
@@ -202,13 +213,14 @@ class SqlQueries:
             updated = self._execute(
                 f"UPDATE {table} SET {assignments}version = version + {m}, doc = {m} "
                 f"WHERE {key_column} = {m} AND version = {m}",
-                (*(value for _, value in changed), steps, dumps(document), key, expected_version),
+                (*(value for _, value in changed), steps, text, key, expected_version),
             )
             if not updated:  # changed since it was remembered: say how
                 self._locked_document(kind.name, key, expected_version)
                 raise ConflictError(f"{kind.name} {key} changed while it was being updated")
-            if added:
-                self._append_ledger(key, added)
+            if kind.name == "case":  # every write of a case, with the record it leaves
+                added_texts = texts[len(texts) - len(added) :]
+                self._append_ledger(key, added, record=record_digest(text), texts=added_texts)
             self._remember(kind.name, key, expected_version + steps, document, row)
         return Stored(record, expected_version + steps)
 
@@ -261,13 +273,35 @@ class SqlQueries:
 
     def attest_import(self, case_id: str, attestation: dict) -> None:
         with self.transaction():
-            self._append_ledger(case_id, [attestation], key=IMPORTED)
+            self._lock_ledger()
+            rows = self._rows(
+                f"SELECT doc FROM cases WHERE id = {self.mark} {self.lock_row}", (case_id,)
+            )
+            if not rows:
+                raise RecordNotFoundError(f"no case {case_id} is stored")
+            check_attestable(case_id, self.case_ledger(case_id))
+            record = record_digest(canonical(json.loads(self._text(rows[0][0]))))
+            self._append_ledger(case_id, [attestation], key=IMPORTED, record=record)
 
-    def _append_ledger(self, case_id: str, events: list[dict], *, key: str = "event") -> None:
-        """Chain ``events`` of ``case_id`` after the head, inside the caller's transaction;
-        the head row is locked first, so appends from several processes take turns."""
+    def record_refusal(self, subject_id: str, refusal: dict) -> None:
+        with self.transaction():
+            self._append_ledger(subject_id, [refusal], key=REFUSED)
+
+    def _append_ledger(
+        self,
+        case_id: str,
+        events: list[dict],
+        *,
+        key: str = "event",
+        record: str | None = None,
+        texts: Sequence[str] | None = None,
+    ) -> None:
+        """Chain ``events`` of ``case_id`` after the head, inside the caller's transaction,
+        the last link holding ``record`` (see :func:`govservice.store.ledger.chain`, and
+        for ``texts``, the events' canonical texts); the head row is locked first, so
+        appends from several processes take turns."""
         m = self.mark
-        entries = chain(self._lock_ledger(), case_id, events, key=key)
+        entries = chain(self._lock_ledger(), case_id, events, key=key, record=record, texts=texts)
         self._execute_many(
             f"INSERT INTO case_events (seq, case_id, doc, prev_hash, hash) "
             f"VALUES ({m}, {m}, {m}, {m}, {m})",
@@ -285,11 +319,30 @@ class SqlQueries:
         Every transaction that writes a case takes this lock first, so that writers of
         several cases and of one case always lock in the same order: no deadlock."""
         if self._ledger_tail is None:
-            seq, digest = self._rows(
-                f"SELECT seq, hash FROM ledger_head WHERE id = 1 {self.lock_row}"
-            )[0]
-            self._ledger_tail = (seq, self._text(digest))
+            self._ledger_tail = self._head(
+                self._rows(f"SELECT seq, hash FROM ledger_head WHERE id = 1 {self.lock_row}")
+            )
         return self._ledger_tail
+
+    def _head(self, rows: list[tuple]) -> tuple[int, str]:
+        """The head from the rows of ``ledger_head``.
+
+        :raises LedgerHeadError: the row is missing or damaged (nothing can be chained
+            after it, and the chain cannot be checked against it).
+        """
+        if len(rows) != 1:
+            raise LedgerHeadError(
+                "the trail's head (table ledger_head) is missing: nothing is written to the "
+                "trail until it is restored. Run `govservice audit verify`"
+            )
+        seq, digest = rows[0][0], self._text(rows[0][1])
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0 or not is_hash(digest):
+            raise LedgerHeadError(
+                f"the trail's head (table ledger_head) is damaged ({seq!r}, {digest!r}): "
+                "nothing is written to the trail until it is restored. Run "
+                "`govservice audit verify`"
+            )
+        return seq, digest
 
     _head_moved = False
 
@@ -323,8 +376,19 @@ class SqlQueries:
         return [self._entry(row) for row in rows]
 
     def ledger_head(self) -> tuple[int, str]:
-        rows = self._rows("SELECT seq, hash FROM ledger_head WHERE id = 1")
-        return (rows[0][0], self._text(rows[0][1])) if rows else (0, GENESIS)
+        return self._head(self._rows("SELECT seq, hash FROM ledger_head WHERE id = 1"))
+
+    def raw_rows(self, kind: str, *, after: str | None = None, limit: int = 500) -> list[tuple]:
+        table, key_column, columns, _ = TABLES[kind]
+        where, parameters = "", [limit]
+        if after is not None:
+            where, parameters = f"WHERE {key_column} > {self.mark}", [after, limit]
+        rows = self._rows(
+            f"SELECT {columns}, version, doc FROM {table} {where} "
+            f"ORDER BY {key_column} LIMIT {self.mark}",
+            parameters,
+        )
+        return [tuple(self._text(value) for value in row) for row in rows]
 
     def _entry(self, row: tuple) -> LedgerEntry:
         seq, case_id, text, prev_hash, digest = row
@@ -408,6 +472,149 @@ class SqlQueries:
             parameters.append(after)
         return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), parameters
 
+    # --- the outbox of notifications (see govservice.workflow.outbox) -----------------------
+
+    _NOTICE = (
+        "id, case_id, created_at, doc, attempts, last_error, next_attempt_at, claimed_by, "
+        "waiting_for"
+    )
+
+    def _utc(self, moment: dt.datetime) -> Any:
+        """An outbox time as a parameter: in UTC, so that SQLite's texts compare in order."""
+        return self._moment(moment.astimezone(dt.UTC))
+
+    def add_notice(
+        self,
+        case_id: str,
+        doc: dict[str, Any],
+        *,
+        created_at: dt.datetime,
+        claimed_by: str | None = None,
+        lease_until: dt.datetime | None = None,
+    ) -> int:
+        m = self.mark
+        held = claimed_by is not None and lease_until is not None
+        with self.transaction():
+            rows = self._rows(
+                "INSERT INTO outbox (case_id, created_at, doc, next_attempt_at, claimed_by) "
+                f"VALUES ({m}, {m}, {m}, {m}, {m}) RETURNING id",
+                (
+                    case_id,
+                    self._utc(created_at),
+                    dumps(doc),
+                    self._utc(lease_until if held else created_at),
+                    claimed_by,
+                ),
+            )
+        return rows[0][0]
+
+    def undelivered_notices(
+        self,
+        *,
+        due: dt.datetime | None = None,
+        claimed_by: str | None = None,
+        after: int = 0,
+        limit: int = 100,
+    ) -> list[Notice]:
+        m = self.mark
+        where, parameters = [f"delivered_at IS NULL AND id > {m}"], [after]
+        if due is not None:
+            where.append(f"next_attempt_at <= {m}")
+            parameters.append(self._utc(due))
+        if claimed_by is not None:
+            where.append(f"claimed_by = {m}")
+            parameters.append(claimed_by)
+        clauses = " AND ".join(where)
+        rows = self._rows(
+            f"SELECT {self._NOTICE} FROM outbox WHERE {clauses} ORDER BY id LIMIT {m}",
+            (*parameters, limit),
+        )
+        return [self._notice(row) for row in rows]
+
+    def claim_notice(
+        self,
+        notice_id: int,
+        owner: str,
+        *,
+        now: dt.datetime,
+        until: dt.datetime,
+        force: bool = False,
+    ) -> bool:
+        m = self.mark
+        if force:  # anything no one else holds, given up or waiting for its next attempt
+            free = f"(claimed_by IS NULL OR next_attempt_at <= {m})"
+        else:
+            free = f"next_attempt_at <= {m}"
+        with self.transaction():
+            changed = self._execute(
+                f"UPDATE outbox SET claimed_by = {m}, next_attempt_at = {m} "
+                f"WHERE id = {m} AND delivered_at IS NULL AND {free}",
+                (owner, self._utc(until), notice_id, self._utc(now)),
+            )
+        return changed == 1
+
+    def mark_notices_delivered(self, notice_ids: Sequence[int], at: dt.datetime) -> None:
+        m = self.mark
+        with self.transaction():
+            self._execute_many(
+                f"UPDATE outbox SET delivered_at = {m}, attempts = attempts + 1, "
+                f"next_attempt_at = NULL, claimed_by = NULL WHERE id = {m}",
+                [(self._utc(at), notice_id) for notice_id in notice_ids],
+            )
+
+    def mark_notice_failed(
+        self,
+        notice_id: int,
+        error: str,
+        *,
+        retry_at: dt.datetime | None,
+        waiting_for: Sequence[str] | None,
+    ) -> None:
+        m = self.mark
+        with self.transaction():
+            self._execute(
+                f"UPDATE outbox SET attempts = attempts + 1, last_error = {m}, "
+                f"next_attempt_at = {m}, claimed_by = NULL, waiting_for = {m} WHERE id = {m}",
+                (
+                    error,
+                    None if retry_at is None else self._utc(retry_at),
+                    None if waiting_for is None else dumps(list(waiting_for)),
+                    notice_id,
+                ),
+            )
+
+    def _notice(self, row: tuple) -> Notice:
+        nid, case_id, created, doc, attempts, error, next_at, claimed_by, waiting = row
+        waiting = self._text(waiting)
+        return Notice(
+            id=nid,
+            case_id=self._text(case_id),
+            doc=json.loads(self._text(doc)),
+            created_at=_instant(created),
+            attempts=attempts,
+            last_error=self._text(error),
+            next_attempt_at=None if next_at is None else _instant(next_at),
+            claimed_by=self._text(claimed_by),
+            waiting_for=None if waiting is None else tuple(json.loads(waiting)),
+        )
+
+    # --- settings --------------------------------------------------------------------------
+
+    def setting(self, name: str) -> str | None:
+        rows = self._rows(
+            f"SELECT value FROM govservice_settings WHERE name = {self.mark}", (name,)
+        )
+        return self._text(rows[0][0]) if rows else None
+
+    def set_setting(self, name: str, value: str) -> None:
+        m = self.mark
+        with self.transaction():
+            self._execute(
+                f"INSERT INTO govservice_settings (name, value) VALUES ({m}, {m}) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )
+
     # --- bulk ------------------------------------------------------------------------------
 
     def import_batch(self, kind: str, documents: Iterable[tuple[Any, str]]) -> int:
@@ -420,6 +627,12 @@ class SqlQueries:
             for _, doc, version in rows[:limit]
         )
         return Page(records, self._text(rows[limit - 1][0]) if len(rows) > limit else None)
+
+
+def _instant(value: Any) -> dt.datetime:
+    """A time of the outbox as read back (SQLite: text; PostgreSQL: a datetime)."""
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    return moment.astimezone(SHANGHAI)
 
 
 def _group(by: str) -> str:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from govservice.codec import to_document
+from govservice.codec import document_and_texts, to_document
 from govservice.errors import (
     DatabaseVersionError,
     DuplicateRecordError,
@@ -25,9 +25,10 @@ from govservice.errors import (
 )
 from govservice.kinds import kind_of
 from govservice.model import Item
-from govservice.store.base import NestedTransactions, Stored
+from govservice.store.base import ItemHead, NestedTransactions, Stored
 from govservice.store.bulk import PackedImport
 from govservice.store.columns import ITEM_COLUMNS, TABLES, item_row
+from govservice.store.ledger import record_digest
 from govservice.store.migrations import migrations
 from govservice.store.sql import SqlQueries, dumps
 
@@ -205,9 +206,30 @@ class SqliteStore(PackedImport, SqlQueries, NestedTransactions):
 
     # --- the catalog (reading: SqlQueries) --------------------------------------------------
 
+    _heads: dict[str, ItemHead | None] | None = None
+    """The status of items read in this transaction: under ``BEGIN IMMEDIATE`` no other
+    connection writes until it ends, so the catalog changes only through this store's
+    :meth:`add_item` and :meth:`import_rows` (which forget it) while it lasts."""
+
+    def item_status(self, code: str) -> ItemHead | None:
+        heads = self._heads
+        if heads is not None and code in heads:
+            return heads[code]
+        head = SqlQueries.item_status(self, code)
+        if self._depth:  # inside a transaction: kept until it ends
+            if heads is None:
+                heads = self._heads = {}
+            heads[code] = head
+        return head
+
+    def _ended(self, committed: bool) -> None:
+        self._heads = None
+        super()._ended(committed)
+
     def add_item(self, item: Item) -> None:
         document = to_document(item)
         text = dumps(document)
+        self._heads = None
         with self.transaction():
             row = self._db.execute(
                 "SELECT doc FROM items WHERE code = ? AND version = ?", (item.code, item.version)
@@ -229,7 +251,7 @@ class SqliteStore(PackedImport, SqlQueries, NestedTransactions):
     def add(self, record: Any, *, version: int = 1) -> Stored[Any]:
         kind = kind_of(record)
         table, _, columns, row_of = TABLES[kind.name]
-        document = to_document(record)
+        document, text, texts = document_and_texts(record)  # text: what dumps() gives
         row = row_of(document)
         marks = ", ".join("?" * (columns.count(",") + 3))
         with self.transaction():
@@ -238,14 +260,19 @@ class SqliteStore(PackedImport, SqlQueries, NestedTransactions):
             try:
                 self._db.execute(
                     f"INSERT INTO {table} ({columns}, version, doc) VALUES ({marks})",
-                    (*row, version, dumps(document)),
+                    (*row, version, text),
                 )
             except sqlite3.IntegrityError:
                 raise DuplicateRecordError(
                     f"{kind.name} {kind.key(record)} is already stored"
                 ) from None
-            if kind.name == "case" and document.get("events"):
-                self._append_ledger(record.id, document["events"])
+            if kind.name == "case":  # its events, and the record it is stored as
+                self._append_ledger(
+                    record.id,
+                    document.get("events", []),
+                    record=record_digest(text),
+                    texts=texts,
+                )
             self._remember(kind.name, kind.key(record), version, document, row)
         return Stored(record, version)
 
@@ -253,6 +280,7 @@ class SqliteStore(PackedImport, SqlQueries, NestedTransactions):
 
     def import_rows(self, kind: str, rows: list[tuple]) -> int:
         if kind == "item":
+            self._heads = None
             table, columns = "items", ITEM_COLUMNS
         else:
             table, _, columns, _ = TABLES[kind]

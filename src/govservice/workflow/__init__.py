@@ -5,6 +5,8 @@ and the public progress lookup.
 - :mod:`~govservice.workflow.engine`: :class:`Workflow`, where a case changes state.
 - :mod:`~govservice.workflow.session`: reading and writing cases, batches of actions.
 - :mod:`~govservice.workflow.actors`: who acts, and the refusal of an action to a role.
+- :mod:`~govservice.workflow.authority`: who may act on a case (the registry of staff,
+  the applicant, mandates, centre agents).
 - :mod:`~govservice.workflow.deadlines`: due dates in working days.
 - :mod:`~govservice.workflow.supervision`: lights and the supervision report (电子监察).
 - :mod:`~govservice.workflow.projects`: joint review (联审联批).

@@ -1,11 +1,14 @@
 """Where a case changes state: :class:`Workflow`, one method per action of the table.
 
 Every action follows the same steps (:meth:`Workflow._act`): find the row of the state
-table (:mod:`~govservice.workflow.transitions`), check the actor's role (a refusal is
-recorded on the case, then raised), ask the local rules (every blocking finding at once;
-warnings go into the event), change the case, append the event and store the case at the
-version it was read (the store chains the event into the tamper-evident trail), then tell
-the notification plugins. Nothing is written when a step fails.
+table (:mod:`~govservice.workflow.transitions`), check who acts (their role, and that they
+are the applicant, an agent with a mandate or staff of the case's station, in
+:mod:`~govservice.workflow.authority`; a refusal is recorded on the case, then raised), ask
+the local rules (every blocking finding at once; warnings go into the event), change the
+case, append the event and store the case at the version it was read (the store chains the
+event and the whole record into the tamper-evident trail, and the notice of the event is
+written to the outbox in the same transaction, delivered after it commits: see
+:mod:`~govservice.workflow.outbox`). Nothing is written when a step fails.
 
 A case is passed either as its id or as the :class:`~govservice.store.base.Stored` case a
 previous action returned, which saves reading it again; either way a case changed by
@@ -18,16 +21,24 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import secrets
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import attrs
 
 from govservice.clock import SHANGHAI
 from govservice.errors import (
+    AuthorizationError,
+    ClockClaimError,
+    GovServiceError,
     ItemNotAcceptingError,
     RecordNotFoundError,
+    RoleError,
+    RulesBlockedError,
+    SupplementMismatchError,
     TransitionError,
     WorkflowError,
 )
@@ -35,6 +46,7 @@ from govservice.model import (
     Case,
     CaseEvent,
     CaseState,
+    ChargedFee,
     Decision,
     Evaluation,
     FollowUp,
@@ -49,12 +61,15 @@ from govservice.model import (
     SupplementRequest,
     Suspension,
 )
+from govservice.model._evolve import evolve
 from govservice.model.case import TRACKING_ALPHABET
 from govservice.rules import Action
 from govservice.store.base import ItemHead, Stored
+from govservice.store.simulation import is_simulation
 from govservice.workdays import WorkingCalendar
-from govservice.workflow import deadlines
-from govservice.workflow.actors import Actor, check_role, role_error
+from govservice.workflow import deadlines, intake
+from govservice.workflow.actors import Actor
+from govservice.workflow.authority import Authority
 from govservice.workflow.session import CaseRef, CaseSession
 from govservice.workflow.transitions import OTHER_ACTIONS, transition
 
@@ -85,7 +100,7 @@ of 第三十二条 (the application counts as accepted on receipt all the same).
 def new_tracking_code() -> str:
     """12 characters from 32 (60 random bits): short to read out, not to be guessed."""
     bits = int.from_bytes(secrets.token_bytes(8)) >> 4
-    return "".join(TRACKING_ALPHABET[(bits >> (5 * i)) & 31] for i in range(12))
+    return "".join([TRACKING_ALPHABET[(bits >> (5 * i)) & 31] for i in range(12)])
 
 
 class Workflow(CaseSession):
@@ -94,43 +109,124 @@ class Workflow(CaseSession):
 
     # --- application ---------------------------------------------------------------------
 
-    def apply(self, case: Case, actor: Actor, *, at: dt.datetime | None = None) -> Stored[Case]:
-        """Take a new application (申请): check the item takes cases and the local rules,
-        charge the published fees (after county exemptions), give it a tracking code.
+    def apply(
+        self,
+        case: Case,
+        actor: Actor,
+        *,
+        receipt_reason: str | None = None,
+        carried: Iterable[str] = (),
+        at: dt.datetime | None = None,
+    ) -> Stored[Case]:
+        """Take a new application (申请): check what it carries, that the item takes cases
+        and the local rules; charge the published fees (after county exemptions), give it
+        a tracking code.
 
-        The case arrives as the applicant filled it in: state ``submitted``, no events.
-        It is for the item as the catalog publishes it today (its latest version), and
-        gets a new tracking code. A case of a joint-review project takes the project's
-        green channel, handler and agent.
+        The case is what the applicant may say (:mod:`~govservice.workflow.intake`): who
+        they are, the item, region and station, the materials. What only the centre sets
+        (state, events, fees, green channel, handler, tracking code, deadlines ...) is
+        refused, with every other problem, by name; so are a station that is not stored
+        or does not serve the region, and a region not the item's nor one it is
+        delegated to. The time of receipt is the centre's clock; a paper application
+        entered late keeps its earlier ``received_at`` only when a window clerk gives
+        ``receipt_reason``. ``carried`` names the centre-set keys of an application file
+        (:func:`~govservice.workflow.intake.application_from_document`).
+
+        The case is for the item as the catalog publishes it today (its latest version).
+        A case of a joint-review project takes the project's green channel, handler and
+        agent. A refused application is recorded on the trail (it has no case to record
+        it on), then the error is raised.
         """
-        at = self._now(at)
-        row = transition(None, Action.APPLY)
-        if case.state is not CaseState.SUBMITTED or case.events:
-            raise WorkflowError(
-                "a new application is in state submitted and has no events yet",
-                where=f"case {case.id}",
+        with self.refusals_recorded(case.id, actor, Action.APPLY.value, at):
+            at = self._now(at)
+            row = transition(None, Action.APPLY)
+            refused = self.authority.refusal(
+                case, actor, row.action.value, row.roles, row.label, at, snapshot=self._pending
             )
-        check_role(actor, row.roles, row.action.value, row.label, where=f"case {case.id}")
-        head = self.store.item_status(case.item_code)
-        if head is not None and head.version != case.item_version:
-            case = attrs.evolve(case, item_version=head.version)  # as published today
-        item = self.item_of(case)
-        self._check_item_accepts(item, case.id, _day(at), head)
-        with self.store.transaction():  # a project stays open until the case is stored
-            if case.project_id is not None:
-                case = self._join_project(case)
-            warnings = self._rules(case, item, Action.APPLY)
-            changes: dict[str, Any] = {"tracking_code": new_tracking_code()}
-            if not case.fees:
-                changes["fees"] = self.service.fees_for(item, case)
-            with _as_workflow_error(case.id):
-                event = self._event(
-                    case, actor, Action.APPLY, None, CaseState.SUBMITTED, at, warnings
-                )
-                case = attrs.evolve(case, events=(event,), **changes)
-            stored = self._add(case)
-        self.notify(case, event)
+            if refused is not None:  # no case yet: recorded on the trail as a refusal
+                raise refused
+            head = self.store.item_status(case.item_code)
+            if head is not None and head.version != case.item_version:
+                case = evolve(case, item_version=head.version)  # as published today
+            item = self.item_of(case)
+            station = (
+                self.store.get("station", case.station_code)
+                if case.station_code is not None
+                else None
+            )
+            receipt = intake.check_application(
+                case,
+                item,
+                actor,
+                at=at,
+                station=station.record if station is not None else None,
+                station_known=station is not None,
+                receipt_reason=receipt_reason,
+                carried=carried,
+            )
+            case = evolve(case, received_at=receipt.received_at)
+            self._check_item_accepts(item, case.id, _day(at), head)
+            with self.store.transaction():  # a project stays open until the case is stored
+                if case.project_id is not None:
+                    case = self._join_project(case)
+                warnings = (*receipt.warnings, *self._rules(case, item, Action.APPLY))
+                changes: dict[str, Any] = {
+                    "tracking_code": new_tracking_code(),
+                    "fees": self.service.fees_for(item, case),
+                }
+                with _as_workflow_error(case.id):
+                    event = self._event(
+                        case, actor, Action.APPLY, None, CaseState.SUBMITTED, at, warnings
+                    )
+                    case = evolve(case, events=(event,), **changes)
+                stored = self._add(case)
         return stored
+
+    def record_refusal(
+        self,
+        subject_id: str,
+        actor: Actor,
+        action: str,
+        error: GovServiceError,
+        at: dt.datetime | None = None,
+    ) -> None:
+        """Chain a refusal that leaves no case to record it on (a refused application,
+        consultation or project completion) into the trail: who, in what role, what,
+        when (the time claimed, ``at``, if one was given, and the server's), and why
+        (the error's code and message; an application's refused fields).
+        ``subject_id`` names what was refused: the case id the application gave, the
+        project's id."""
+        recorded = self._recorded_at()
+        refusal: dict[str, Any] = {
+            "action": action,
+            "actor": actor.name,
+            "role": actor.role.value,
+            "at": recorded.isoformat(),
+            "recorded_at": recorded.isoformat(),
+            "refusal": f"{error.code}: {error.message}",
+        }
+        claimed = at if at is not None else self.claimed_now
+        if claimed is not None:
+            refusal["claimed_at"] = claimed.isoformat()
+        fields = getattr(error, "fields", ())
+        if fields:
+            refusal["fields"] = list(fields)
+        self.store.record_refusal(subject_id, refusal)
+
+    @contextlib.contextmanager
+    def refusals_recorded(
+        self, subject_id: str, actor: Actor, action: str, at: dt.datetime | None
+    ) -> Iterator[None]:
+        """A context in which every refusal raised is recorded (:meth:`record_refusal`),
+        then goes on: workflow refusals, blocking local rules, and what names a record
+        that is not stored (an item not in the catalog, an unknown project); not a store's
+        failures. The record is written after the refused work is rolled back (in a
+        batch: with the batch)."""
+        try:
+            yield
+        except (WorkflowError, RulesBlockedError, RecordNotFoundError) as error:
+            self.record_refusal(subject_id, actor, action, error, at)
+            raise
 
     def accept(self, ref: CaseRef, actor: Actor, *, at: dt.datetime | None = None) -> Stored[Case]:
         """受理: the materials are complete; the deadlines start counting from today.
@@ -144,9 +240,14 @@ class Workflow(CaseSession):
             missing = self.service.missing_materials(item, case)
             if missing:
                 names = "、".join(material.name for material in missing)
+                noticed = any(s.from_state is CaseState.SUBMITTED for s in case.supplements)
+                then = (
+                    "the one notice was given already: refuse it (不予受理) with the reason"
+                    if noticed
+                    else "request a supplement listing them instead (request_supplement)"
+                )
                 raise WorkflowError(
-                    f"required materials are missing ({names}); request a supplement "
-                    "listing them instead (request_supplement)",
+                    f"required materials are missing ({names}); {then}",
                     where=f"case {case.id}",
                 )
             received = _day(case.received_at)
@@ -173,13 +274,23 @@ class Workflow(CaseSession):
         legal_basis: str | None = None,
         at: dt.datetime | None = None,
     ) -> Stored[Case]:
-        """不予受理, with the reason (and legal basis) the applicant is told. A refusal after
-        the 5 working days of 第三十二条 carries the warning ``REFUSAL-LATE``: by then the
-        application counts as accepted."""
+        """不予受理, with the reason (and legal basis) the applicant is told: a window clerk
+        can always refuse an application not yet accepted, whether it waits at the
+        window or for a supplement asked for before acceptance (so that no application
+        is left stuck). A refusal after the 5 working days of 第三十二条 carries the
+        warning ``REFUSAL-LATE``: by then the application counts as accepted."""
         _required(reason, "a refusal states its reason")
         note = f"{reason}（依据：{legal_basis}）" if legal_basis else reason
 
         def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
+            if case.state is CaseState.AWAITING_SUPPLEMENT and (
+                not case.supplements or case.supplements[-1].from_state is not CaseState.SUBMITTED
+            ):
+                raise TransitionError(
+                    f"case {case.id} was accepted before its supplement notice; not accepting "
+                    "it (不予受理) comes before acceptance: once the supplement arrives, the "
+                    "decision may deny it"
+                )
             return {"refusal_reason": reason, **self._if_late(case, at, LATE_REFUSAL, "不予受理")}
 
         return self._act(ref, actor, Action.REFUSE, change, at=at, note=note)
@@ -207,10 +318,12 @@ class Workflow(CaseSession):
                     "the applicant is told everything in one notice (一次性告知)",
                     where=f"case {case.id}",
                 )
-            listed = (
-                tuple(materials)
-                if materials is not None
-                else tuple(m.name for m in self.service.missing_materials(item, case))
+            listed = tuple(
+                dict.fromkeys(
+                    materials
+                    if materials is not None
+                    else (m.name for m in self.service.missing_materials(item, case))
+                )
             )
             if not listed:
                 raise WorkflowError(
@@ -236,20 +349,38 @@ class Workflow(CaseSession):
         *,
         at: dt.datetime | None = None,
     ) -> Stored[Case]:
-        """The supplement arrives: the case returns to where the notice was given. During
-        review the clock restarts: both periods count again from today."""
+        """The supplement arrives, checked against its notice: a material the notice did
+        not ask for is refused (:class:`SupplementMismatchError`, listing what it asked
+        for). Once every material of the notice has arrived, the case returns to where
+        the notice was given, and during review the clock restarts: both periods count
+        again from today. A partial supplement keeps the case waiting for the rest
+        (``SupplementRequest.arrived``, ``.awaited``)."""
         handed_in = tuple(materials)
         if not handed_in:
             raise WorkflowError("a supplement hands in at least one material")
 
         def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
             request = _still_open(case, case.supplements, "received_at", "supplement notice")
-            received = attrs.evolve(request, received_at=at)
-            changes: dict[str, Any] = {
-                "materials": (*case.materials, *handed_in),
-                "supplements": (*case.supplements[:-1], received),
-                "state": request.from_state,
-            }
+            names = tuple(dict.fromkeys(material.name for material in handed_in))
+            unasked = [name for name in names if name not in request.materials]
+            if unasked:
+                awaited = "、".join(request.awaited)
+                raise SupplementMismatchError(
+                    f"the notice of {_day(request.requested_at)} did not ask for "
+                    f"{'、'.join(unasked)}; it asked for {'、'.join(request.materials)} "
+                    f"(still awaited: {awaited}); nothing was stored",
+                    where=f"case {case.id}",
+                )
+            arrived = tuple(dict.fromkeys((*request.arrived, *names)))
+            answered = evolve(request, arrived=arrived)
+            changes: dict[str, Any] = {"materials": (*case.materials, *handed_in)}
+            if answered.awaited:  # the notice stays open until every material has arrived
+                changes["supplements"] = (*case.supplements[:-1], answered)
+                changes["state"] = CaseState.AWAITING_SUPPLEMENT
+                return changes
+            answered = evolve(answered, received_at=at)
+            changes["supplements"] = (*case.supplements[:-1], answered)
+            changes["state"] = request.from_state
             if request.from_state is CaseState.IN_REVIEW:
                 changes.update(self._deadlines(case, item, _day(at)))
             return changes
@@ -381,21 +512,29 @@ class Workflow(CaseSession):
         *,
         handler: str | None = None,
         green_channel: bool | None = None,
+        agent: str | None = None,
         at: dt.datetime | None = None,
     ) -> Stored[Case]:
-        """Name a dedicated handler (专人负责制) and/or put the case on the green channel
-        (绿色通道: first in every work queue)."""
+        """Name a dedicated handler (专人负责制), put the case on the green channel
+        (绿色通道: first in every work queue), and/or assign it to a centre's agent
+        (全程代办, by staff number or name: only they act on it as its agent)."""
         changes: dict[str, Any] = {}
         if handler is not None:
             _required(handler, "a handler is named")
             changes["handler"] = handler
         if green_channel is not None:
             changes["green_channel"] = green_channel
+        if agent is not None:
+            _required(agent, "a centre's agent is named")
+            changes |= {"centre_agent": agent, "full_agency": True}
         if not changes:
-            raise WorkflowError("assign names a handler or sets the green channel")
+            raise WorkflowError(
+                "assign names a handler or a centre's agent, or sets the green channel"
+            )
         note = "；".join(
             [f"专人负责：{handler}"] * (handler is not None)
             + [f"绿色通道：{'是' if green_channel else '否'}"] * (green_channel is not None)
+            + [f"全程代办：{agent}"] * (agent is not None)
         )
 
         def change(case: Case, at: dt.datetime) -> dict[str, Any]:
@@ -490,6 +629,47 @@ class Workflow(CaseSession):
 
         return self._keep_state(ref, actor, "issue_code", change, at=at)
 
+    def exempt_fee(
+        self,
+        ref: CaseRef,
+        actor: Actor,
+        fee: str,
+        reason: str,
+        *,
+        amount: Decimal | str = Decimal("0"),
+        at: dt.datetime | None = None,
+    ) -> Stored[Case]:
+        """减免收费: a window clerk lowers a fee charged on the case (to ``amount``, 0 by
+        default: waived), stating the reason, kept with the fee and in the event. The fees
+        are otherwise the catalog's after the county plugins' exemptions: an application
+        never sets them."""
+        _required(reason, "an exemption states its reason")
+        try:
+            amount = Decimal(str(amount))
+        except InvalidOperation:
+            raise WorkflowError(f"an exemption's amount is in yuan, not {amount!r}") from None
+        note = f"减免收费 {fee}：实收 {amount} 元；理由：{reason}"
+
+        def change(case: Case, at: dt.datetime) -> dict[str, Any]:
+            if case.state.is_closed:
+                raise TransitionError(
+                    f"case {case.id} is {case.state.value} ({case.state.label}); its fees stay "
+                    "as charged"
+                )
+            charged = {f.name: f for f in case.fees}
+            if fee not in charged:
+                known = "、".join(charged) or "none"
+                raise WorkflowError(f"case {case.id} is charged no fee {fee!r}; charged: {known}")
+            if amount >= charged[fee].amount:
+                raise WorkflowError(
+                    f"an exemption lowers the fee {fee!r} of case {case.id} "
+                    f"(charged {charged[fee].amount} yuan), not to {amount}"
+                )
+            lowered = ChargedFee(name=fee, amount=amount, exemption=reason)
+            return {"fees": tuple(lowered if f.name == fee else f for f in case.fees)}
+
+        return self._keep_state(ref, actor, "exempt_fee", change, at=at, note=note)
+
     def record_consultation(
         self, ref: CaseRef, actor: Actor, note: str, *, at: dt.datetime | None = None
     ) -> Stored[Case]:
@@ -539,8 +719,7 @@ class Workflow(CaseSession):
         case = stored.record
         at = self._at(case, at)
         row = transition(case.state, action)
-        if actor.role not in row.roles:
-            self._record_refusal(stored, actor, action.value, row.roles, row.label, at)
+        self._authorize(stored, actor, action.value, row.roles, row.label, at)
         item = self.item_of(case)
         warnings = self._rules(case, item, action)
         with _as_workflow_error(case.id):
@@ -549,10 +728,8 @@ class Workflow(CaseSession):
             if "deadline_warnings" in changes:
                 warnings = (*warnings, *changes.pop("deadline_warnings"))
             event = self._event(case, actor, action, case.state, to_state, at, warnings, note)
-            new = attrs.evolve(case, state=to_state, events=(*case.events, event), **changes)
-        result = self._update(stored, new)
-        self.notify(new, event)
-        return result
+            new = evolve(case, state=to_state, events=(*case.events, event), **changes)
+        return self._update(stored, new)
 
     def _keep_state(
         self,
@@ -568,8 +745,7 @@ class Workflow(CaseSession):
         case = stored.record
         at = self._at(case, at)
         roles, label = OTHER_ACTIONS[action]
-        if actor.role not in roles:
-            self._record_refusal(stored, actor, action, roles, label, at)
+        self._authorize(stored, actor, action, roles, label, at)
         with _as_workflow_error(case.id):
             changes = change(case, at)
             warnings = changes.pop("deadline_warnings", ())
@@ -583,13 +759,18 @@ class Workflow(CaseSession):
                 note=note,
                 on_behalf_of=self._for_whom(case, actor),
                 warnings=warnings,
+                recorded_at=self._recorded_at(),
             )
-            new = attrs.evolve(case, events=(*case.events, event), **changes)
-        result = self._update(stored, new)
-        self.notify(new, event)
-        return result
+            new = evolve(case, events=(*case.events, event), **changes)
+        return self._update(stored, new)
 
-    def _record_refusal(
+    @functools.cached_property
+    def authority(self) -> Authority:
+        """Who may act on the cases of this workflow's store
+        (:mod:`~govservice.workflow.authority`)."""
+        return Authority(self.service, self.store)
+
+    def _authorize(
         self,
         stored: Stored[Case],
         actor: Actor,
@@ -598,9 +779,24 @@ class Workflow(CaseSession):
         label: str,
         at: dt.datetime,
     ) -> None:
-        """Record the refused attempt on the case, then raise :class:`RoleError`."""
+        """Refuse ``actor`` the action unless their role and who they are allow it on the
+        case: the refusal is recorded, then raised."""
+        error = self.authority.refusal(
+            stored.record, actor, action, roles, label, at, snapshot=self._pending
+        )
+        if error is not None:
+            self._record_refusal(stored, actor, action, error, at)
+
+    def _record_refusal(
+        self, stored: Stored[Case], actor: Actor, action: str, error: RoleError, at: dt.datetime
+    ) -> None:
+        """Record the refused attempt on the case, then raise ``error`` (a
+        :class:`RoleError` or :class:`AuthorizationError`)."""
         case = stored.record
-        error = role_error(actor, roles, action, label, where=f"case {case.id}", recorded=True)
+        if isinstance(error, AuthorizationError):
+            why = error.message.removesuffix(". The attempt is recorded")
+        else:
+            why = f"{actor.role.value} may not {action}"
         event = CaseEvent(
             at=at,
             actor=actor.name,
@@ -608,9 +804,10 @@ class Workflow(CaseSession):
             action=action,
             from_state=case.state,
             to_state=case.state,
-            refusal=f"{error.code}: {actor.role.value} may not {action}",
+            refusal=f"{error.code}: {why}",
+            recorded_at=self._recorded_at(),
         )
-        self._update(stored, attrs.evolve(case, events=(*case.events, event)))
+        self._update(stored, evolve(case, events=(*case.events, event)))
         raise error
 
     def _if_late(
@@ -650,8 +847,11 @@ class Workflow(CaseSession):
         names."""
         if current is None:
             current = self.store.item_status(item.code)
-        if current is not None:
-            item = attrs.evolve(item, status=current.status, status_since=current.status_since)
+        if current is not None and (current.status, current.status_since) != (
+            item.status,
+            item.status_since,
+        ):
+            item = evolve(item, status=current.status, status_since=current.status_since)
         if not item.accepts_cases and (item.status_since is None or item.status_since <= on):
             since = f" since {item.status_since}" if item.status_since else ""
             raise ItemNotAcceptingError(
@@ -679,6 +879,7 @@ class Workflow(CaseSession):
             green_channel=case.green_channel or project.green_channel,
             handler=case.handler or project.handler,
             full_agency=case.full_agency or project.agent is not None,
+            centre_agent=case.centre_agent or project.agent,
         )
 
     def _rules(self, case: Case, item: Item, action: Action) -> tuple[RecordedFinding, ...]:
@@ -723,18 +924,45 @@ class Workflow(CaseSession):
             note=note,
             on_behalf_of=self._for_whom(case, actor),
             warnings=warnings,
+            recorded_at=self._recorded_at(),
         )
 
     @staticmethod
     def _for_whom(case: Case, actor: Actor) -> str | None:
         return case.applicant.name if actor.role is Role.AGENT else None
 
+    claimed_now: dt.datetime | None = None
+    """The time the command line claims for every action of this workflow (``--now``), as
+    ``at=`` does for one; None: the server's clock. Either is refused unless the store is
+    a simulation (:mod:`govservice.store.simulation`)."""
+
+    _is_simulation = False
+
     def _now(self, at: dt.datetime | None) -> dt.datetime:
+        """When an action happens: the server's clock, or the time claimed (``at``,
+        :attr:`claimed_now`) on a simulation store.
+
+        :raises ClockClaimError: a time is claimed on a store that is not a simulation.
+        """
         if at is None:
-            return self.service.clock.now()
+            at = self.claimed_now
+            if at is None:
+                return self.service.clock.now()
         if at.utcoffset() is None:
             raise WorkflowError("the time of an action carries its zone (Asia/Shanghai, +08:00)")
+        if not self._is_simulation:  # a store never stops being one: asked until it is
+            self._is_simulation = is_simulation(self.store)
+            if not self._is_simulation:
+                raise ClockClaimError(
+                    f"a time was given for the action ({at.isoformat()}), but this store is "
+                    "not a simulation: actions happen on the server's clock. The demo, tests "
+                    "and training use a store created as one (govservice db init --simulation)"
+                )
         return at
+
+    def _recorded_at(self) -> dt.datetime:
+        """The server's clock, as an event records it (``CaseEvent.recorded_at``)."""
+        return self.service.clock.now()
 
     def _at(self, case: Case, at: dt.datetime | None) -> dt.datetime:
         """When the action happens: never before the last step of the trail."""
@@ -774,14 +1002,27 @@ def _still_open(case: Case, records: tuple, closed_by: str, what: str) -> Any:
     return records[-1]
 
 
-@contextlib.contextmanager
-def _as_workflow_error(case_id: str) -> Iterator[None]:
+def _as_workflow_error(case_id: str) -> _AsWorkflowError:
     """A value the model refuses (an empty name, a negative number of days, times out of
     order) is the caller's mistake: a :class:`WorkflowError` naming the case."""
-    try:
-        yield
-    except ValueError as error:
-        raise WorkflowError(str(error), where=f"case {case_id}") from None
+    return _AsWorkflowError(case_id)
+
+
+class _AsWorkflowError:
+    """The context of :func:`_as_workflow_error` (a class: every action enters one)."""
+
+    __slots__ = ("case_id",)
+
+    def __init__(self, case_id: str) -> None:
+        self.case_id = case_id
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type | None, error: BaseException | None, _: Any) -> bool:
+        if kind is not None and issubclass(kind, ValueError):
+            raise WorkflowError(str(error), where=f"case {self.case_id}") from None
+        return False
 
 
 def _day(moment: dt.datetime) -> dt.date:

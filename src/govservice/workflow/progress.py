@@ -19,7 +19,7 @@ import segno
 
 from govservice.clock import SHANGHAI
 from govservice.errors import UnknownTrackingCodeError, UsageError
-from govservice.model import Case, CaseState, IdentifierKind, Party, PartyKind
+from govservice.model import Case, CaseEvent, CaseState, IdentifierKind, Party, PartyKind
 from govservice.model.case import TRACKING_ALPHABET
 from govservice.store.base import CaseQuery
 
@@ -39,6 +39,16 @@ STEP_LABELS = {
     "evaluate": "已评价",
     "extend": "延长法定办理期限",
 }
+
+
+def _step_label(event: CaseEvent) -> str:
+    """The public label of a step; a supplement that leaves materials still awaited is
+    partial (部分补正)."""
+    if event.action == "supplement" and event.to_state is CaseState.AWAITING_SUPPLEMENT:
+        return "部分补正材料"
+    return STEP_LABELS[event.action]
+
+
 """The steps a citizen sees, by event action; other events (assignments, follow-ups,
 refused attempts) are internal."""
 
@@ -128,7 +138,7 @@ def progress(store: Any, code: str) -> PublicProgress:
     case = find_by_code(store, code)
     item = store.item(case.item_code, case.item_version)
     steps = tuple(
-        Step(event.at.astimezone(SHANGHAI).date(), STEP_LABELS[event.action])
+        Step(event.at.astimezone(SHANGHAI).date(), _step_label(event))
         for event in case.events
         if event.refusal is None and event.action in STEP_LABELS
     )

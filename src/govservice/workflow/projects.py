@@ -5,7 +5,9 @@ A project is created once (:func:`open_project`); its cases are applied for with
 consultation is recorded once on the project and, in the same transaction, as an event on
 every open case of it (:func:`consult`). Progress and the combined deadline are derived
 from the cases by store queries (:func:`progress`); the project completes only when none
-of its cases is open (:func:`complete_project`).
+of its cases is open (:func:`complete_project`). A refused consultation or completion
+has no case event to be recorded as: it is chained into the trail under the project's id
+(:meth:`~govservice.workflow.engine.Workflow.record_refusal`).
 """
 
 from __future__ import annotations
@@ -79,30 +81,36 @@ def consult(
     at: dt.datetime | None = None,
 ) -> Stored[Project]:
     """Record a joint consultation (联审会议) once on the project, and as an event on each of
-    its open cases, all in one transaction."""
-    at = at if at is not None else workflow.service.clock.now()
+    its open cases, all in one transaction. A refused consultation (a role, a completed
+    project, no department or conclusion) is recorded on the trail under the project's
+    id, then raised. ``at`` is taken on a simulation store only, as for every action."""
     roles, label = OTHER_ACTIONS["consult"]
-    check_role(actor, roles, "consult", label, where=f"project {project_id}")
-    try:
-        meeting = Consultation(
-            at=at, convened_by=actor.name, departments=tuple(departments), conclusions=conclusions
-        )
-    except ValueError as error:
-        raise WorkflowError(str(error), where=f"project {project_id}") from None
-    workflow.flush()  # cases changed in a batch are written before they are read here
-    with workflow.batch():  # one transaction; the cases' notifications after it
-        workflow.store.lock("project", project_id)
-        stored = project(workflow, project_id)
-        if stored.record.state is not ProjectState.OPEN:
-            raise TransitionError(f"project {project_id} is completed")
-        updated = attrs.evolve(
-            stored.record, consultations=(*stored.record.consultations, meeting)
-        )
-        result = workflow.store.update(updated, stored.version)
-        note = f"联审会议（{'、'.join(meeting.departments)}）：{conclusions}"
-        for case_stored in list(cases_of(workflow, project_id)):
-            if not case_stored.record.state.is_closed:
-                workflow.record_consultation(case_stored, actor, note, at=at)
+    with workflow.refusals_recorded(project_id, actor, "consult", at):
+        now = workflow._now(at)
+        check_role(actor, roles, "consult", label, where=f"project {project_id}")
+        try:
+            meeting = Consultation(
+                at=now,
+                convened_by=actor.name,
+                departments=tuple(departments),
+                conclusions=conclusions,
+            )
+        except ValueError as error:
+            raise WorkflowError(str(error), where=f"project {project_id}") from None
+        workflow.flush()  # cases changed in a batch are written before they are read here
+        with workflow.batch():  # one transaction; the cases' notifications after it
+            workflow.store.lock("project", project_id)
+            stored = project(workflow, project_id)
+            if stored.record.state is not ProjectState.OPEN:
+                raise TransitionError(f"project {project_id} is completed")
+            updated = attrs.evolve(
+                stored.record, consultations=(*stored.record.consultations, meeting)
+            )
+            result = workflow.store.update(updated, stored.version)
+            note = f"联审会议（{'、'.join(meeting.departments)}）：{conclusions}"
+            for case_stored in list(cases_of(workflow, project_id)):
+                if not case_stored.record.state.is_closed:
+                    workflow.record_consultation(case_stored, actor, note, at=at)
     return result
 
 
@@ -135,26 +143,27 @@ def progress(workflow: Workflow, project_id: str) -> ProjectProgress:
 def complete_project(
     workflow: Workflow, project_id: str, actor: Actor, *, at: dt.datetime | None = None
 ) -> Stored[Project]:
-    """办结 the project: refused while any of its cases is open (naming them)."""
-    at = at if at is not None else workflow.service.clock.now()
+    """办结 the project: refused while any of its cases is open (naming them). A refused
+    completion is recorded on the trail under the project's id, then raised."""
     roles, label = OTHER_ACTIONS["complete_project"]
-    check_role(actor, roles, "complete_project", label, where=f"project {project_id}")
-    with workflow.store.transaction():
-        workflow.store.lock("project", project_id)  # no case joins while cases are counted
-        stored = project(workflow, project_id)
-        if stored.record.state is ProjectState.COMPLETED:
-            raise TransitionError(f"project {project_id} is already completed")
-        current = progress(workflow, project_id)
-        if current.total == 0:
-            raise ProjectOpenError(f"project {project_id} has no case yet")
-        if current.open_cases:
-            shown = ", ".join(current.open_cases[:10])
-            more = (
-                f" and {len(current.open_cases) - 10} more" if len(current.open_cases) > 10 else ""
-            )
-            raise ProjectOpenError(
-                f"project {project_id} has {len(current.open_cases)} open case(s): "
-                f"{shown}{more}; it completes when every case is closed"
-            )
-        done = attrs.evolve(stored.record, state=ProjectState.COMPLETED, completed_at=at)
-        return workflow.store.update(done, stored.version)
+    with workflow.refusals_recorded(project_id, actor, "complete_project", at):
+        now = workflow._now(at)
+        check_role(actor, roles, "complete_project", label, where=f"project {project_id}")
+        with workflow.store.transaction():
+            workflow.store.lock("project", project_id)  # no case joins while cases are counted
+            stored = project(workflow, project_id)
+            if stored.record.state is ProjectState.COMPLETED:
+                raise TransitionError(f"project {project_id} is already completed")
+            current = progress(workflow, project_id)
+            if current.total == 0:
+                raise ProjectOpenError(f"project {project_id} has no case yet")
+            if current.open_cases:
+                shown = ", ".join(current.open_cases[:10])
+                left = len(current.open_cases) - 10
+                more = f" and {left} more" if left > 0 else ""
+                raise ProjectOpenError(
+                    f"project {project_id} has {len(current.open_cases)} open case(s): "
+                    f"{shown}{more}; it completes when every case is closed"
+                )
+            done = attrs.evolve(stored.record, state=ProjectState.COMPLETED, completed_at=now)
+            return workflow.store.update(done, stored.version)

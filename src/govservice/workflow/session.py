@@ -1,20 +1,23 @@
 """The unit of work under the actions of :class:`~govservice.workflow.engine.Workflow`:
 reading cases and items, writing changed cases (at once, or together at the end of a
-:meth:`~CaseSession.batch`), and telling the notification plugins.
+:meth:`~CaseSession.batch`), and with them the notices of their events for the
+notification plugins (:mod:`~govservice.workflow.outbox`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from govservice.errors import ConflictError, DuplicateRecordError, RecordNotFoundError
-from govservice.model import Case, CaseEvent, Item
+from govservice.model import Case, Item
 from govservice.store.base import Stored
 
 if TYPE_CHECKING:
     from govservice.service import GovService
+    from govservice.workflow.outbox import Outbox
 
 CaseRef = Stored[Case] | str
 """A case, as its id or as the :class:`~govservice.store.base.Stored` case last read."""
@@ -27,7 +30,7 @@ class CaseSession:
         self.service = service
         self.store = store if store is not None else service.store
         self._items: dict[tuple[str, int], Item] = {}
-        self._pending: list[tuple[Case, CaseEvent]] | None = None
+        self._pending: list[tuple[Case, int]] | None = None  # in a batch: (case, new events)
         self._unsaved: dict[str, _Unsaved] = {}
         self._failed: Exception | None = None
 
@@ -43,9 +46,10 @@ class CaseSession:
         fail with :class:`~govservice.errors.ConflictError`; a refused action (a role, a
         rule) raises at once and, if the caller goes on, leaves the rest of the batch as
         it is (a refusal's record is written with the batch: a batch rolled back keeps
-        none of it). The notification plugins are told of the events once the batch is
-        committed, and not at all if it is rolled back. Batches nest (the inner one joins
-        the outer). Versions move on with each action, as outside a batch.
+        none of it). The notices of the events are written to the outbox with the batch,
+        and delivered once it is committed: a batch rolled back leaves none, and tells no
+        plugin. Batches nest (the inner one joins the outer). Versions move on with each
+        action, as outside a batch.
         """
         if self._pending is not None:
             yield
@@ -58,13 +62,12 @@ class CaseSession:
                 if self._failed is not None:  # a write failed and the caller went on
                     raise self._failed
                 self.flush()
-        except BaseException:
+                for case, count in self._pending:
+                    self.outbox.write(case, count)
+                self._pending = None
+        finally:
             self._pending = None
             self._unsaved = {}
-            raise
-        pending, self._pending = self._pending, None
-        for case, event in pending:
-            self.service.notify(case, event)
 
     def flush(self) -> None:
         """Write the cases changed in the current batch (store queries then see them).
@@ -82,24 +85,33 @@ class CaseSession:
             self._failed = error
             raise
 
-    def notify(self, case: Case, event: CaseEvent) -> None:
-        """Tell the notification plugins of ``event`` (after the batch, inside one)."""
-        if self._pending is not None:
-            self._pending.append((case, event))
-        else:
-            self.service.notify(case, event)
+    @functools.cached_property
+    def outbox(self) -> Outbox:
+        """Where the notices of the events written go (the service's, on its store)."""
+        from govservice.workflow.outbox import Outbox
+
+        return Outbox.of(self.service, self.store)
 
     def _add(self, case: Case) -> Stored[Case]:
         if self._pending is None:
-            return self.store.add(case)
+            with self.store.transaction():
+                stored = self.store.add(case)
+                self.outbox.write(case, len(case.events))
+            return stored
         if case.id in self._unsaved:
             raise DuplicateRecordError(f"case {case.id} is already stored")
         pending = self._unsaved[case.id] = _Unsaved(None, case)
+        self._pending.append((case, len(case.events)))
         return Stored(case, pending.version)
 
     def _update(self, stored: Stored[Case], case: Case) -> Stored[Case]:
+        count = len(case.events) - len(stored.record.events)
         if self._pending is None:
-            return self.store.update(case, stored.version)
+            with self.store.transaction():
+                result = self.store.update(case, stored.version)
+                self.outbox.write(case, count)
+            return result
+        self._pending.append((case, count))
         pending = self._unsaved.get(case.id)
         if pending is None:
             pending = self._unsaved[case.id] = _Unsaved(stored.version, case)

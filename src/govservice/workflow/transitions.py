@@ -52,10 +52,19 @@ TRANSITIONS: tuple[Transition, ...] = (
     _row(
         S.AWAITING_SUPPLEMENT,
         Action.SUPPLEMENT,
-        (S.SUBMITTED, S.IN_REVIEW),
+        (S.SUBMITTED, S.IN_REVIEW, S.AWAITING_SUPPLEMENT),
         (*_APPLICANT, R.WINDOW_CLERK),
         "补正材料",
-        "back to the state the notice was given in; in review, the clock restarts",
+        "only materials the notice names; once all have arrived, back to the state the "
+        "notice was given in (in review, the clock restarts); until then it waits",
+    ),
+    _row(
+        S.AWAITING_SUPPLEMENT,
+        Action.REFUSE,
+        S.NOT_ACCEPTED,
+        _CLERK,
+        "不予受理",
+        "a notice given before acceptance",
     ),
     _row(S.ACCEPTED, Action.REVIEW, S.IN_REVIEW, (R.REVIEWER,), "审查"),
     _row(
@@ -88,7 +97,8 @@ OTHER_ACTIONS: Mapping[str, tuple[frozenset[Role], str]] = {
     "assign": (frozenset({Role.SUPERVISOR, Role.APPROVER}), "指定专人/绿色通道"),
     "complete_project": (frozenset({Role.APPROVER, Role.SUPERVISOR}), "项目办结"),
     "consult": (frozenset({Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR}), "联审会议"),
-    "evaluate": (frozenset({Role.APPLICANT}), "评价"),
+    "evaluate": (frozenset({Role.APPLICANT, Role.AGENT}), "评价"),
+    "exempt_fee": (frozenset({Role.WINDOW_CLERK}), "减免收费"),
     "extend": (frozenset({Role.APPROVER}), "延长办理期限"),
     "follow_up": (frozenset({Role.SUPERVISOR}), "整改回访"),
     "issue_code": (frozenset({Role.WINDOW_CLERK, Role.SUPERVISOR}), "发放查询码"),

@@ -116,6 +116,8 @@ def store_from_settings(settings: Mapping[str, Any]) -> PostgresStore:
         or (isinstance(port, str) and port.isdigit())
     ):
         raise ConfigError("storage.settings.port: must be a port number")
+    if port is not None and not 1 <= int(port) <= 65535:
+        raise ConfigError(f"storage.settings.port: {port} is not a port number (1 to 65535)")
     for key in _FLAGS:
         if not isinstance(settings.get(key, True), bool):
             raise ConfigError(f"storage.settings.{key}: must be true or false")
@@ -169,7 +171,12 @@ store_from_settings.SETTINGS_SCHEMA = {  # type: ignore[attr-defined]
     "properties": {
         **{key: {"type": "string"} for key in _TEXTS},
         "sslmode": {"enum": list(_SSLMODES)},
-        "port": {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}]},
+        "port": {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": 65535},
+                {"type": "string", "pattern": "^[0-9]{1,5}$"},
+            ]
+        },
     },
     "additionalProperties": False,
 }

@@ -32,6 +32,7 @@ from govservice.store.base import (
 )
 from govservice.store.bulk import Packer
 from govservice.store.columns import ITEM_COLUMNS, TABLES, item_row
+from govservice.store.ledger import record_digest
 from govservice.store.migrations import migrations
 from govservice.store.sql import SqlQueries, dumps
 from govservice_postgres.connect import connect, describe, parse
@@ -205,6 +206,16 @@ class PostgresStore(SqlQueries, NestedTransactions):
     def _begin(self) -> None:
         self._run("BEGIN")
 
+    def _before_commit(self) -> None:
+        if self._conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
+            # A statement failed and the caller went on: the head cannot be moved (the
+            # transaction is rolled back by the caller of this method).
+            raise StoreError(
+                "a statement of this transaction failed earlier; nothing of it was stored",
+                where=self.where,
+            )
+        super()._before_commit()
+
     def _commit(self, token: Any) -> None:
         if self._conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
             # A statement failed and the caller went on: COMMIT would quietly roll back.
@@ -266,6 +277,7 @@ class PostgresStore(SqlQueries, NestedTransactions):
         table, _, columns, row_of = TABLES[kind.name]
         document = to_document(record)
         row = row_of(document)
+        text = dumps(document)
         marks = ", ".join(["%s"] * (columns.count(",") + 3))
         with self.transaction():
             if kind.name == "case":
@@ -273,12 +285,14 @@ class PostgresStore(SqlQueries, NestedTransactions):
             inserted = self._run(
                 f"INSERT INTO {table} ({columns}, version, doc) VALUES ({marks}) "
                 "ON CONFLICT DO NOTHING",
-                (*row, version, dumps(document)),
+                (*row, version, text),
             ).rowcount
             if not inserted:
                 raise DuplicateRecordError(f"{kind.name} {kind.key(record)} is already stored")
-            if kind.name == "case" and document.get("events"):
-                self._append_ledger(record.id, document["events"])
+            if kind.name == "case":  # its events, and the record it is stored as
+                self._append_ledger(
+                    record.id, document.get("events", []), record=record_digest(text)
+                )
             self._remember(kind.name, kind.key(record), version, document, row)
         return Stored(record, version)
 

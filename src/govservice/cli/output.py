@@ -1,0 +1,177 @@
+"""Files a command writes (a QR code, an export): may this path be written, and writing it.
+
+An output file never replaces an existing file unless ``--force`` is given, and never,
+even then, the centre's own files: the configuration, the SQLite database with its
+``-wal``, ``-shm`` and ``-journal`` companions, and every other file the configuration
+names (TLS certificates and keys, calendar schedules, a checkpoint file). A path is the
+same file as a protected one when both resolve to the same place (symbolic links
+followed) or, for files that exist, when they are one file (a hard link).
+
+Every output path of a command is checked with :func:`check_output` before the command
+does anything; :func:`write_output` then writes it. Without ``--force`` the file is
+created exclusively (so a file that appeared since the check is not replaced either);
+with it, written beside and renamed into place, so no half-written file is ever left.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import attrs
+
+from govservice.config import FILE_SETTINGS, Config
+from govservice.errors import FileAccessError, OutputRefusedError
+
+COMPANIONS = ("-wal", "-shm", "-journal")
+"""What SQLite keeps beside a database file ``NAME``: ``NAME-wal``, ``NAME-shm`` and the
+rollback journal ``NAME-journal``."""
+
+
+def protected_paths(config: Config) -> list[tuple[Path, str]]:
+    """The files of the centre an output may never replace, each with what it is."""
+    found: list[tuple[Path, str]] = []
+    if config.path is not None:
+        found.append((Path(config.path), "the configuration"))
+    for key in FILE_SETTINGS:
+        value = config.storage_settings.get(key)
+        if not isinstance(value, str) or value in ("", "system", ":memory:"):
+            continue
+        if key == "path":
+            found.append((Path(value), "the database"))
+            found.extend(
+                (Path(value + end), f"the database's {end[1:]} file") for end in COMPANIONS
+            )
+        else:
+            found.append((Path(value), f"a file of storage.settings.{key}"))
+    for name, path in _paths_in(config):
+        found.append((path, f"a file the configuration names ({name})"))
+    return found
+
+
+def _paths_in(config: Config) -> Iterator[tuple[str, Path]]:
+    """Every path held by a field of the configuration (calendar schedules, and those
+    later settings add)."""
+    for field in attrs.fields(type(config)):
+        if field.name == "path":
+            continue
+        value = getattr(config, field.name)
+        for item in value if isinstance(value, tuple | list | frozenset) else (value,):
+            if isinstance(item, Path):
+                yield field.name, item
+
+
+def check_output(
+    path: str | os.PathLike,
+    config: Config,
+    *,
+    force: bool,
+    option: str,
+    hint: str = "give --force to replace it",
+) -> Path:
+    """May ``path`` (given with ``option``) be written? Returns it as a :class:`Path`.
+
+    :param hint: what to do about a file that exists (for an option without ``--force``,
+        say so).
+
+    :raises OutputRefusedError: it is (or would replace) one of :func:`protected_paths`,
+        even with ``force``; it is a folder; it exists and ``force`` is false.
+    """
+    target = Path(path)
+    for protected, what in protected_paths(config):
+        if same_file(target, protected):
+            raise OutputRefusedError(
+                f"{option} names {what} ({protected}): it is never replaced, "
+                "not even with --force",
+                where=str(target),
+            )
+    try:
+        folder = target.is_dir()
+    except OSError as error:  # a folder on the path without search permission
+        raise FileAccessError(
+            f"cannot write the file: {error.strerror or error}", where=str(target)
+        ) from None
+    if folder:
+        raise OutputRefusedError(f"{option} names a folder, not a file", where=str(target))
+    if os.path.lexists(target) and not force:
+        raise OutputRefusedError(f"{option}: the file exists; {hint}", where=str(target))
+    return target
+
+
+def check_outputs(
+    outputs: Iterable[tuple[str, str | os.PathLike | None]], config: Config, *, force: bool
+) -> list[Path | None]:
+    """:func:`check_output` for each ``(option, path)`` given (None: not asked for), and
+    no two of them the same file."""
+    checked: list[Path | None] = []
+    for option, path in outputs:
+        if path is None:
+            checked.append(None)
+            continue
+        target = check_output(path, config, force=force, option=option)
+        if any(other is not None and same_file(target, other) for other in checked):
+            raise OutputRefusedError(
+                f"{option} names a file another option writes too", where=str(target)
+            )
+        checked.append(target)
+    return checked
+
+
+def same_file(one: Path, other: Path) -> bool:
+    """Whether ``one`` and ``other`` are the same file, or would be once created."""
+    if os.path.realpath(one) == os.path.realpath(other):
+        return True
+    try:
+        return os.path.samefile(one, other)
+    except (OSError, ValueError):  # one of them does not exist (or cannot be looked at)
+        return False
+
+
+def write_output(path: Path, content: str | bytes, *, force: bool) -> None:
+    """Write ``content`` (text as UTF-8) to ``path``, checked with :func:`check_output`.
+
+    :raises OutputRefusedError: the file appeared since the check (without ``force``).
+    :raises FileAccessError: the system refuses (permission denied, a missing folder, a
+        full disk); nothing is left behind.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        if force:
+            _replace(path, data)
+        else:
+            _create(path, data)
+    except FileExistsError:
+        raise OutputRefusedError(
+            "the file exists; give --force to replace it", where=str(path)
+        ) from None
+    except OSError as error:
+        raise FileAccessError(
+            f"cannot write the file: {error.strerror or error}", where=str(path)
+        ) from None
+
+
+def _create(path: Path, data: bytes) -> None:
+    """Create ``path`` only if no file (nor a symbolic link) is there."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write beside ``path`` and rename into place (atomic on one file system)."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)  # left by a run that was killed
+    _create(partial, data)
+    try:
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation

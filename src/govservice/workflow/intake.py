@@ -1,0 +1,206 @@
+"""What an application may carry: the applicant says who they are and what they apply for;
+the centre decides the rest.
+
+:func:`check_application` is asked by :meth:`~govservice.workflow.engine.Workflow.apply`
+before anything is stored. It names every problem at once, in one
+:class:`~govservice.errors.ApplicationRefusedError`:
+
+- **Fields the centre sets** (:data:`CENTRE_SET`): the state and the trail, the tracking
+  code, the deadlines, the decision; the fees (computed from the catalog and the county
+  plugins; a clerk grants an exemption with a reason, :meth:`Workflow.exempt_fee`); the
+  green channel and the dedicated handler (only ``assign``, or the joint-review project).
+  A :class:`~govservice.model.Case` carries one when it differs from a new application's
+  default; an application *file* carries one when the key is present at all
+  (:func:`application_from_document`).
+- **The department** is the item's (it decides whose work queue and figures the case is in).
+- **The station**, when named, is stored and serves the case's region.
+- **The region** is the item's, or one the item is delegated to (``Item.delegated_to``:
+  a higher level's item handed down, 下放, is published with the regions whose centres
+  take its cases). The region decides whose rules and calendar apply.
+- **The time of receipt** is the centre's clock: a ``received_at`` up to
+  :data:`RECEIPT_GRACE` before the action is the moment of the action (the form was filled
+  in a little earlier); never later than it. An earlier one is a paper application
+  entered late (补录): only a window clerk enters it, with the reason, at most
+  :data:`BACKDATE_LIMIT` after receipt; the apply event carries the warning
+  ``RECEIPT-ENTERED-LATE`` saying both times.
+
+The refused application is recorded on the trail by the workflow
+(``store.record_refusal``), as every refusal is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from govservice.clock import SHANGHAI
+from govservice.codec import from_document
+from govservice.errors import ApplicationRefusedError
+from govservice.model import Case, Item, RecordedFinding, Role
+
+RECEIPT_GRACE = dt.timedelta(minutes=15)
+"""How much earlier than the action an application's time of receipt may be and still be
+taken as the action's own moment (the form filled in before it was handed over)."""
+
+BACKDATE_LIMIT = dt.timedelta(days=30)
+"""How long after its receipt a paper application may still be entered (补录)."""
+
+RECEIPT_ENTERED_LATE = "RECEIPT-ENTERED-LATE"
+"""The code of the warning on the apply event of a paper application entered late."""
+
+CENTRE_SET: Mapping[str, str] = {
+    "state": "the workflow",
+    "events": "the workflow",
+    "tracking_code": "the centre, on application",
+    "accepted_at": "acceptance",
+    "decided_at": "the decision",
+    "completed_at": "completion",
+    "promised_due": "acceptance",
+    "legal_due": "acceptance",
+    "clock_started_on": "acceptance",
+    "deadline_provisional": "acceptance",
+    "fees": "the catalog and the county plugins (a clerk's exemption: exempt_fee)",
+    "green_channel": "assign, or the joint-review project",
+    "handler": "assign, or the joint-review project",
+    "full_agency": "assign, or the joint-review project",
+    "centre_agent": "assign",
+    "decision": "the decision",
+    "refusal_reason": "a refusal (不予受理)",
+    "supplements": "a supplement notice",
+    "suspensions": "a special procedure",
+    "evaluation": "the evaluation of a completed case",
+    "rectification": "a bad evaluation",
+}
+"""The fields of a case only the centre sets, and what sets each."""
+
+
+def _defaults() -> dict[str, Any]:
+    found = {}
+    for field in attrs.fields(Case):
+        if field.name not in CENTRE_SET:
+            continue
+        default = field.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        found[field.name] = default
+    return found
+
+
+_DEFAULTS = _defaults()
+"""The centre-set fields the model has (a field not in the model is never carried), with
+the values of a new application."""
+
+
+def centre_set_fields(case: Case) -> tuple[str, ...]:
+    """The centre-set fields ``case`` carries: those that differ from a new application's."""
+    return tuple(name for name, default in _DEFAULTS.items() if getattr(case, name) != default)
+
+
+def application_from_document(document: Mapping[str, Any], *, where: str) -> tuple[Case, tuple]:
+    """An application file's record as a case, and the centre-set keys it carries (each
+    present key, whatever its value). The case is made without them, so that what the
+    applicant may give is checked on its own; ``apply(case, actor, carried=keys)`` refuses
+    the keys, and records the refusal.
+
+    :raises InvalidRecordError: what remains is not a valid case record.
+    """
+    carried = tuple(key for key in document if key in CENTRE_SET)
+    rest = {key: value for key, value in document.items() if key not in CENTRE_SET}
+    return from_document(Case, rest, where=where), carried
+
+
+@attrs.frozen
+class Receipt:
+    """The time of receipt the centre takes, and the warning of a late entry (if any)."""
+
+    received_at: dt.datetime
+    warnings: tuple[RecordedFinding, ...] = ()
+
+
+def check_application(
+    case: Case,
+    item: Item,
+    actor: Any,
+    *,
+    at: dt.datetime,
+    station: Any | None,
+    station_known: bool,
+    receipt_reason: str | None = None,
+    carried: Iterable[str] = (),
+) -> Receipt:
+    """Check what the application ``case`` (of ``item``) carries, entered by ``actor`` at
+    ``at``; ``station`` is the stored station the case names (``station_known`` False when
+    it names one that is not stored). ``carried`` adds the centre-set keys of an
+    application file.
+
+    :returns: the time of receipt the centre takes, and the warnings to record.
+    :raises ApplicationRefusedError: naming every problem at once.
+    """
+    fields = tuple(dict.fromkeys((*carried, *centre_set_fields(case))))
+    problems: list[str] = []
+    if fields:
+        problems.append("an application may not carry what the centre sets: " + ", ".join(fields))
+    if case.department != item.department:
+        problems.append(f"department {case.department} is not the item's ({item.department})")
+    regions = (item.region, *item.delegated_to)
+    if case.region not in regions:
+        delegated = f" or one it is delegated to ({', '.join(item.delegated_to)})"
+        problems.append(
+            f"region {case.region} is not the item's ({item.region})"
+            + (delegated if item.delegated_to else "")
+        )
+    if case.station_code is not None:
+        if not station_known:
+            problems.append(f"station {case.station_code} is not stored")
+        elif station.region != case.region:
+            problems.append(
+                f"station {case.station_code} serves region {station.region}, not {case.region}"
+            )
+    receipt, problem = _receipt(case.received_at, at, actor, receipt_reason)
+    if problem:
+        problems.append(problem)
+    if problems:
+        raise ApplicationRefusedError(
+            "; ".join(problems) + "; nothing was stored", fields=fields, where=f"case {case.id}"
+        )
+    return receipt
+
+
+def _receipt(
+    received: dt.datetime, at: dt.datetime, actor: Any, reason: str | None
+) -> tuple[Receipt, str | None]:
+    if received > at:
+        return Receipt(at), (
+            f"the time of receipt ({_shown(received)}) is after the centre's clock ({_shown(at)})"
+        )
+    if at - received <= RECEIPT_GRACE:
+        return Receipt(at), None
+    if at - received > BACKDATE_LIMIT:
+        return Receipt(at), (
+            f"the time of receipt ({_shown(received)}) is more than {BACKDATE_LIMIT.days} "
+            f"days before the centre's clock ({_shown(at)}); a paper application is entered "
+            "within that"
+        )
+    needs = []
+    if actor.role is not Role.WINDOW_CLERK:
+        needs.append(f"by a window clerk (not {actor.role.value})")
+    if reason is None or not reason.strip():
+        needs.append("with the reason (receipt_reason, --receipt-reason)")
+    if needs:
+        return Receipt(at), (
+            f"the time of receipt ({_shown(received)}) is earlier than the centre's clock "
+            f"({_shown(at)}): a paper application entered late is entered " + " and ".join(needs)
+        )
+    warning = RecordedFinding(
+        code=RECEIPT_ENTERED_LATE,
+        message=f"补录纸质申请：收件时间 {_shown(received)}，录入时间 {_shown(at)}，"
+        f"录入人 {actor.name}；理由：{reason}",
+    )
+    return Receipt(received, (warning,)), None
+
+
+def _shown(moment: dt.datetime) -> str:
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")

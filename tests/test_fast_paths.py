@@ -1,0 +1,166 @@
+"""The workflow's fast paths give exactly what the plain ones give.
+
+- :func:`govservice.codec.to_document` (generated hooks, memoized events) against a plain
+  cattrs converter set up as the codec's: the same document, keys in the same order;
+- :func:`govservice.model._evolve.evolve` against :func:`attrs.evolve`: the same copy, and
+  the same error for a change the model refuses.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import datetime as dt
+import enum
+import json
+from decimal import Decimal
+
+import attrs
+import cattrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from govservice.codec import to_document
+from govservice.kinds import KINDS
+from govservice.model import Case, CaseState, Role
+from govservice.model._evolve import evolve
+from strategies import RECORDS, case_events, moments
+
+_SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+
+
+def _reference() -> cattrs.Converter:
+    """cattrs as the codec sets it up, without its generated hooks."""
+    converter = cattrs.Converter(
+        forbid_extra_keys=True,
+        omit_if_default=True,
+        unstruct_collection_overrides={collections.abc.Sequence: list},
+    )
+    converter.register_unstructure_hook(enum.StrEnum, lambda member: member.value)
+    converter.register_unstructure_hook(Decimal, lambda value: format(value, "f"))
+    converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
+    converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    return converter
+
+
+REFERENCE = _reference()
+
+
+def _ordered(document: object) -> str:
+    """The document as JSON with its keys in their order: equal texts, equal orders."""
+    return json.dumps(document, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+@settings(max_examples=40, **_SETTINGS)
+@given(data=st.data())
+def test_documents_are_those_of_plain_cattrs(kind, data):
+    record = data.draw(RECORDS[kind], label=kind)
+    expected = REFERENCE.unstructure(record)
+    assert _ordered(to_document(record)) == _ordered(expected)
+    assert _ordered(to_document(record)) == _ordered(expected)  # from the memo, for events
+
+
+@settings(max_examples=40, **_SETTINGS)
+@given(event=case_events())
+def test_a_memoized_event_document_is_a_copy(event):
+    first = to_document(event)
+    first["actor"] = "changed"
+    for warning in first.get("warnings", []):
+        warning["code"] = "changed"
+    assert _ordered(to_document(event)) == _ordered(REFERENCE.unstructure(event))
+
+
+def _outcome(function, *args, **changes):
+    try:
+        return "ok", function(*args, **changes)
+    except Exception as error:  # compare the refusal, whatever it is
+        return type(error).__name__, str(error)
+
+
+CASE_CHANGES = st.fixed_dictionaries(
+    {},
+    optional={
+        "state": st.sampled_from(list(CaseState)) | st.sampled_from([s.value for s in CaseState]),
+        "accepted_at": moments() | st.none(),
+        "decided_at": moments() | st.none(),
+        "completed_at": moments() | st.none(),
+        "promised_due": st.dates() | st.none(),
+        "legal_due": st.dates() | st.none(),
+        "handler": st.text(max_size=5) | st.none(),
+        "tracking_code": st.sampled_from(["K7QF3M9TXW2P", "bad code", None]),
+        "item_version": st.integers(-1, 3),
+        "department": st.sampled_from(["", " ", "东营市行政审批服务局", "a\x1bb"]),
+        "attributes": st.sampled_from([{}, {"permit": "x"}, {"Bad Key": "x"}, {"k": 1}]),
+        "materials": st.just([]),
+    },
+)
+
+
+@settings(max_examples=200, **_SETTINGS)
+@given(case=RECORDS["case"], changes=CASE_CHANGES)
+def test_evolve_is_attrs_evolve(case, changes):
+    assert _outcome(evolve, case, **changes) == _outcome(attrs.evolve, case, **changes)
+
+
+@settings(max_examples=100, **_SETTINGS)
+@given(event=case_events(), at=moments(), actor=st.sampled_from(["王敏", "", "a\nb"]))
+def test_evolve_of_an_event_is_attrs_evolve(event, at, actor):
+    for changes in ({"at": at}, {"actor": actor}, {"role": "applicant"}, {"role": "nobody"}):
+        assert _outcome(evolve, event, **changes) == _outcome(attrs.evolve, event, **changes)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+@settings(max_examples=30, **_SETTINGS)
+@given(data=st.data())
+def test_evolve_without_a_real_change_is_equal(kind, data):
+    record = data.draw(RECORDS[kind], label=kind)
+    first = attrs.fields(type(record))[0].name
+    copy = evolve(record, **{first: getattr(record, first)})
+    assert copy == record
+    assert copy is not record
+
+
+def test_evolve_refuses_an_unknown_field_as_attrs_does():
+    case = _a_case()
+    assert _outcome(evolve, case, nonsense=1) == _outcome(attrs.evolve, case, nonsense=1)
+
+
+def test_evolve_checks_what_depends_on_other_fields():
+    """Changing the state re-checks the evaluation (a field not changed)."""
+    from govservice.model import Evaluation, Grade
+
+    completed = attrs.evolve(_a_case(), state=CaseState.COMPLETED)
+    evaluated = attrs.evolve(
+        completed, evaluation=Evaluation(grade=Grade.SATISFIED, at=completed.received_at)
+    )
+    with pytest.raises(ValueError, match="only a completed case is evaluated"):
+        evolve(evaluated, state=CaseState.IN_REVIEW)
+
+
+def test_evolve_runs_the_class_checks():
+    case = _a_case()
+    with pytest.raises(ValueError, match=r"before Case\.received_at"):
+        evolve(case, accepted_at=case.received_at - dt.timedelta(seconds=1))
+
+
+def test_evolve_converts_a_changed_value():
+    copy = evolve(_a_case(), state="accepted", materials=[])
+    assert copy.state is CaseState.ACCEPTED
+    assert copy.materials == ()
+    assert evolve(copy, state=CaseState.IN_REVIEW).state is CaseState.IN_REVIEW
+    assert Role("agent") is Role.AGENT
+
+
+def _a_case() -> Case:
+    from govservice.samples import make_item, person
+
+    item = make_item()
+    return Case(
+        id="WF00000001",
+        item_code=item.code,
+        region=item.region,
+        department=item.department,
+        applicant=person(1),
+        received_at=dt.datetime(2015, 3, 2, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    )
