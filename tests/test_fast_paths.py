@@ -3,7 +3,10 @@
 - :func:`govservice.codec.to_document` (generated hooks, memoized events) against a plain
   cattrs converter set up as the codec's: the same document, keys in the same order;
 - :func:`govservice.model._evolve.evolve` against :func:`attrs.evolve`: the same copy, and
-  the same error for a change the model refuses.
+  the same error for a change the model refuses;
+- :func:`govservice.codec.document_and_texts` and the links of
+  :func:`govservice.store.ledger.chain` made from the events' texts against
+  :func:`~govservice.store.ledger.canonical` of the documents: the same texts.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govservice.codec import to_document
+from govservice.codec import document_and_texts, to_document
 from govservice.kinds import KINDS
 from govservice.model import Case, CaseState, Role
 from govservice.model._evolve import evolve
+from govservice.store.ledger import canonical, chain
 from strategies import RECORDS, case_events, moments
 
 _SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
@@ -163,4 +167,34 @@ def _a_case() -> Case:
         department=item.department,
         applicant=person(1),
         received_at=dt.datetime(2015, 3, 2, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    )
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+@settings(max_examples=40, **_SETTINGS)
+@given(data=st.data())
+def test_the_text_of_a_document_is_its_canonical_json(kind, data):
+    record = data.draw(RECORDS[kind], label=kind)
+    for _ in range(2):  # the second time from the events' texts made already
+        document, text, texts = document_and_texts(record)
+        assert _ordered(document) == _ordered(to_document(record))
+        assert text == canonical(document)
+        assert texts == [canonical(event) for event in document.get("events", [])]
+
+
+@settings(max_examples=60, **_SETTINGS)
+@given(
+    case=RECORDS["case"],
+    seq=st.integers(0, 10**12),
+    record=st.sampled_from([None, "ab" * 32]),
+    case_id=st.sampled_from(["DY2015-00000001", 'a"b\\c', "办件"]),
+)
+def test_links_made_from_the_events_texts_are_those_made_from_the_events(
+    case, seq, record, case_id
+):
+    document, _, texts = document_and_texts(case)
+    events = document.get("events", [])
+    head = (seq, "0" * 64)
+    assert chain(head, case_id, events, record=record, texts=texts) == chain(
+        head, case_id, events, record=record
     )

@@ -1319,6 +1319,26 @@ def test_notices_are_listed_undelivered_in_order_until_delivered(store):
     assert [n.id for n in store.undelivered_notices()] == [second]
 
 
+def test_the_notices_of_one_write_are_written_together_in_order(store):
+    docs = [
+        {"event": index, "action": action, "at": NOTICE_AT.isoformat(), "region": "370522"}
+        for index, action in enumerate(["apply", "accept", "review", "decide", "complete"])
+    ]
+    lease = NOTICE_AT + dt.timedelta(minutes=1)
+    ids = store.add_notices("C-9", docs, created_at=NOTICE_AT, claimed_by="me", lease_until=lease)
+    assert ids == sorted(ids)
+    assert len(set(ids)) == 5
+    listed = {n.id: n for n in store.undelivered_notices()}
+    assert [listed[i].doc for i in ids] == docs  # each id names its own notice
+    assert {(n.case_id, n.claimed_by, n.next_attempt_at) for n in listed.values()} == {
+        ("C-9", "me", lease)
+    }
+    assert store.add_notices("C-9", [], created_at=NOTICE_AT) == []
+    with pytest.raises(StoreError, match="distinct"):
+        store.add_notices("C-9", [docs[0], docs[0]], created_at=NOTICE_AT)
+    assert len(store.undelivered_notices()) == 5  # nothing of the refused call
+
+
 def test_a_notice_is_written_in_the_callers_transaction(store):
     kept = _notice(store, "KEPT")
 

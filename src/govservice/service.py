@@ -52,6 +52,10 @@ class RuleOutcome:
         return not self.blocking
 
 
+_NO_FINDINGS = RuleOutcome(blocking=(), warnings=())
+"""What no rule says (frozen, so one for every action no rule has anything to say of)."""
+
+
 class GovService:
     """One service centre (政务服务中心): the entry point of the library.
 
@@ -211,19 +215,22 @@ class GovService:
     def check_rules(self, case: Case, item: Item, action: Action | str) -> RuleOutcome:
         """Ask every local rule serving the case's region about ``action``."""
         action = Action(action)
+        answers = self.plugins.call(
+            "govservice_case_rules",
+            scope=case.region,
+            expect=Finding,
+            many=True,
+            case=case,
+            item=item,
+            action=action,
+        )
         findings = [
             attrs.evolve(finding, plugin=plugin)
-            for plugin, result in self.plugins.call(
-                "govservice_case_rules",
-                scope=case.region,
-                expect=Finding,
-                many=True,
-                case=case,
-                item=item,
-                action=action,
-            )
+            for plugin, result in answers
             for finding in result
         ]
+        if not findings:
+            return _NO_FINDINGS
         return RuleOutcome(
             blocking=tuple(f for f in findings if f.blocks),
             warnings=tuple(f for f in findings if not f.blocks),

@@ -397,6 +397,18 @@ class Store(Protocol):
         returns its id. ``claimed_by`` keeps it for its writer until ``lease_until``
         (due at ``created_at`` otherwise)."""
 
+    def add_notices(
+        self,
+        case_id: str,
+        docs: Sequence[dict[str, Any]],
+        *,
+        created_at: dt.datetime,
+        claimed_by: str | None = None,
+        lease_until: dt.datetime | None = None,
+    ) -> list[int]:
+        """Write several notices of one case at once (the events of one write, each doc
+        distinct), as :meth:`add_notice` does each; returns their ids, in order."""
+
     def undelivered_notices(
         self,
         *,

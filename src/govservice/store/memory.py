@@ -18,7 +18,12 @@ from typing import Any
 import attrs
 
 from govservice.codec import from_document, to_document
-from govservice.errors import ConflictError, DuplicateRecordError, RecordNotFoundError
+from govservice.errors import (
+    ConflictError,
+    DuplicateRecordError,
+    RecordNotFoundError,
+    StoreError,
+)
 from govservice.formats import parse_date_time
 from govservice.kinds import KINDS, kind_named, kind_of
 from govservice.model import Case, CaseState, Item
@@ -338,6 +343,29 @@ class MemoryStore(PackedImport, NestedTransactions):
                 waiting_for=None,
             )
         return self._last_notice
+
+    def add_notices(
+        self,
+        case_id: str,
+        docs: Sequence[dict[str, Any]],
+        *,
+        created_at: dt.datetime,
+        claimed_by: str | None = None,
+        lease_until: dt.datetime | None = None,
+    ) -> list[int]:
+        if len({json.dumps(doc, sort_keys=True) for doc in docs}) != len(docs):
+            raise StoreError(f"case {case_id}: the notices of one write are distinct")
+        with self.transaction():
+            return [
+                self.add_notice(
+                    case_id,
+                    doc,
+                    created_at=created_at,
+                    claimed_by=claimed_by,
+                    lease_until=lease_until,
+                )
+                for doc in docs
+            ]
 
     def undelivered_notices(
         self,

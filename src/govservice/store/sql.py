@@ -17,7 +17,7 @@ from typing import Any
 
 from govservice.clock import SHANGHAI
 from govservice.codec import document_and_texts, from_document
-from govservice.errors import ConflictError, LedgerHeadError, RecordNotFoundError
+from govservice.errors import ConflictError, LedgerHeadError, RecordNotFoundError, StoreError
 from govservice.kinds import KINDS, kind_of
 from govservice.model import Case, Item, ItemStatus
 from govservice.store.base import (
@@ -51,6 +51,10 @@ def dumps(document: Any) -> str:
     compact, sorted keys, Chinese kept as it is), so that the SHA-256 of a case document the
     trail chains is the SHA-256 of the text written, encoded once."""
     return canonical(document)
+
+
+NOTICES_A_STATEMENT = 1000
+"""Notices one INSERT writes (5 parameters each, well within every driver's limit)."""
 
 
 class SqlQueries:
@@ -492,21 +496,44 @@ class SqlQueries:
         claimed_by: str | None = None,
         lease_until: dt.datetime | None = None,
     ) -> int:
+        return self.add_notices(
+            case_id, [doc], created_at=created_at, claimed_by=claimed_by, lease_until=lease_until
+        )[0]
+
+    def add_notices(
+        self,
+        case_id: str,
+        docs: Sequence[dict[str, Any]],
+        *,
+        created_at: dt.datetime,
+        claimed_by: str | None = None,
+        lease_until: dt.datetime | None = None,
+    ) -> list[int]:
+        if not docs:
+            return []
         m = self.mark
         held = claimed_by is not None and lease_until is not None
+        created, due = self._utc(created_at), self._utc(lease_until if held else created_at)
+        texts = [dumps(doc) for doc in docs]
+        if len(set(texts)) != len(texts):
+            raise StoreError(f"case {case_id}: the notices of one write are distinct")
+        rows = []
         with self.transaction():
-            rows = self._rows(
-                "INSERT INTO outbox (case_id, created_at, doc, next_attempt_at, claimed_by) "
-                f"VALUES ({m}, {m}, {m}, {m}, {m}) RETURNING id",
-                (
-                    case_id,
-                    self._utc(created_at),
-                    dumps(doc),
-                    self._utc(lease_until if held else created_at),
-                    claimed_by,
-                ),
-            )
-        return rows[0][0]
+            for first in range(0, len(texts), NOTICES_A_STATEMENT):
+                part = texts[first : first + NOTICES_A_STATEMENT]
+                values = ", ".join([f"({m}, {m}, {m}, {m}, {m})"] * len(part))
+                rows += self._rows(
+                    "INSERT INTO outbox (case_id, created_at, doc, next_attempt_at, claimed_by) "
+                    f"VALUES {values} RETURNING id, doc",
+                    [
+                        value
+                        for text in part
+                        for value in (case_id, created, text, due, claimed_by)
+                    ],
+                )
+        # RETURNING promises no order: each id is matched to its notice by its text
+        ids = {self._text(doc): notice_id for notice_id, doc in rows}
+        return [ids[text] for text in texts]
 
     def undelivered_notices(
         self,

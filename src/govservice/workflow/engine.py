@@ -164,7 +164,8 @@ class Workflow(CaseSession):
                 receipt_reason=receipt_reason,
                 carried=carried,
             )
-            case = evolve(case, received_at=receipt.received_at)
+            if receipt.received_at != case.received_at:  # the centre's clock
+                case = evolve(case, received_at=receipt.received_at)
             self._check_item_accepts(item, case.id, _day(at), head)
             with self.store.transaction():  # a project stays open until the case is stored
                 if case.project_id is not None:

@@ -114,21 +114,26 @@ class Outbox:
         if count <= 0 or not self.service.plugins.implemented(HOOK, scope=case.region):
             return
         now = self._now()
-        first = len(case.events) - count
-        for index in range(first, len(case.events)):
-            event = case.events[index]
-            if event.refusal is not None:
-                continue
-            doc = {
+        lease = now + LEASE
+        told = [
+            (index, event)
+            for index in range(len(case.events) - count, len(case.events))
+            if (event := case.events[index]).refusal is None
+        ]
+        docs = [
+            {
                 "event": index,
                 "action": event.action,
                 "at": event.at.isoformat(),
                 "region": case.region,
             }
-            lease = now + LEASE
-            notice_id = self.store.add_notice(
-                case.id, doc, created_at=now, claimed_by=self.owner, lease_until=lease
-            )
+            for index, event in told
+        ]
+        ids = self.store.add_notices(
+            case.id, docs, created_at=now, claimed_by=self.owner, lease_until=lease
+        )
+        rollbacks = self.store.rollbacks
+        for notice_id, doc, (_, event) in zip(ids, docs, told, strict=True):
             notice = Notice(
                 id=notice_id,
                 case_id=case.id,
@@ -140,7 +145,7 @@ class Outbox:
                 claimed_by=self.owner,
                 waiting_for=None,
             )
-            self._written.append((notice, case, event, self.store.rollbacks))
+            self._written.append((notice, case, event, rollbacks))
 
     # --- delivering, after the commit -----------------------------------------------------
 
