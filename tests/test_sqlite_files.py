@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 
 from govservice.errors import DatabaseVersionError, ForeignDatabaseError, StoreError
@@ -272,3 +273,34 @@ def test_reopening_applies_nothing_again(real_db):
             store.close()
     with _connect(real_db) as db:
         assert db.execute("SELECT * FROM govservice_migrations").fetchall() == rows
+
+
+# --- stations read again (the registry of staff) --------------------------------------------
+
+
+def test_a_station_changed_by_another_connection_is_read_anew(tmp_path):
+    from govservice.model import StaffMember
+    from govservice.samples import make_station
+
+    path = tmp_path / "centre.db"
+    reader, writer = SqliteStore(path), SqliteStore(path)
+    try:
+        clerk = StaffMember(name="李娜", role="window_clerk", staff_number="DY-0101")
+        station = make_station(staff=(clerk,))
+        reader.add(station)
+        code = station.code
+        first = reader.get("station", code)
+        assert reader.get("station", code) == first  # read again: the same record
+        stored = writer.get("station", code)
+        replaced = StaffMember(name="王芳", role="window_clerk", staff_number="DY-0102")
+        writer.update(attrs.evolve(stored.record, staff=(replaced,)), stored.version)
+        again = reader.get("station", code)
+        assert [m.name for m in again.record.staff] == ["王芳"]
+        assert again.version == first.version + 1
+        with sqlite3.connect(path) as db:  # even a change that keeps the version
+            db.execute("UPDATE stations SET doc = replace(doc, '王芳', '赵敏')")
+        db.close()
+        assert [m.name for m in reader.get("station", code).record.staff] == ["赵敏"]
+    finally:
+        reader.close()
+        writer.close()
