@@ -690,3 +690,18 @@ def test_the_department_is_the_items(desk):
         desk.workflow.apply(desk.new_case(item, department="东营市住房和城乡建设局"), APPLICANT)
     assert desk.store.count("case") == 0
     assert len(refusals(desk.store)) == 1
+
+
+def test_an_application_file_is_read_with_the_centres_years():
+    from govservice.errors import InvalidRecordError
+    from govservice.formats import DateWindow
+    from govservice.workflow.intake import application_from_document
+
+    document = to_document(make_case(ordinary_item()))
+    document["received_at"] = "1948-06-01T09:00:00+08:00"
+    with pytest.raises(InvalidRecordError, match="/received_at"):
+        application_from_document(document, where="old.json:1")
+    case, carried = application_from_document(
+        document, where="old.json:1", window=DateWindow(earliest=1900)
+    )
+    assert (case.received_at.year, carried) == (1948, ())

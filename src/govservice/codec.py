@@ -276,20 +276,28 @@ def to_document(record: Any) -> dict[str, Any]:
 
 
 def from_document(
-    model: type[T], document: Any, *, where: str | None = None, check: bool = True
+    model: type[T],
+    document: Any,
+    *,
+    where: str | None = None,
+    check: bool = True,
+    window: Any = None,
 ) -> T:
     """Build a model instance from a document; every problem is reported with its path.
 
     A record (an item, a case ...) is first checked against its schema, so that what this
     accepts is exactly what the schema accepts; ``check=False`` skips that for documents
-    already checked (a store reading back what it wrote).
+    already checked (a store reading back what it wrote). ``window`` is the
+    :class:`~govservice.formats.DateWindow` of the years a date may fall in (the
+    configuration's ``validation.years``; 1949 to 2100 when None).
 
     :raises InvalidRecordError: listing each problem as ``(json_pointer, message)``.
     """
     if check and (kind := _kind_of_model(model)) is not None:
         from govservice.validation import validator_for  # the validators use this module
 
-        problems = validator_for(kind).problems(document)
+        validator = validator_for(kind) if window is None else validator_for(kind, window)
+        problems = validator.problems(document)
         if problems:
             summary = "; ".join(f"{p.pointer or '(root)'}: {p.message}" for p in problems)
             raise InvalidRecordError(

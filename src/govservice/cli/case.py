@@ -168,7 +168,8 @@ def _apply(workflow: Workflow, ref: Any, actor: Actor, args: argparse.Namespace)
     where = f"{record.file}:{record.line}"
     if not isinstance(record.document, dict):
         raise InvalidRecordError("an application is a case record (an object)", where=where)
-    case, carried = application_from_document(record.document, where=where)
+    window = workflow.service.config.date_window
+    case, carried = application_from_document(record.document, where=where, window=window)
     return workflow.apply(case, actor, receipt_reason=args.receipt_reason, carried=carried)
 
 

@@ -99,9 +99,12 @@ def centre_set_fields(case: Case) -> tuple[str, ...]:
     return tuple(name for name, default in _DEFAULTS.items() if getattr(case, name) != default)
 
 
-def application_from_document(document: Mapping[str, Any], *, where: str) -> tuple[Case, tuple]:
+def application_from_document(
+    document: Mapping[str, Any], *, where: str, window: Any = None
+) -> tuple[Case, tuple]:
     """An application file's record as a case, and the centre-set keys it carries (each
-    present key, whatever its value). The case is made without them, so that what the
+    present key, whatever its value; ``window``: the years dates may fall in, the
+    configuration's). The case is made without them, so that what the
     applicant may give is checked on its own; ``apply(case, actor, carried=keys)`` refuses
     the keys, and records the refusal.
 
@@ -109,7 +112,7 @@ def application_from_document(document: Mapping[str, Any], *, where: str) -> tup
     """
     carried = tuple(key for key in document if key in CENTRE_SET)
     rest = {key: value for key, value in document.items() if key not in CENTRE_SET}
-    return from_document(Case, rest, where=where), carried
+    return from_document(Case, rest, where=where, window=window), carried
 
 
 @attrs.frozen
