@@ -404,6 +404,7 @@ def items(draw: st.DrawFn) -> Item:
         department=draw(texts()),
         department_code=draw(_optional(credit_codes())),
         region=draw(region_codes()),
+        delegated_to=draw(_small_lists(region_codes(), unique=True)),
         level=draw(st.sampled_from(HandlingLevel)),
         handling_type=draw(st.sampled_from(HandlingType)),
         legal_basis=draw(_small_lists(texts())),
@@ -473,6 +474,7 @@ def case_events(at: st.SearchStrategy[dt.datetime] | None = None) -> st.SearchSt
         on_behalf_of=_optional(free_texts()),
         warnings=_small_lists(recorded_findings()),
         refusal=_optional(free_texts()),
+        recorded_at=_optional(moments()),
     )
 
 
@@ -480,12 +482,14 @@ def case_events(at: st.SearchStrategy[dt.datetime] | None = None) -> st.SearchSt
 def supplement_requests(draw: st.DrawFn) -> SupplementRequest:
     """A 补正 notice listing at least one material, answered (later) or still open."""
     requested, received = draw(_ordered(moments(), 2))
+    materials = draw(st.lists(texts(), min_size=1, max_size=_SMALL))
     return SupplementRequest(
         requested_at=requested,
-        materials=draw(st.lists(texts(), min_size=1, max_size=_SMALL)),
+        materials=materials,
         note=draw(_optional(free_texts())),
         from_state=draw(st.sampled_from(CaseState)),
         received_at=draw(_optional(st.just(received))),
+        arrived=draw(st.lists(st.sampled_from(materials), unique=True, max_size=len(materials))),
     )
 
 
