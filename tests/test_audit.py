@@ -121,7 +121,8 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 
 @pytest.fixture
 def trail(database: Database) -> Database:
-    """Three cases through the workflow: 5 + 5 + 3 = 13 events, chained in the order taken."""
+    """Three cases through the workflow: 5 + 5 + 3 = 13 events, chained in the order taken,
+    after the link that makes the store a simulation (link 1)."""
     workflow = Workflow(service(), database.store)
     register_staff(database.store, ["370500"])
     item = make_item()
@@ -140,8 +141,8 @@ def trail(database: Database) -> Database:
         workflow.complete(workflow.decide(s, APPROVER, "grant"), CLERK)
     report = verify_store(database.store)
     assert report.ok
-    assert report.checked == 13
-    assert report.head_seq == 13
+    assert report.checked == 14
+    assert report.head_seq == 14
     return database
 
 
@@ -162,12 +163,12 @@ def test_an_untouched_trail_verifies(trail):
     report = verify_store(trail.store)
     assert report.ok
     assert (report.head_seq, report.head_hash) == trail.store.ledger_head()
-    assert report.head_hash == trail.row(13)[4]
+    assert report.head_hash == trail.row(14)[4]
 
 
 def test_each_event_is_linked_to_the_one_before(trail):
     previous = GENESIS
-    for seq in range(1, 14):
+    for seq in range(1, 15):
         _, _case_id, text, prev_hash, digest = trail.row(seq)
         assert prev_hash == previous
         assert digest == hashlib.sha256((previous + text).encode()).hexdigest()
@@ -210,7 +211,7 @@ def test_events_cut_off_the_end_are_found(trail):
 
 def test_an_inserted_event_is_found(trail):
     # Make room after event 4 and insert a forged event, chained to event 4 correctly.
-    for seq in range(13, 4, -1):
+    for seq in range(14, 4, -1):
         trail.sql("UPDATE case_events SET seq = ? WHERE seq = ?", seq + 1, seq)
     _, case_id, text, _, digest = trail.row(4)
     event = json.loads(text)["event"]
@@ -415,7 +416,7 @@ def test_imported_history_is_attested_then_checked(trail):
     assert attest_imports(trail.store) == (1, 2)
     after = verify_store(trail.store)
     assert (after.ok, after.unchained_cases, after.attested_cases) == (True, 0, 1)
-    assert (after.checked, after.head_seq) == (14, 14)
+    assert (after.checked, after.head_seq) == (15, 15)
     (link,) = trail.store.case_ledger("OLD-1")
     assert json.loads(link.text)["imported"]["events"] == 2
     assert attest_imports(trail.store) == (0, 0)  # once
@@ -429,7 +430,7 @@ def test_imported_history_is_attested_then_checked(trail):
     document = case_doc(trail, "OLD-1")  # an attested event edited in the record
     document["events"][1]["actor"] = "赵六"
     set_case_doc(trail, "OLD-1", document)
-    assert broken_at(trail) == (14, "the history the case was imported with was changed")
+    assert broken_at(trail) == (15, "the history the case was imported with was changed")
 
 
 def test_attested_history_cut_short_or_of_a_deleted_case_is_found(trail):
@@ -439,10 +440,10 @@ def test_attested_history_cut_short_or_of_a_deleted_case_is_found(trail):
     document = case_doc(trail, "OLD-1")
     document["events"] = document["events"][1:]
     set_case_doc(trail, "OLD-1", document)
-    assert broken_at(trail) == (14, "the history the case was imported with was changed")
+    assert broken_at(trail) == (15, "the history the case was imported with was changed")
     set_case_doc(trail, "OLD-1", {**document, "events": case_doc(trail, "OLD-2")["events"]})
     trail.sql("DELETE FROM cases WHERE id = ?", "OLD-2")
-    assert broken_at(trail) == (15, "the case's events are chained, its record is gone")
+    assert broken_at(trail) == (16, "the case's events are chained, its record is gone")
 
 
 def test_a_second_record_claiming_a_case_is_found(trail):
@@ -473,7 +474,7 @@ def test_a_case_attested_twice_is_found(trail):
     with pytest.raises(StoreError, match="has links in the chain already"):
         trail.store.attest_import("OLD-1", {"events": 99, "sha256": "0" * 64})
     forge_link(trail, "OLD-1", {"imported": {"events": 99, "sha256": "0" * 64}})
-    assert broken_at(trail) == (15, "attested twice")
+    assert broken_at(trail) == (16, "attested twice")
 
 
 def test_nothing_is_attested_on_a_broken_trail(trail):
@@ -491,7 +492,7 @@ def test_appending_after_tampering_does_not_hide_it(trail):
     workflow = Workflow(service(), trail.store)
     stored = workflow.case("TRAIL-3")
     workflow.decide(stored, APPROVER, "grant")
-    assert trail.store.ledger_head()[0] == 14
+    assert trail.store.ledger_head()[0] == 15
     seq, _ = broken_at(trail)
     assert seq == 3
 
@@ -648,13 +649,13 @@ def test_a_refusal_without_a_case_record_is_chained_and_verifies(trail):
     trail.store.record_refusal("APPLY-1", {"reason": "不予受理", "actor": "李娜"})
     (link,) = trail.store.case_ledger("APPLY-1")
     assert json.loads(link.text) == {
-        "seq": 14,
+        "seq": 15,
         "case_id": "APPLY-1",
         "refused": {"reason": "不予受理", "actor": "李娜"},
     }
     report = verify_store(trail.store)
     assert report.ok
-    assert (report.checked, report.events, report.refusals) == (14, 13, 1)
+    assert (report.checked, report.events, report.refusals) == (15, 13, 1)
 
 
 def test_a_case_with_links_is_never_attested(trail):
@@ -663,7 +664,7 @@ def test_a_case_with_links_is_never_attested(trail):
         trail.store.attest_import("TRAIL-1", {"events": 5, "sha256": "0" * 64})
     # an attestation chained after the case's events, by hand, is found
     forge_link(trail, "TRAIL-1", {"imported": {"events": 5, "sha256": "0" * 64}})
-    assert broken_at(trail) == (14, "attested as imported after links of the case were chained")
+    assert broken_at(trail) == (15, "attested as imported after links of the case were chained")
 
 
 def test_an_imported_case_without_history_is_attested_over_its_record(trail):
@@ -777,4 +778,4 @@ def test_cases_written_while_verify_runs_are_no_break(trail):
     workflow.decide(stored, APPROVER, "grant")
     report = verify_store(_ReadEarlier(trail.store, head))
     assert report.ok, report.first_break
-    assert report.head_seq == 13
+    assert report.head_seq == 14

@@ -13,6 +13,7 @@ supervisor and agent; the Guangrao county centre (370523-ZWZX) with its own cler
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import subprocess
@@ -675,3 +676,43 @@ def test_who_acts_is_one_line_of_safe_text(text):
         Actor(text, "window_clerk")
     with pytest.raises(WorkflowError, match=r"Actor\.id: character"):
         Actor("李娜", "window_clerk", id=text)
+
+
+def test_a_case_changed_in_the_callers_hands_is_neither_judged_by_nor_written(service):
+    from govservice.errors import ConflictError
+
+    stored = applied(service)
+    forged = attrs.evolve(
+        stored,
+        record=attrs.evolve(stored.record, applicant=OTHER, green_channel=True, handler="内鬼"),
+    )
+    with pytest.raises(ConflictError, match="not the case stored at version"):
+        service.workflow.withdraw(forged, IMPOSTOR)
+    skipped = attrs.evolve(stored, record=attrs.evolve(stored.record, state=CaseState.ACCEPTED))
+    with pytest.raises(ConflictError, match="not the case stored"):
+        service.workflow.review(skipped, REVIEWER)
+    assert service.store.get("case", stored.record.id) == stored  # nothing written
+    read = service.store.get("case", stored.record.id)  # a copy read by the caller: fine
+    assert service.workflow.withdraw(read, APPLICANT).record.state is CaseState.WITHDRAWN
+
+
+def test_an_agent_does_not_bring_its_own_mandate(service):
+    from govservice.errors import ApplicationRefusedError
+
+    case = make_case(
+        ITEM,
+        applicant=OWNER,
+        materials=materials(ITEM),
+        station_code="370500-ZWZX",
+        received_at=START,
+        mandates=(mandate(),),
+    )
+    with pytest.raises(ApplicationRefusedError, match="does not bring its own mandate") as no:
+        service.workflow.apply(case, AGENT)
+    assert "mandates" in no.value.fields
+    assert service.store.get("case", case.id) is None
+    links = [json.loads(entry.text) for entry in service.store.case_ledger(case.id)]
+    assert [link["refused"]["action"] for link in links] == ["apply"]  # recorded
+    entered = service.workflow.apply(case, CLERK)  # the clerk has seen the signed 委托书
+    assert entered.record.mandates == (mandate(),)
+    assert service.workflow.withdraw(entered, AGENT).record.state is CaseState.WITHDRAWN

@@ -12,10 +12,12 @@ import json
 import os
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import textwrap
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -25,14 +27,16 @@ from hypothesis import strategies as st
 
 from govservice.cli import main
 from govservice.cli.case import describe
-from govservice.cli.output import check_output, protected_paths
+from govservice.cli.output import check_output, protected_paths, write_output
 from govservice.cli.terminal import printable, printable_json, unprintable
+from govservice.clock import FixedClock
 from govservice.codec import to_document
 from govservice.config import load_config
-from govservice.errors import OutputRefusedError
+from govservice.errors import OutputRefusedError, WorkflowError
 from govservice.model import CaseEvent
 from govservice.samples import START, make_case, make_item
 from govservice.store.sqlite import SqliteStore
+from workflow_helpers import CLERK, make_service
 
 CODE = "K7QF3M9TXW2P"
 FORGED = "\n2015-03-01 10:00 李娜（窗口受理人员） decide 审查中 → 准予许可"
@@ -408,6 +412,29 @@ def test_expected_days_of_a_suspension_are_range_checked(centre, capsys, days):
     )  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "amount",
+    ["NaN", "nan", "sNaN", "-NaN", "Infinity", "-Infinity", "inf", "1e3", "-1", "-0", "1.005",
+     "12,5", "", "0x10", "9" * 40],
+)  # fmt: skip
+def test_an_exempt_fee_amount_is_finite_yuan(centre, capsys, amount):
+    refused_by_argparse(
+        capsys,
+        ["--config", str(centre), "case", "exempt-fee", "DY-0001", "--actor", "李娜",
+         "--role", "window_clerk", "--fee", "工本费", "--reason", "困难群众",
+         f"--amount={amount}"],
+        "is not an amount of yuan such as 120 or 35.50",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("amount", ["NaN", "sNaN", "Infinity", "-Infinity", "-1", "1.005"])
+def test_the_python_api_refuses_an_amount_that_is_not_finite_yuan(tmp_path, amount):
+    service = make_service("memory", tmp_path, FixedClock(START))
+    for value in (amount, Decimal(amount)):
+        with pytest.raises(WorkflowError, match="finite, non-negative amount of yuan"):
+            service.workflow.exempt_fee("DY-0001", CLERK, "工本费", "困难群众", amount=value)
+
+
 @pytest.mark.parametrize("seq", ["9" * 19, "9" * 40])
 def test_a_huge_expected_head_is_refused(centre, capsys, seq):
     refused_by_argparse(
@@ -526,11 +553,68 @@ def test_a_path_through_another_folder_is_the_database(centre, tmp_path, capsys)
         assert_refused(centre, capsys, options, tmp_path / "centre.db", "the database")
 
 
-def test_a_dangling_symbolic_link_is_not_followed(centre, tmp_path, capsys):
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_a_dangling_symbolic_link_is_never_replaced(centre, tmp_path, capsys, force):
     link = tmp_path / "qr.svg"
     link.symlink_to(tmp_path / "somewhere.svg")
-    assert_refused(centre, capsys, ["--qr-svg", str(link)], link, "give --force")
+    for options in qr_options(link, *force):
+        assert_refused(centre, capsys, options, link, "a symbolic link whose target is missing")
+        assert link.is_symlink()
+        assert os.readlink(link) == str(tmp_path / "somewhere.svg")
     assert not (tmp_path / "somewhere.svg").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if "partial" in p.name) == []
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+@pytest.mark.parametrize("through_link", [False, True])
+def test_a_fifo_is_never_replaced(centre, tmp_path, capsys, force, through_link):
+    """A FIFO stands for every special file (a device such as /dev/full, a socket): the
+    test makes its own rather than risk a real device."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    target = fifo
+    if through_link:
+        target = tmp_path / "qr.svg"
+        target.symlink_to(fifo)
+    for options in qr_options(target, *force):
+        assert cli(centre, "progress", CODE, *options) == 2
+        captured = capsys.readouterr()
+        line = one_error_line(captured.err, "GS111")
+        assert "a FIFO (named pipe), not a regular file" in line
+        assert str(target) in line
+        assert captured.out == ""
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    if through_link:
+        assert target.is_symlink()
+        assert os.readlink(target) == str(fifo)
+    assert sorted(p.name for p in tmp_path.iterdir() if "partial" in p.name) == []
+
+
+def test_check_output_names_what_is_there(centre, tmp_path):
+    config = load_config(centre)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputRefusedError, match="a FIFO"):
+        check_output(fifo, config, force=True, option="--qr-svg")
+    with pytest.raises(OutputRefusedError, match="a folder"):
+        check_output(tmp_path, config, force=True, option="--qr-svg")
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    with pytest.raises(OutputRefusedError, match="a symbolic link that loops"):
+        check_output(loop, config, force=True, option="--qr-svg")
+    regular = tmp_path / "old.svg"
+    regular.write_text("old")
+    assert check_output(regular, config, force=True, option="--qr-svg") == regular
+    assert check_output(tmp_path / "new.svg", config, force=False, option="--qr-svg")
+
+
+def test_write_output_refuses_a_fifo_that_appeared_since_the_check(tmp_path):
+    fifo = tmp_path / "qr.svg"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputRefusedError, match="a FIFO"):
+        write_output(fifo, "<svg/>", force=True)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["qr.svg"]
 
 
 def test_a_folder_is_never_an_output(centre, tmp_path, capsys):

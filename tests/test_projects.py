@@ -29,6 +29,7 @@ from govservice.model import CaseState, ProjectState, SubmittedMaterial, TimeLim
 from govservice.samples import (
     START,
     config_with,
+    enterprise,
     make_case,
     make_item,
     make_project,
@@ -430,6 +431,18 @@ def test_a_case_joining_while_the_project_completes_keeps_it_open(tmp_path):
 
 
 # --- refusals are on the trail ------------------------------------------------------------
+
+
+def test_a_case_joins_a_project_only_when_its_owner_applies(service, project):
+    project, _ = project
+    stranger = enterprise(5151, name="东营某某置业有限公司")
+    case = new_case(ITEMS["planning"], project, applicant=stranger)
+    who = Actor(stranger.name, "applicant", id=stranger.identifier.number)
+    with pytest.raises(WorkflowError, match=f"project {project.id} is .*'s: a case joins it"):
+        service.workflow.apply(case, who, at=START)
+    assert service.store.get("case", case.id) is None  # not its green channel, nor its agent
+    refused = [json.loads(entry.text) for entry in service.store.case_ledger(case.id)]
+    assert [link["refused"]["action"] for link in refused if "refused" in link] == ["apply"]
 
 
 def refusals_of(store, subject_id):

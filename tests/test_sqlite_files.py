@@ -304,3 +304,47 @@ def test_a_station_changed_by_another_connection_is_read_anew(tmp_path):
     finally:
         reader.close()
         writer.close()
+
+
+# --- a record changed outside govservice is not written over ---------------------------------
+
+
+def test_a_case_changed_in_the_database_is_not_laundered_by_the_next_write(tmp_path):
+    from govservice.errors import TrailBrokenError
+
+    path = tmp_path / "centre.db"
+    store = SqliteStore(path)
+    case = make_case(id="LAUNDER-1")
+    store.add(case)
+    store.close()
+    with sqlite3.connect(path) as db:  # the document and its columns, changed consistently
+        db.execute(
+            "UPDATE cases SET doc = json_set(doc, '$.green_channel', json('true')), "
+            "green_channel = 1 WHERE id = 'LAUNDER-1'"
+        )
+    db.close()
+    store = SqliteStore(path)  # a new process: nothing remembered of what was written
+    try:
+        stored = store.get("case", "LAUNDER-1")
+        assert stored.record.green_channel is True
+        head = store.ledger_head()
+        with pytest.raises(TrailBrokenError, match="not the one the trail last chained"):
+            store.update(attrs.evolve(stored.record, handler="王芳"), stored.version)
+        assert store.ledger_head() == head  # nothing chained
+        assert store.get("case", "LAUNDER-1") == stored  # nothing written
+    finally:
+        store.close()
+
+
+def test_a_case_written_through_govservice_is_updated_from_a_new_connection(tmp_path):
+    path = tmp_path / "centre.db"
+    store = SqliteStore(path)
+    store.add(make_case(id="SEALED-1"))
+    store.close()
+    store = SqliteStore(path)
+    try:
+        stored = store.get("case", "SEALED-1")
+        updated = store.update(attrs.evolve(stored.record, handler="王芳"), stored.version)
+        assert updated.version == stored.version + 1
+    finally:
+        store.close()

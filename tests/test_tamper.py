@@ -105,7 +105,7 @@ def centre(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     centre.service.trail.checkpoint(store)  # and now: the head is witnessed
     report = centre.verify()
     assert report.ok, report
-    assert report.witnessed_seq == store.ledger_head()[0] == 8
+    assert report.witnessed_seq == store.ledger_head()[0] == 9
     assert (report.cases_checked, report.attested_cases) == (3, 1)
     return centre
 
@@ -141,8 +141,8 @@ def empty_ledger(centre: Centre) -> None:
 def test_an_untouched_centre_verifies_on_the_command_line(centre, capsys):
     assert centre.cli("verify") == 0
     out = capsys.readouterr().out
-    assert "trail intact: 8 links" in out
-    assert "the chain holds every signed checkpoint (the latest: event 8)" in out
+    assert "trail intact: 9 links" in out
+    assert "the chain holds every signed checkpoint (the latest: event 9)" in out
 
 
 def test_a_changed_state_column_is_found(centre):
@@ -190,15 +190,17 @@ def test_a_changed_imported_record_is_found(centre):
 def test_an_emptied_ledger_is_found(centre):
     empty_ledger(centre)
     assert verify_store(centre.store).first_break is not None  # the versions tell, too
-    found(centre, "signed checkpoint witnessed event 8", "emptied")
+    found(centre, "signed checkpoint witnessed event 9", "emptied")
 
 
 def test_an_emptied_and_re_attested_ledger_is_found(centre):
     empty_ledger(centre)
     with pytest.raises(TrailBrokenError):  # the cases were written here: not imports
         attest_imports(centre.store)
-    # the forger attests every case himself, its versions made those of an import
+    # the forger attests every case himself, its versions made those of an import (and
+    # drops the simulation setting, which the emptied chain no longer bears out)
     centre.db.sql("UPDATE cases SET version = 1")
+    centre.db.sql("DELETE FROM govservice_settings WHERE name = 'simulation'")
     assert attest_imports(centre.store) == (3, 9)
     assert verify_store(centre.store).ok  # consistent in itself ...
     found(centre, "signed checkpoint")  # ... but not what was witnessed
@@ -207,7 +209,7 @@ def test_an_emptied_and_re_attested_ledger_is_found(centre):
 def test_a_rewound_head_is_found(centre):
     centre.db.sql("DELETE FROM case_events WHERE seq > 5")
     centre.db.sql("UPDATE ledger_head SET seq = 5, hash = ? WHERE id = 1", centre.db.row(5)[4])
-    found(centre, "signed checkpoint witnessed event 8", "cut back")
+    found(centre, "signed checkpoint witnessed event 9", "cut back")
 
 
 def test_a_re_hashed_chain_is_found(centre):
@@ -257,8 +259,8 @@ def test_checkpoints_are_appended_and_printed(centre, capsys):
     capsys.readouterr()
     assert centre.cli("checkpoint", "--print") == 0
     out = capsys.readouterr().out
-    assert "测试中心 (370500): the trail ended at event 8" in out
-    assert json.loads(out.splitlines()[-1])["seq"] == 8
+    assert "测试中心 (370500): the trail ended at event 9" in out
+    assert json.loads(out.splitlines()[-1])["seq"] == 9
 
 
 def test_a_checkpoint_every_n_links_and_daily(centre):
@@ -272,7 +274,7 @@ def test_a_checkpoint_every_n_links_and_daily(centre):
     centre.service.clock.advance(days=1)  # a day later: one more link is enough
     workflow.review(workflow.case("TAMPER-3"), REVIEWER)
     assert count() == before + 1
-    assert centre.verify().witnessed_seq == 10
+    assert centre.verify().witnessed_seq == 11
 
 
 # --- the head, the key ---------------------------------------------------------------------------
@@ -303,7 +305,7 @@ def test_a_refusal_without_a_case_record_verifies(centre):
         centre.store.record_refusal("APPLY-10", {"reason": "不予受理"})
     report = centre.verify()
     assert report.ok
-    assert report.checked == 10
+    assert report.checked == 11
 
 
 def test_keygen_never_overwrites(tmp_path, capsys):

@@ -20,6 +20,11 @@ Three checks, all on what is stored, nothing recomputed by the store:
    number and SHA-256 of its events and the digest of its whole record), and only while
    it has no link; before, it is counted. A case with no link that the store wrote more
    than once (its version says so) lost its links: the ledger was emptied.
+
+And the store's setting that makes it a simulation (:mod:`govservice.store.simulation`)
+must agree with its first link: a simulation store's chain begins with the link marking
+it one, and no other store's does (one SQL row must not turn a real store into one that
+takes back-dated actions, unnoticed).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from govservice.store.ledger import (
     IMPORTED,
     RECORD,
     REFUSED,
+    SIMULATED,
     AuditReport,
     Break,
     LedgerEntry,
@@ -48,6 +54,7 @@ from govservice.store.ledger import (
     record_digest,
     verify,
 )
+from govservice.store.simulation import SIMULATION
 
 __all__ = ["AuditReport", "Break", "attest_imports", "verify_store"]
 
@@ -76,6 +83,8 @@ class _Trail:
     late: dict[str, int] = attrs.field(factory=dict)
     """Cases attested after links of them: the sequence number of the attestation."""
     counts: dict[str, int] = attrs.field(factory=lambda: {"events": 0, "refusals": 0})
+    simulated: list[int] = attrs.field(factory=list)
+    """The sequence numbers of links marking the store a simulation (only the first may)."""
 
 
 def verify_store(
@@ -148,7 +157,7 @@ def _verified(
     head = store.ledger_head()
     trail = _Trail()
     report = verify(_entries_up_to(store, head[0], trail), head, expected_head, witnessed)
-    report = attrs.evolve(report, **trail.counts)
+    report = attrs.evolve(report, **trail.counts, simulation=trail.simulated[:1] == [1])
     if witnessed:
         report = attrs.evolve(report, witnessed_seq=max(witnessed))
     if not report.ok:
@@ -157,7 +166,36 @@ def _verified(
     if beyond and store.ledger_head()[0] < beyond[0].seq:
         problem = Break(beyond[0].seq, beyond[0].case_id, "an event beyond the ledger head")
         return attrs.evolve(report, first_break=problem), []
-    return _check_cases(store, report, trail)
+    report, unattested = _check_cases(store, report, trail)
+    problem = _check_simulation(store, trail) if report.ok else None
+    if problem is not None:  # checked last: an emptied ledger is reported as such first
+        return attrs.evolve(report, first_break=problem), []
+    return report, unattested
+
+
+def _check_simulation(store: Any, trail: _Trail) -> Break | None:
+    """None when the store's setting and its chain agree on whether it is a simulation."""
+    later = [seq for seq in trail.simulated if seq != 1]
+    if later:
+        return Break(later[0], None, "a link marking the store a simulation, not its first link")
+    setting = store.setting(SIMULATION)
+    marked = bool(trail.simulated)
+    if setting == "true" and not marked:
+        return Break(
+            1,
+            None,
+            f"the store's settings (govservice_settings) say {SIMULATION}={setting!r}, but its "
+            "chain does not begin with the link marking a simulation store (the setting was "
+            "added behind the library's back)",
+        )
+    if marked and setting != "true":
+        return Break(
+            1,
+            None,
+            "the chain begins with the link marking a simulation store, but the store's "
+            f"settings (govservice_settings) say {SIMULATION}={setting!r}",
+        )
+    return None
 
 
 def _entries_up_to(store: Any, last: int, trail: _Trail) -> Iterator[LedgerEntry]:
@@ -179,6 +217,9 @@ def _note(trail: _Trail, entry: LedgerEntry) -> None:
         if not isinstance(inside, dict):
             return  # verify() reports the link itself
     except ValueError:
+        return
+    if SIMULATED in inside:  # the store is a simulation: no case
+        trail.simulated.append(entry.seq)
         return
     if REFUSED in inside:  # a refusal that left no case record
         trail.counts["refusals"] += 1

@@ -641,6 +641,8 @@ def describe(keyword: str, value: Any, instance: Any, pointer: str, raw: str) ->
             return _EMPTY if instance == "" else f"{instance!r} has only white space"
         if words:
             return f"{instance!r} {words}"
+    if keyword == "maximum" and _whole(instance) and _whole(value):
+        return _too_large(value, instance)
     if keyword == "minLength" and value == 1 and instance == "":
         return _EMPTY  # (the same words as the pattern of a text: one message, not two)
     if keyword == "minItems" and isinstance(instance, list):
@@ -658,6 +660,22 @@ def describe(keyword: str, value: Any, instance: Any, pointer: str, raw: str) ->
     if keyword == "const" and not isinstance(instance, (dict, list)):
         return f"{instance!r} is not allowed here: expected {value!r}"
     return raw
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _too_large(bound: int, instance: int) -> str:
+    """A whole number above the schema's ``maximum``, in words; a huge one by its size,
+    not its digits (there may be thousands). (Below the ``minimum``, the validator's own
+    words say it: ``0 is less than the minimum of 1``.)"""
+    shown = (
+        str(instance)
+        if instance < 10**30
+        else f"a number of about {int(instance.bit_length() * 0.30103) + 1} digits"
+    )
+    return f"{shown} is too large: at most {bound:,} is allowed here"
 
 
 def _unsafe_text(text: str, *, multiline: bool) -> str:

@@ -103,7 +103,7 @@ def run_verify(args: argparse.Namespace) -> int:
     case = f" (case {broken.case_id})" if broken.case_id else ""
     print(
         f"trail BROKEN at event {broken.seq}{case}: {broken.problem}; "
-        f"{report.checked} events before it are intact"
+        f"{min(report.checked, max(broken.seq - 1, 0))} events before it are intact"
     )
     return 1
 
@@ -116,6 +116,8 @@ def _print_intact(report: AuditReport) -> None:
             parts.append(f"{report.attested_cases} attested")
         if report.refusals:
             parts.append(f"{report.refusals} refusals without a case record")
+        if report.simulation:
+            parts.append("1 marking a simulation store")
         links = f"{report.checked} links ({', '.join(parts)})"
     print(
         f"trail intact: {links}, {report.cases_checked} case records agree; "

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from govservice.cli.common import persistent_store, service_from, whole_number
@@ -89,7 +91,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--reason", required=True)
     sub = action("exempt-fee", "减免收费: lower or waive a fee charged, with the reason", _exempt)
     sub.add_argument("--fee", required=True, help="the fee's name, as charged on the case")
-    sub.add_argument("--amount", default="0", help="what is charged instead (yuan; default 0)")
+    sub.add_argument(
+        "--amount",
+        type=_yuan,
+        default=Decimal("0"),
+        help="what is charged instead (yuan, at most 2 decimals; default 0)",
+    )
     sub.add_argument("--reason", required=True)
     sub = action(
         "assign", "name a dedicated handler or a centre's agent, or set the green channel", _assign
@@ -171,6 +178,21 @@ def _apply(workflow: Workflow, ref: Any, actor: Actor, args: argparse.Namespace)
     window = workflow.service.config.date_window
     case, carried = application_from_document(record.document, where=where, window=window)
     return workflow.apply(case, actor, receipt_reason=args.receipt_reason, carried=carried)
+
+
+_YUAN = re.compile(r"(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?")
+"""An amount of yuan on the command line: the schemas' ``yuan`` form (no sign, no
+exponent, no NaN or Infinity), at most 12 digits before the point."""
+
+
+def _yuan(text: str) -> Decimal:
+    """``--amount``: a finite, non-negative amount of yuan with at most 2 decimals."""
+    if not _YUAN.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an amount of yuan such as 120 or 35.50 "
+            "(not negative, at most 2 decimals)"
+        )
+    return Decimal(text.strip())
 
 
 def _exempt(workflow, ref, actor, args):

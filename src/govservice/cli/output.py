@@ -3,7 +3,9 @@
 An output file never replaces an existing file unless ``--force`` is given, and never,
 even then, the centre's own files: the configuration, the SQLite database with its
 ``-wal``, ``-shm`` and ``-journal`` companions, and every other file the configuration
-names (TLS certificates and keys, calendar schedules, a checkpoint file). A path is the
+names (TLS certificates and keys, calendar schedules, a checkpoint file); nor anything
+that is not a regular file (a folder, a device, a FIFO, a socket) or a symbolic link
+whose target is missing, which ``--force`` would replace with a file. A path is the
 same file as a protected one when both resolve to the same place (symbolic links
 followed) or, for files that exist, when they are one file (a hard link).
 
@@ -15,7 +17,9 @@ with it, written beside and renamed into place, so no half-written file is ever 
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -76,7 +80,9 @@ def check_output(
         say so).
 
     :raises OutputRefusedError: it is (or would replace) one of :func:`protected_paths`,
-        even with ``force``; it is a folder; it exists and ``force`` is false.
+        even with ``force``; it exists and is not a regular file (a folder, a device, a
+        FIFO, a socket) or is a symbolic link whose target is missing, even with
+        ``force``; it exists and ``force`` is false.
     """
     target = Path(path)
     for protected, what in protected_paths(config):
@@ -87,16 +93,56 @@ def check_output(
                 where=str(target),
             )
     try:
-        folder = target.is_dir()
+        kind = _not_a_regular_file(target)
     except OSError as error:  # a folder on the path without search permission
         raise FileAccessError(
             f"cannot write the file: {error.strerror or error}", where=str(target)
         ) from None
-    if folder:
-        raise OutputRefusedError(f"{option} names a folder, not a file", where=str(target))
+    if kind is not None:
+        raise OutputRefusedError(
+            f"{option} names {kind}, not a regular file: it is never replaced, "
+            "not even with --force",
+            where=str(target),
+        )
     if os.path.lexists(target) and not force:
         raise OutputRefusedError(f"{option}: the file exists; {hint}", where=str(target))
     return target
+
+
+def _not_a_regular_file(path: Path) -> str | None:
+    """What is at ``path`` if it is there and is not a regular file (nor a symbolic link
+    to one), in words; None when nothing is there or a regular file is. Looks without
+    opening: a FIFO is never opened (that would wait for a writer), a device never
+    touched.
+
+    :raises OSError: the system refuses to look (a folder without search permission).
+    """
+    try:
+        link = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(link.st_mode):
+        try:
+            mode = os.stat(path).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return "a symbolic link whose target is missing"
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                return "a symbolic link that loops"
+            raise
+    else:
+        mode = link.st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 def check_outputs(
@@ -131,12 +177,18 @@ def same_file(one: Path, other: Path) -> bool:
 def write_output(path: Path, content: str | bytes, *, force: bool) -> None:
     """Write ``content`` (text as UTF-8) to ``path``, checked with :func:`check_output`.
 
-    :raises OutputRefusedError: the file appeared since the check (without ``force``).
+    :raises OutputRefusedError: the file appeared since the check (without ``force``), or
+        something that is not a regular file did (with it).
     :raises FileAccessError: the system refuses (permission denied, a missing folder, a
         full disk); nothing is left behind.
     """
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
+        if force and (kind := _not_a_regular_file(path)) is not None:  # appeared since
+            raise OutputRefusedError(
+                f"the path names {kind}, not a regular file: it is never replaced",
+                where=str(path),
+            )
         if force:
             _replace(path, data)
         else:

@@ -136,14 +136,38 @@ def yuan(instance: Any, attribute: attrs.Attribute, value: Decimal | None) -> No
         raise ValueError(f"{_name(instance, attribute)} has more than 2 decimals (fen): {value}")
 
 
+MAX_COUNT = 100_000
+"""The most copies, days or hours a record counts: the schemas' ``count``."""
+MAX_VERSION = 2_147_483_647
+"""The highest catalog version: the schemas' ``version`` (a 32-bit whole number)."""
+
+
 def non_negative(instance: Any, attribute: attrs.Attribute, value: int) -> None:
+    """A count of copies, days or hours: 0 to :data:`MAX_COUNT`."""
     if value < 0:
         raise ValueError(f"{_name(instance, attribute)} must not be negative, got {value}")
+    if value > MAX_COUNT:
+        raise ValueError(
+            f"{_name(instance, attribute)} is at most {MAX_COUNT:,}, got {_shown(value)}"
+        )
 
 
 def positive(instance: Any, attribute: attrs.Attribute, value: int) -> None:
+    """A version: 1 to :data:`MAX_VERSION`."""
     if value < 1:
         raise ValueError(f"{_name(instance, attribute)} must be at least 1, got {value}")
+    if value > MAX_VERSION:
+        raise ValueError(
+            f"{_name(instance, attribute)} is at most {MAX_VERSION:,}, got {_shown(value)}"
+        )
+
+
+def _shown(value: int) -> str:
+    """A number as a message shows it: a huge one by its size (writing out thousands of
+    digits would be slow, and past 4,300 is refused by :class:`str`)."""
+    if value < 10**30:
+        return str(value)
+    return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
 
 
 def aware(instance: Any, attribute: attrs.Attribute, value: dt.datetime | None) -> None:

@@ -352,6 +352,13 @@ class Store(Protocol):
         its own or the caller's; :func:`govservice.audit.verify_store` accepts such links
         without a case record (see :data:`govservice.store.ledger.REFUSED`)."""
 
+    def mark_simulation(self) -> None:
+        """Chain one link ``{"seq", "case_id": "", "simulation": {"back_dated": true}}``,
+        marking the store a simulation on the trail itself (see
+        :data:`govservice.store.ledger.SIMULATED`), in a transaction of its own or the
+        caller's. Only :func:`govservice.store.simulation.make_simulation` chains it, as
+        the first link of a store without a history."""
+
     # --- settings ------------------------------------------------------------------------
 
     def setting(self, name: str) -> str | None:

@@ -12,7 +12,9 @@ for the first). What a link holds besides its number and case:
   a write of the store is found;
 - ``"imported": {"events": k, "sha256": ...}`` (with ``"record"``): the attestation of a
   case brought in from another system (bulk import), over its whole record (:data:`IMPORTED`);
-- ``"refused": {...}``: a refusal that left no case record (:data:`REFUSED`).
+- ``"refused": {...}``: a refusal that left no case record (:data:`REFUSED`);
+- ``"simulation": {...}``: the first link of a simulation store, and only there
+  (:data:`SIMULATED`).
 
 The ledger head (last sequence number and hash) is kept beside it. Changing, deleting,
 inserting or reordering links in the database then breaks a link that :func:`verify`
@@ -46,6 +48,16 @@ REFUSED = "refused"
 recorded with no case record behind it (a refused application, consultation or project
 completion; see :meth:`govservice.store.base.Store.record_refusal`). ``case_id`` names the
 subject refused (what the caller passed), which need not be a stored case."""
+
+SIMULATED = "simulation"
+"""The key of the link that makes a store a simulation: ``{"seq": 1, "case_id": "",
+"simulation": {"back_dated": true}}``, chained by
+:func:`govservice.store.simulation.make_simulation` as the store's first link (see
+:meth:`govservice.store.base.Store.mark_simulation`). A store's setting says it is a
+simulation exactly when its chain begins with this link; anywhere else it is a break."""
+
+SIMULATION_LINK = {"back_dated": True}
+"""What the simulation link holds under :data:`SIMULATED`."""
 
 
 RECORD = "record"
@@ -191,6 +203,8 @@ class AuditReport:
     unsealed_cases: int = 0
     """Cases last written before the chain held records (:data:`RECORD`): their events
     and columns are checked, their whole document from their next write on."""
+    simulation: bool = False
+    """Whether the chain begins with the link marking a simulation store."""
     witnessed_seq: int | None = None
     """The last link a signed checkpoint witnessed (None: no checkpoint was checked)."""
     witness_problems: tuple[str, ...] = ()

@@ -47,6 +47,8 @@ from govservice.store.ledger import (
     GENESIS,
     IMPORTED,
     REFUSED,
+    SIMULATED,
+    SIMULATION_LINK,
     LedgerEntry,
     canonical,
     chain,
@@ -203,6 +205,10 @@ class MemoryStore(PackedImport, NestedTransactions):
     def record_refusal(self, subject_id: str, refusal: dict) -> None:
         with self.transaction():
             self._append_ledger(subject_id, [refusal], key=REFUSED)
+
+    def mark_simulation(self) -> None:
+        with self.transaction():
+            self._append_ledger("", [dict(SIMULATION_LINK)], key=SIMULATED)
 
     def _append_ledger(
         self, case_id: str, events: list[dict], *, key: str = "event", record: str | None = None

@@ -17,7 +17,13 @@ from typing import Any
 
 from govservice.clock import SHANGHAI
 from govservice.codec import document_and_texts, from_document
-from govservice.errors import ConflictError, LedgerHeadError, RecordNotFoundError, StoreError
+from govservice.errors import (
+    ConflictError,
+    LedgerHeadError,
+    RecordNotFoundError,
+    StoreError,
+    TrailBrokenError,
+)
 from govservice.kinds import KINDS, kind_of
 from govservice.model import Case, Item, ItemStatus
 from govservice.store.base import (
@@ -36,7 +42,10 @@ from govservice.store.base import (
 from govservice.store.columns import TABLES, import_row
 from govservice.store.ledger import (
     IMPORTED,
+    RECORD,
     REFUSED,
+    SIMULATED,
+    SIMULATION_LINK,
     LedgerEntry,
     canonical,
     chain,
@@ -222,6 +231,8 @@ class SqlQueries:
             else:
                 previous = self._locked_document(kind.name, key, expected_version)
                 previous_row = row_of(previous)
+                if kind.name == "case":
+                    self._check_sealed(key, previous)
             added: list[dict] = []
             if kind.name == "case":
                 check_events_appended(key, previous, document)
@@ -271,6 +282,31 @@ class SqlQueries:
         if len(self._written) > self._WRITTEN_SIZE:
             self._written.popitem(last=False)
 
+    SEALS_LOOKED_AT = 50
+    """The last links of a case searched for the record its last write chained."""
+
+    def _check_sealed(self, key: Any, stored: dict) -> None:
+        """Refuse to write over a case record that is not the one the trail last chained
+        for it (changed in the database, outside govservice): chaining the next write would
+        take the change into the trail. A case whose links hold no record (written before
+        the trail held records, or imported and not attested) is not checked here."""
+        m = self.mark
+        rows = self._rows(
+            f"SELECT doc FROM case_events WHERE case_id = {m} ORDER BY seq DESC LIMIT {m}",
+            (key, self.SEALS_LOOKED_AT),
+        )
+        for (text,) in rows:
+            sealed = json.loads(self._text(text)).get(RECORD)
+            if sealed is None:
+                continue
+            if sealed != record_digest(canonical(stored)):
+                raise TrailBrokenError(
+                    f"case {key}: the stored record is not the one the trail last chained "
+                    "for it (changed outside govservice?); nothing is written until the "
+                    "break is looked into (govservice audit verify)"
+                )
+            return
+
     def _locked_document(self, kind: str, key: Any, expected_version: int) -> dict:
         """The stored document of a record, its row locked for the update, after checking
         it is at ``expected_version``.
@@ -310,6 +346,10 @@ class SqlQueries:
     def record_refusal(self, subject_id: str, refusal: dict) -> None:
         with self.transaction():
             self._append_ledger(subject_id, [refusal], key=REFUSED)
+
+    def mark_simulation(self) -> None:
+        with self.transaction():
+            self._append_ledger("", [dict(SIMULATION_LINK)], key=SIMULATED)
 
     def _append_ledger(
         self,

@@ -12,20 +12,24 @@ for publication (a notice board, the centre's web site, a letter to the supervis
 emptied, cut back (its head rewound) or rewritten with fresh hashes no longer holds the
 links they witnessed. A line that is not a checkpoint, an edited line, a bad signature, a
 checkpoint of another key or region is reported, and so is a missing file once the chain
-has links (with a key configured, a missing file is never a silent yes). The file is
-started on purpose, by ``govservice audit checkpoint``; automatic checkpoints are only
-appended to it.
+has links (with a key configured, a missing file is never a silent yes). A file that holds
+no checkpoint (emptied: no byte, or only blank lines) is a missing file. A path that is not
+a regular file (a device such as ``/dev/null``, a link to one, a folder) is refused. The
+file is started on purpose, by ``govservice audit checkpoint``; automatic checkpoints are
+only appended to a file that holds a checkpoint already.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import errno
 import fcntl
 import functools
 import json
 import logging
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,6 +47,11 @@ logger = logging.getLogger("govservice")
 
 DAY = dt.timedelta(days=1)
 _FIELDS = ("centre", "region", "seq", "hash", "time", "key_id", "signature")
+
+NOT_A_FILE = (
+    "not a regular file (a device such as /dev/null, a link to one, a folder): checkpoints "
+    "are kept in a file of their own, nothing is witnessed here"
+)
 
 
 @attrs.frozen
@@ -88,6 +97,12 @@ class Reading:
     exists: bool = True
 
     @property
+    def started(self) -> bool:
+        """Whether the file holds anything but blank lines (a file emptied, or made empty,
+        is not started: it counts as missing)."""
+        return self.exists and bool(self.valid or self.problems)
+
+    @property
     def latest(self) -> Checkpoint | None:
         return max(self.valid, key=lambda checkpoint: checkpoint.seq, default=None)
 
@@ -96,16 +111,31 @@ def read_checkpoints(path: Path, key: Ed25519PrivateKey, region: str) -> Reading
     """Read and check every line of the checkpoint file at ``path`` with ``key``'s public
     half; checkpoints of another region or key are problems (this file is this centre's).
 
+    A path that is not a regular file is one problem, read no further.
+
     :raises CheckpointError: the file exists but cannot be read.
     """
     try:
-        data = path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO does not block
     except FileNotFoundError:
         return Reading(exists=False)
+    except OSError as error:
+        if error.errno == errno.EISDIR:
+            return Reading(problems=(f"{path}: {NOT_A_FILE}",))
+        raise CheckpointError(
+            f"cannot read the checkpoints: {error.strerror}", where=str(path)
+        ) from None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return Reading(problems=(f"{path}: {NOT_A_FILE}",))
+        with os.fdopen(os.dup(descriptor), "rb") as stream:
+            data = stream.read()
     except OSError as error:
         raise CheckpointError(
             f"cannot read the checkpoints: {error.strerror}", where=str(path)
         ) from None
+    finally:
+        os.close(descriptor)
     public, own_id = key.public_key(), key_id(key.public_key())
     valid, problems = [], []
     witnessed: dict[int, str] = {}
@@ -154,21 +184,30 @@ def _checked(raw: bytes, public: Any, own_id: str, region: str) -> tuple[str | N
 
 def append_checkpoint(path: Path, checkpoint: Checkpoint, *, create: bool = True) -> None:
     """Append ``checkpoint`` to the file as one line (never rewriting what is there),
-    under an exclusive lock, synced to disk; ``create=False``: only to a file that exists.
+    under an exclusive lock, synced to disk; ``create=False``: only to a file that holds a
+    checkpoint already (a line that is not blank). Never to what is not a regular file.
 
-    :raises CheckpointError: the file cannot be written (or is missing, ``create=False``).
+    :raises CheckpointError: the file cannot be written, is not a regular file, or
+        (``create=False``) is missing or holds no checkpoint.
     """
     try:
-        flags = os.O_WRONLY | os.O_APPEND | (os.O_CREAT if create else 0)
+        flags = os.O_RDWR | os.O_APPEND | os.O_NONBLOCK | (os.O_CREAT if create else 0)
         descriptor = os.open(path, flags, 0o644)
         try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                raise CheckpointError(f"the checkpoint file is {NOT_A_FILE}", where=str(path))
             fcntl.flock(descriptor, fcntl.LOCK_EX)
             size = os.fstat(descriptor).st_size
+            if not create and not _holds_a_line(descriptor, size):
+                raise CheckpointError(
+                    "the checkpoint file holds no checkpoint (it was emptied): nothing is "
+                    "appended to it unnoticed; look into it, then start it again with "
+                    "`govservice audit checkpoint`",
+                    where=str(path),
+                )
             prefix = b""
             if size:  # a line cut short (a crash) stays a line of its own, reported
-                with path.open("rb") as stream:
-                    stream.seek(size - 1)
-                    prefix = b"" if stream.read(1) == b"\n" else b"\n"
+                prefix = b"" if os.pread(descriptor, 1, size - 1) == b"\n" else b"\n"
             os.write(descriptor, prefix + checkpoint.line().encode("utf-8") + b"\n")
             os.fsync(descriptor)
         finally:
@@ -177,6 +216,11 @@ def append_checkpoint(path: Path, checkpoint: Checkpoint, *, create: bool = True
         raise CheckpointError(
             f"cannot write the checkpoint: {error.strerror}", where=str(path)
         ) from None
+
+
+def _holds_a_line(descriptor: int, size: int, chunk: int = 65536) -> bool:
+    """Whether the first ``size`` bytes of the open file hold more than blank lines."""
+    return any(os.pread(descriptor, chunk, offset).strip() for offset in range(0, size, chunk))
 
 
 class Trail:
@@ -271,13 +315,14 @@ class Trail:
             return
         if self._last is None:
             reading = self.read()
-            if not reading.exists:
+            if not reading.started:
                 if not self._told:
                     self._told = True
                     logger.warning(
-                        "govservice: no checkpoint of the trail is written: %s does not exist "
+                        "govservice: no checkpoint of the trail is written: %s %s "
                         "(start it with `govservice audit checkpoint`)",
                         self.path,
+                        "holds no checkpoint" if reading.exists else "does not exist",
                     )
                 return
             latest = reading.latest
@@ -298,7 +343,9 @@ class Trail:
 
         With a key configured, a missing file is a problem once the chain has links (the
         file was removed, or no checkpoint was ever written: write one, after looking into
-        it, with ``govservice audit checkpoint``); with no link yet it is not.
+        it, with ``govservice audit checkpoint``); with no link yet it is not. A file that
+        holds no checkpoint (no byte, or blank lines only) is a missing one; a path that is
+        not a regular file is a problem whatever the chain holds.
         """
         from govservice.audit import verify_store
 
@@ -308,10 +355,15 @@ class Trail:
         witnessed = {checkpoint.seq: checkpoint.hash for checkpoint in reading.valid}
         report = verify_store(store, expected_head, witnessed=witnessed)
         problems = list(reading.problems)
-        if not reading.exists and report.head_seq > 0:
+        if not reading.started and report.head_seq > 0:
+            what = (
+                "the checkpoint file holds no checkpoint"
+                if reading.exists
+                else "no checkpoint file"
+            )
             problems.append(
-                f"{self.path}: no checkpoint file, yet the chain has {report.head_seq} links "
-                "(it was removed, or never started with `govservice audit checkpoint`); "
-                "nothing witnesses the chain"
+                f"{self.path}: {what}, yet the chain has {report.head_seq} links "
+                "(it was removed or emptied, or never started with `govservice audit "
+                "checkpoint`); nothing witnesses the chain"
             )
         return attrs.evolve(report, witness_problems=tuple(problems))

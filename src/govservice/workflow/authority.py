@@ -190,7 +190,9 @@ class Authority:
 
     def _not_an_agent(self, case: Case, actor: Actor, day: dt.date) -> str | None:
         named = [
-            m for m in case.mandates if actor.id and _same_id(m.agent.identifier.number, actor.id)
+            m
+            for m in case.mandates
+            if actor.id and same_identifier(m.agent.identifier.number, actor.id)
         ]
         if named:
             return _mandate_problem(case, named, day)
@@ -231,7 +233,9 @@ class Authority:
 def _not_under_mandate(case: Case, actor: Actor) -> str | None:
     """An evaluation (好差评) is the applicant's word on the service: an agent gives it only
     under the applicant's mandate, never as the centre's own agent (全程代办)."""
-    if any(actor.id and _same_id(m.agent.identifier.number, actor.id) for m in case.mandates):
+    if any(
+        actor.id and same_identifier(m.agent.identifier.number, actor.id) for m in case.mandates
+    ):
         return None
     return (
         "the service is evaluated by the applicant, or by an agent under their mandate "
@@ -245,7 +249,7 @@ def _not_the_applicant(case: Case, actor: Actor) -> str | None:
             "an applicant is identified by the identifier the integrator authenticated "
             "(Actor id); none was given"
         )
-    if _same_id(case.applicant.identifier.number, actor.id):
+    if same_identifier(case.applicant.identifier.number, actor.id):
         return None
     return f"{actor.name} is not the applicant {case.applicant.name} (the identifiers differ)"
 
@@ -255,7 +259,9 @@ def _mandate_problem(case: Case, mandates: Iterable[Mandate], day: dt.date) -> s
     ``day``; else why the nearest one does not."""
     problems = []
     for mandate in mandates:
-        if not _same_id(mandate.principal.identifier.number, case.applicant.identifier.number):
+        if not same_identifier(
+            mandate.principal.identifier.number, case.applicant.identifier.number
+        ):
             problems.append(
                 f"the mandate was given by {mandate.principal.name}, not by the applicant "
                 f"{case.applicant.name}"
@@ -271,7 +277,7 @@ def _mandate_problem(case: Case, mandates: Iterable[Mandate], day: dt.date) -> s
     return "; ".join(problems)
 
 
-def _same_id(first: str, second: str) -> bool:
+def same_identifier(first: str, second: str) -> bool:
     """Identifiers compared as written on a card: spaces and the case of X ignored."""
     return first.strip().upper() == second.strip().upper()
 

@@ -69,7 +69,7 @@ from govservice.store.simulation import is_simulation
 from govservice.workdays import WorkingCalendar
 from govservice.workflow import deadlines, intake
 from govservice.workflow.actors import Actor
-from govservice.workflow.authority import Authority
+from govservice.workflow.authority import Authority, same_identifier
 from govservice.workflow.session import CaseRef, CaseSession
 from govservice.workflow.transitions import OTHER_ACTIONS, transition
 
@@ -649,6 +649,11 @@ class Workflow(CaseSession):
             amount = Decimal(str(amount))
         except InvalidOperation:
             raise WorkflowError(f"an exemption's amount is in yuan, not {amount!r}") from None
+        if not amount.is_finite() or amount.is_signed() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+            raise WorkflowError(
+                f"an exemption's amount is a finite, non-negative amount of yuan with at most "
+                f"2 decimals, not {amount}"
+            )
         note = f"减免收费 {fee}：实收 {amount} 元；理由：{reason}"
 
         def change(case: Case, at: dt.datetime) -> dict[str, Any]:
@@ -874,6 +879,13 @@ class Workflow(CaseSession):
         if project.state is not ProjectState.OPEN:
             raise WorkflowError(
                 f"project {project.id} is completed and takes no new case", where=f"case {case.id}"
+            )
+        if not same_identifier(case.applicant.identifier.number, project.owner.identifier.number):
+            # the project's green channel, handler and agent are its owner's, nobody else's
+            raise WorkflowError(
+                f"project {project.id} is {project.owner.name}'s: a case joins it only when "
+                f"applied for by its owner, not by {case.applicant.name}",
+                where=f"case {case.id}",
             )
         return attrs.evolve(
             case,

@@ -165,6 +165,14 @@ def check_application(
     receipt, problem = _receipt(case.received_at, at, actor, receipt_reason)
     if problem:
         problems.append(problem)
+    if case.mandates and actor.role is Role.AGENT:
+        # An agent's word that it may act is no mandate: the applicant gives it, or a window
+        # clerk enters it having seen the signed 委托书.
+        fields = (*fields, "mandates")
+        problems.append(
+            "an agent does not bring its own mandate (委托书): the applicant applies with it, "
+            "or a window clerk enters the application having seen it"
+        )
     if problems:
         raise ApplicationRefusedError(
             "; ".join(problems) + "; nothing was stored", fields=fields, where=f"case {case.id}"

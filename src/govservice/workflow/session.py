@@ -33,6 +33,9 @@ class CaseSession:
         self._pending: list[tuple[Case, int]] | None = None  # in a batch: (case, new events)
         self._unsaved: dict[str, _Unsaved] = {}
         self._failed: Exception | None = None
+        self._issued: dict[str, Stored[Case]] = {}
+        """The case last read or written here, by id: a caller that passes it back saves a
+        read. Any other :class:`Stored` passed in is checked against the store."""
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -97,7 +100,7 @@ class CaseSession:
             with self.store.transaction():
                 stored = self.store.add(case)
                 self.outbox.write(case, len(case.events))
-            return stored
+            return self._issue(stored)
         if case.id in self._unsaved:
             raise DuplicateRecordError(f"case {case.id} is already stored")
         pending = self._unsaved[case.id] = _Unsaved(None, case)
@@ -110,7 +113,7 @@ class CaseSession:
             with self.store.transaction():
                 result = self.store.update(case, stored.version)
                 self.outbox.write(case, count)
-            return result
+            return self._issue(result)
         self._pending.append((case, count))
         pending = self._unsaved.get(case.id)
         if pending is None:
@@ -126,7 +129,12 @@ class CaseSession:
         """The case ``ref`` names (an id, or a stored case), as stored or as changed in the
         current batch.
 
-        :raises ConflictError: a stored case passed in was changed since, in this batch.
+        A stored case passed in is taken as it is when it is the one this session last
+        read or wrote; any other is read again, and must be what is stored (a record
+        changed in the caller's hands is never written back, nor judged by).
+
+        :raises ConflictError: a stored case passed in was changed since (in this batch, or
+            in the store), or is not the record stored at its version.
         """
         key = ref.record.id if isinstance(ref, Stored) else ref
         pending = self._unsaved.get(key)
@@ -137,11 +145,29 @@ class CaseSession:
                     f"{pending.version} in this batch); read it again and redo the change"
                 )
             return Stored(pending.record, pending.version)
-        if isinstance(ref, Stored):
+        if isinstance(ref, Stored) and self._issued.get(key) is ref:
             return ref
-        stored = self.store.get("case", ref)
+        stored = self.store.get("case", key)
         if stored is None:
-            raise RecordNotFoundError(f"no case {ref} is stored")
+            raise RecordNotFoundError(f"no case {key} is stored")
+        if isinstance(ref, Stored) and ref.version != stored.version:
+            raise ConflictError(
+                f"case {key} changed since it was read (version {ref.version}, now "
+                f"{stored.version}); read it again and redo the change"
+            )
+        if isinstance(ref, Stored) and ref.record != stored.record:
+            raise ConflictError(
+                f"case {key} passed in is not the case stored at version {ref.version}: "
+                "an action starts from the stored record; read it again"
+            )
+        return self._issue(stored)
+
+    _ISSUED_SIZE = 4096
+
+    def _issue(self, stored: Stored[Case]) -> Stored[Case]:
+        if len(self._issued) >= self._ISSUED_SIZE:
+            self._issued.clear()
+        self._issued[stored.record.id] = stored
         return stored
 
     def item_of(self, case: Case) -> Item:
