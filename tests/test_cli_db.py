@@ -194,3 +194,34 @@ def test_now_stamps_what_a_command_writes_only_on_a_simulation_store(tmp_path, c
         assert err.startswith("govservice: error[GS808] --now is taken only on a simulation")
         assert len(err.splitlines()) == 1
     assert main(["--config", str(config), "notices", "deliver"]) == 0  # the server's clock
+
+
+# --- config check reads the signing key ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["folder", "not-a-key.pem", "missing.pem"])
+def test_config_check_names_a_signing_key_that_cannot_be_used(tmp_path, capsys, key):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "not-a-key.pem").write_text("name: 不是密钥\n", encoding="utf-8")
+    config = sqlite_config(tmp_path, tmp_path / "centre.db")
+    config.write_text(
+        config.read_text(encoding="utf-8") + f"trail: {{signing_key: {key}}}\n", encoding="utf-8"
+    )
+    assert main(["config", "check", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / key}" in err
+    assert err.startswith("govservice: error[GS709]")
+    assert len(err.splitlines()) == 1
+
+
+def test_config_check_takes_a_good_signing_key(tmp_path, capsys):
+    config = sqlite_config(tmp_path, tmp_path / "centre.db")
+    assert (
+        main(["--config", str(config), "audit", "keygen", "--out", str(tmp_path / "k.pem")]) == 0
+    )
+    config.write_text(
+        config.read_text(encoding="utf-8") + "trail: {signing_key: k.pem}\n", encoding="utf-8"
+    )
+    capsys.readouterr()
+    assert main(["config", "check", str(config)]) == 0
+    assert ": ok: " in capsys.readouterr().out

@@ -485,6 +485,59 @@ def test_supervise_takes_any_value_without_a_traceback(quiet_centre, capsys, opt
         assert err.strip()
 
 
+HUGE_NUMBERS = [
+    ("case", "item_version", 2**63, "at most 2,147,483,647"),
+    ("case", "item_version", 10**30, "at most 2,147,483,647"),
+    ("case", "materials/0/copies", 2**63, "at most 100,000"),
+    ("case", "materials/0/originals", 10**4000, "a number of about 4001 digits"),
+    ("item", "version", 2**63, "at most 2,147,483,647"),
+    ("item", "version", 2**31, "at most 2,147,483,647"),
+    ("item", "legal_limit/amount", 2**64, "at most 100,000"),
+    ("item", "materials/0/copies", 10**30, "at most 100,000"),
+]
+
+
+EXAMPLES = Path(__file__).parent / "examples"
+EXAMPLE = {
+    "case": "completed-with-evaluation-and-events.json",
+    "item": "house-registration-with-fees.json",
+}
+
+
+def _with(document: dict, path: str, value: int) -> dict:
+    node = document
+    *steps, last = path.split("/")
+    for step in steps:
+        node = node[int(step)] if isinstance(node, list) else node[step]
+    node[last] = value
+    return document
+
+
+@pytest.mark.parametrize(("kind", "path", "value", "words"), HUGE_NUMBERS)
+def test_a_huge_number_is_refused_alike_by_validate_and_import(
+    centre, tmp_path, capsys, kind, path, value, words
+):
+    record = json.loads((EXAMPLES / kind / "valid" / EXAMPLE[kind]).read_text("utf-8"))
+    data = tmp_path / f"{kind}.json"
+    data.write_text(json.dumps(_with(record, path, value)), encoding="utf-8")
+    for command in (["validate", "--kind", kind], ["import", kind]):
+        assert cli(centre, *command, str(data)) == 1, command
+        captured = capsys.readouterr()
+        assert "Traceback" not in captured.out + captured.err
+        problems = [line for line in captured.out.splitlines() if "(record 1)" in line]
+        assert len(problems) == 1, captured.out
+        assert f"/{path}: " in problems[0]
+        assert words in problems[0]
+        assert "is too large" in problems[0]
+    assert cli(centre, "import", kind, str(data)) == 1  # nothing was stored
+    capsys.readouterr()
+    store = SqliteStore(tmp_path / "centre.db")
+    try:
+        assert store.get(kind, record["id" if kind == "case" else "code"]) is None
+    finally:
+        store.close()
+
+
 # --- output files: never over an existing file without --force, never over the database ------
 
 

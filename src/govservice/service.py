@@ -374,6 +374,11 @@ class GovService:
                 self._check_storage_settings(backends[self.config.storage_backend][1])
             except ConfigError as error:
                 problems.append(error)
+        if self.trail.enabled:
+            try:
+                self.trail.key  # noqa: B018 (read and parsed: a key that cannot be, named)
+            except GovServiceError as error:
+                problems.append(error)
         for hook in (
             "govservice_register_blacklist_sources",
             "govservice_register_selection_strategies",
