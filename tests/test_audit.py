@@ -25,7 +25,7 @@ from govservice.cli import main
 from govservice.clock import SHANGHAI, FixedClock
 from govservice.codec import to_document
 from govservice.config import Config
-from govservice.errors import StoreError, TrailBrokenError
+from govservice.errors import ClockClaimError, StoreError, TrailBrokenError
 from govservice.model import CaseEvent, SubmittedMaterial
 from govservice.samples import make_case, make_item, register_staff
 from govservice.store.ledger import (
@@ -36,7 +36,7 @@ from govservice.store.ledger import (
     record_digest,
     verify,
 )
-from govservice.store.simulation import make_simulation
+from govservice.store.simulation import is_simulation, make_simulation
 from govservice.workflow import Actor, Workflow
 from workflow_helpers import APPLICANT_PARTY
 
@@ -77,7 +77,18 @@ class Database:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
+    """A simulation store (the tests act at the times they give)."""
+    yield from _database(request.param, tmp_path, simulation=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def live_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A centre's real store (it keeps the server's clock)."""
+    yield from _database(request.param, tmp_path, simulation=False)
+
+
+def _database(backend: str, tmp_path: Path, *, simulation: bool) -> Iterator[Database]:
+    if backend == "sqlite":
         import sqlite3
 
         from govservice.store.sqlite import SqliteStore
@@ -89,7 +100,8 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         def execute(statement: str, parameters: tuple) -> list:
             return plain.execute(statement, parameters).fetchall()
 
-        make_simulation(store)  # the tests act at the times they give
+        if simulation:
+            make_simulation(store)
         yield Database(store, execute, "sqlite", {"path": str(path)})
         plain.close()
         store.close()
@@ -111,7 +123,8 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
             cursor = plain.execute(statement.replace("?", "%s"), parameters)
             return cursor.fetchall() if cursor.description else []
 
-        make_simulation(store)
+        if simulation:
+            make_simulation(store)
         try:
             yield Database(store, execute, "postgresql", {"conninfo": dsn, "schema": schema})
         finally:
@@ -779,3 +792,76 @@ def test_cases_written_while_verify_runs_are_no_break(trail):
     report = verify_store(_ReadEarlier(trail.store, head))
     assert report.ok, report.first_break
     assert report.head_seq == 14
+
+
+# --- the simulation setting: on the trail too ------------------------------------------------
+
+
+def test_a_simulation_store_begins_with_the_link_marking_it(database):
+    (first,) = database.store.ledger(0, 1)
+    assert json.loads(first.text) == {"seq": 1, "case_id": "", "simulation": {"back_dated": True}}
+    assert is_simulation(database.store)
+    report = verify_store(database.store)
+    assert report.ok
+    assert (report.checked, report.events, report.simulation) == (1, 0, True)
+
+
+def test_a_simulation_setting_added_with_sql_makes_no_simulation_and_is_found(live_database):
+    store = live_database.store
+    register_staff(store, ["370500"])
+    item = make_item()
+    store.add_item(item)
+    materials = [SubmittedMaterial(name=m.name, originals=1) for m in item.materials]
+    case = make_case(item, id="LIVE-1", materials=materials, applicant=APPLICANT_PARTY)
+    stored = Workflow(service(), store).apply(case, APPLICANT)
+    assert verify_store(store).ok
+    live_database.sql("INSERT INTO govservice_settings VALUES ('simulation', 'true')")
+    assert store.setting("simulation") == "true"
+    assert not is_simulation(store)  # the chain does not begin as a simulation's
+    with pytest.raises(ClockClaimError):  # so no back-dated action is taken
+        Workflow(service(), store).accept(stored, CLERK, at=START + dt.timedelta(days=1))
+    report = verify_store(store)
+    assert report.first_break.seq == 1
+    assert "govservice_settings" in report.first_break.problem
+    assert "does not begin with the link marking a simulation store" in report.first_break.problem
+
+
+def test_a_simulation_store_with_its_setting_removed_is_found(trail):
+    trail.sql("DELETE FROM govservice_settings WHERE name = 'simulation'")
+    seq, problem = broken_at(trail)
+    assert seq == 1
+    assert "begins with the link marking a simulation store" in problem
+
+
+def test_a_simulation_link_anywhere_but_first_is_found():
+    from govservice.store.memory import MemoryStore
+
+    store = MemoryStore()
+    store.record_refusal("APPLY-1", {"reason": "不予受理"})
+    store.set_setting("simulation", "true")
+    store.mark_simulation()  # behind make_simulation's back: link 2, not link 1
+    assert not is_simulation(store)
+    report = verify_store(store)
+    assert (report.first_break.seq, report.first_break.problem) == (
+        2,
+        "a link marking the store a simulation, not its first link",
+    )
+
+
+def test_a_store_made_a_simulation_is_one_for_every_store_object(tmp_path):
+    from govservice.store.sqlite import SqliteStore
+
+    path = tmp_path / "sim.db"
+    store = SqliteStore(path)
+    try:
+        make_simulation(store)
+        make_simulation(store)  # nothing happens: still one link
+        assert store.ledger_head()[0] == 1
+    finally:
+        store.close()
+    again = SqliteStore(path)
+    try:
+        assert is_simulation(again)
+        assert verify_store(again).ok
+    finally:
+        again.close()

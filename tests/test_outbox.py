@@ -211,6 +211,32 @@ def test_a_committed_batch_delivers_each_event_after_the_commit(store):
     assert store.undelivered_notices() == []
 
 
+def test_a_batch_writes_the_notices_of_a_case_at_once_and_tells_them_in_order(store, monkeypatch):
+    sms = Sms()
+    _, workflow, _ = centre(store, sms)
+    inserts = []
+    add_notices = store.add_notices
+
+    def counted(case_id, docs, **held):
+        inserts.append((case_id, [doc["action"] for doc in docs]))
+        return add_notices(case_id, docs, **held)
+
+    monkeypatch.setattr(store, "add_notices", counted)
+    with workflow.batch():  # the actions of two cases, interleaved
+        first = workflow.apply(new_case("N-10"), APPLICANT)
+        second = workflow.apply(new_case("N-11"), APPLICANT)
+        workflow.accept(first, CLERK)
+        workflow.accept(second, CLERK)
+    assert inserts == [("N-10", ["apply", "accept"]), ("N-11", ["apply", "accept"])]
+    assert sms.told == [  # each told with the case as that action left it, in order
+        ("N-10", "apply", "submitted"),
+        ("N-11", "apply", "submitted"),
+        ("N-10", "accept", "accepted"),
+        ("N-11", "accept", "accepted"),
+    ]
+    assert store.undelivered_notices() == []
+
+
 def test_a_refused_attempt_is_not_told(store):
     sms = Sms()
     _, workflow, _ = centre(store, sms)

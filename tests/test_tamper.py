@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -248,6 +249,62 @@ def test_a_missing_checkpoint_file_is_reported_and_never_started_again_unnoticed
         centre.store.record_refusal(f"APPLY-{day}", {"reason": "不予受理"})
     assert not centre.checkpoints.exists()
     assert "no checkpoint file" in found(centre)
+
+
+@pytest.mark.parametrize("emptied", ["no byte", "blank lines", "a link to /dev/null"])
+def test_an_emptied_checkpoint_file_is_a_missing_one(centre, capsys, emptied):
+    regular = emptied != "a link to /dev/null"
+    if regular:
+        centre.checkpoints.write_text("" if emptied == "no byte" else "\n \n\n", encoding="utf-8")
+    else:
+        centre.checkpoints.unlink()
+        centre.checkpoints.symlink_to(os.devnull)
+    capsys.readouterr()
+    assert str(centre.checkpoints) in found(centre)  # exit 1, naming the file
+    out = capsys.readouterr().out
+    assert f"checkpoints NOT as signed: {centre.checkpoints}" in out
+    assert "no signed checkpoint yet" not in out
+    # nothing is appended to it: by this process (which wrote checkpoints before) ...
+    for day in range(1, 6):  # links enough, and days, for automatic checkpoints
+        centre.service.clock.advance(days=1)
+        centre.store.record_refusal(f"APPLY-{day}", {"reason": "不予受理"})
+    # ... nor by `audit attest` (a new process), witnessing whatever the chain holds now
+    _import_old_case(centre.store, "TAMPER-9")
+    assert centre.cli("attest") == 0
+    if regular:
+        assert not centre.checkpoints.read_text(encoding="utf-8").strip()
+    assert not centre.verify().ok
+    capsys.readouterr()
+    if regular:  # started again on purpose, as a missing file is
+        assert centre.cli("checkpoint") == 0
+        assert centre.verify().ok
+    else:  # never a checkpoint into a device
+        assert centre.cli("checkpoint") == 2
+        assert "not a regular file" in capsys.readouterr().err
+
+
+def test_a_checkpoint_path_that_is_a_folder_is_refused(centre, capsys):
+    centre.checkpoints.unlink()
+    centre.checkpoints.mkdir()
+    capsys.readouterr()
+    assert "not a regular file" in found(centre)
+    assert centre.cli("checkpoint") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("govservice: error[")
+    assert str(centre.checkpoints) in err
+    assert err.count("\n") == 1
+
+
+def test_the_break_message_counts_the_links_before_the_break(centre, capsys):
+    false = 0 if centre.db.backend == "sqlite" else False
+    centre.db.sql("UPDATE cases SET state = 'withdrawn', open = ? WHERE id = 'TAMPER-2'", false)
+    seq = centre.verify().first_break.seq
+    assert 1 < seq < centre.store.ledger_head()[0]
+    capsys.readouterr()
+    assert centre.cli("verify") == 1
+    out = capsys.readouterr().out
+    assert f"trail BROKEN at event {seq} (case TAMPER-2): " in out
+    assert out.rstrip().endswith(f"; {seq - 1} events before it are intact")
 
 
 def test_checkpoints_are_appended_and_printed(centre, capsys):

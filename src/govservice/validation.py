@@ -686,13 +686,16 @@ def _unsafe_text(text: str, *, multiline: bool) -> str:
         return f"{shown} holds a character a text here may not hold"
     position, character = found
     if multiline:
-        rule = "free text may hold tabs and line breaks, but no other control character"
+        rule = (
+            "free text may hold tabs and line breaks, but no other control character and "
+            "no bidirectional control"
+        )
     else:
-        rule = "a name, an actor or a code is one line with no control character"
-    return (
-        f"{shown}: character {position + 1} is {character}; {rule} and no "
-        "bidirectional override (they can forge or hide what a screen shows)"
-    )
+        rule = (
+            "a name, an actor or a code is one line with no control character, no "
+            "bidirectional control and no invisible character"
+        )
+    return f"{shown}: character {position + 1} is {character}; {rule} (they can forge or hide what a screen shows)"
 
 
 def _masked(value: str) -> str:

@@ -22,16 +22,33 @@ NOT_BLANK = "[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u300
 _NOT_BLANK = re.compile(NOT_BLANK)
 
 
-UNSAFE_IN_LINE = "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-"""What a text on one line (a name, an actor) may not hold: control characters (C0, DEL,
-C1: tab and line breaks included), line and paragraph separators, and the bidirectional
-overrides and isolates that make a screen show text in another order than it is stored.
-The same class as the schemas' ``line`` pattern."""
-UNSAFE_IN_PARAGRAPH = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
-"""What free text (a reason, a note) may not hold: the same, but tab and line feed are
-allowed. The same class as the schemas' ``paragraph`` pattern."""
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+"""The Unicode ``Bidi_Control`` characters (as a regular expression class, without its
+brackets): the Arabic letter mark, the left-to-right and right-to-left marks, the
+embeddings and overrides, and the isolates. Each can make a screen show text in another
+order than it is stored, or look the same as another text."""
+INVISIBLE = "\u00ad\u200b\ufeff\ufff9-\ufffb"
+"""Characters that show nothing and make one name look the same as another: the soft
+hyphen, the zero-width space, the byte order mark (zero-width no-break space) and the
+interlinear annotation marks. Refused in a text on one line; free text may hold them."""
+
+UNSAFE_IN_LINE = f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}{INVISIBLE}]"
+"""What a text on one line (a name, an actor, a code) may not hold: control characters
+(C0, DEL, C1: tab and line breaks included), line and paragraph separators, the
+bidirectional controls (:data:`BIDI_CONTROLS`) and the invisible characters
+(:data:`INVISIBLE`). The same class as the schemas' ``line`` pattern."""
+UNSAFE_IN_PARAGRAPH = f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]"
+"""What free text (a reason, a note) may not hold: control characters but tab and line
+feed, and the bidirectional controls. The same class as the schemas' ``paragraph``
+pattern."""
 _UNSAFE_IN_LINE = re.compile(UNSAFE_IN_LINE)
 _UNSAFE_IN_PARAGRAPH = re.compile(UNSAFE_IN_PARAGRAPH)
+_BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
+_INVISIBLE_NAMES = {
+    0x00AD: "soft hyphen",
+    0x200B: "zero width space",
+    0xFEFF: "zero width no-break space, a byte order mark",
+}
 
 _CONTROL_NAMES = {
     0x00: "NUL",
@@ -66,8 +83,11 @@ def describe_character(character: str) -> str:
     """``U+001B (ESC, the start of a terminal escape sequence), a control character``."""
     point = ord(character)
     code = f"U+{point:04X}"
-    if 0x202A <= point <= 0x202E or 0x2066 <= point <= 0x2069:
+    if _BIDI_CONTROL.match(character):
         return f"{code} ({unicodedata.name(character).lower()}), a bidirectional control"
+    if point in _INVISIBLE_NAMES or 0xFFF9 <= point <= 0xFFFB:
+        name = _INVISIBLE_NAMES.get(point) or unicodedata.name(character).lower()
+        return f"{code} ({name}), an invisible character"
     name = _CONTROL_NAMES.get(point)
     kind = "a control character" if point < 0x2028 else "a line break"
     return f"{code} ({name}), {kind}" if name else f"{code}, {kind}"
@@ -76,15 +96,24 @@ def describe_character(character: str) -> str:
 def _refuse_unsafe(instance: Any, attribute: attrs.Attribute, value: str, multiline: bool):
     found = unsafe_character(value, multiline=multiline)
     if found is not None:
-        allowed = "tabs and line breaks but no other" if multiline else "no"
+        if multiline:
+            rule = (
+                "it may hold tabs and line breaks but no other control characters, and no "
+                "bidirectional controls"
+            )
+        else:
+            rule = (
+                "it may hold no control characters, no bidirectional controls and no "
+                "invisible characters"
+            )
         raise ValueError(
-            f"{_name(instance, attribute)}: character {found[0] + 1} is {found[1]}; "
-            f"it may hold {allowed} control characters and no bidirectional overrides"
+            f"{_name(instance, attribute)}: character {found[0] + 1} is {found[1]}; {rule}"
         )
 
 
 def non_empty(instance: Any, attribute: attrs.Attribute, value: str) -> None:
-    """A non-empty text on one line, without control characters or bidi overrides."""
+    """A non-empty text on one line, without control characters, bidirectional controls
+    or invisible characters."""
     if not isinstance(value, str) or not _NOT_BLANK.search(value):
         raise ValueError(f"{_name(instance, attribute)} must be a non-empty text")
     if not value.isprintable():

@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -111,33 +111,50 @@ class Outbox:
     def write(self, case: Case, count: int = 1) -> None:
         """Write a notice of each of the last ``count`` events of ``case`` (the case as it
         stands after them), in the caller's transaction; delivered after it commits."""
-        if count <= 0 or not self.service.plugins.implemented(HOOK, scope=case.region):
-            return
+        self.write_all([(case, count)])
+
+    def write_all(self, changes: Iterable[tuple[Case, int]]) -> None:
+        """:meth:`write` for each ``(case, count)`` of ``changes`` (the actions of a batch,
+        in order), with one insert a case; the notices are told in the order given."""
         now = self._now()
         lease = now + LEASE
-        told = [
-            (index, event)
-            for index in range(len(case.events) - count, len(case.events))
-            if (event := case.events[index]).refusal is None
-        ]
-        docs = [
-            {
-                "event": index,
-                "action": event.action,
-                "at": event.at.isoformat(),
-                "region": case.region,
-            }
-            for index, event in told
-        ]
-        ids = self.store.add_notices(
-            case.id, docs, created_at=now, claimed_by=self.owner, lease_until=lease
-        )
+        served: dict[str, bool] = {}
+        docs: dict[str, list[dict[str, Any]]] = {}
+        told: list[tuple[str, int, Case, CaseEvent]] = []  # case id, place in docs, ...
+        for case, count in changes:
+            if count <= 0:
+                continue
+            if case.region not in served:
+                served[case.region] = self.service.plugins.implemented(HOOK, scope=case.region)
+            if not served[case.region]:
+                continue
+            of_case = docs.setdefault(case.id, [])
+            for index in range(len(case.events) - count, len(case.events)):
+                event = case.events[index]
+                if event.refusal is not None:
+                    continue
+                told.append((case.id, len(of_case), case, event))
+                of_case.append(
+                    {
+                        "event": index,
+                        "action": event.action,
+                        "at": event.at.isoformat(),
+                        "region": case.region,
+                    }
+                )
+        ids = {
+            case_id: self.store.add_notices(
+                case_id, written, created_at=now, claimed_by=self.owner, lease_until=lease
+            )
+            for case_id, written in docs.items()
+            if written
+        }
         rollbacks = self.store.rollbacks
-        for notice_id, doc, (_, event) in zip(ids, docs, told, strict=True):
+        for case_id, place, case, event in told:
             notice = Notice(
-                id=notice_id,
-                case_id=case.id,
-                doc=doc,
+                id=ids[case_id][place],
+                case_id=case_id,
+                doc=docs[case_id][place],
                 created_at=now,
                 attempts=0,
                 last_error=None,

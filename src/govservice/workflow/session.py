@@ -65,8 +65,7 @@ class CaseSession:
                 if self._failed is not None:  # a write failed and the caller went on
                     raise self._failed
                 self.flush()
-                for case, count in self._pending:
-                    self.outbox.write(case, count)
+                self.outbox.write_all(self._pending)
                 self._pending = None
         finally:
             self._pending = None
