@@ -616,7 +616,26 @@ UNSAFE = [
     ("\u202e", "U+202E (right-to-left override), a bidirectional control"),
     ("\u2066", "U+2066 (left-to-right isolate), a bidirectional control"),
     ("\u2028", "U+2028 (a line separator), a line break"),
+    ("\u061c", "U+061C (arabic letter mark), a bidirectional control"),
+    ("\u200e", "U+200E (left-to-right mark), a bidirectional control"),
+    ("\u200f", "U+200F (right-to-left mark), a bidirectional control"),
+    ("\u202a", "U+202A (left-to-right embedding), a bidirectional control"),
+    ("\u202b", "U+202B (right-to-left embedding), a bidirectional control"),
+    ("\u202c", "U+202C (pop directional formatting), a bidirectional control"),
+    ("\u202d", "U+202D (left-to-right override), a bidirectional control"),
+    ("\u2067", "U+2067 (right-to-left isolate), a bidirectional control"),
+    ("\u2068", "U+2068 (first strong isolate), a bidirectional control"),
+    ("\u2069", "U+2069 (pop directional isolate), a bidirectional control"),
+    ("\ufeff", "U+FEFF (zero width no-break space, a byte order mark), an invisible character"),
+    ("\u200b", "U+200B (zero width space), an invisible character"),
+    ("\u00ad", "U+00AD (soft hyphen), an invisible character"),
+    ("\ufff9", "U+FFF9 (interlinear annotation anchor), an invisible character"),
+    ("\ufffa", "U+FFFA (interlinear annotation separator), an invisible character"),
+    ("\ufffb", "U+FFFB (interlinear annotation terminator), an invisible character"),
 ]
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""The Unicode Bidi_Control property, written out (not taken from the code under test)."""
+INVISIBLE = "\ufeff\u200b\u00ad\ufff9\ufffa\ufffb"
 
 
 @pytest.mark.parametrize(("character", "words"), UNSAFE)
@@ -628,8 +647,8 @@ def test_names_and_actors_refuse_control_characters_and_bidi_overrides(character
             identifier=Identifier(kind="ric", number=IDENTITY_NUMBER),
         )
     assert str(refused.value) == (
-        f"Party.name: character 2 is {words}; it may hold no control characters and no "
-        "bidirectional overrides"
+        f"Party.name: character 2 is {words}; it may hold no control characters, no "
+        "bidirectional controls and no invisible characters"
     )
     with pytest.raises(ValueError, match=r"^CaseEvent\.actor: character 3 is U\+"):
         CaseEvent(
@@ -639,6 +658,102 @@ def test_names_and_actors_refuse_control_characters_and_bidi_overrides(character
             action="受理",
             to_state="accepted",
         )
+
+
+def test_the_bidi_control_set_is_the_unicode_property():
+    """Every character Unicode gives Bidi_Control, and no other, is a bidirectional
+    control to the validators (unicodedata has no Bidi_Control property: its members are
+    the bidirectional classes LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, with the marks
+    LRM, RLM and ALM)."""
+    import unicodedata
+
+    from govservice.model import _checks
+
+    classes = {"LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI"}
+    marks = {"\u200e", "\u200f", "\u061c"}
+    found = {
+        chr(point)
+        for point in range(0x110000)
+        if unicodedata.bidirectional(chr(point)) in classes or chr(point) in marks
+    }
+    assert found == set(BIDI_CONTROLS)
+    pattern = re.compile(f"[{_checks.BIDI_CONTROLS}]")
+    assert {chr(p) for p in range(0x3000) if pattern.match(chr(p))} == set(BIDI_CONTROLS)
+
+
+@pytest.mark.parametrize("character", BIDI_CONTROLS)
+def test_free_text_refuses_every_bidi_control(character):
+    from govservice.model import _checks
+
+    field = attrs.fields(Case).refusal_reason
+    with pytest.raises(ValueError, match=r"character 3 is U\+.*a bidirectional control; "):
+        _checks.paragraph(None, field, f"材料{character}不全")
+
+
+@pytest.mark.parametrize("character", INVISIBLE)
+def test_free_text_may_hold_invisible_characters(character):
+    from govservice.model import _checks
+
+    field = attrs.fields(Case).refusal_reason
+    _checks.paragraph(None, field, f"材料{character}不全")
+
+
+@pytest.mark.parametrize("character", BIDI_CONTROLS + INVISIBLE)
+def test_the_schema_refuses_what_the_model_refuses(character):
+    """The ``line`` and ``paragraph`` patterns of the schemas are the classes of the model:
+    a name with the character is refused by both engines and the model, in words."""
+    from govservice.kinds import KINDS
+    from govservice.validation import reference_problems, validator_for
+
+    document = to_document(item()) | {"name": f"建筑{character}施工许可"}
+    kind = KINDS["item"]
+    for problems in (validator_for(kind).problems(document), reference_problems(kind, document)):
+        assert [p.pointer for p in problems] == ["/name"]
+        assert f"character 3 is U+{ord(character):04X}" in problems[0].message
+        assert "no bidirectional control and no invisible character" in problems[0].message
+    with pytest.raises(InvalidRecordError):
+        from_document(Item, document)
+    with pytest.raises(ValueError, match=r"^Item\.name: character 3 is U\+"):
+        attrs.evolve(item(), name=f"建筑{character}施工许可")
+    if character in BIDI_CONTROLS:  # free text too
+        document = to_document(item()) | {"legal_basis": [f"《行政许可法》{character}"]}
+        problems = validator_for(kind).problems(document)
+        assert [p.pointer for p in problems] == ["/legal_basis/0"], problems
+        assert "bidirectional control" in problems[0].message
+
+
+def test_plain_text_keeps_the_fast_path():
+    """A printable text is never searched: :func:`str.isprintable` is False for every
+    character refused, so the regular expression runs only for the rare other text."""
+    from govservice.model import _checks
+
+    for character in BIDI_CONTROLS + INVISIBLE:
+        assert not character.isprintable()
+    assert _checks.unsafe_character("东营市政务服务中心 Zhang San") is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("version", 2**31, "Item.version is at most 2,147,483,647, got 2147483648"),
+        ("version", 10**40, "Item.version is at most 2,147,483,647, got a number of about 41"),
+        ("version", 2**31 - 1, None),
+    ],
+)
+def test_a_version_fits_the_store(field, value, words):
+    if words is None:
+        assert item(version=value).version == value
+        return
+    with pytest.raises(ValueError, match="^" + re.escape(words)):
+        item(version=value)
+
+
+def test_counts_of_copies_and_days_are_bounded():
+    with pytest.raises(ValueError, match=r"^Material\.copies is at most 100,000, got 100001"):
+        Material(name="申请表", copies=100_001)
+    assert Material(name="申请表", copies=100_000).copies == 100_000
+    with pytest.raises(ValueError, match=r"^TimeLimit\.amount is at most 100,000"):
+        TimeLimit(amount=2**63)
 
 
 def test_plain_names_of_every_script_and_inner_spaces_are_kept():

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 
 from govservice.cli.common import persistent_store, service_from
+from govservice.cli.terminal import printable_json
 from govservice.clock import SHANGHAI
 from govservice.store.base import Notice
 from govservice.workflow.outbox import MAX_ATTEMPTS, Outbox
@@ -68,7 +69,11 @@ def run_list(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps([_as_dict(n) for n in notices], ensure_ascii=False, indent=2))
+        print(
+            printable_json(
+                json.dumps([_as_dict(n) for n in notices], ensure_ascii=False, indent=2)
+            )
+        )
     elif not notices:
         print("没有未送达的通知。")
     else:
