@@ -30,9 +30,9 @@ from govservice.errors import (
 from govservice.hookspecs import hookimpl
 from govservice.model import CaseState, Role, SubmittedMaterial, TimeLimit
 from govservice.rules import Action, Finding
-from govservice.samples import START
+from govservice.samples import START, make_project
 from govservice.store.base import CaseQuery
-from govservice.workflow import TRANSITIONS
+from govservice.workflow import TRANSITIONS, projects
 from govservice.workflow.engine import (
     DEEMED_ACCEPTED,
     LATE_NOTICE,
@@ -44,9 +44,11 @@ from govservice.workflow.transitions import allowed_actions, transition
 from workflow_helpers import (
     AGENT,
     APPLICANT,
+    APPLICANT_PARTY,
     APPROVER,
     BACKENDS,
     BY_ROLE,
+    CENTRE_AGENT,
     CLERK,
     REVIEWER,
     REVISED_DESIGN,
@@ -148,7 +150,13 @@ def test_every_row_of_the_table_leads_where_it_says(desk, row, role, target):
     if row.state is None:
         item = ordinary_item()
         desk.store.add_item(item)
-        case_id = desk.workflow.apply(desk.new_case(item), actor).record.id
+        case = desk.new_case(item)
+        if role is Role.AGENT:  # an agent applies as the centre's agent of the owner's project
+            actor = CENTRE_AGENT
+            project = make_project(owner=APPLICANT_PARTY, agent=CENTRE_AGENT.name)
+            projects.open_project(desk.workflow, project)
+            case = attrs.evolve(case, mandates=(), project_id=project.id)
+        case_id = desk.workflow.apply(case, actor).record.id
         before_events, before_version, before_seq = (), 0, 0
     else:
         via = target if row.action is Action.SUPPLEMENT else None
@@ -877,12 +885,14 @@ def test_a_closed_case_takes_no_handler(desk):
 
 
 def test_an_agent_applies_and_withdraws_on_behalf_of_the_applicant(desk):
-    case = desk.apply(ordinary_item(), actor=AGENT)
+    # The agent hands in the applicant's signed mandate (委托书) at the window: the clerk
+    # enters the application with it (an agent's own file may not bring one).
+    case = desk.apply(ordinary_item(), actor=CLERK)
     applicant = case.record.applicant.name
     desk.workflow.withdraw(case, AGENT, reason="项目选址调整")
     events = desk.read(case.record.id).record.events
     assert [(e.action, e.role, e.on_behalf_of) for e in events] == [
-        ("apply", Role.AGENT, applicant),
+        ("apply", Role.WINDOW_CLERK, None),
         ("withdraw", Role.AGENT, applicant),
     ]
     own = desk.apply(ordinary_item(), actor=APPLICANT)

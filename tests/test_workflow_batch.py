@@ -66,7 +66,7 @@ def test_a_batch_writes_each_case_once_in_its_last_state(service):
     assert written.version == 3
     assert written.record.state is CaseState.IN_REVIEW
     assert [e.action for e in written.record.events] == ["apply", "accept", "review"]
-    assert [e.case_id for e in service.store.ledger(0, 10)] == ["B-1"] * 3
+    assert [e.case_id for e in service.store.ledger(1, 10)] == ["B-1"] * 3
     assert verify_store(service.store).ok
     # After the batch the case goes on from the version it was stored at.
     decided = workflow.decide(written, APPROVER, "grant")
@@ -83,7 +83,7 @@ def test_a_stored_case_changed_in_a_batch_moves_one_version(service):
         assert later.version == 4
         assert workflow.case("B-2").record is later.record  # reads see the batch
     assert service.store.get("case", "B-2").version == 4
-    assert service.store.ledger_head()[0] == 4
+    assert service.store.ledger_head()[0] == 5
 
 
 def test_an_old_stored_case_inside_a_batch_is_a_conflict(service):
@@ -98,7 +98,7 @@ def test_an_old_stored_case_inside_a_batch_is_a_conflict(service):
     with pytest.raises(ConflictError, match="in this batch"):
         batch()
     assert service.store.get("case", "B-3").record.state is CaseState.SUBMITTED
-    assert service.store.ledger_head()[0] == 1
+    assert service.store.ledger_head()[0] == 2
 
 
 def test_a_case_changed_by_another_process_fails_the_whole_batch(service, tmp_path):
@@ -166,7 +166,7 @@ def test_an_exception_rolls_the_whole_batch_back(service):
     with pytest.raises(RuntimeError):
         batch()
     assert service.store.get("case", "B-7") is None
-    assert service.store.ledger_head()[0] == 0
+    assert service.store.ledger_head()[0] == 1
     workflow.apply(new_case("B-7"), APPLICANT)  # nothing left behind in the workflow
     assert service.store.get("case", "B-7").version == 1
 
