@@ -145,7 +145,9 @@ _CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 _ANY = st.characters(
     codec="utf-8",
     exclude_categories=("Cc",),  # control characters: refused in every text (test_hostile)
-    exclude_characters="\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+    # line breaks, the bidirectional controls and the invisible characters (model/_checks)
+    exclude_characters="\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    "\u061c\u200e\u200f\u00ad\u200b\ufeff\ufff9\ufffa\ufffb",
 )
 
 

@@ -357,7 +357,7 @@ def test_a_huge_yellow_days_is_not_ok(tmp_path, capsys, days):
     assert main(["config", "check", str(config)]) == 2
     line = one_error_line(capsys.readouterr().err, "GS400")
     assert "supervision.yellow_days" in line
-    assert "maximum of 60" in line
+    assert "is too large: at most 60 is allowed here" in line
     assert cli(config, "supervise") == 2  # every command refuses it, not only the check
     one_error_line(capsys.readouterr().err, "GS400")
 
@@ -917,17 +917,17 @@ def test_case_show_escapes_what_a_name_may_hold(tmp_path, capsys):
     store = SqliteStore(tmp_path / "centre.db")
     store.add_item(ITEM)
     event = CaseEvent(
-        at=START, actor="王小明\u200b\u2060", role="applicant", action="apply",
+        at=START, actor="王小明\u200d\u2060", role="applicant", action="apply",
         to_state="submitted", note="说明\t附后",
     )  # fmt: skip
     store.add(a_case(events=(event,), refusal_reason="材料不全\n2015-03-01 伪造的一行"))
     store.close()
     assert cli(config, "case", "show", "DY-0001") == 0
     out = capsys.readouterr().out
-    assert "王小明\\u200b\\u2060（" in out
+    assert "王小明\\u200d\\u2060（" in out
     assert "说明\\t附后" in out
     assert "不予受理理由：材料不全\\n2015-03-01 伪造的一行" in out
-    assert "\u200b" not in out
+    assert "\u200d" not in out
     assert "\u2060" not in out
 
 
@@ -972,7 +972,7 @@ def test_progress_and_supervise_show_texts_escaped(tmp_path, capsys):
     store.add(
         a_case(
             department="住房和城乡建设局\u2060",
-            handler="刘洋\u200b",
+            handler="刘洋\u200d",
             state="accepted",
             accepted_at=START,
             promised_due=START.date(),
@@ -987,9 +987,9 @@ def test_progress_and_supervise_show_texts_escaped(tmp_path, capsys):
     assert cli(config, "supervise", "--date", "2015-03-02") == 0
     out = capsys.readouterr().out
     assert "住房和城乡建设局\\u2060" in out
-    assert "承办人 刘洋\\u200b" in out
+    assert "承办人 刘洋\\u200d" in out
     assert "\u2060" not in out
-    assert "\u200b" not in out
+    assert "\u200d" not in out
 
 
 def test_printable_fields_keeps_what_is_not_text():
