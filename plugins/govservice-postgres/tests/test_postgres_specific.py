@@ -621,12 +621,12 @@ def test_batches_joining_projects_in_opposite_orders_take_turns(dsn, schema):
     item = make_item()
     first, second = PostgresStore(dsn, schema=schema), PostgresStore(dsn, schema=schema)
     first.add_item(item)
+    owner = enterprise(900001)  # whose projects they are: its cases join them
     for project_id in ("XM2015-001", "XM2015-002"):
-        first.add(make_project(id=project_id))
+        first.add(make_project(id=project_id, owner=owner))
     service = GovService(
         Config(name="东营市政务服务中心", region="370500"), clock=FixedClock(START)
     )
-    owner = enterprise(900001)
     applicant = Actor("张伟", "applicant", id=owner.identifier.number)
     results: dict[str, str] = {}
     started = threading.Barrier(2)
