@@ -25,7 +25,7 @@ import attrs
 from govservice.codec import from_document, to_document
 from govservice.errors import StoreError
 from govservice.model import Case, CaseState, Item, ItemStatus
-from govservice.store.ledger import LedgerEntry
+from govservice.store.ledger import REFUSED, SIMULATED, SIMULATION_LINK, LedgerEntry
 
 T = TypeVar("T")
 
@@ -104,6 +104,20 @@ class NestedTransactions:
 
     def _rollback(self, token: Any) -> None:
         raise NotImplementedError
+
+
+class TrailLinks:
+    """The links of the trail that every backend chains alike, through its own
+    ``_append_ledger(subject_id, documents, key=...)``, in the caller's transaction or one of
+    their own: a refusal with no case record, and the mark of a simulation store."""
+
+    def record_refusal(self, subject_id: str, refusal: dict) -> None:
+        with self.transaction():  # type: ignore[attr-defined]
+            self._append_ledger(subject_id, [refusal], key=REFUSED)  # type: ignore[attr-defined]
+
+    def mark_simulation(self) -> None:
+        with self.transaction():  # type: ignore[attr-defined]
+            self._append_ledger("", [dict(SIMULATION_LINK)], key=SIMULATED)  # type: ignore[attr-defined]
 
 
 @attrs.frozen

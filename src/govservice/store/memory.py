@@ -38,6 +38,7 @@ from govservice.store.base import (
     Notice,
     Page,
     Stored,
+    TrailLinks,
     check_events_appended,
     new_events,
 )
@@ -46,9 +47,6 @@ from govservice.store.columns import CASE_COLUMNS, TABLES, case_row, queue_key
 from govservice.store.ledger import (
     GENESIS,
     IMPORTED,
-    REFUSED,
-    SIMULATED,
-    SIMULATION_LINK,
     LedgerEntry,
     canonical,
     chain,
@@ -59,7 +57,7 @@ from govservice.store.ledger import (
 _CLOSED = frozenset(state.value for state in CaseState if state.is_closed)
 
 
-class MemoryStore(PackedImport, NestedTransactions):
+class MemoryStore(PackedImport, TrailLinks, NestedTransactions):
     """Records as documents in dictionaries (see :class:`~govservice.store.base.Store`)."""
 
     dialect = "memory"
@@ -201,14 +199,6 @@ class MemoryStore(PackedImport, NestedTransactions):
         check_attestable(case_id, self.case_ledger(case_id))
         with self.transaction():
             self._append_ledger(case_id, [attestation], key=IMPORTED, record=_digest(found[0]))
-
-    def record_refusal(self, subject_id: str, refusal: dict) -> None:
-        with self.transaction():
-            self._append_ledger(subject_id, [refusal], key=REFUSED)
-
-    def mark_simulation(self) -> None:
-        with self.transaction():
-            self._append_ledger("", [dict(SIMULATION_LINK)], key=SIMULATED)
 
     def _append_ledger(
         self, case_id: str, events: list[dict], *, key: str = "event", record: str | None = None

@@ -36,6 +36,7 @@ from govservice.store.base import (
     Notice,
     Page,
     Stored,
+    TrailLinks,
     check_events_appended,
     new_events,
 )
@@ -43,9 +44,6 @@ from govservice.store.columns import TABLES, import_row
 from govservice.store.ledger import (
     IMPORTED,
     RECORD,
-    REFUSED,
-    SIMULATED,
-    SIMULATION_LINK,
     LedgerEntry,
     canonical,
     chain,
@@ -71,7 +69,7 @@ NOTICES_A_STATEMENT = 1000
 """Notices one INSERT writes (5 parameters each, well within every driver's limit)."""
 
 
-class SqlQueries:
+class SqlQueries(TrailLinks):
     """What the SQL backends share of :class:`~govservice.store.base.Store`: the reading
     queries, the versioned update and ``import_batch`` (over the backend's
     ``transaction()`` and ``import_rows``)."""
@@ -342,14 +340,6 @@ class SqlQueries:
             check_attestable(case_id, self.case_ledger(case_id))
             record = record_digest(canonical(json.loads(self._text(rows[0][0]))))
             self._append_ledger(case_id, [attestation], key=IMPORTED, record=record)
-
-    def record_refusal(self, subject_id: str, refusal: dict) -> None:
-        with self.transaction():
-            self._append_ledger(subject_id, [refusal], key=REFUSED)
-
-    def mark_simulation(self) -> None:
-        with self.transaction():
-            self._append_ledger("", [dict(SIMULATION_LINK)], key=SIMULATED)
 
     def _append_ledger(
         self,
