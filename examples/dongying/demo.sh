@@ -22,14 +22,15 @@ govservice validate --kind blacklist-entry "$here/blacklist.jsonl"
 
 echo "== loading it into $here/dongying-demo.db"
 govservice --config "$config" db init --simulation   # the demo replays 2015: --now is taken
+# the first signed checkpoint of the trail starts its file (more follow, every 1000 links
+# and at least daily)
+govservice --config "$config" audit checkpoint
 govservice --config "$config" import item "$here/items.json"
 govservice --config "$config" import case "$here/cases.jsonl"
 govservice --config "$config" import station "$here/stations.yaml"
 govservice --config "$config" import intermediary "$here/intermediaries.json"
 govservice --config "$config" import blacklist-entry "$here/blacklist.jsonl"
-# the first signed checkpoint of the trail starts its file (more follow, every 1000 links
-# and at least daily); the records the imported cases bring with them join the trail
-govservice --config "$config" audit checkpoint
+# the records the imported cases bring with them join the trail
 govservice --config "$config" audit attest
 govservice --config "$config" db status
 
