@@ -25,7 +25,13 @@ import attrs
 from govservice.codec import from_document, to_document
 from govservice.errors import StoreError
 from govservice.model import Case, CaseState, Item, ItemStatus
-from govservice.store.ledger import REFUSED, SIMULATED, SIMULATION_LINK, LedgerEntry
+from govservice.store.ledger import (
+    REFUSED,
+    SIMULATED,
+    SIMULATION_LINK,
+    LedgerEntry,
+    canonical,
+)
 
 T = TypeVar("T")
 
@@ -118,6 +124,35 @@ class TrailLinks:
     def mark_simulation(self) -> None:
         with self.transaction():  # type: ignore[attr-defined]
             self._append_ledger("", [dict(SIMULATION_LINK)], key=SIMULATED)  # type: ignore[attr-defined]
+
+
+class NoticeWrites:
+    """What every backend's outbox writes alike: one notice is a write of one
+    (``add_notice`` through the backend's ``add_notices``), and the notices of one write are
+    told apart by their canonical text."""
+
+    def add_notice(
+        self,
+        case_id: str,
+        doc: dict[str, Any],
+        *,
+        created_at: dt.datetime,
+        claimed_by: str | None = None,
+        lease_until: dt.datetime | None = None,
+    ) -> int:
+        return self.add_notices(  # type: ignore[attr-defined]
+            case_id, [doc], created_at=created_at, claimed_by=claimed_by, lease_until=lease_until
+        )[0]
+
+    @staticmethod
+    def _notice_texts(case_id: str, docs: Sequence[dict[str, Any]]) -> list[str]:
+        """The canonical texts of the notices ``docs`` of one write, which are distinct.
+
+        :raises StoreError: two of them are the same notice."""
+        texts = [canonical(doc) for doc in docs]
+        if len(set(texts)) != len(texts):
+            raise StoreError(f"case {case_id}: the notices of one write are distinct")
+        return texts
 
 
 @attrs.frozen

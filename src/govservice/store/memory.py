@@ -22,7 +22,6 @@ from govservice.errors import (
     ConflictError,
     DuplicateRecordError,
     RecordNotFoundError,
-    StoreError,
 )
 from govservice.formats import parse_date_time
 from govservice.kinds import KINDS, kind_named, kind_of
@@ -36,6 +35,7 @@ from govservice.store.base import (
     ItemHead,
     NestedTransactions,
     Notice,
+    NoticeWrites,
     Page,
     Stored,
     TrailLinks,
@@ -57,7 +57,7 @@ from govservice.store.ledger import (
 _CLOSED = frozenset(state.value for state in CaseState if state.is_closed)
 
 
-class MemoryStore(PackedImport, TrailLinks, NestedTransactions):
+class MemoryStore(PackedImport, TrailLinks, NoticeWrites, NestedTransactions):
     """Records as documents in dictionaries (see :class:`~govservice.store.base.Store`)."""
 
     dialect = "memory"
@@ -315,31 +315,6 @@ class MemoryStore(PackedImport, TrailLinks, NestedTransactions):
 
     _last_notice = 0
 
-    def add_notice(
-        self,
-        case_id: str,
-        doc: dict[str, Any],
-        *,
-        created_at: dt.datetime,
-        claimed_by: str | None = None,
-        lease_until: dt.datetime | None = None,
-    ) -> int:
-        self._last_notice += 1
-        held = claimed_by is not None and lease_until is not None
-        with self.transaction():
-            self._outbox[self._last_notice] = Notice(
-                id=self._last_notice,
-                case_id=case_id,
-                doc=json.loads(json.dumps(doc)),
-                created_at=created_at,
-                attempts=0,
-                last_error=None,
-                next_attempt_at=lease_until if held else created_at,
-                claimed_by=claimed_by,
-                waiting_for=None,
-            )
-        return self._last_notice
-
     def add_notices(
         self,
         case_id: str,
@@ -349,19 +324,25 @@ class MemoryStore(PackedImport, TrailLinks, NestedTransactions):
         claimed_by: str | None = None,
         lease_until: dt.datetime | None = None,
     ) -> list[int]:
-        if len({json.dumps(doc, sort_keys=True) for doc in docs}) != len(docs):
-            raise StoreError(f"case {case_id}: the notices of one write are distinct")
+        texts = self._notice_texts(case_id, docs)
+        held = claimed_by is not None and lease_until is not None
+        ids = []
         with self.transaction():
-            return [
-                self.add_notice(
-                    case_id,
-                    doc,
+            for text in texts:
+                self._last_notice += 1
+                self._outbox[self._last_notice] = Notice(
+                    id=self._last_notice,
+                    case_id=case_id,
+                    doc=json.loads(text),
                     created_at=created_at,
+                    attempts=0,
+                    last_error=None,
+                    next_attempt_at=lease_until if held else created_at,
                     claimed_by=claimed_by,
-                    lease_until=lease_until,
+                    waiting_for=None,
                 )
-                for doc in docs
-            ]
+                ids.append(self._last_notice)
+        return ids
 
     def undelivered_notices(
         self,

@@ -21,7 +21,6 @@ from govservice.errors import (
     ConflictError,
     LedgerHeadError,
     RecordNotFoundError,
-    StoreError,
     TrailBrokenError,
 )
 from govservice.kinds import KINDS, kind_of
@@ -34,6 +33,7 @@ from govservice.store.base import (
     DueCount,
     ItemHead,
     Notice,
+    NoticeWrites,
     Page,
     Stored,
     TrailLinks,
@@ -69,7 +69,7 @@ NOTICES_A_STATEMENT = 1000
 """Notices one INSERT writes (5 parameters each, well within every driver's limit)."""
 
 
-class SqlQueries(TrailLinks):
+class SqlQueries(TrailLinks, NoticeWrites):
     """What the SQL backends share of :class:`~govservice.store.base.Store`: the reading
     queries, the versioned update and ``import_batch`` (over the backend's
     ``transaction()`` and ``import_rows``)."""
@@ -537,19 +537,6 @@ class SqlQueries(TrailLinks):
         """An outbox time as a parameter: in UTC, so that SQLite's texts compare in order."""
         return self._moment(moment.astimezone(dt.UTC))
 
-    def add_notice(
-        self,
-        case_id: str,
-        doc: dict[str, Any],
-        *,
-        created_at: dt.datetime,
-        claimed_by: str | None = None,
-        lease_until: dt.datetime | None = None,
-    ) -> int:
-        return self.add_notices(
-            case_id, [doc], created_at=created_at, claimed_by=claimed_by, lease_until=lease_until
-        )[0]
-
     def add_notices(
         self,
         case_id: str,
@@ -564,9 +551,7 @@ class SqlQueries(TrailLinks):
         m = self.mark
         held = claimed_by is not None and lease_until is not None
         created, due = self._utc(created_at), self._utc(lease_until if held else created_at)
-        texts = [dumps(doc) for doc in docs]
-        if len(set(texts)) != len(texts):
-            raise StoreError(f"case {case_id}: the notices of one write are distinct")
+        texts = self._notice_texts(case_id, docs)
         rows = []
         with self.transaction():
             for first in range(0, len(texts), NOTICES_A_STATEMENT):
