@@ -134,7 +134,8 @@ class GovService:
         self._check_storage_settings(factory)
         settings = {**self.config.storage_settings, "create": create, "migrate": migrate}
         store = factory(settings)
-        self.trail.watch(store)  # signed checkpoints after commits (trail.signing_key)
+        if self.config.trail_signing_key is not None:  # (cryptography loaded only then)
+            self.trail.watch(store)  # signed checkpoints after commits
         return store
 
     def _check_storage_settings(self, factory: Any) -> None:

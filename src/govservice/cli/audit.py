@@ -10,7 +10,6 @@ from govservice.audit import attest_imports
 from govservice.cli.common import persistent_store, service_from
 from govservice.cli.output import check_output
 from govservice.store.ledger import AuditReport
-from govservice.trail.keys import generate_key, key_id, public_pem
 
 _HEAD = re.compile(r"^(\d+):([0-9a-f]{64})$")
 
@@ -164,6 +163,8 @@ def run_keygen(args: argparse.Namespace) -> int:
         option="--out",
         hint="a signing key is never written over a file: name a new one",
     )
+    from govservice.trail.keys import generate_key, key_id, public_pem  # cryptography: here
+
     key = generate_key(args.out)
     public = key.public_key()
     print(f"wrote the signing key to {args.out} (keep it secret; name it as trail.signing_key)")
