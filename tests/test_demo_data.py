@@ -174,33 +174,3 @@ def test_blacklist_sources() -> None:
 def test_intermediaries_physical_and_virtual() -> None:
     assert {i["presence"] for i in INTERMEDIARIES} == {"physical", "virtual"}
     assert any("fee_to" in service for i in INTERMEDIARIES for service in i.get("services", []))
-
-
-def test_the_demo_runs_end_to_end(tmp_path):
-    """The README's main command: validate the data set, load it, show the database."""
-    import os
-    import shutil
-    import subprocess
-    import sys
-
-    demo = tmp_path / "dongying"
-    shutil.copytree(Path(__file__).parents[1] / "examples" / "dongying", demo)
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    done = subprocess.run(
-        ["sh", str(demo / "demo.sh")], capture_output=True, text=True, env=env, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
-    from govservice.records import read_records
-
-    files = {
-        "item": "items.json",
-        "case": "cases.jsonl",
-        "station": "stations.yaml",
-        "intermediary": "intermediaries.json",
-        "blacklist-entry": "blacklist.jsonl",
-    }
-    for kind, name in files.items():
-        count = sum(1 for _ in read_records(demo / name))
-        assert count > 0
-        assert f"  {kind}: {count}\n" in done.stdout

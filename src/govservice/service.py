@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import random
-from collections.abc import Iterable, Mapping, Sequence
+import secrets
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,9 @@ class GovService:
     :param clock: where "now" comes from; the system clock in Asia/Shanghai by default.
     :param strict: make any plugin failure fatal (default: the config's ``strict``).
     :param plugins: extra ``(name, plugin)`` pairs to register, for tests.
+    :param token_bytes: where tracking codes' random bits come from (default: the
+        system's secure source, :func:`secrets.token_bytes`); a seeded source only for a
+        simulation that must repeat itself (the demo).
     """
 
     def __init__(
@@ -74,6 +78,7 @@ class GovService:
         strict: bool | None = None,
         environ: Mapping[str, str] | None = None,
         plugins: Iterable[tuple[str, object]] = (),
+        token_bytes: Callable[[int], bytes] | None = None,
     ) -> None:
         if config is None:
             config = default_config()
@@ -84,6 +89,10 @@ class GovService:
         self._strict = strict
         self._environ = environ
         self._extra = tuple(plugins)
+        self.token_bytes: Callable[[int], bytes] = token_bytes or secrets.token_bytes
+        """Where the random bits of tracking codes come from: the system's secure source,
+        unless a simulation passes a seeded one (``random.Random(seed).randbytes``) so
+        that the same seed gives the same trail."""
         self._calendars: dict[str, WorkingCalendar] = {}
 
     @functools.cached_property

@@ -97,9 +97,13 @@ LATE_NOTICE = "SUPPLEMENT-LATE"
 of 第三十二条 (the application counts as accepted on receipt all the same)."""
 
 
-def new_tracking_code() -> str:
-    """12 characters from 32 (60 random bits): short to read out, not to be guessed."""
-    bits = int.from_bytes(secrets.token_bytes(8)) >> 4
+def new_tracking_code(token_bytes: Callable[[int], bytes] = secrets.token_bytes) -> str:
+    """12 characters from 32 (60 random bits): short to read out, not to be guessed.
+
+    :param token_bytes: where the bits come from (:attr:`GovService.token_bytes`): the
+        system's secure source, or a seeded one when a simulation is to be repeatable.
+    """
+    bits = int.from_bytes(token_bytes(8)) >> 4
     return "".join([TRACKING_ALPHABET[(bits >> (5 * i)) & 31] for i in range(12)])
 
 
@@ -172,7 +176,7 @@ class Workflow(CaseSession):
                     case = self._join_project(case)
                 warnings = (*receipt.warnings, *self._rules(case, item, Action.APPLY))
                 changes: dict[str, Any] = {
-                    "tracking_code": new_tracking_code(),
+                    "tracking_code": new_tracking_code(self.service.token_bytes),
                     "fees": self.service.fees_for(item, case),
                 }
                 with _as_workflow_error(case.id):
@@ -626,7 +630,7 @@ class Workflow(CaseSession):
         def change(case: Case, at: dt.datetime) -> dict[str, Any]:
             if case.tracking_code is not None:
                 raise WorkflowError(f"case {case.id} has a tracking code already")
-            return {"tracking_code": new_tracking_code()}
+            return {"tracking_code": new_tracking_code(self.service.token_bytes)}
 
         return self._keep_state(ref, actor, "issue_code", change, at=at)
 
