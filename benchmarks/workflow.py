@@ -16,8 +16,17 @@ The last line printed is one JSON object:
   computes deadlines on the region's calendar, appends the event and chains it into the
   tamper-evident trail; the trail is verified at the end.
 - ``raw_sqlite_rows_per_s``: plain ``sqlite3`` ``executemany`` of the same number of
-  event rows (5 a case: the case id, the event's JSON text of the same size as ours, a
-  hash) into a plain table of the same kind of file, 1,000 rows a transaction.
+  event rows (5 a case: the case id, the text of a link of our trail, a hash; the texts
+  are those of the links of one of our cases, so each row is the size of ours) into a plain
+  table of the same kind of file (WAL, ``synchronous = NORMAL``, as the store's),
+  1,000 rows a transaction.
+- Both are measured in interleaved rounds (:data:`ROUNDS`): the cases are taken through in
+  chunks, and each chunk is paired with a round of raw rows of the same number of events,
+  timed just before or just after it (alternately, so that neither always goes first).
+  On a shared machine one figure taken at another moment than the other swings with the
+  load; paired rounds see the same load. The applications and the raw rows of a round are
+  made before its clock starts. The figures printed are the medians over the rounds,
+  ``events_vs_raw_rows`` their ratio; every round is printed too.
 - ``unbatched_cases_per_s``: for comparison, 2,000 cases with one transaction and one
   write per action (as separate requests at the window are taken).
 """
@@ -26,9 +35,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import sqlite3
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -44,6 +53,10 @@ from govservice.samples import enterprise, make_item, person, register_staff
 from govservice.workflow import Actor
 
 BATCH = 200
+ROUNDS = 10
+"""Rounds the workflow and the raw rows are measured in, paired (fewer for a small run:
+a round has at least :data:`BATCH` cases)."""
+EVENTS_A_CASE = 5
 START = dt.datetime(2015, 3, 2, 9, 0, tzinfo=SHANGHAI)
 CLERK = Actor("王敏", "window_clerk")
 REVIEWER = Actor("李强", "reviewer")
@@ -77,9 +90,10 @@ def catalog() -> list[Item]:
     return [city, lijin, guangrao]
 
 
-def make_cases(count: int, items: list[Item], service: GovService) -> list[Case]:
+def make_cases(count: int, items: list[Item], service: GovService, first: int = 0) -> list[Case]:
+    """The applications of cases ``first`` to ``first + count - 1``."""
     cases = []
-    for number in range(count):
+    for number in range(first, first + count):
         item = items[number % 3]
         applicant = enterprise(number) if number % 2 else person(number, region="370523")
         draft = Case(
@@ -138,26 +152,89 @@ def through(service: GovService, cases: list[Case], batch: int | None) -> float:
     return len(cases) / (time.perf_counter() - started)
 
 
-def raw_rows(path: Path, count: int, event_text: str) -> float:
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA journal_mode = WAL")
-    connection.execute("PRAGMA synchronous = NORMAL")
-    connection.execute(
-        "CREATE TABLE events (seq INTEGER PRIMARY KEY, case_id TEXT NOT NULL, "
-        "doc TEXT NOT NULL, hash TEXT NOT NULL)"
-    )
-    digest = hashlib.sha256(event_text.encode()).hexdigest()
-    rows = [(seq, f"WF{seq // 5:08d}", event_text, digest) for seq in range(1, count + 1)]
-    started = time.perf_counter()
-    for first in range(0, len(rows), 1000):
-        connection.execute("BEGIN")
-        connection.executemany(
-            "INSERT INTO events VALUES (?, ?, ?, ?)", rows[first : first + 1000]
+class RawRows:
+    """The baseline: plain ``sqlite3`` ``executemany`` of event rows into a plain table of
+    a file of the same kind as the store's (WAL, ``synchronous = NORMAL``), 1,000 rows a
+    transaction. Rows are numbered on across rounds, into the one table, as the store's
+    trail grows across the chunks of cases."""
+
+    def __init__(self, path: Path, links: list[tuple[str, str]]) -> None:
+        self.connection = sqlite3.connect(path, isolation_level=None)
+        self.connection.execute("PRAGMA journal_mode = WAL")
+        self.connection.execute("PRAGMA synchronous = NORMAL")
+        self.connection.execute(
+            "CREATE TABLE events (seq INTEGER PRIMARY KEY, case_id TEXT NOT NULL, "
+            "doc TEXT NOT NULL, hash TEXT NOT NULL)"
         )
-        connection.execute("COMMIT")
-    rate = count / (time.perf_counter() - started)
-    connection.close()
-    return rate
+        self.links = links  # (text, hash) of the links of one of our cases, in order
+        self.written = 0
+
+    def round(self, count: int) -> float:
+        """Rows a second for ``count`` more rows (made before the clock starts)."""
+        links, first_seq = self.links, self.written + 1
+        rows = [
+            (seq, f"WF{(seq - 1) // EVENTS_A_CASE:08d}", *links[(seq - 1) % len(links)])
+            for seq in range(first_seq, first_seq + count)
+        ]
+        connection = self.connection
+        started = time.perf_counter()
+        for first in range(0, len(rows), 1000):
+            connection.execute("BEGIN")
+            connection.executemany(
+                "INSERT INTO events VALUES (?, ?, ?, ?)", rows[first : first + 1000]
+            )
+            connection.execute("COMMIT")
+        rate = count / (time.perf_counter() - started)
+        self.written += count
+        return rate
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def rounds_of(count: int) -> list[int]:
+    """The chunk sizes of the rounds: :data:`ROUNDS` of them, each a whole number of
+    batches, or fewer when there are not enough batches."""
+    batches = -(-count // BATCH)
+    number = max(1, min(ROUNDS, batches))
+    sizes = [(batches // number + (i < batches % number)) * BATCH for i in range(number)]
+    sizes[-1] -= sum(sizes) - count
+    return [size for size in sizes if size > 0]
+
+
+def measured(
+    service: GovService, count: int, items: list[Item], folder: Path
+) -> list[tuple[float, float]]:
+    """The rounds: ``count`` cases taken through in chunks, in batches, each chunk paired
+    with a round of raw rows of as many events, alternately after and before it.
+    (cases/s, rows/s) each. The applications of a chunk are made before its round, not
+    timed (as requests arrive: the run does not hold every application at once)."""
+    results: list[tuple[float, float]] = []
+    raw: RawRows | None = None
+    first = 0
+    for number, size in enumerate(rounds_of(count)):
+        chunk = make_cases(size, items, service, first)
+        first += size
+        if raw is not None and number % 2:  # odd rounds: the raw rows first
+            rows = raw.round(EVENTS_A_CASE * size)
+            rate = through(service, chunk, BATCH)
+        else:
+            rate = through(service, chunk, BATCH)
+            if raw is None:  # the texts of the links of the first case, as stored
+                links = [(e.text, e.hash) for e in service.store.ledger(0, EVENTS_A_CASE)]
+                assert len(links) == EVENTS_A_CASE, links
+                raw = RawRows(folder / "raw.db", links)
+            rows = raw.round(EVENTS_A_CASE * size)
+        print(
+            f"round {number + 1}: {size} cases, {rate:.0f} cases/s "
+            f"({EVENTS_A_CASE * rate:.0f} events/s); raw {rows:.0f} rows/s; "
+            f"ratio {EVENTS_A_CASE * rate / rows:.3f}",
+            flush=True,
+        )
+        results.append((rate, rows))
+    if raw is not None:
+        raw.close()
+    return results
 
 
 def main() -> None:
@@ -173,28 +250,32 @@ def main() -> None:
         assert {"guangrao", "lijin"} <= set(names), f"county plugins not installed: {names}"
         for item in items:
             service.store.add_item(item)
-        cases = make_cases(count, items, service)
-        rate = through(service, cases, BATCH)
+        rounds = measured(service, count, items, Path(folder))
         audit = verify_store(service.store)
         assert audit.ok, audit
-        assert audit.checked == 5 * count, audit
-        sample = service.store.ledger(0, 1)[0].text
+        assert audit.checked == EVENTS_A_CASE * count, audit
         unbatched_service = service_at(Path(folder) / "unbatched.db")
         for item in items:
             unbatched_service.store.add_item(item)
         few = make_cases(min(count, 2_000), items, unbatched_service)
         unbatched = through(unbatched_service, few, None)
-        raw = raw_rows(Path(folder) / "raw.db", 5 * count, sample)
         print(f"{count} cases, {audit.checked} events chained and verified", flush=True)
+    rate = statistics.median(cases_per_s for cases_per_s, _ in rounds)
+    raw = statistics.median(rows_per_s for _, rows_per_s in rounds)
     print(
         json.dumps(
             {
                 "cases": count,
+                "rounds": len(rounds),
                 "cases_per_s": round(rate),
                 "raw_sqlite_rows_per_s": round(raw),
                 "unbatched_cases_per_s": round(unbatched),
-                "events_per_s": round(5 * rate),
-                "events_vs_raw_rows": round(5 * rate / raw, 3),
+                "events_per_s": round(EVENTS_A_CASE * rate),
+                "events_vs_raw_rows": round(EVENTS_A_CASE * rate / raw, 3),
+                "events_vs_raw_rows_by_round": [
+                    round(EVENTS_A_CASE * cases_per_s / rows_per_s, 3)
+                    for cases_per_s, rows_per_s in rounds
+                ],
             }
         )
     )

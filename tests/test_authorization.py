@@ -149,15 +149,22 @@ def awaiting(service, **changes) -> Stored[Case]:
     return service.workflow.request_supplement(applied(service, materials=draft, **changes), CLERK)
 
 
-def refused(service, stored: Stored[Case], attempt, match: str) -> AuthorizationError:
-    """Make the attempt; assert it is refused as GS806 with ``match`` in the message, the
-    case's state unchanged, and the refusal recorded as its last event."""
+def refused(
+    service, stored: Stored[Case], attempt, match: str, notice: str | None = None
+) -> AuthorizationError:
+    """Make the attempt; assert it is refused as GS806 with ``match`` in the message (and
+    ``notice`` in the Chinese notice the clerk reads, which names the case), the case's
+    state unchanged, and the refusal recorded as its last event."""
     before = stored.record
     with pytest.raises(AuthorizationError, match=re.escape(match)) as caught:
         attempt(stored)
     error = caught.value
     assert error.code == "GS806"
     assert "The attempt is recorded" in error.message
+    assert f"不能对办件 {before.id} 办理“" in error.notice
+    assert error.notice.endswith("；此次尝试已记录")
+    if notice is not None:
+        assert notice in error.notice, error.notice
     after = service.store.get("case", before.id)
     assert after.record.state is before.state
     assert len(after.record.events) == len(before.events) + 1
@@ -266,6 +273,7 @@ def test_an_agent_without_a_mandate_is_refused(service):
         stored,
         lambda s: service.workflow.withdraw(s, AGENT),
         "no mandate (委托书) recorded on the case names 孙律师",
+        "办件上登记的委托书没有一份载明孙律师为申请人",
     )
 
 
@@ -276,6 +284,7 @@ def test_an_agent_with_an_expired_mandate_is_refused(service):
         stored,
         lambda s: service.workflow.withdraw(s, AGENT),
         "the mandate expired on 2015-02-28",
+        "：委托书已于 2015-02-28 到期；",
     )
 
 
@@ -393,6 +402,9 @@ def test_a_clerk_of_another_station_is_refused(service):
         stored,
         lambda s: service.workflow.accept(s, GUANGRAO_CLERK),
         "is window_clerk at station 370523-ZWZX, not at station 370500-ZWZX",
+        # stations by name, not code
+        "杨丽（工号 GR-0001）是广饶县政务服务中心的窗口工作人员，"
+        "不是办件所属站点东营市政务服务中心的窗口工作人员",
     )
     guangrao = applied(service, GUANGRAO_ITEM)
     refused(
@@ -410,6 +422,7 @@ def test_someone_not_in_the_registry_of_staff_is_refused(service):
         stored,
         lambda s: service.workflow.accept(s, Actor("王五", "window_clerk")),
         "王五 is not in the centre's registry of staff",
+        "办理“受理”：王五不在中心的工作人员名册中；",
     )
 
 
@@ -420,6 +433,7 @@ def test_a_member_of_staff_in_another_role_is_refused(service):
         stored,
         lambda s: service.workflow.review(s, Actor("李娜", "reviewer")),
         "is not reviewer at station 370500-ZWZX (registered: window_clerk at 370500-ZWZX)",
+        "李娜不是东营市政务服务中心的审查人员（名册登记：东营市政务服务中心窗口工作人员）",
     )
 
 
@@ -508,6 +522,11 @@ def test_a_role_refusal_is_still_a_role_error_and_recorded(service):
         service.workflow.accept(stored, REVIEWER)
     assert caught.value.code == "GS802"
     assert not isinstance(caught.value, AuthorizationError)
+    assert "reviewer" in str(caught.value)  # the developer's English stays
+    assert caught.value.notice == (
+        f"{REVIEWER.name}（审查人员）无权对办件 {stored.record.id} 办理“受理”，"
+        "只有窗口受理人员可以办理；此次尝试已记录"
+    )
     event = service.store.get("case", stored.record.id).record.events[-1]
     assert event.refusal == "GS802: reviewer may not accept"
 
@@ -523,6 +542,7 @@ def test_refusals_never_show_an_identity_number(service):
         with pytest.raises(AuthorizationError) as caught:
             attempt(stored)
         assert number not in str(caught.value)
+        assert number not in caught.value.notice
         stored = service.store.get("case", stored.record.id)
     assert len([event for event in stored.record.events if event.refusal]) == 2
     assert number not in str(to_document(stored.record)["events"])
@@ -610,12 +630,15 @@ def test_the_cli_reads_who_acts_from_the_environment(tmp_path):
     }
     done = cli("case", "apply", str(application), **as_applicant)
     assert done.returncode == 0, done.stderr
-    assert "DY-0001: apply -> submitted" in done.stdout
+    assert "办件 DY-0001：申请 → 已申请" in done.stdout
 
     impostor = as_applicant | {"GOVSERVICE_ACTOR_ID": OTHER.identifier.number}
     done = cli("case", "withdraw", "DY-0001", **impostor)
     assert done.returncode == 2
-    assert done.stderr.startswith("govservice: error[GS806] case DY-0001:")
+    assert done.stderr.startswith(
+        "govservice: 拒绝[GS806] 张伟（申请人）不能对办件 DY-0001 办理“撤回申请”：张伟不是申请人"
+    )
+    assert "（证件号码不符）；此次尝试已记录（张伟 (applicant) may not withdraw" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 
     # the options override the environment
@@ -630,7 +653,8 @@ def test_the_cli_reads_who_acts_from_the_environment(tmp_path):
     assert "who acts is not given: --actor (or $GOVSERVICE_ACTOR) and --role" in done.stderr
 
     done = cli("case", "show", "DY-0001")
-    assert "【被拒绝：GS806:" in done.stdout
+    assert "张伟（申请人） 撤回申请【被拒绝[GS806]：无权对此办件办理此项】" in done.stdout
+    assert "    拒绝原因（系统记录）：张伟 (applicant) may not withdraw" in done.stdout
     assert Path(tmp_path / "gs.db").exists()
 
 

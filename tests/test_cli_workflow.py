@@ -115,7 +115,7 @@ def test_a_case_goes_through_from_the_command_line(centre, tmp_path, capsys):
     assert run(centre, "2015-02-16T09:30", "case", "apply", str(path), *ME,
                "--role", "applicant") == 0  # fmt: skip
     out = capsys.readouterr().out
-    assert "DY-0001: apply -> submitted 已申请" in out
+    assert "办件 DY-0001：申请 → 已申请" in out
     assert "查询码 " in out
     assert act(centre, "2015-02-17T10:00", "accept", "DY-0001", "李娜", "window_clerk") == 0
     # Accepted on the last working day before the 2015 Spring Festival holiday (18-24
@@ -133,14 +133,33 @@ def test_a_case_goes_through_from_the_command_line(centre, tmp_path, capsys):
                "--grade", "dissatisfied") == 0  # fmt: skip
     assert act(centre, "2015-03-05T09:00", "follow-up", "DY-0001", "赵敏", "supervisor",
                "--note", "已约谈窗口人员并回访", "--close") == 0  # fmt: skip
-    capsys.readouterr()
+    assert "办件 DY-0001：整改回访 → 已办结" in capsys.readouterr().out
     assert main(["--config", str(centre), "case", "show", "DY-0001"]) == 0
     shown = capsys.readouterr().out
-    assert "状态 已办结（completed）" in shown
+    assert f"事项 {ITEM.name}（{ITEM.code}） 第1版，{ITEM.department}" in shown
+    assert "站点 东营市政务服务中心，区划 370500" in shown
+    assert "370500-ZWZX" not in shown  # the station by name
+    assert "状态 已办结\n" in shown
     assert "评价：不满意" in shown
     assert "整改：已完成" in shown
     assert NUMBER not in shown
     assert NUMBER[:10] + "****" + NUMBER[-4:] in shown
+    history = shown.split("办理过程：\n", 1)[1].splitlines()
+    assert [line.split()[3] for line in history] == [
+        "申请",
+        "受理",
+        "审查",
+        "进入特别程序",
+        "恢复办理",
+        "作出决定",
+        "办结",
+        "评价",
+        "整改回访",
+    ]
+    assert history[0].startswith("  2015-02-16 09:30 王小明（申请人） 申请 — → 已申请")
+    assert history[1] == "  2015-02-17 10:00 李娜（窗口受理人员） 受理 已申请 → 已受理"
+    for english in ("apply", "accept", "review", "suspend", "decide", "complete", "evaluate"):
+        assert english not in shown, english
 
 
 def test_a_role_refusal_exits_2_and_is_recorded(centre, tmp_path, capsys):
@@ -150,9 +169,20 @@ def test_a_role_refusal_exits_2_and_is_recorded(centre, tmp_path, capsys):
                "--outcome", "grant") == 2  # fmt: skip
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
-    assert err[0].startswith("govservice: error[GS802] case DY-0001: 李娜 (window_clerk)")
+    # the clerk's sentence, with the code beside it, and the developer's English after it
+    assert err[0] == (
+        "govservice: 拒绝[GS802] 李娜（窗口受理人员）无权对办件 DY-0001 办理“作出决定”，"
+        "只有审批人员可以办理；此次尝试已记录"
+        "（李娜 (window_clerk) may not decide (作出决定); allowed: approver. "
+        "The attempt is recorded）"
+    )
     assert main(["--config", str(centre), "case", "show", "DY-0001"]) == 0
-    assert "【被拒绝：GS802: window_clerk may not decide】" in capsys.readouterr().out
+    shown = capsys.readouterr().out
+    assert (
+        "2015-02-25 10:00 李娜（窗口受理人员） 作出决定【被拒绝[GS802]：窗口受理人员无权办理“作出决定”】"
+        in shown
+    )
+    assert "may not" not in shown
 
 
 def test_a_refused_transition_exits_2_and_changes_nothing(centre, tmp_path, capsys):
@@ -160,7 +190,10 @@ def test_a_refused_transition_exits_2_and_changes_nothing(centre, tmp_path, caps
     capsys.readouterr()
     assert act(centre, "2015-02-25T10:00", "accept", "DY-0001", "李娜", "window_clerk") == 2
     err = capsys.readouterr().err
-    assert "error[GS801]" in err
+    assert err.startswith(
+        "govservice: 拒绝[GS801] 处于“审查中”状态的办件不能受理；此状态下可以办理："
+        "审查中告知补正、进入特别程序、作出决定、撤回申请（cannot accept"
+    )
     assert "cannot accept a case that is in_review (审查中)" in err
     store = SqliteStore(centre.parent / "centre.db")
     assert len(store.get("case", "DY-0001").record.events) == 3
@@ -177,7 +210,7 @@ def test_local_rules_blocking_exit_2_with_every_finding(centre, tmp_path, capsys
     assert "警告[LIJIN-RIVER-PERMIT-MISSING]" in capsys.readouterr().out
     assert act(centre, "2015-03-02T10:00", "accept", "LJ-0001", "李娜", "window_clerk") == 2
     err = capsys.readouterr().err
-    assert "error[GS600]" in err
+    assert "govservice: 拒绝[GS600] 地方规则不允许此项办理（" in err
     assert "[LIJIN-RIVER-PERMIT-MISSING]" in err
 
 
@@ -252,9 +285,14 @@ def test_progress_shows_the_public_view_and_writes_qr_codes(centre, tmp_path, ca
 
 def test_an_unknown_tracking_code_exits_2(centre, capsys):
     assert main(["--config", str(centre), "progress", "23456789ABCD"]) == 2
-    assert "error[GS805] no case has tracking code 23456789ABCD" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "govservice: 拒绝[GS805] 没有查询码为 23456789ABCD 的办件，请核对告知书上的查询码"
+        "（no case has tracking code 23456789ABCD）\n"
+    )
     assert main(["--config", str(centre), "progress", "0000"]) == 2
-    assert "error[GS805] a tracking code has 12" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("govservice: 拒绝[GS805] 查询码为 12 位字母和数字")
+    assert "（a tracking code has 12" in err
 
 
 # --- supervision ---------------------------------------------------------------------------------
@@ -269,10 +307,18 @@ def test_supervise_reports_yellow_and_red_cases(centre, tmp_path, capsys):
     assert report["yellow_total"] == 1
     assert report["red_total"] == 0
     assert report["counts"]["department"] == [{"group": ITEM.department, "red": 0, "yellow": 1}]
+    assert report["centre"] == "东营市政务服务中心"
+    assert report["station_names"] == {"370500-ZWZX": "东营市政务服务中心"}
     assert run(centre, "2015-03-03T08:00", "supervise") == 0
     out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == "东营市政务服务中心电子监察报告 2015-03-03（黄灯：剩余不超过3个工作日）"
     assert "红灯超期 1 件，黄灯预警 0 件" in out
-    assert "DY-0001" in out
+    assert "  东营市政务服务中心：红灯 1，黄灯 0" in lines  # the station by name
+    assert f"  DY-0001 {ITEM.department} 东营市政务服务中心 承诺办结 2015-03-02" in lines
+    assert "370500-ZWZX" not in out
+    assert lines[lines.index("黄灯预警办件：") + 1] == "  （无）"
+    assert lines[lines.index("逾期未完成整改：") + 1] == "  （无）"
 
 
 def test_values_the_model_refuses_exit_2(centre, tmp_path, capsys):
@@ -289,7 +335,11 @@ def test_values_the_model_refuses_exit_2(centre, tmp_path, capsys):
     assert "error[GS110] case DY-0001: SubmittedMaterial.name must be a non-empty text" in err[0]
     assert act(centre, "2015-02-16T08:00", "supplement", "DY-0001", "王小明", "applicant",
                "--material", "建设工程规划许可申请表") == 2  # fmt: skip
-    assert "error[GS800] case DY-0001: an action is not recorded before" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert (
+        "govservice: 拒绝[GS800] 不能按所请办理（case DY-0001: an action is not recorded before"
+        in err
+    )
 
 
 def test_case_commands_do_not_create_a_database(tmp_path, capsys):
@@ -313,10 +363,10 @@ def test_imported_cases_get_tracking_codes_and_can_be_looked_up(centre, tmp_path
     store.close()
     assert run(centre, "2015-03-02T09:00", "case", "issue-codes", "--actor", "李娜",
                "--role", "window_clerk") == 0  # fmt: skip
-    assert "issued 3 tracking code(s)" in capsys.readouterr().out
+    assert "已发放查询码 3 个" in capsys.readouterr().out
     assert run(centre, "2015-03-02T09:05", "case", "issue-codes", "--actor", "李娜",
                "--role", "window_clerk") == 0  # fmt: skip
-    assert "issued 0 tracking code(s)" in capsys.readouterr().out
+    assert "已发放查询码 0 个" in capsys.readouterr().out
     code = tracking_code(centre, "OLD-1", capsys)
     assert main(["--config", str(centre), "progress", code]) == 0
     assert f"办件查询码：{code}" in capsys.readouterr().out
@@ -353,3 +403,89 @@ def test_an_application_with_a_lone_surrogate_is_refused_as_invalid(centre, tmp_
     err = capsys.readouterr().err
     assert "/department: a text holds a character that is not valid Unicode" in err
     assert "Traceback" not in err
+
+
+# --- what the clerk reads: labels, not action names ----------------------------------------------
+
+
+def _every_action() -> list[tuple[str, object]]:
+    """Every action a case's history may record, with the state it is taken in: each row
+    of the state table, and every action that keeps the state."""
+    from govservice.model import CaseState
+    from govservice.workflow.transitions import OTHER_ACTIONS, TRANSITIONS
+
+    def first(next_state):
+        return next_state[0] if isinstance(next_state, tuple) else next_state
+
+    return [(row.action.value, row.state, first(row.next)) for row in TRANSITIONS] + [
+        (action, CaseState.IN_REVIEW, CaseState.IN_REVIEW) for action in OTHER_ACTIONS
+    ]
+
+
+@pytest.mark.parametrize(("action", "state", "to_state"), _every_action(), ids=str)
+def test_every_action_has_a_chinese_label_on_the_case_sheet(action, state, to_state):
+    """A new action (a row, an action that keeps the state) without a label fails here."""
+    import re
+
+    import attrs
+
+    from govservice.cli.case import describe
+    from govservice.model import CaseEvent
+    from govservice.samples import make_case
+    from govservice.workflow.transitions import action_label
+
+    label = action_label(action, state)
+    assert label is not None, action
+    assert re.fullmatch(r"[\u4e00-\u9fff/（）]+", label), (action, label)
+    event = CaseEvent(
+        at=dt.datetime(2015, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+        actor="李娜",
+        role="window_clerk",
+        action=action,
+        from_state=state,
+        to_state=to_state,
+    )
+    sheet = describe(attrs.evolve(make_case(ITEM), events=(event,)))
+    history = sheet.split("办理过程：\n", 1)[1]
+    assert history.startswith(f"  2015-03-02 09:00 李娜（窗口受理人员） {label} "), history
+    assert action not in sheet  # never the English name
+
+
+def test_every_action_the_engine_records_is_labelled():
+    """The Action enum (what local rules see) has a row of the state table each."""
+    from govservice.rules import Action
+    from govservice.workflow.transitions import action_label
+
+    labelled = {action: action_label(action.value) is not None for action in Action}
+    assert labelled == dict.fromkeys(Action, True)
+    assert action_label("not-an-action") is None
+
+
+def test_a_refusal_of_someone_not_registered_is_told_in_chinese(centre, tmp_path, capsys):
+    path = application(tmp_path)
+    assert run(centre, "2015-02-16T09:30", "case", "apply", str(path), *ME,
+               "--role", "applicant") == 0  # fmt: skip
+    capsys.readouterr()
+    assert act(centre, "2015-02-16T09:40", "accept", "DY-0001", "钱多多", "window_clerk") == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    assert line.startswith(
+        "govservice: 拒绝[GS806] 钱多多（窗口受理人员）不能对办件 DY-0001 办理“受理”："
+        "钱多多不在中心的工作人员名册中；此次尝试已记录（钱多多 (window_clerk) may not accept"
+    )
+    assert main(["--config", str(centre), "case", "show", "DY-0001"]) == 0
+    shown = capsys.readouterr().out
+    assert "钱多多（窗口受理人员） 受理【被拒绝[GS806]：无权对此办件办理此项】" in shown
+    assert "拒绝原因（系统记录）：钱多多 (window_clerk) may not accept" in shown
+
+
+def test_an_application_refused_is_told_in_chinese_naming_the_fields(centre, tmp_path, capsys):
+    path = application(tmp_path, green_channel=True, handler="自己")
+    assert run(centre, "2015-02-16T09:30", "case", "apply", str(path), *ME,
+               "--role", "applicant") == 2  # fmt: skip
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(
+        "govservice: 拒绝[GS807] 办件 DY-0001 的申请不予接收：申请不能填报由中心确定的内容："
+        "绿色通道、专人负责；未作任何登记（an application may not carry"
+    )

@@ -182,6 +182,22 @@ def test_the_text_of_a_document_is_its_canonical_json(kind, data):
         assert texts == [canonical(event) for event in document.get("events", [])]
 
 
+def test_a_case_holding_the_text_put_in_place_of_its_events_is_encoded_all_the_same():
+    """``document_and_texts`` encodes a case with a mark in place of its events; a case
+    whose own text holds the mark is encoded the other way, to the same canonical JSON."""
+    from govservice.codec import _EVENTS_MARK
+    from govservice.model import CaseEvent
+
+    at = dt.datetime(2015, 3, 2, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    event = CaseEvent(at=at, actor="王敏", role="applicant", action="apply", to_state="submitted")
+    plain = attrs.evolve(_a_case(), events=(event,))
+    holding = attrs.evolve(plain, attributes={"note": _EVENTS_MARK, "zz": _EVENTS_MARK})
+    for case in (plain, holding, attrs.evolve(plain, attributes={"note": _EVENTS_MARK})):
+        _, text, texts = document_and_texts(case)
+        assert text == canonical(to_document(case))
+        assert texts == [canonical(to_document(event))]
+
+
 @settings(max_examples=60, **_SETTINGS)
 @given(
     case=RECORDS["case"],

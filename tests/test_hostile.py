@@ -9,7 +9,8 @@ given twice; and configurations mutated the same way. Every one ends in one of:
 - exit 0, and the record is valid: ``validate`` says so, what ``import`` or ``case apply``
   stored reads back from the store (and ``case show --json`` shows it);
 - exit 1 (invalid records), each problem on a line of its own that names where it is;
-- exit 2, with a line ``govservice: error[GSnnn] ...`` on standard error.
+- exit 2, with a line ``govservice: error[GSnnn] ...`` (a refusal: ``拒绝[GSnnn] ...``) on
+  standard error.
 
 An exception escaping :func:`~govservice.cli.main` (a traceback) fails the test. The runs
 are derandomized and keep no example database, so CI sees the same inputs each time; the
@@ -61,7 +62,8 @@ def hostile(examples: int) -> settings:
     return settings(_HOSTILE, max_examples=examples)
 
 
-ERROR_LINE = re.compile(r"^govservice: error\[GS\d{3}\] \S", re.MULTILINE)
+ERROR_LINE = re.compile(r"^govservice: (?:error|拒绝)\[GS\d{3}\] \S", re.MULTILINE)
+"""One error line: in English, or a refusal the clerk reads in Chinese (拒绝)."""
 PROBLEM_LINE = re.compile(r"^\S.*:\d+ \(record \d+\): \S+: \S")
 
 
@@ -469,7 +471,7 @@ def test_the_unchanged_application_is_taken(centre, tmp_path):
     path.write_text(_json_text(APPLICATION | {"id": "BASE-1"}), encoding="utf-8")
     status, out, err = _apply(centre, path)
     assert status == 0, err
-    assert out.startswith("BASE-1: apply -> submitted")
+    assert out.startswith("办件 BASE-1：申请 → 已申请")
 
 
 @hostile(150)

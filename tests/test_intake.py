@@ -54,6 +54,7 @@ from govservice.store.sqlite import SqliteStore
 from govservice.workflow.intake import (
     BACKDATE_LIMIT,
     CENTRE_SET,
+    FIELD_LABELS,
     RECEIPT_ENTERED_LATE,
     RECEIPT_GRACE,
     centre_set_fields,
@@ -555,7 +556,8 @@ def test_case_apply_refuses_a_file_carrying_a_centre_set_field(centre, tmp_path,
     captured = capsys.readouterr()
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1, captured.err
-    assert lines[0].startswith("govservice: error[GS807] ")
+    assert lines[0].startswith("govservice: 拒绝[GS807] 办件 CLI-1 的申请不予接收：")
+    assert f"申请不能填报由中心确定的内容：{FIELD_LABELS[field]}；未作任何登记（" in lines[0]
     assert f"centre sets: {field}" in lines[0]
     assert "Traceback" not in captured.err
     assert captured.out == ""
@@ -580,14 +582,18 @@ def test_case_apply_refuses_a_centre_set_key_whatever_its_value(centre, tmp_path
 def test_case_apply_takes_a_paper_application_entered_late_from_a_clerk(centre, tmp_path, capsys):
     path = application_file(tmp_path, received_at="2015-02-27T16:00:00+08:00")
     assert apply_file(centre, path) == 2  # the applicant, without a reason
-    assert "error[GS807]" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith(
+        "govservice: 拒绝[GS807] 办件 CLI-1 的申请不予接收：收件时间（2015-02-27 16:00）早于"
+        "中心时钟（2015-03-02 09:00）：补录纸质申请须由窗口工作人员录入（不是申请人）并说明"
+        "补录理由（--receipt-reason）；未作任何登记（the time of receipt"
+    )
     clerk = ["--actor", CLERK.name, "--role", "window_clerk"]
     assert main(
         ["--config", str(centre), "--now", "2015-03-02T09:00", "case", "apply", str(path),
          *clerk, "--receipt-reason", "邮寄申请，周五下班后送达"]
     ) == 0  # fmt: skip
     out = capsys.readouterr().out
-    assert "CLI-1: apply -> submitted" in out
+    assert "办件 CLI-1：申请 → 已申请" in out
     assert f"警告[{RECEIPT_ENTERED_LATE}]" in out
     cases, (refusal,) = stored_cases_and_refusals(centre, only=False)
     assert cases == 1
@@ -637,15 +643,15 @@ def test_case_supplement_says_what_is_still_awaited(centre, tmp_path, capsys):
     applicant = ["--actor", APPLICANT.name, "--actor-id", APPLICANT.id, "--role", "applicant"]
     capsys.readouterr()
     assert main([*base, "supplement", "CLI-1", *applicant, "--material", "营业执照"]) == 2
-    assert "error[GS809]" in capsys.readouterr().err
+    assert "govservice: 拒绝[GS809] 补正材料与补正告知不符（" in capsys.readouterr().err
     assert main([*base, "supplement", "CLI-1", *applicant, "--material", DESIGN]) == 0
     out = capsys.readouterr().out
-    assert "-> awaiting_supplement" in out
+    assert "办件 CLI-1：部分补正材料 → 待补正" in out
     assert f"尚待补正：{PHOTOS}" in out
     assert main([*base, "exempt-fee", "CLI-1", *clerk, "--fee", "无", "--reason", "x"]) == 2
-    assert "error[GS800]" in capsys.readouterr().err
+    assert "拒绝[GS800]" in capsys.readouterr().err
     assert main([*base, "refuse", "CLI-1", *clerk, "--reason", "申请人不再补正"]) == 0
-    assert "-> not_accepted" in capsys.readouterr().out
+    assert "办件 CLI-1：不予受理 → 不予受理" in capsys.readouterr().out
 
 
 class NoApplications:

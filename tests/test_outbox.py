@@ -211,23 +211,23 @@ def test_a_committed_batch_delivers_each_event_after_the_commit(store):
     assert store.undelivered_notices() == []
 
 
-def test_a_batch_writes_the_notices_of_a_case_at_once_and_tells_them_in_order(store, monkeypatch):
+def test_a_batch_writes_its_notices_at_once_and_tells_them_in_order(store, monkeypatch):
     sms = Sms()
     _, workflow, _ = centre(store, sms)
     inserts = []
-    add_notices = store.add_notices
+    add_notices_of = store.add_notices_of
 
-    def counted(case_id, docs, **held):
-        inserts.append((case_id, [doc["action"] for doc in docs]))
-        return add_notices(case_id, docs, **held)
+    def counted(writes, **held):
+        inserts.append([(case_id, [doc["action"] for doc in docs]) for case_id, docs in writes])
+        return add_notices_of(writes, **held)
 
-    monkeypatch.setattr(store, "add_notices", counted)
+    monkeypatch.setattr(store, "add_notices_of", counted)
     with workflow.batch():  # the actions of two cases, interleaved
         first = workflow.apply(new_case("N-10"), APPLICANT)
         second = workflow.apply(new_case("N-11"), APPLICANT)
         workflow.accept(first, CLERK)
         workflow.accept(second, CLERK)
-    assert inserts == [("N-10", ["apply", "accept"]), ("N-11", ["apply", "accept"])]
+    assert inserts == [[("N-10", ["apply", "accept"]), ("N-11", ["apply", "accept"])]]
     assert sms.told == [  # each told with the case as that action left it, in order
         ("N-10", "apply", "submitted"),
         ("N-11", "apply", "submitted"),
@@ -314,7 +314,7 @@ def test_the_command_lists_and_delivers_undelivered_notices(tmp_path, monkeypatc
     command = ["--config", str(config), "case", "accept", "N-11", "--actor", "王晓燕"]
     assert main([*command, "--role", "window_clerk"]) == 0
     captured = capsys.readouterr()
-    assert "N-11: accept -> accepted" in captured.out
+    assert "办件 N-11：受理 → 已受理" in captured.out
     assert "govservice: warning[GS504] case N-11: the notice of accept" in captured.err
 
     assert main(["--config", str(config), "notices", "deliver"]) == 1  # still failing

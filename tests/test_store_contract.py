@@ -1339,6 +1339,38 @@ def test_the_notices_of_one_write_are_written_together_in_order(store):
     assert len(store.undelivered_notices()) == 5  # nothing of the refused call
 
 
+def test_the_notices_of_several_writes_are_written_together_each_with_its_ids(store):
+    def docs(region, *actions):
+        return [
+            {"event": index, "action": action, "at": NOTICE_AT.isoformat(), "region": region}
+            for index, action in enumerate(actions)
+        ]
+
+    writes = [  # the same documents under two cases, a write with none, and a case twice
+        ("C-1", docs("370522", "apply", "accept")),
+        ("C-2", docs("370522", "apply", "accept")),
+        ("C-3", []),
+        ("C-1", docs("370522", "apply")),
+    ]
+    ids = store.add_notices_of(writes, created_at=NOTICE_AT)
+    assert [len(of_write) for of_write in ids] == [2, 2, 0, 1]
+    flat = [notice_id for of_write in ids for notice_id in of_write]
+    assert flat == sorted(flat)  # in the order written
+    assert len(set(flat)) == 5
+    listed = {n.id: n for n in store.undelivered_notices()}
+    for (case_id, written), of_write in zip(writes, ids, strict=True):
+        assert [(listed[i].case_id, listed[i].doc) for i in of_write] == [
+            (case_id, doc) for doc in written
+        ]
+    assert store.add_notices_of([], created_at=NOTICE_AT) == []
+    with pytest.raises(StoreError, match="distinct"):
+        store.add_notices_of(
+            [("C-4", docs("370522", "apply")), ("C-5", [docs("x", "a")[0]] * 2)],
+            created_at=NOTICE_AT,
+        )
+    assert len(store.undelivered_notices()) == 5  # nothing of the refused call
+
+
 def test_a_notice_is_written_in_the_callers_transaction(store):
     kept = _notice(store, "KEPT")
 

@@ -21,7 +21,14 @@ from govservice.model import (
     Rectification,
     SubmittedMaterial,
 )
-from govservice.samples import START, config_with, make_case, make_item, register_staff
+from govservice.samples import (
+    START,
+    config_with,
+    make_case,
+    make_item,
+    make_station,
+    register_staff,
+)
 from govservice.service import GovService
 from govservice.store.base import DueCount
 from govservice.store.memory import MemoryStore
@@ -416,43 +423,77 @@ def test_overdue_rectifications_are_listed(store, calendar):
     assert sorted(line.id for line in later.rectifications_overdue) == ["E-01", "E-02"]
 
 
+STATION_A = "东营区文汇街道便民服务中心"
+STATION_B = "河口区政务服务中心"
+
+
+def name_stations(store) -> None:
+    """Store stations ST-A and ST-B by name (ST-C stays unknown: shown by its code)."""
+    store.add(make_station(code="ST-A", name=STATION_A, region=DONGYING_DISTRICT,
+                           level="township_centre", parent_code=None))  # fmt: skip
+    store.add(make_station(code="ST-B", name=STATION_B, region=HEKOU, level="county_centre",
+                           parent_code=None))  # fmt: skip
+
+
 def test_as_text_in_chinese(store, calendar):
     fill(store)
+    name_stations(store)
     report = supervision.report(
-        store, calendar, FRIDAY, yellow_days=3, since=D(2015, 3, 2), until=D(2015, 3, 6)
+        store,
+        calendar,
+        FRIDAY,
+        yellow_days=3,
+        since=D(2015, 3, 2),
+        until=D(2015, 3, 6),
+        centre="东营市政务服务中心",
     )
     text = report.as_text()
+    assert text.splitlines()[0] == (
+        "东营市政务服务中心电子监察报告 2015-03-06（黄灯：剩余不超过3个工作日）"
+    )
     for expected in (
-        "电子监察报告 2015-03-06（黄灯：剩余不超过3个工作日）",
         "红灯超期 3 件，黄灯预警 3 件",
         "按部门：",
         "按站点：",
         "按区划：",
         f"  {DEPT_A}：红灯 1，黄灯 2",
         f"  {DEPT_C}：红灯 1，黄灯 0",
-        "  （未指定）：红灯 0，黄灯 1",
+        f"  {STATION_A}：红灯 1，黄灯 2",
+        f"  {STATION_B}：红灯 1，黄灯 0",
+        "  ST-C：红灯 1，黄灯 0",  # not stored: its code
+        "  （未指定站点）：红灯 0，黄灯 1",
         f"  {HEKOU}：红灯 1，黄灯 1",
         "红灯超期办件：",
-        f"  R-04 {DEPT_B} 承诺办结 2015-03-04 承办人 刘洋 [绿色通道]",
-        f"  R-07 {DEPT_C} 承诺办结 2015-02-27",
+        f"  R-04 {DEPT_B} {STATION_B} 承诺办结 2015-03-04 承办人 刘洋 [绿色通道]",
+        f"  R-07 {DEPT_C} ST-C 承诺办结 2015-02-27",
         "黄灯预警办件：",
-        f"  Y-02 {DEPT_A} 承诺办结 2015-03-11",
+        f"  Y-02 {DEPT_A} {STATION_A} 承诺办结 2015-03-11",
+        f"  Y-05 {DEPT_B} 承诺办结 2015-03-06",  # names no station
         "按时办结率（2015-03-02 至 2015-03-06）：",
         f"  {DEPT_A}：办结 3 件，按时 2 件，按时办结率 66.7%",
         f"  {DEPT_B}：办结 2 件，按时 1 件，按时办结率 50.0%",
         "逾期未完成整改：",
-        f"  E-01 {DEPT_C} 整改期限 2015-03-05",
+        f"  E-01 {DEPT_C} ST-C 整改期限 2015-03-05",
     ):
         assert expected in text, expected
     assert "E-02" not in text
     assert "E-03" not in text
+    assert "ST-A" not in text  # stations stored are named
+    assert "ST-B" not in text
+    assert report.as_dict()["centre"] == "东营市政务服务中心"
+    assert report.as_dict()["station_names"] == {"ST-A": STATION_A, "ST-B": STATION_B}
 
 
 def test_as_text_of_a_quiet_day(store, calendar):
     text = supervision.report(store, calendar, FRIDAY, yellow_days=0).as_text()
+    assert text.splitlines()[0].startswith("电子监察报告 2015-03-06")  # no centre named
     assert "红灯超期 0 件，黄灯预警 0 件" in text
-    assert "（期间无办结）" in text
-    assert text.count("（无）") == 6  # three groupings, two lists, rectifications
+    # every section says so: three groupings, two lists, the on-time rates, the
+    # applications not accepted in time, the rectifications
+    assert text.count("\n  （无）") == 8
+    lines = text.splitlines()
+    for heading in ("按站点：", "按时办结率（2015-03-01 至 2015-03-06）：", "逾期未完成整改："):
+        assert lines[lines.index(heading) + 1] == "  （无）", heading
 
 
 def test_as_dict_is_json(store, calendar):
@@ -530,9 +571,11 @@ def test_every_report_statement_searches_an_index(sqlite_store, calendar, monkey
     ``cases`` table searches an index (a ``SCAN``, even in the order of an index, reads
     every row)."""
     sent = recorded_statements(sqlite_store, calendar, monkeypatch)
-    # due counts by 3 groups, red and yellow lists and totals, rectifications, completions
+    # due counts by 3 groups, red and yellow lists and totals, rectifications, completions;
+    # beside them, only the names of the stations it names, each read by its key
     assert any("rectification_due" in sql for sql, _ in sent)
-    assert all(" FROM cases " in f"{sql} " for sql, _ in sent)
+    others = [sql for sql, _ in sent if " FROM cases " not in f"{sql} "]
+    assert all(sql.startswith("SELECT doc, version FROM stations WHERE ") for sql in others)
     scans = {}
     for sql, parameters in sent:
         steps = plan(sqlite_store, sql, parameters)

@@ -262,12 +262,25 @@ def document_and_texts(record: Any) -> tuple[dict[str, Any], str, list[str]]:
     if not isinstance(objects, tuple) or len(objects) != len(events):
         return document, canonical(document), [canonical(event) for event in events]
     texts = [_event_text(event) for event in objects]
+    events_text = "[" + ",".join(texts) + "]"
+    # The document encoded with a mark in place of its events, the mark then replaced by
+    # their texts: when the mark's encoding occurs once, it is the one put there.
+    marked = dict(document)
+    marked["events"] = _EVENTS_MARK
+    text = canonical(marked)
+    if text.count(_EVENTS_MARK_TEXT) == 1:
+        return document, text.replace(_EVENTS_MARK_TEXT, events_text), texts
     before = {key: value for key, value in document.items() if key < "events"}
     after = {key: value for key, value in document.items() if key > "events"}
-    parts = [canonical(before)[1:-1], '"events":[' + ",".join(texts) + "]"]
+    parts = [canonical(before)[1:-1], '"events":' + events_text]
     if after:
         parts.append(canonical(after)[1:-1])
     return document, "{" + ",".join(part for part in parts if part) + "}", texts
+
+
+_EVENTS_MARK = "\x00govservice events\x00"
+_EVENTS_MARK_TEXT = canonical(_EVENTS_MARK)
+"""What :func:`document_and_texts` puts in place of a document's events, and its text."""
 
 
 def to_document(record: Any) -> dict[str, Any]:

@@ -125,7 +125,11 @@ def check_document(
     data: Any, schema_id: str, name: str, lines: Mapping[tuple, int], prefix: tuple = ()
 ) -> None:
     """Validate ``data`` (found at ``prefix`` in the file) against a schema; one error
-    lists every problem, each as ``FILE:LINE: key: message``."""
+    lists every problem, each as ``FILE:LINE: key: message``.
+
+    The error's ``where`` is the first problem's ``FILE:LINE``, so whoever re-raises it
+    with a location of its own (a plugin's entry) keeps this one and does not add a second.
+    """
     validator = jsonschema.Draft202012Validator(
         schemas.schema_for(schema_id) if isinstance(schema_id, str) else schema_id,
         registry=schemas.registry(),
@@ -136,7 +140,12 @@ def check_document(
         key=lambda problem: (problem[0], problem[1]),
     )
     if problems:
-        raise ConfigError("\n".join(message for _, _, message in problems))
+        (line, _, first), *rest = problems
+        where = f"{name}:{line}"
+        raise ConfigError(
+            "\n".join([first.removeprefix(f"{where}: "), *(message for _, _, message in rest)]),
+            where=where,
+        )
 
 
 def _locate(

@@ -1,9 +1,14 @@
 """The one error hierarchy of govservice.
 
 Every error a user or an integrator can cause derives from :class:`GovServiceError` and
-carries a stable ``code``. The command line prints ``error[CODE]: message`` and exits with
+carries a stable ``code``. The command line prints ``error[CODE] message`` and exits with
 status 2; it never shows a traceback for these. Codes never change meaning once released;
 ``docs/errors.md`` lists them.
+
+The message (``str(error)``) is English, for developers. A refusal of the workflow is also
+told to the clerk in Chinese: the error's ``notice`` (a sentence naming the case, the actor
+and what was refused, built where it is raised), else its class's ``title``; the command
+line prints ``拒绝[CODE] notice（message）``.
 """
 
 from __future__ import annotations
@@ -15,6 +20,12 @@ class GovServiceError(Exception):
     """Base class of every error raised on purpose by govservice."""
 
     code: ClassVar[str] = "GS000"
+    title: ClassVar[str | None] = None
+    """What a clerk is told (Chinese) of an error of this class that carries no ``notice``
+    of its own; None: the error is for developers and operators (English only)."""
+    notice: str | None = None
+    """What a clerk is told (Chinese) of this error, naming what it is about; None: the
+    class's ``title``. Set by the errors that take it (``notice=``)."""
 
     def __init__(self, message: str, *, where: str | None = None) -> None:
         self.message = message
@@ -94,6 +105,21 @@ class OutputRefusedError(UsageError):
     ``--force``); nothing was written."""
 
     code = "GS111"
+
+
+class DemoFolderRefusedError(OutputRefusedError):
+    """The folder ``govservice demo`` was given (``--out``) exists and is not a folder, or
+    is a folder neither empty nor made by the demo (marked by ``.govservice-demo``);
+    nothing in it was touched."""
+
+    code = "GS112"
+
+
+class DemoScaleError(UsageError):
+    """``govservice demo`` was given a scale that is not a number above 0 and at most 1,
+    or a seed that is not a whole number."""
+
+    code = "GS113"
 
 
 class SchemaLoadError(GovServiceError):
@@ -179,6 +205,7 @@ class RulesBlockedError(GovServiceError):
     """Local rules block the action; ``findings`` holds every blocking finding."""
 
     code = "GS600"
+    title = "地方规则不允许此项办理"
 
     def __init__(self, message: str, *, findings: tuple = (), where: str | None = None) -> None:
         super().__init__(message, where=where)
@@ -255,39 +282,53 @@ class CheckpointError(StoreError):
 
 
 class WorkflowError(GovServiceError):
-    """An action on a case cannot be taken as asked (a reason missing, nothing to do)."""
+    """An action on a case cannot be taken as asked (a reason missing, nothing to do).
+
+    ``notice``: what the clerk is told, in Chinese (else the class's ``title``)."""
 
     code = "GS800"
+    title = "不能按所请办理"
+
+    def __init__(
+        self, message: str, *, where: str | None = None, notice: str | None = None
+    ) -> None:
+        super().__init__(message, where=where)
+        self.notice = notice
 
 
 class TransitionError(WorkflowError):
     """The action is not possible in the case's state; the message lists what is."""
 
     code = "GS801"
+    title = "办件当前状态下不能办理此项"
 
 
 class RoleError(WorkflowError):
     """The actor's role may not take this action; the refused attempt is recorded."""
 
     code = "GS802"
+    title = "该角色无权办理此项"
 
 
 class ItemNotAcceptingError(WorkflowError):
     """The item is cancelled or suspended (停办) and takes no new case; says since when."""
 
     code = "GS803"
+    title = "事项已取消或暂停办理（停办），不受理新申请"
 
 
 class ProjectOpenError(WorkflowError):
     """A joint-review project cannot complete while any of its cases is open."""
 
     code = "GS804"
+    title = "联审项目尚有未办结的办件，不能项目办结"
 
 
 class UnknownTrackingCodeError(WorkflowError):
     """No case has this tracking code (or it is mistyped)."""
 
     code = "GS805"
+    title = "查询码有误或没有对应的办件，请核对告知书上的查询码"
 
 
 class AuthorizationError(RoleError):
@@ -297,6 +338,7 @@ class AuthorizationError(RoleError):
     The refused attempt is recorded."""
 
     code = "GS806"
+    title = "无权对此办件办理此项"
 
 
 class ApplicationRefusedError(WorkflowError):
@@ -308,18 +350,26 @@ class ApplicationRefusedError(WorkflowError):
     application is recorded on the trail."""
 
     code = "GS807"
+    title = "申请含有不能由申请人填报的内容或与事项不符，不予接收"
 
     def __init__(
-        self, message: str, *, fields: tuple[str, ...] = (), where: str | None = None
+        self,
+        message: str,
+        *,
+        fields: tuple[str, ...] = (),
+        where: str | None = None,
+        notice: str | None = None,
     ) -> None:
-        super().__init__(message, where=where)
+        super().__init__(message, where=where, notice=notice)
         self.fields = fields
 
 
 class ClockClaimError(WorkflowError):
     """A time was given for an action (``at=``, ``--now``) on a store that is not a
     simulation: a centre's store keeps the server's clock (see
-    :mod:`govservice.store.simulation`)."""
+    :mod:`govservice.store.simulation`). An operator's mistake: English only."""
+
+    title = None
 
     code = "GS808"
 
@@ -329,3 +379,4 @@ class SupplementMismatchError(WorkflowError):
     lists what the notice asked for and what is still awaited."""
 
     code = "GS809"
+    title = "补正材料与补正告知不符"

@@ -20,6 +20,7 @@ from govservice.cli import (
     case,
     config,
     db,
+    demo,
     importing,
     notices,
     plugins,
@@ -42,6 +43,7 @@ COMMANDS = (
     supervise,
     audit,
     notices,
+    demo,
 )
 
 

@@ -2,8 +2,11 @@
 
 Every action names who takes it: ``--actor NAME [--actor-id ID] --role ROLE``, or the
 identity the integrator puts in the environment (:mod:`govservice.cli.identity`); the role
-and who the actor is decide what is allowed, and a refused attempt is recorded on the case. Messages for the clerk (warnings
-of local rules, the case summary) are Chinese; identity numbers are always masked.
+and who the actor is decide what is allowed, and a refused attempt is recorded on the case.
+What the clerk reads is Chinese, with names rather than codes: the line each action prints,
+the warnings of local rules, the case sheet (``case show``: the item, station and history
+by name; the case id and the item code beside them) and the refusals
+(:func:`~govservice.cli.common.report`). Identity numbers are always masked.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from govservice.cli.identity import actor_from, add_identity_options
 from govservice.cli.terminal import emit, printable, printable_json
 from govservice.clock import SystemClock
 from govservice.codec import from_document, to_document
-from govservice.errors import InvalidRecordError, UsageError
+from govservice.errors import GovServiceError, InvalidRecordError, UsageError
 from govservice.model import (
     Case,
     CaseState,
@@ -34,6 +37,7 @@ from govservice.records import read_records
 from govservice.store.base import Stored
 from govservice.workflow import Actor, Workflow
 from govservice.workflow.intake import application_from_document
+from govservice.workflow.transitions import event_label
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -138,7 +142,7 @@ def _act(args: argparse.Namespace, run: Callable[..., Stored[Case]]) -> int:
             raise UsageError(str(error), where=f"case {ref}" if ref else None) from None
         case = stored.record
         event = case.events[-1]
-        print(printable(f"{case.id}: {event.action} -> {case.state.value} {case.state.label}"))
+        print(printable(f"办件 {case.id}：{event_label(event)} → {case.state.label}"))
         if event.action == "apply":
             print(printable(f"查询码 {case.tracking_code}"))
         if case.promised_due is not None and event.action in (
@@ -268,7 +272,7 @@ def run_issue_codes(args: argparse.Namespace) -> int:
             after = page.next_after
     finally:
         store.close()
-    print(f"issued {issued} tracking code(s)")
+    print(f"已发放查询码 {issued} 个")
     return 0
 
 
@@ -283,33 +287,58 @@ def run_show(args: argparse.Namespace) -> int:
             text = json.dumps(document, ensure_ascii=False, indent=2)
             print(printable_json(text))
         else:
-            emit(describe(from_document(Case, document, check=False)))
+            item = store.item(case.item_code, case.item_version)
+            station = store.get("station", case.station_code) if case.station_code else None
+            project = store.get("project", case.project_id) if case.project_id else None
+            emit(
+                describe(
+                    from_document(Case, document, check=False),
+                    item_name=item.name if item is not None else None,
+                    station_name=station.record.name if station is not None else None,
+                    project_name=project.record.name if project is not None else None,
+                )
+            )
     finally:
         store.close()
     return 0
 
 
-def describe(case: Case) -> str:
-    """A case as a clerk reads it (Chinese). Every text of the record is shown escaped
-    where it is unprintable (:func:`~govservice.cli.terminal.printable`): a line break or
-    a terminal escape in an actor's name cannot make a history line of its own."""
+def describe(
+    case: Case,
+    *,
+    item_name: str | None = None,
+    station_name: str | None = None,
+    project_name: str | None = None,
+) -> str:
+    """A case as a clerk reads it (Chinese): the item, the station and the joint-review
+    project by name (as stored; the code where the name is not given), each step of the
+    history by what a clerk calls it (:func:`~govservice.workflow.transitions.event_label`)
+    with who took it in which role, a refused attempt with why.
+
+    Every text of the record is shown escaped where it is unprintable
+    (:func:`~govservice.cli.terminal.printable`): a line break or a terminal escape in an
+    actor's name cannot make a history line of its own."""
     p = _shown
     applicant = case.applicant
     number = applicant.identifier.number
+    item = f"{p(item_name)}（{p(case.item_code)}）" if item_name else p(case.item_code)
+    station = p(station_name) if station_name else p(case.station_code)
     lines = [
         f"办件 {p(case.id)}（查询码 {p(case.tracking_code) or '无'}）",
-        f"事项 {p(case.item_code)} 第{case.item_version}版，{p(case.department)}，区划 {p(case.region)}",
+        f"事项 {item} 第{case.item_version}版，{p(case.department)}",
+        f"站点 {station or '未指定（由区划中心办理）'}，区划 {p(case.region)}",
         f"申请人 {p(applicant.name)}（{applicant.identifier.kind.label} {p(number)}）",
-        f"状态 {case.state.label}（{case.state.value}）",
+        f"状态 {case.state.label}",
     ]
     if case.promised_due is not None:
         mark = "（临时期限）" if case.deadline_provisional else ""
         lines.append(f"承诺办结 {case.promised_due}，法定办结 {case.legal_due}{mark}")
+    project = p(project_name) if project_name else p(case.project_id)
     flags = [
         *(["绿色通道"] if case.green_channel else []),
         *([f"专人负责：{p(case.handler)}"] if case.handler else []),
         *(["全程代办"] if case.full_agency else []),
-        *([f"联审项目 {p(case.project_id)}"] if case.project_id else []),
+        *([f"联审项目 {project}"] if case.project_id else []),
     ]
     if flags:
         lines.append("，".join(flags))
@@ -331,11 +360,53 @@ def describe(case: Case) -> str:
         who = f"{p(event.actor)}（{event.role.label}）"
         behalf = f" 代 {p(event.on_behalf_of)}" if event.on_behalf_of else ""
         moved = f"{event.from_state.label if event.from_state else '—'} → {event.to_state.label}"
-        refused = f" 【被拒绝：{p(event.refusal)}】" if event.refusal else ""
+        label = p(event_label(event))
+        if event.refusal:
+            code, why = _refusal(event.refusal)
+            lines.append(
+                f"  {when} {who}{behalf} {label}【被拒绝{code}：{_refused(event, code)}】"
+            )
+            if why:
+                lines.append(f"    拒绝原因（系统记录）：{p(why)}")
+            continue
         note = f" {p(event.note)}" if event.note else ""
-        lines.append(f"  {when} {who}{behalf} {p(event.action)} {moved}{refused}{note}")
+        lines.append(f"  {when} {who}{behalf} {label} {moved}{note}")
         lines.extend(f"    警告[{p(w.code)}] {p(w.message)}" for w in event.warnings)
     return "\n".join(lines)
+
+
+_REFUSAL = re.compile(r"(GS[0-9]{3}): (.*)", re.DOTALL)
+
+
+def _refusal(refusal: str) -> tuple[str, str]:
+    """A recorded refusal (``GS802: reviewer may not accept``) as its code in brackets and
+    the recorded reason (empty for a refusal of the role, which the sheet says in full)."""
+    found = _REFUSAL.fullmatch(refusal)
+    if found is None:  # an imported case's own words
+        return "", refusal
+    code, why = found.groups()
+    return f"[{code}]", "" if code == "GS802" and " may not " in why else why
+
+
+def _refused(event: Any, code: str) -> str:
+    """Why an attempt was refused, in Chinese: for the role (GS802), the role and the
+    action; else what the error's class tells a clerk."""
+    if code == "[GS802]":
+        return f"{event.role.label}无权办理“{event_label(event)}”"
+    title = _titles().get(code.strip("[]"))
+    return title or "已拒绝"
+
+
+def _titles() -> dict[str, str]:
+    """The Chinese title of every error class that has one, by code."""
+    found: dict[str, str] = {}
+    pending: list[type[GovServiceError]] = [GovServiceError]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.title and cls.code not in found:
+            found[cls.code] = cls.title
+    return found
 
 
 def _shown(text: str | None) -> str:

@@ -209,9 +209,29 @@ def persistent_store(
     return store
 
 
+REFUSED = "拒绝"
+"""The level word of a refusal told to the clerk (an error with a Chinese notice or title)."""
+
+
 def report(error: GovServiceError, level: str = "error") -> None:
     """Print one error as one line on standard error, identity numbers masked (a plugin's
     message, a config value: whatever it quotes may be personal) and unprintable
-    characters escaped (a file name, an actor: whatever it quotes may be hostile)."""
-    line = " ".join(f"govservice: {level}[{error.code}] {error}".split("\n"))
+    characters escaped (a file name, an actor: whatever it quotes may be hostile).
+
+    A refusal the clerk reads (:func:`clerk_line`) is ``拒绝[CODE] 中文说明（message）``;
+    any other error ``error[CODE] message``, in English for developers and operators."""
+    told = clerk_line(error) if level == "error" else None
+    text = f"{REFUSED}[{error.code}] {told}" if told else f"{level}[{error.code}] {error}"
+    line = " ".join(f"govservice: {text}".split("\n"))
     print(printable(mask_identity_numbers(line)), file=sys.stderr)
+
+
+def clerk_line(error: GovServiceError) -> str | None:
+    """What a clerk is told of ``error``: its Chinese ``notice`` with the English message
+    beside it, else its class's Chinese ``title`` with the whole English message (where
+    included); None for an error that is for developers and operators only."""
+    if error.notice:
+        return f"{error.notice}（{error.message}）"
+    if error.title:
+        return f"{error.title}（{error}）"
+    return None

@@ -1,4 +1,5 @@
-"""``govservice supervise``: the electronic supervision report (电子监察)."""
+"""``govservice supervise``: the electronic supervision report (电子监察), in Chinese: the
+centre named in its title, stations and departments by name; ``--json`` for machines."""
 
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
             since=since,
             until=until,
             limit=args.limit,
+            centre=service.config.name,
         )
     finally:
         store.close()

@@ -111,13 +111,25 @@ def _refuse_unsafe(instance: Any, attribute: attrs.Attribute, value: str, multil
         )
 
 
+_PASSED_NON_EMPTY: set[str] = set()
+"""Texts :func:`non_empty` let pass (its verdict depends on the text alone): the same
+names, actions and codes are checked again and again, and looking one up is cheaper."""
+_PASSED_SIZE = 4096
+
+
 def non_empty(instance: Any, attribute: attrs.Attribute, value: str) -> None:
     """A non-empty text on one line, without control characters, bidirectional controls
     or invisible characters."""
+    if type(value) is str and value in _PASSED_NON_EMPTY:
+        return
     if not isinstance(value, str) or not _NOT_BLANK.search(value):
         raise ValueError(f"{_name(instance, attribute)} must be a non-empty text")
     if not value.isprintable():
         _refuse_unsafe(instance, attribute, value, False)
+    if type(value) is str:
+        if len(_PASSED_NON_EMPTY) >= _PASSED_SIZE:
+            _PASSED_NON_EMPTY.clear()
+        _PASSED_NON_EMPTY.add(value)
 
 
 def optional_non_empty(instance: Any, attribute: attrs.Attribute, value: str | None) -> None:

@@ -12,7 +12,10 @@ and is copied at every step of its workflow, so :func:`evolve` gives the same co
   changed; only the validators of :mod:`govservice.model._checks` known to judge a value by
   itself alone (:data:`_VALUE_ONLY`) are skipped for unchanged fields;
 - validators run in field order, after every value is set, then ``__attrs_post_init__``
-  (class-level checks), as in ``__init__``.
+  (class-level checks), as in ``__init__``. A class whose ``__attrs_post_init__`` does
+  nothing but run its class-level checks can list them, each with the fields it reads,
+  as ``__govservice_checks__`` (``((fields, check), ...)``; a check reads only those
+  fields, which hold frozen values): a copy runs those that read a changed field.
 
 The result equals what :func:`attrs.evolve` gives, and a change it refuses is refused with
 the same error. Classes this cannot copy so (fields left out of ``__init__``, converters
@@ -22,6 +25,7 @@ that take the instance, ``__attrs_pre_init__``, cached hashes) go through
 
 from __future__ import annotations
 
+import types
 from typing import Any, TypeVar
 
 import attrs
@@ -101,13 +105,19 @@ class _Plan:
         lines = [f"def copy(_instance, *, {', '.join(changed)}):", "    _copy = _new(_cls)"]
         lines.append("    _put = _set.__get__(_copy)")
         for index, (name, field) in enumerate(self.fields.items()):
+            slot = _slot(self.cls, name)
+            if slot is not None:  # the slot's own setter: what object.__setattr__ ends in
+                scope[f"_slot_{index}"] = slot.__set__
+                put = f"_slot_{index}(_copy, "
+            else:
+                put = f"_put({name!r}, "
             if name not in changed:
-                lines.append(f"    _put({name!r}, _instance.{name})")
+                lines.append(f"    {put}_instance.{name})")
             elif field.converter is not None:
                 scope[f"_convert_{index}"] = field.converter
-                lines.append(f"    _put({name!r}, _convert_{index}({name}))")
+                lines.append(f"    {put}_convert_{index}({name}))")
             else:
-                lines.append(f"    _put({name!r}, {name})")
+                lines.append(f"    {put}{name})")
         checks = []
         for index, (name, field) in enumerate(self.fields.items()):
             if field.validator is None:
@@ -118,13 +128,30 @@ class _Plan:
                 checks.append(f"        _check_{index}(_copy, _field_{index}, _copy.{name})")
         if checks:
             lines += ["    if _config._run_validators:", *checks]
-        if hasattr(self.cls, "__attrs_post_init__"):
+        class_checks = getattr(self.cls, "__govservice_checks__", None)
+        if class_checks is not None:  # only those that read a changed field
+            for index, (names, check) in enumerate(class_checks):
+                if set(names) & set(changed):
+                    scope[f"_class_check_{index}"] = check
+                    lines.append(f"    _class_check_{index}(_copy)")
+        elif hasattr(self.cls, "__attrs_post_init__"):
             lines.append("    _copy.__attrs_post_init__()")
         lines.append("    return _copy")
         source = "\n".join(lines)
         where = f"<govservice evolve {self.cls.__qualname__} {' '.join(changed)}>"
         exec(compile(source, where, "exec"), scope)
         return scope["copy"]
+
+
+def _slot(cls: type, name: str) -> types.MemberDescriptorType | None:
+    """The slot ``name`` of instances of ``cls`` (None when it is not a plain slot): setting
+    it through its descriptor is what :func:`object.__setattr__` does, without looking it
+    up first."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            found = vars(klass)[name]
+            return found if isinstance(found, types.MemberDescriptorType) else None
+    return None
 
 
 _PLANS: dict[type, _Plan | None] = {}

@@ -337,11 +337,17 @@ class Case:
     rectification: Rectification | None = None
 
     def __attrs_post_init__(self) -> None:
-        _TIMES_IN_ORDER(self)
-        _DUE_DATES_IN_ORDER(self)
-        _BORN_BY_RECEIPT(self)
+        for _, check in _CASE_CHECKS:
+            check(self)
 
 
-_TIMES_IN_ORDER = _checks.in_order("received_at", "accepted_at", "decided_at", "completed_at")
-_DUE_DATES_IN_ORDER = _checks.not_after("promised_due", "legal_due")
-_BORN_BY_RECEIPT = _checks.born_by("received_at", "applicant", "agent")
+_TIMES = ("received_at", "accepted_at", "decided_at", "completed_at")
+_CASE_CHECKS = (
+    (_TIMES, _checks.in_order(*_TIMES)),
+    (("promised_due", "legal_due"), _checks.not_after("promised_due", "legal_due")),
+    (("received_at", "applicant", "agent"), _checks.born_by("received_at", "applicant", "agent")),
+)
+Case.__govservice_checks__ = _CASE_CHECKS  # type: ignore[attr-defined]
+"""The class-level checks of :class:`Case` with the fields each reads (frozen values
+only): its ``__attrs_post_init__`` runs them all, a changed copy
+(:func:`govservice.model._evolve.evolve`) those whose fields changed."""

@@ -144,6 +144,32 @@ class NoticeWrites:
             case_id, [doc], created_at=created_at, claimed_by=claimed_by, lease_until=lease_until
         )[0]
 
+    def add_notices_of(
+        self,
+        writes: Sequence[tuple[str, Sequence[dict[str, Any]]]],
+        *,
+        created_at: dt.datetime,
+        claimed_by: str | None = None,
+        lease_until: dt.datetime | None = None,
+    ) -> list[list[int]]:
+        """:meth:`add_notices` for each ``(case_id, docs)`` of ``writes`` (the writes of a
+        batch; each case's docs distinct), in order; the ids of each write's notices. A
+        backend may write them all with one statement. Nothing is written when one write
+        is refused."""
+        for case_id, docs in writes:  # each write's refusal before anything is written
+            self._notice_texts(case_id, docs)
+        with self.transaction():  # type: ignore[attr-defined]
+            return [
+                self.add_notices(  # type: ignore[attr-defined]
+                    case_id,
+                    docs,
+                    created_at=created_at,
+                    claimed_by=claimed_by,
+                    lease_until=lease_until,
+                )
+                for case_id, docs in writes
+            ]
+
     @staticmethod
     def _notice_texts(case_id: str, docs: Sequence[dict[str, Any]]) -> list[str]:
         """The canonical texts of the notices ``docs`` of one write, which are distinct.
@@ -464,6 +490,17 @@ class Store(Protocol):
     ) -> list[int]:
         """Write several notices of one case at once (the events of one write, each doc
         distinct), as :meth:`add_notice` does each; returns their ids, in order."""
+
+    def add_notices_of(
+        self,
+        writes: Sequence[tuple[str, Sequence[dict[str, Any]]]],
+        *,
+        created_at: dt.datetime,
+        claimed_by: str | None = None,
+        lease_until: dt.datetime | None = None,
+    ) -> list[list[int]]:
+        """:meth:`add_notices` for each ``(case_id, docs)`` of ``writes`` at once (the
+        writes of a batch), all or none; the ids of each write's notices, in order."""
 
     def undelivered_notices(
         self,

@@ -80,9 +80,15 @@ _ENCODE = (
 the check for circular references: a document is a tree)."""
 
 
+_ENCODE_TEXT = json.encoder.encode_basestring
+"""What ``_CANONICAL.encode`` gives for a text (``ensure_ascii=False``), called directly."""
+
+
 def canonical(value: Any) -> str:
     """Canonical JSON: sorted keys, no spaces, text as it is (UTF-8)."""
-    if _ENCODE is None or isinstance(value, str):
+    if isinstance(value, str):
+        return _ENCODE_TEXT(value)
+    if _ENCODE is None:
         return _CANONICAL.encode(value)
     return "".join(_ENCODE(value, 0))
 
@@ -146,12 +152,30 @@ def chain(
     own when there are no events. ``texts``, the canonical texts of ``events`` when the
     caller has them (:func:`govservice.codec.document_and_texts`), saves encoding the
     events again: each link's text is put together from its event's."""
+    return [
+        LedgerEntry(*row)
+        for row in chain_rows(head, case_id, events, key=key, record=record, texts=texts)
+    ]
+
+
+def chain_rows(
+    head: tuple[int, str] | None,
+    case_id: str,
+    events: Sequence[dict[str, Any]],
+    *,
+    key: str = "event",
+    record: str | None = None,
+    texts: Sequence[str] | None = None,
+) -> list[tuple[int, str, str, str, str]]:
+    """:func:`chain` as rows ``(seq, case_id, text, prev_hash, hash)``, the fields of each
+    :class:`LedgerEntry` in order (what a store inserts, without making the entries)."""
     seq, previous = head if head is not None else (0, GENESIS)
-    entries = []
+    rows = []
     last = len(events) - 1
     if texts is not None and (key != "event" or not events or len(texts) != len(events)):
         texts = None
     prefix = '{"case_id":' + canonical(case_id) + ',"event":' if texts is not None else ""
+    sha256 = hashlib.sha256
     for index, event in enumerate(events if events or record is None else [None]):
         seq += 1
         if texts is not None:  # what canonical() makes of the same (its keys in order)
@@ -165,10 +189,10 @@ def chain(
             if record is not None and index >= last:
                 inside[RECORD] = record
             text = canonical(inside)
-        digest = link_hash(previous, text)
-        entries.append(LedgerEntry(seq, case_id, text, previous, digest))
+        digest = sha256((previous + text).encode("utf-8")).hexdigest()  # link_hash()
+        rows.append((seq, case_id, text, previous, digest))
         previous = digest
-    return entries
+    return rows
 
 
 @attrs.frozen

@@ -46,7 +46,7 @@ from govservice.store.ledger import (
     RECORD,
     LedgerEntry,
     canonical,
-    chain,
+    chain_rows,
     check_attestable,
     is_hash,
     record_digest,
@@ -355,13 +355,15 @@ class SqlQueries(TrailLinks, NoticeWrites):
         for ``texts``, the events' canonical texts); the head row is locked first, so
         appends from several processes take turns."""
         m = self.mark
-        entries = chain(self._lock_ledger(), case_id, events, key=key, record=record, texts=texts)
+        rows = chain_rows(
+            self._lock_ledger(), case_id, events, key=key, record=record, texts=texts
+        )
         self._execute_many(
             f"INSERT INTO case_events (seq, case_id, doc, prev_hash, hash) "
             f"VALUES ({m}, {m}, {m}, {m}, {m})",
-            [(e.seq, e.case_id, e.text, e.prev_hash, e.hash) for e in entries],
+            rows,
         )
-        self._ledger_tail = (entries[-1].seq, entries[-1].hash)
+        self._ledger_tail = (rows[-1][0], rows[-1][4])
         self._head_moved = True
 
     _ledger_tail: tuple[int, str] | None = None
@@ -546,29 +548,62 @@ class SqlQueries(TrailLinks, NoticeWrites):
         claimed_by: str | None = None,
         lease_until: dt.datetime | None = None,
     ) -> list[int]:
-        if not docs:
-            return []
+        return self.add_notices_of(
+            [(case_id, docs)],
+            created_at=created_at,
+            claimed_by=claimed_by,
+            lease_until=lease_until,
+        )[0]
+
+    def add_notices_of(
+        self,
+        writes: Sequence[tuple[str, Sequence[dict[str, Any]]]],
+        *,
+        created_at: dt.datetime,
+        claimed_by: str | None = None,
+        lease_until: dt.datetime | None = None,
+    ) -> list[list[int]]:
         m = self.mark
         held = claimed_by is not None and lease_until is not None
         created, due = self._utc(created_at), self._utc(lease_until if held else created_at)
-        texts = self._notice_texts(case_id, docs)
-        rows = []
-        with self.transaction():
-            for first in range(0, len(texts), NOTICES_A_STATEMENT):
-                part = texts[first : first + NOTICES_A_STATEMENT]
-                values = ", ".join([f"({m}, {m}, {m}, {m}, {m})"] * len(part))
-                rows += self._rows(
-                    "INSERT INTO outbox (case_id, created_at, doc, next_attempt_at, claimed_by) "
-                    f"VALUES {values} RETURNING id, doc",
-                    [
-                        value
-                        for text in part
-                        for value in (case_id, created, text, due, claimed_by)
-                    ],
-                )
-        # RETURNING promises no order: each id is matched to its notice by its text
-        ids = {self._text(doc): notice_id for notice_id, doc in rows}
-        return [ids[text] for text in texts]
+        texts = [self._notice_texts(case_id, docs) for case_id, docs in writes]
+        notices = [  # (case id, text) of every notice, in order
+            (case_id, text)
+            for (case_id, _), of_write in zip(writes, texts, strict=True)
+            for text in of_write
+        ]
+        rows: list[tuple] = []
+        if notices:
+            with self.transaction():
+                for first in range(0, len(notices), NOTICES_A_STATEMENT):
+                    part = notices[first : first + NOTICES_A_STATEMENT]
+                    values = ", ".join([f"({m}, {m}, {m}, {m}, {m})"] * len(part))
+                    rows += self._rows(
+                        "INSERT INTO outbox (case_id, created_at, doc, next_attempt_at, "
+                        f"claimed_by) VALUES {values} RETURNING id, case_id, doc",
+                        [
+                            value
+                            for case_id, text in part
+                            for value in (case_id, created, text, due, claimed_by)
+                        ],
+                    )
+        # RETURNING promises no order: each id is matched to its notice by its case and
+        # text (the notices of one write are distinct; two writes of a case in one call
+        # are not: their ids are handed out in the order inserted, which is the ids' order)
+        ids: dict[tuple[str, str], list[int]] = {}
+        for notice_id, case_id, doc in sorted(rows):
+            ids.setdefault((self._text(case_id), self._text(doc)), []).append(notice_id)
+        taken: dict[tuple[str, str], int] = {}
+        result = []
+        for (case_id, _), of_write in zip(writes, texts, strict=True):
+            found = []
+            for text in of_write:
+                key = (case_id, text)
+                place = taken.get(key, 0)
+                taken[key] = place + 1
+                found.append(ids[key][place])
+            result.append(found)
+        return result
 
     def undelivered_notices(
         self,

@@ -13,6 +13,7 @@ import functools
 import json
 import sqlite3
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from govservice.model import Item
 from govservice.store.base import ItemHead, NestedTransactions, Stored
 from govservice.store.bulk import PackedImport
 from govservice.store.columns import ITEM_COLUMNS, TABLES, item_row
-from govservice.store.ledger import record_digest
+from govservice.store.ledger import chain_rows, record_digest
 from govservice.store.migrations import migrations
 from govservice.store.sql import SqlQueries, dumps
 
@@ -275,6 +276,61 @@ class SqliteStore(PackedImport, SqlQueries, NestedTransactions):
                 )
             self._remember(kind.name, kind.key(record), version, document, row)
         return Stored(record, version)
+
+    def add_all(self, records: Sequence[tuple[Any, int]]) -> list[Stored[Any]]:
+        """:meth:`add` of each ``(record, version)`` of ``records`` (new records of one
+        kind, in order), in one transaction, with one statement for the records and one
+        for their links: what :meth:`add` of each in turn would store and chain.
+
+        :raises DuplicateRecordError: one is already stored (naming the first); nothing is
+            written when the caller's transaction rolls back (the work of a batch).
+        """
+        if not records:
+            return []
+        kind = kind_of(records[0][0])
+        if any(kind_of(record) is not kind for record, _ in records):
+            return [self.add(record, version=version) for record, version in records]
+        table, _, columns, row_of = TABLES[kind.name]
+        marks = ", ".join("?" * (columns.count(",") + 3))
+        rows, links, written = [], [], []
+        with self.transaction():
+            head = self._lock_ledger() if kind.name == "case" else None
+            for record, version in records:
+                document, text, texts = document_and_texts(record)  # text: what dumps() gives
+                row = row_of(document)
+                rows.append((*row, version, text))
+                written.append((kind.key(record), version, document, row))
+                if kind.name == "case":  # its events, and the record it is stored as
+                    chained = chain_rows(
+                        head,
+                        record.id,
+                        document.get("events", []),
+                        record=record_digest(text),
+                        texts=texts,
+                    )
+                    links += chained
+                    head = (chained[-1][0], chained[-1][4])
+            before = self._db.total_changes
+            try:
+                self._db.executemany(
+                    f"INSERT INTO {table} ({columns}, version, doc) VALUES ({marks})", rows
+                )
+            except sqlite3.IntegrityError:
+                first = records[self._db.total_changes - before][0]  # the row refused
+                raise DuplicateRecordError(
+                    f"{kind.name} {kind.key(first)} is already stored"
+                ) from None
+            if links:
+                self._execute_many(
+                    "INSERT INTO case_events (seq, case_id, doc, prev_hash, hash) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    links,
+                )
+                self._ledger_tail = head
+                self._head_moved = True
+            for key, version, document, row in written:
+                self._remember(kind.name, key, version, document, row)
+        return [Stored(record, version) for record, version in records]
 
     # --- bulk ------------------------------------------------------------------------------
 

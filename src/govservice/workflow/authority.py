@@ -22,7 +22,9 @@ batch first asked.
 
 A refusal for who the actor is, rather than their role, is
 :class:`~govservice.errors.AuthorizationError` (GS806). The workflow records either on the
-case before raising it. Identity numbers in messages are masked.
+case before raising it. Each says why twice: in English for developers (the message, which
+the trail records) and in Chinese for the clerk (``notice``: the actor and their role, the
+case, the action and the stations by name). Identity numbers in both are masked.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from govservice.clock import SHANGHAI
 from govservice.errors import AuthorizationError, RoleError
@@ -60,6 +64,7 @@ class Authority:
         self._centres: dict[str, str] = {}
         self._snapshot: object | None = None
         self._posts: dict[tuple, list[StaffPost]] = {}
+        self._station_names: dict[str, str] = {}
 
     def refusal(
         self,
@@ -80,8 +85,16 @@ class Authority:
         if snapshot is not self._snapshot:
             self._snapshot, self._posts = snapshot, {}
         where = f"case {case.id}"
+        who = f"{actor.name}（{actor.role.label}）"
         if actor.role not in roles:
-            return role_error(actor, roles, action, label, where=where, recorded=True)
+            error = role_error(actor, roles, action, label, where=where, recorded=True)
+            allowed = "、".join(role.label for role in Role if role in roles)
+            return RoleError(
+                error.message,
+                where=where,
+                notice=f"{who}无权对办件 {case.id} 办理“{label}”，只有{allowed}可以办理；"
+                "此次尝试已记录",
+            )
         why = self.why_not(case, actor, at)
         if why is None and action == "evaluate" and actor.role is Role.AGENT:
             why = _not_under_mandate(case, actor)
@@ -90,12 +103,15 @@ class Authority:
         return AuthorizationError(
             mask_identity_numbers(
                 f"{actor.name} ({actor.role.value}) may not {action} ({label}) on this case: "
-                f"{why}. The attempt is recorded"
+                f"{why.text}. The attempt is recorded"
             ),
             where=where,
+            notice=mask_identity_numbers(
+                f"{who}不能对办件 {case.id} 办理“{label}”：{why.notice}；此次尝试已记录"
+            ),
         )
 
-    def why_not(self, case: Case, actor: Actor, at: dt.datetime) -> str | None:
+    def why_not(self, case: Case, actor: Actor, at: dt.datetime) -> Why | None:
         """Why ``actor`` (whose role the table allows) may not act on ``case``, or None."""
         if actor.role is Role.APPLICANT:
             return _not_the_applicant(case, actor)
@@ -130,6 +146,15 @@ class Authority:
             code = self._centres[case.region] = best.code
         return code
 
+    def station_name(self, code: str) -> str:
+        """The name of the stored station ``code`` as a clerk reads it (asked of the store
+        once); the code itself when no station has it."""
+        name = self._station_names.get(code)
+        if name is None:
+            found = self.store.get("station", code)
+            name = self._station_names[code] = found.record.name if found else code
+        return name
+
     def posts(self, case: Case, actor: Actor, station_code: str | None) -> list[StaffPost]:
         """The registry's posts of ``actor`` at ``station_code`` (None: everywhere), asked
         of the plugins serving the case's region (once in a batch)."""
@@ -152,43 +177,58 @@ class Authority:
             self._posts[key] = found
         return found
 
-    def _not_staff(self, case: Case, actor: Actor, role: StaffRole) -> str | None:
+    def _not_staff(self, case: Case, actor: Actor, role: StaffRole) -> Why | None:
         station = self.station_of(case)
         if station is None:
-            return (
+            return Why(
                 f"the case names no station, and no centre of region {case.region} (a "
-                "city or county centre) is registered with its staff"
+                "city or county centre) is registered with its staff",
+                f"办件未指定站点，区划 {case.region} 也没有登记了工作人员的政务服务中心",
             )
         posts = [p for p in self.posts(case, actor, station) if p.role is role]
+        named = self.station_name(station)
         if actor.id is not None:
             others = sorted({p.name for p in posts if p.name != actor.name})
             if others:
-                return (
+                return Why(
                     f"staff number {actor.id} is {'、'.join(others)} in the registry of "
-                    f"staff, not {actor.name}"
+                    f"staff, not {actor.name}",
+                    f"工号 {actor.id} 在工作人员名册中是{'、'.join(others)}，不是{actor.name}",
                 )
         elif len({p.staff_number for p in posts}) > 1:
-            return (
+            return Why(
                 f"{len(posts)} members of staff called {actor.name} are {role.value} at "
-                f"station {station}; give the staff number (Actor id) of the one acting"
+                f"station {station}; give the staff number (Actor id) of the one acting",
+                f"{named}有 {len(posts)} 名{role.label}名为{actor.name}，请给出办理人的工号",
             )
         if posts:
             return None
         elsewhere = [p for p in self.posts(case, actor, None) if _same_person(p, actor)]
         if not elsewhere:
-            return f"{_who(actor)} is not in the centre's registry of staff"
+            return Why(
+                f"{_who(actor)} is not in the centre's registry of staff",
+                f"{_who_cn(actor)}不在中心的工作人员名册中",
+            )
         there = sorted({p.station_code for p in elsewhere if p.role is role})
         if there:
-            return (
+            return Why(
                 f"{_who(actor)} is {role.value} at station {', '.join(there)}, not at "
-                f"station {station} of the case"
+                f"station {station} of the case",
+                f"{_who_cn(actor)}是{'、'.join(self.station_name(c) for c in there)}的"
+                f"{role.label}，不是办件所属站点{named}的{role.label}",
             )
         held = ", ".join(sorted({f"{p.role.value} at {p.station_code}" for p in elsewhere}))
-        return f"{_who(actor)} is not {role.value} at station {station} (registered: {held})"
+        held_cn = "、".join(
+            sorted({f"{self.station_name(p.station_code)}{p.role.label}" for p in elsewhere})
+        )
+        return Why(
+            f"{_who(actor)} is not {role.value} at station {station} (registered: {held})",
+            f"{_who_cn(actor)}不是{named}的{role.label}（名册登记：{held_cn}）",
+        )
 
     # --- agents --------------------------------------------------------------------------
 
-    def _not_an_agent(self, case: Case, actor: Actor, day: dt.date) -> str | None:
+    def _not_an_agent(self, case: Case, actor: Actor, day: dt.date) -> Why | None:
         named = [
             m
             for m in case.mandates
@@ -208,18 +248,22 @@ class Authority:
             ):
                 return None
             to = f"to {assigned}" if assigned else "to no centre's agent"
-            return (
+            to_cn = f"指派给{assigned}" if assigned else "未指派中心代办员"
+            return Why(
                 f"a centre's agent (全程代办) acts only on the cases assigned to them; this "
-                f"case is assigned {to}"
+                f"case is assigned {to}",
+                f"中心代办员（全程代办）只办理指派给本人的办件；此办件{to_cn}",
             )
         if actor.id is None:
-            return (
+            return Why(
                 "an agent is identified by the identifier the integrator authenticated "
-                "(Actor id), and acts under a mandate (委托书) recorded on the case"
+                "(Actor id), and acts under a mandate (委托书) recorded on the case",
+                "代理人须以经认证的证件号码识别（Actor id），并凭办件上登记的委托书办理",
             )
-        return (
+        return Why(
             f"no mandate (委托书) recorded on the case names {actor.name} as the agent of "
-            f"the applicant {case.applicant.name}"
+            f"the applicant {case.applicant.name}",
+            f"办件上登记的委托书没有一份载明{actor.name}为申请人{case.applicant.name}的代理人",
         )
 
     def _project_agent(self, case: Case) -> str | None:
@@ -230,51 +274,84 @@ class Authority:
         return found.record.agent if found is not None else None
 
 
-def _not_under_mandate(case: Case, actor: Actor) -> str | None:
+@attrs.frozen
+class Why:
+    """Why an actor may not act on a case: in English for developers (``text``, the
+    message the trail records) and in Chinese for the clerk (``notice``)."""
+
+    text: str
+    notice: str
+
+
+def _not_under_mandate(case: Case, actor: Actor) -> Why | None:
     """An evaluation (好差评) is the applicant's word on the service: an agent gives it only
     under the applicant's mandate, never as the centre's own agent (全程代办)."""
     if any(
         actor.id and same_identifier(m.agent.identifier.number, actor.id) for m in case.mandates
     ):
         return None
-    return (
+    return Why(
         "the service is evaluated by the applicant, or by an agent under their mandate "
-        "(委托书); a centre's agent (全程代办) does not evaluate the centre's service"
+        "(委托书); a centre's agent (全程代办) does not evaluate the centre's service",
+        "服务评价由申请人作出，或由持申请人委托书的代理人作出；中心代办员（全程代办）"
+        "不评价中心自己的服务",
     )
 
 
-def _not_the_applicant(case: Case, actor: Actor) -> str | None:
+def _not_the_applicant(case: Case, actor: Actor) -> Why | None:
     if actor.id is None:
-        return (
+        return Why(
             "an applicant is identified by the identifier the integrator authenticated "
-            "(Actor id); none was given"
+            "(Actor id); none was given",
+            "申请人须以经认证的证件号码识别（Actor id），未提供",
         )
     if same_identifier(case.applicant.identifier.number, actor.id):
         return None
-    return f"{actor.name} is not the applicant {case.applicant.name} (the identifiers differ)"
+    return Why(
+        f"{actor.name} is not the applicant {case.applicant.name} (the identifiers differ)",
+        f"{actor.name}不是申请人{case.applicant.name}（证件号码不符）",
+    )
 
 
-def _mandate_problem(case: Case, mandates: Iterable[Mandate], day: dt.date) -> str | None:
+def _mandate_problem(case: Case, mandates: Iterable[Mandate], day: dt.date) -> Why | None:
     """None when one of ``mandates`` (those naming the actor) lets them act on ``case`` on
     ``day``; else why the nearest one does not."""
-    problems = []
+    problems: list[Why] = []
     for mandate in mandates:
         if not same_identifier(
             mandate.principal.identifier.number, case.applicant.identifier.number
         ):
             problems.append(
-                f"the mandate was given by {mandate.principal.name}, not by the applicant "
-                f"{case.applicant.name}"
+                Why(
+                    f"the mandate was given by {mandate.principal.name}, not by the applicant "
+                    f"{case.applicant.name}",
+                    f"委托书由{mandate.principal.name}出具，不是申请人{case.applicant.name}",
+                )
             )
         elif not mandate.covers(case):
-            problems.append("the mandate does not cover this case or its item")
+            problems.append(
+                Why(
+                    "the mandate does not cover this case or its item",
+                    "委托书不涵盖此办件或其事项",
+                )
+            )
         elif day < mandate.valid_from:
-            problems.append(f"the mandate is in force only from {mandate.valid_from}")
+            problems.append(
+                Why(
+                    f"the mandate is in force only from {mandate.valid_from}",
+                    f"委托书自 {mandate.valid_from} 起才生效",
+                )
+            )
         elif day > mandate.valid_until:
-            problems.append(f"the mandate expired on {mandate.valid_until}")
+            problems.append(
+                Why(
+                    f"the mandate expired on {mandate.valid_until}",
+                    f"委托书已于 {mandate.valid_until} 到期",
+                )
+            )
         else:
             return None
-    return "; ".join(problems)
+    return Why("; ".join(w.text for w in problems), "；".join(w.notice for w in problems))
 
 
 def same_identifier(first: str, second: str) -> bool:
@@ -288,3 +365,7 @@ def _same_person(post: StaffPost, actor: Actor) -> bool:
 
 def _who(actor: Actor) -> str:
     return f"{actor.name} (staff number {actor.id})" if actor.id else actor.name
+
+
+def _who_cn(actor: Actor) -> str:
+    return f"{actor.name}（工号 {actor.id}）" if actor.id else actor.name

@@ -76,6 +76,33 @@ CENTRE_SET: Mapping[str, str] = {
 }
 """The fields of a case only the centre sets, and what sets each."""
 
+FIELD_LABELS: Mapping[str, str] = {
+    "state": "办件状态",
+    "events": "办理过程",
+    "tracking_code": "查询码",
+    "accepted_at": "受理时间",
+    "decided_at": "决定时间",
+    "completed_at": "办结时间",
+    "promised_due": "承诺办结日期",
+    "legal_due": "法定办结日期",
+    "clock_started_on": "计时起始日",
+    "deadline_provisional": "临时期限",
+    "fees": "收费",
+    "green_channel": "绿色通道",
+    "handler": "专人负责",
+    "full_agency": "全程代办",
+    "centre_agent": "中心代办员",
+    "decision": "决定",
+    "refusal_reason": "不予受理理由",
+    "supplements": "补正告知",
+    "suspensions": "特别程序",
+    "evaluation": "评价",
+    "rectification": "整改",
+    "mandates": "委托书",
+}
+"""What a clerk calls each field an application may not carry (:data:`CENTRE_SET`, and
+an agent's own mandates)."""
+
 
 def _defaults() -> dict[str, Any]:
     found = {}
@@ -143,24 +170,48 @@ def check_application(
     :raises ApplicationRefusedError: naming every problem at once.
     """
     fields = tuple(dict.fromkeys((*carried, *centre_set_fields(case))))
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []  # (English, Chinese)
     if fields:
-        problems.append("an application may not carry what the centre sets: " + ", ".join(fields))
+        problems.append(
+            (
+                "an application may not carry what the centre sets: " + ", ".join(fields),
+                "申请不能填报由中心确定的内容：" + "、".join(_field_labels(fields)),
+            )
+        )
     if case.department != item.department:
-        problems.append(f"department {case.department} is not the item's ({item.department})")
+        problems.append(
+            (
+                f"department {case.department} is not the item's ({item.department})",
+                f"部门“{case.department}”不是事项的实施部门（{item.department}）",
+            )
+        )
     regions = (item.region, *item.delegated_to)
     if case.region not in regions:
         delegated = f" or one it is delegated to ({', '.join(item.delegated_to)})"
+        delegated_cn = f"或事项下放的区划（{'、'.join(item.delegated_to)}）"
         problems.append(
-            f"region {case.region} is not the item's ({item.region})"
-            + (delegated if item.delegated_to else "")
+            (
+                f"region {case.region} is not the item's ({item.region})"
+                + (delegated if item.delegated_to else ""),
+                f"区划 {case.region} 不是事项的区划（{item.region}）"
+                + (delegated_cn if item.delegated_to else ""),
+            )
         )
     if case.station_code is not None:
         if not station_known:
-            problems.append(f"station {case.station_code} is not stored")
+            problems.append(
+                (
+                    f"station {case.station_code} is not stored",
+                    f"站点 {case.station_code} 未登记",
+                )
+            )
         elif station.region != case.region:
             problems.append(
-                f"station {case.station_code} serves region {station.region}, not {case.region}"
+                (
+                    f"station {case.station_code} serves region {station.region}, "
+                    f"not {case.region}",
+                    f"站点{station.name}服务区划 {station.region}，不是 {case.region}",
+                )
             )
     receipt, problem = _receipt(case.received_at, at, actor, receipt_reason)
     if problem:
@@ -170,22 +221,38 @@ def check_application(
         # clerk enters it having seen the signed 委托书.
         fields = (*fields, "mandates")
         problems.append(
-            "an agent does not bring its own mandate (委托书): the applicant applies with it, "
-            "or a window clerk enters the application having seen it"
+            (
+                "an agent does not bring its own mandate (委托书): the applicant applies with "
+                "it, or a window clerk enters the application having seen it",
+                "代理人不能自带委托书：由申请人持委托书申请，或由窗口工作人员核验委托书后录入",
+            )
         )
     if problems:
         raise ApplicationRefusedError(
-            "; ".join(problems) + "; nothing was stored", fields=fields, where=f"case {case.id}"
+            "; ".join(text for text, _ in problems) + "; nothing was stored",
+            fields=fields,
+            where=f"case {case.id}",
+            notice=f"办件 {case.id} 的申请不予接收："
+            + "；".join(notice for _, notice in problems)
+            + "；未作任何登记",
         )
     return receipt
 
 
+def _field_labels(fields: Iterable[str]) -> list[str]:
+    """The fields as a clerk calls them (a county's own as named)."""
+    return [FIELD_LABELS.get(field, field) for field in fields]
+
+
 def _receipt(
     received: dt.datetime, at: dt.datetime, actor: Any, reason: str | None
-) -> tuple[Receipt, str | None]:
+) -> tuple[Receipt, tuple[str, str] | None]:
+    """The time of receipt the centre takes, and the problem with the one given (English,
+    Chinese), if any."""
     if received > at:
         return Receipt(at), (
-            f"the time of receipt ({_shown(received)}) is after the centre's clock ({_shown(at)})"
+            f"the time of receipt ({_shown(received)}) is after the centre's clock ({_shown(at)})",
+            f"收件时间（{_shown(received)}）晚于中心时钟（{_shown(at)}）",
         )
     if at - received <= RECEIPT_GRACE:
         return Receipt(at), None
@@ -193,17 +260,23 @@ def _receipt(
         return Receipt(at), (
             f"the time of receipt ({_shown(received)}) is more than {BACKDATE_LIMIT.days} "
             f"days before the centre's clock ({_shown(at)}); a paper application is entered "
-            "within that"
+            "within that",
+            f"收件时间（{_shown(received)}）早于中心时钟（{_shown(at)}）超过"
+            f"{BACKDATE_LIMIT.days}天；纸质申请须在此期限内补录",
         )
-    needs = []
+    needs, needs_cn = [], []
     if actor.role is not Role.WINDOW_CLERK:
         needs.append(f"by a window clerk (not {actor.role.value})")
+        needs_cn.append(f"由窗口工作人员录入（不是{actor.role.label}）")
     if reason is None or not reason.strip():
         needs.append("with the reason (receipt_reason, --receipt-reason)")
+        needs_cn.append("说明补录理由（--receipt-reason）")
     if needs:
         return Receipt(at), (
             f"the time of receipt ({_shown(received)}) is earlier than the centre's clock "
-            f"({_shown(at)}): a paper application entered late is entered " + " and ".join(needs)
+            f"({_shown(at)}): a paper application entered late is entered " + " and ".join(needs),
+            f"收件时间（{_shown(received)}）早于中心时钟（{_shown(at)}）：补录纸质申请须"
+            + "并".join(needs_cn),
         )
     warning = RecordedFinding(
         code=RECEIPT_ENTERED_LATE,

@@ -90,9 +90,11 @@ class Outbox:
         self.store = store
         self.owner = f"outbox-{secrets.token_hex(6)}"
         """Who this outbox is, as the store records who holds a notice."""
-        self._written: list[tuple[Notice, Case, CaseEvent, int]] = []
-        """Notices written since the last commit, each with the store's count of
-        rollbacks then (one moved on since: its transaction was rolled back)."""
+        self._written: list[tuple[Any, ...]] = []
+        """Notices written since the last commit: ``(id, case id, document, created at,
+        held until, case, event, rollbacks)``, the case as it stood after the event, and
+        the store's count of rollbacks then (one moved on since: its transaction was
+        rolled back). A :class:`Notice` is made of one only for a failure to record."""
         self._delivering = False
         store.after_commit(self._after_commit)
 
@@ -115,7 +117,8 @@ class Outbox:
 
     def write_all(self, changes: Iterable[tuple[Case, int]]) -> None:
         """:meth:`write` for each ``(case, count)`` of ``changes`` (the actions of a batch,
-        in order), with one insert a case; the notices are told in the order given."""
+        in order), written at once (:meth:`~govservice.store.base.Store.add_notices_of`);
+        the notices are told in the order given."""
         now = self._now()
         lease = now + LEASE
         served: dict[str, bool] = {}
@@ -142,27 +145,32 @@ class Outbox:
                         "region": case.region,
                     }
                 )
-        ids = {
-            case_id: self.store.add_notices(
-                case_id, written, created_at=now, claimed_by=self.owner, lease_until=lease
+        writes = [(case_id, written) for case_id, written in docs.items() if written]
+        if not writes:
+            return
+        ids = dict(
+            zip(
+                (case_id for case_id, _ in writes),
+                self.store.add_notices_of(
+                    writes, created_at=now, claimed_by=self.owner, lease_until=lease
+                ),
+                strict=True,
             )
-            for case_id, written in docs.items()
-            if written
-        }
+        )
         rollbacks = self.store.rollbacks
-        for case_id, place, case, event in told:
-            notice = Notice(
-                id=ids[case_id][place],
-                case_id=case_id,
-                doc=docs[case_id][place],
-                created_at=now,
-                attempts=0,
-                last_error=None,
-                next_attempt_at=lease,
-                claimed_by=self.owner,
-                waiting_for=None,
+        self._written.extend(
+            (
+                ids[case_id][place],
+                case_id,
+                docs[case_id][place],
+                now,
+                lease,
+                case,
+                event,
+                rollbacks,
             )
-            self._written.append((notice, case, event, rollbacks))
+            for case_id, place, case, event in told
+        )
 
     # --- delivering, after the commit -----------------------------------------------------
 
@@ -194,9 +202,26 @@ class Outbox:
         written, self._written = self._written, []
         rollbacks = self.store.rollbacks
         delivered: list[int] = []
-        for notice, case, event, rollbacks_then in written:
-            if rollbacks_then == rollbacks:  # written in the transaction just committed
-                self._settle(notice, case, event, None, delivered)
+        tell = self.service.plugins.tell
+        for notice_id, case_id, doc, now, lease, case, event, rollbacks_then in written:
+            if rollbacks_then != rollbacks:  # not written in the transaction just committed
+                continue
+            failures = tell(HOOK, scope=case.region, only=None, case=case, event=event)
+            if not failures:
+                delivered.append(notice_id)
+                continue
+            notice = Notice(  # as the store holds it
+                id=notice_id,
+                case_id=case_id,
+                doc=doc,
+                created_at=now,
+                attempts=0,
+                last_error=None,
+                next_attempt_at=lease,
+                claimed_by=self.owner,
+                waiting_for=None,
+            )
+            self._failed(notice, failures)  # as _settle() does
         if delivered:
             self.store.mark_notices_delivered(delivered, self._now())
 

@@ -39,6 +39,8 @@ STEP_LABELS = {
     "evaluate": "已评价",
     "extend": "延长法定办理期限",
 }
+"""The steps a citizen sees, by event action; other events (assignments, follow-ups,
+refused attempts) are internal."""
 
 
 def _step_label(event: CaseEvent) -> str:
@@ -47,10 +49,6 @@ def _step_label(event: CaseEvent) -> str:
     if event.action == "supplement" and event.to_state is CaseState.AWAITING_SUPPLEMENT:
         return "部分补正材料"
     return STEP_LABELS[event.action]
-
-
-"""The steps a citizen sees, by event action; other events (assignments, follow-ups,
-refused attempts) are internal."""
 
 
 @attrs.frozen
@@ -125,11 +123,15 @@ def find_by_code(store: Any, code: str) -> Case:
     wanted = normalize_code(code)
     if len(wanted) != 12 or any(char not in TRACKING_ALPHABET for char in wanted):
         raise UnknownTrackingCodeError(
-            "a tracking code has 12 letters and digits (no 0, 1, I or O); check the notice"
+            "a tracking code has 12 letters and digits (no 0, 1, I or O); check the notice",
+            notice="查询码为 12 位字母和数字（不含 0、1、I、O），请核对告知书上的查询码",
         )
     page = store.find_cases(CaseQuery(tracking_code=wanted), limit=1)
     if not page.records:
-        raise UnknownTrackingCodeError(f"no case has tracking code {wanted}")
+        raise UnknownTrackingCodeError(
+            f"no case has tracking code {wanted}",
+            notice=f"没有查询码为 {wanted} 的办件，请核对告知书上的查询码",
+        )
     return page.records[0].record
 
 

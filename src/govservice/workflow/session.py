@@ -72,17 +72,31 @@ class CaseSession:
             self._unsaved = {}
 
     def flush(self) -> None:
-        """Write the cases changed in the current batch (store queries then see them).
+        """Write the cases changed in the current batch (store queries then see them), in
+        the order they were first changed; new cases next to each other are written with
+        one statement where the store can (``add_all``: SQLite), as :meth:`add` of each.
 
         A write that fails fails the whole batch: it rolls back when it ends, even if the
         caller catches the error and goes on."""
+        add_all = getattr(self.store, "add_all", None)  # a store's writing of several
         try:
-            for case_id, pending in list(self._unsaved.items()):
+            new: list[_Unsaved] = []  # new cases in a row: added together, in order
+            for pending in [*self._unsaved.values(), None]:
+                if pending is not None and pending.base is None and add_all is not None:
+                    new.append(pending)
+                    continue
+                if new:
+                    add_all([(added.record, added.steps) for added in new])
+                    for added in new:
+                        del self._unsaved[added.record.id]
+                    new = []
+                if pending is None:
+                    break
                 if pending.base is None:
                     self.store.add(pending.record, version=pending.steps)
                 else:
                     self.store.update(pending.record, pending.base, steps=pending.steps)
-                del self._unsaved[case_id]
+                del self._unsaved[pending.record.id]
         except Exception as error:
             self._failed = error
             raise

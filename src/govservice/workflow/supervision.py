@@ -9,6 +9,10 @@ period, and lists overdue rectifications and applications not accepted, refused 
 back within 5 working days of receipt (第三十二条). Every figure comes from indexed store queries
 (:meth:`~govservice.store.base.Store.due_counts`, ``completion_counts``, ``find_cases``),
 never from loading every case. The yellow threshold is counted on the centre's calendar.
+
+The report as text (:meth:`SupervisionReport.as_text`) is what a supervisor reads: the
+centre named in its title, stations by name (looked up in the store; the code only for a
+station not stored), departments by name, and （无） under every empty section.
 """
 
 from __future__ import annotations
@@ -136,6 +140,16 @@ class SupervisionReport:
     acceptance_overdue: tuple[CaseLine, ...] = ()
     """Applications neither accepted, refused nor sent back within 5 working days."""
     acceptance_overdue_total: int = 0
+    centre: str | None = None
+    """The name of the centre whose report it is (the configuration's ``name``)."""
+    station_names: dict[str, str] = attrs.field(factory=dict)
+    """The names of the stored stations the report names, by code."""
+
+    def station(self, code: str | None) -> str:
+        """Station ``code`` as a supervisor reads it: its name, else the code itself."""
+        if code is None:
+            return "（未指定站点）"
+        return self.station_names.get(code, code)
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form (dates as YYYY-MM-DD)."""
@@ -173,49 +187,82 @@ class SupervisionReport:
             "rectifications_overdue": [line(c) for c in self.rectifications_overdue],
             "acceptance_overdue_total": self.acceptance_overdue_total,
             "acceptance_overdue": [line(c) for c in self.acceptance_overdue],
+            "centre": self.centre,
+            "station_names": dict(sorted(self.station_names.items())),
         }
 
     def as_text(self) -> str:
-        """The report as a clerk reads it, in Chinese."""
+        """The report as a supervisor reads it, in Chinese (see the module's docstring)."""
+        title = f"{self.centre}电子监察报告" if self.centre else "电子监察报告"
         out = [
-            f"电子监察报告 {self.today.isoformat()}（黄灯：剩余不超过{self.yellow_days}个工作日）",
+            f"{title} {self.today.isoformat()}（黄灯：剩余不超过{self.yellow_days}个工作日）",
             f"红灯超期 {self.red_total} 件，黄灯预警 {self.yellow_total} 件",
         ]
         for by, counts in self.counts.items():
             out.append(f"按{GROUP_LABELS[by]}：")
             if not counts:
-                out.append("  （无）")
+                out.append(NONE)
             for count in counts:
-                group = count.group if count.group is not None else "（未指定）"
+                if by == "station_code":
+                    group = self.station(count.group)
+                else:
+                    group = count.group if count.group is not None else "（未指定）"
                 out.append(f"  {group}：红灯 {count.overdue}，黄灯 {count.near_due}")
         for title, lines in (("红灯超期办件", self.red), ("黄灯预警办件", self.yellow)):
             out.append(f"{title}：")
             if not lines:
-                out.append("  （无）")
+                out.append(NONE)
             for case in lines:
                 flag = " [绿色通道]" if case.green_channel else ""
                 handler = f" 承办人 {case.handler}" if case.handler else ""
                 out.append(
-                    f"  {case.id} {case.department} 承诺办结 {case.promised_due}{handler}{flag}"
+                    f"  {case.id} {case.department}{self._at(case)} "
+                    f"承诺办结 {case.promised_due}{handler}{flag}"
                 )
         out.append(f"按时办结率（{self.since.isoformat()} 至 {self.until.isoformat()}）：")
         if not self.on_time:
-            out.append("  （期间无办结）")
+            out.append(NONE)
         for rate in self.on_time:
+            department = rate.department if rate.department is not None else "（未指定）"
             out.append(
-                f"  {rate.department}：办结 {rate.completed} 件，按时 {rate.on_time} 件，"
+                f"  {department}：办结 {rate.completed} 件，按时 {rate.on_time} 件，"
                 f"按时办结率 {rate.rate}%"
             )
         out.append(
             f"逾期未受理（收件后超过{ACCEPTANCE_DAYS}个工作日）：{self.acceptance_overdue_total} 件"
         )
-        out.extend(f"  {case.id} {case.department}" for case in self.acceptance_overdue)
+        if not self.acceptance_overdue:
+            out.append(NONE)
+        out.extend(
+            f"  {case.id} {case.department}{self._at(case)}" for case in self.acceptance_overdue
+        )
         out.append("逾期未完成整改：")
         if not self.rectifications_overdue:
-            out.append("  （无）")
+            out.append(NONE)
         for case in self.rectifications_overdue:
-            out.append(f"  {case.id} {case.department} 整改期限 {case.rectification_due}")
+            out.append(
+                f"  {case.id} {case.department}{self._at(case)} 整改期限 {case.rectification_due}"
+            )
         return "\n".join(out)
+
+    def _at(self, case: CaseLine) -> str:
+        """Where a listed case is handled: its station by name (nothing when it names none)."""
+        return f" {self.station(case.station_code)}" if case.station_code else ""
+
+
+NONE = "  （无）"
+"""What an empty section of the report says."""
+
+
+def station_names(store: Any, codes: Any) -> dict[str, str]:
+    """The names of the stored stations among ``codes`` (None and unknown codes left out),
+    each looked up by its key."""
+    found = {}
+    for code in sorted({code for code in codes if code is not None}):
+        stored = store.get("station", code)
+        if stored is not None:
+            found[code] = stored.record.name
+    return found
 
 
 def report(
@@ -227,10 +274,12 @@ def report(
     since: dt.date | None = None,
     until: dt.date | None = None,
     limit: int = 200,
+    centre: str | None = None,
 ) -> SupervisionReport:
     """The supervision report of ``today``; the on-time rates cover ``since`` to ``until``
     (default: the month so far). At most ``limit`` cases of each light are listed, the
-    green channel and the most overdue first; the totals count them all."""
+    green channel and the most overdue first; the totals count them all. ``centre`` is the
+    centre's name, for the title (the configuration's ``name``)."""
     since = since if since is not None else today.replace(day=1)
     until = until if until is not None else today
     bound = yellow_until(calendar, today, yellow_days)
@@ -249,6 +298,16 @@ def report(
         states=(CaseState.SUBMITTED,), received_before=received_before(calendar, today)
     )
     completions: list[CompletionCount] = store.completion_counts(since, until, "department")
+    waiting_lines = tuple(
+        CaseLine.of(s.record) for s in store.find_cases(waiting, limit=limit).records
+    )
+    lines = {
+        name: tuple(CaseLine.of(s.record) for s in found)
+        for name, found in (("red", red), ("yellow", yellow), ("rect", rectifications))
+    }
+    named = [c.group for c in counts["station_code"]] + [
+        line.station_code for group in (*lines.values(), waiting_lines) for line in group
+    ]
     return SupervisionReport(
         today=today,
         yellow_days=yellow_days,
@@ -256,14 +315,14 @@ def report(
         since=since,
         until=until,
         counts=counts,
-        red=tuple(CaseLine.of(s.record) for s in red),
+        red=lines["red"],
         red_total=store.count_cases(red_query),
-        yellow=tuple(CaseLine.of(s.record) for s in yellow),
+        yellow=lines["yellow"],
         yellow_total=store.count_cases(yellow_query),
         on_time=tuple(OnTime(c.group, c.completed, c.on_time) for c in completions),
-        rectifications_overdue=tuple(CaseLine.of(s.record) for s in rectifications),
-        acceptance_overdue=tuple(
-            CaseLine.of(s.record) for s in store.find_cases(waiting, limit=limit).records
-        ),
+        rectifications_overdue=lines["rect"],
+        acceptance_overdue=waiting_lines,
         acceptance_overdue_total=store.count_cases(waiting),
+        centre=centre,
+        station_names=station_names(store, named),
     )

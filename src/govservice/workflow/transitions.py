@@ -4,11 +4,16 @@ This table is the whole of it: :class:`~govservice.workflow.engine.Workflow` loo
 action up here, and ``docs/workflow.md`` prints it (a test keeps the two the same).
 ``None`` as the next state means the action says where the case goes: a decision grants
 or denies, a supplement and a resumption return the case to where it was.
+
+Every action has a label, what a clerk calls it (申请, 受理, 一次性告知补正 ...): the case
+sheet's history and the refusals say the label, never the action's English name
+(:func:`action_label`, :func:`event_label`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -119,10 +124,43 @@ def transition(state: CaseState | None, action: Action) -> Transition:
         allowed = ", ".join(r.action.value for r in TRANSITIONS if r.state is state) or "none"
         where = state.value if state is not None else "a new case"
         label = f" ({state.label})" if state is not None else ""
+        labels = "、".join(dict.fromkeys(r.label for r in TRANSITIONS if r.state is state))
+        case = f"处于“{state.label}”状态的办件" if state is not None else "尚未申请的办件"
         raise TransitionError(
-            f"cannot {Action(action).value} a case that is {where}{label}; allowed: {allowed}"
+            f"cannot {Action(action).value} a case that is {where}{label}; allowed: {allowed}",
+            notice=f"{case}不能{action_label(action)}；此状态下可以办理：{labels or '（无）'}",
         )
     return row
+
+
+def action_label(action: str, state: CaseState | None = None) -> str | None:
+    """What a clerk calls ``action`` (an :class:`Action` or one of :data:`OTHER_ACTIONS`),
+    as the table labels it in ``state`` (a supplement notice during review, a decision at
+    the window ...; else its first row); None for an action the workflow does not know."""
+    if action in OTHER_ACTIONS:
+        return OTHER_ACTIONS[action][1]
+    try:
+        action = Action(action)
+    except ValueError:
+        return None
+    row = _BY_KEY.get((state, action))
+    if row is None:
+        row = next((r for r in TRANSITIONS if r.action is action), None)
+    return row.label if row is not None else None
+
+
+def event_label(event: Any) -> str:
+    """What a clerk calls the step a :class:`~govservice.model.CaseEvent` records: its
+    action's label in the state it was taken in (a supplement that leaves materials still
+    awaited is 部分补正材料); an action the workflow does not know (an imported case's) as
+    it was recorded."""
+    if (
+        event.action == Action.SUPPLEMENT
+        and event.refusal is None
+        and event.to_state is CaseState.AWAITING_SUPPLEMENT
+    ):
+        return "部分补正材料"
+    return action_label(event.action, event.from_state) or event.action
 
 
 def allowed_actions(state: CaseState | None) -> list[Action]:

@@ -1,0 +1,289 @@
+"""``govservice demo``: the Dongying year 2015 from nothing, in a folder of its own.
+
+:func:`run_demo` makes the folder (``./dongying-demo/`` by default), marks it as a demo
+folder (:data:`MARKER`, written first), writes there the configuration of the Dongying city
+centre (370500) on SQLite (``govservice.yaml`` and ``dongying.db``) with the county plugins
+of ``plugins/`` that are installed, builds the data set (:func:`~govservice.demo.dataset.
+build_dataset`), simulates the year through the workflow (:func:`~govservice.demo.simulation.
+simulate_year`), verifies the trail (:func:`govservice.audit.verify_store`) and writes the
+year report (``report.json``, ``report.html``: :func:`govservice.report.write_report`).
+
+With ``config`` the same year runs on the store that configuration names (PostgreSQL too),
+which must be new or empty: it is made a simulation store; the report still goes to the
+folder. The same seed gives the same figures and the same trail head.
+
+The folder is refused, with nothing touched, when it exists and is neither empty nor a
+demo folder; a demo folder is emptied and made again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import os
+import random
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from govservice.clock import SHANGHAI, FixedClock
+from govservice.errors import (
+    DemoFolderRefusedError,
+    DemoScaleError,
+    FileAccessError,
+    GovServiceError,
+    StoreError,
+    TrailBrokenError,
+)
+
+MARKER = ".govservice-demo"
+"""The file that marks a folder as made by ``govservice demo`` (so that it may be replaced)."""
+CONFIG_NAME = "govservice.yaml"
+DATABASE_NAME = "dongying.db"
+DEFAULT_FOLDER = Path("dongying-demo")
+COUNTY_PLUGINS = ("guangrao", "lijin")
+"""The county plugins of ``plugins/`` the demo configures when they are installed."""
+YEAR = 2015
+MAX_SCALE = 1.0
+"""``scale=1`` is the real year (175,000 applications); more is refused."""
+
+Progress = Callable[[int, int], None]
+
+
+@attrs.frozen
+class DemoResult:
+    """What a demo run made."""
+
+    folder: Path
+    config: Path
+    """The configuration the year ran on (the one written, or the one given)."""
+    summary: Any
+    """What the simulator did (:class:`~govservice.demo.simulation.SimulationSummary`)."""
+    figures: Any
+    """The year's figures, counted from the store (:class:`govservice.report.YearFigures`)."""
+    audit: Any
+    """The check of the trail (:class:`govservice.audit.AuditReport`)."""
+    plugins: tuple[str, ...]
+    """The county plugins configured."""
+    seconds: float
+    """How long the run took (for the benchmark; not a figure of the report)."""
+
+    @property
+    def trail_head(self) -> str:
+        """``SEQ:HASH``, as ``govservice audit verify --expect-head`` takes it."""
+        return f"{self.audit.head_seq}:{self.audit.head_hash}"
+
+
+def check_scale(scale: Any) -> float:
+    """The scale as a number above 0 and at most :data:`MAX_SCALE`.
+
+    :raises DemoScaleError: not a number, not finite, 0 or less, or above 1.
+    """
+    try:
+        value = float(scale)
+    except (TypeError, ValueError):
+        raise DemoScaleError(
+            f"{scale!r} is not a number; give e.g. 0.1 (17,500 cases) or 1 (the real 175,000)",
+            where="--scale",
+        ) from None
+    if not math.isfinite(value) or not 0 < value <= MAX_SCALE:
+        raise DemoScaleError(
+            f"{scale!r} is not a scale above 0 and at most {MAX_SCALE:g} (1 is the real year, "
+            "175,000 cases)",
+            where="--scale",
+        )
+    if round(175_000 * value) < 1:
+        raise DemoScaleError(f"{scale!r} makes no case at all", where="--scale")
+    return value
+
+
+def check_seed(seed: Any) -> int:
+    """The seed as a whole number.
+
+    :raises DemoScaleError: not a whole number."""
+    try:
+        number = int(str(seed), 10)
+    except ValueError:
+        raise DemoScaleError(f"{seed!r} is not a whole number", where="--seed") from None
+    if abs(number) >= 2**63:
+        raise DemoScaleError(f"{seed!r} is too large (at most 19 digits)", where="--seed")
+    return number
+
+
+def installed_county_plugins() -> tuple[str, ...]:
+    """The county plugins of :data:`COUNTY_PLUGINS` installed (entry points of the
+    ``govservice`` group)."""
+    names = {entry.name for entry in metadata.entry_points(group="govservice")}
+    return tuple(name for name in COUNTY_PLUGINS if name in names)
+
+
+def prepare_folder(out: Path) -> Path:
+    """Make ``out`` a new demo folder: created, or emptied when it is a demo folder (its
+    :data:`MARKER` written first, before anything else).
+
+    :raises DemoFolderRefusedError: ``out`` exists and is not a folder, or is a folder
+        neither empty nor marked as a demo folder; nothing is touched.
+    :raises FileAccessError: the folder cannot be made, read or written.
+    """
+    out = Path(out)
+    try:
+        if out.is_symlink() or (out.exists() and not out.is_dir()):
+            raise DemoFolderRefusedError(
+                "exists and is not a folder; give --out a new folder (or a demo folder to "
+                "replace)",
+                where=str(out),
+            )
+        if out.is_dir():
+            entries = list(out.iterdir())
+            if entries and not (out / MARKER).is_file():
+                raise DemoFolderRefusedError(
+                    "exists, is not empty and is not a demo folder (it has no "
+                    f"{MARKER}); nothing was touched: give --out a new folder",
+                    where=str(out),
+                )
+            for entry in entries:
+                if entry.name == MARKER:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+        else:
+            out.mkdir(parents=True)
+        (out / MARKER).write_text(
+            "Made by `govservice demo`; the folder is replaced by the next run.\n",
+            encoding="utf-8",
+        )
+    except OSError as error:
+        raise _file_error(error, out) from None
+    return out
+
+
+def write_config(folder: Path, plugins: tuple[str, ...]) -> Path:
+    """Write the configuration of the Dongying city centre on SQLite in ``folder``."""
+    lines = [
+        "# The Dongying city centre (东营市政务服务中心), as `govservice demo` made it.",
+        "name: 东营市政务服务中心",
+        'region: "370500"',
+        "timezone: Asia/Shanghai",
+        "storage:",
+        "  backend: sqlite",
+        "  settings:",
+        f"    path: {DATABASE_NAME}        # beside this file",
+        "supervision:",
+        "  yellow_days: 3",
+        "public:",
+        '  progress_url: "https://zwfw.dongying.gov.cn/progress/{code}"',
+    ]
+    if plugins:
+        lines.append("plugins:                 # the county plugins installed")
+        lines.extend(f"  - name: {name}" for name in plugins)
+    path = folder / CONFIG_NAME
+    try:
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise _file_error(error, path) from None
+    return path
+
+
+def run_demo(
+    out: Path = DEFAULT_FOLDER,
+    *,
+    scale: float = 0.1,
+    seed: int = 7,
+    config: Path | None = None,
+    console: Any = None,
+    progress: Progress | None = None,
+) -> DemoResult:
+    """Simulate the Dongying year 2015 and report on it (see the module's docstring).
+
+    :param out: the demo folder (made, or replaced when it is one).
+    :param scale: the share of the real year's 175,000 applications (above 0, at most 1).
+    :param seed: every draw of the data set and of the year.
+    :param config: a configuration whose store (new or empty) the year runs on, instead
+        of the SQLite database written in the folder.
+    :param console: a :class:`rich.console.Console` to print the year report on.
+    :param progress: told ``(days done, days in all)`` as the year is simulated.
+    :raises DemoScaleError: a bad scale or seed.
+    :raises DemoFolderRefusedError: ``out`` is not a folder the demo may use.
+    :raises FileAccessError: a file cannot be written (permission denied, a full disk).
+    """
+    from govservice.audit import verify_store
+    from govservice.demo.dataset import build_dataset
+    from govservice.demo.simulation import simulate_year
+    from govservice.report import print_report, write_report
+    from govservice.service import GovService
+    from govservice.store.simulation import make_simulation
+
+    started = time.perf_counter()
+    scale = check_scale(scale)
+    seed = check_seed(seed)
+    folder = prepare_folder(Path(out))
+    plugins = installed_county_plugins()
+    config_path = Path(config) if config is not None else write_config(folder, plugins)
+    clock = FixedClock(dt.datetime(YEAR, 1, 1, 8, 0, tzinfo=SHANGHAI))
+    service = GovService(
+        config_path, clock=clock, token_bytes=random.Random(f"tracking-{seed}").randbytes
+    )
+    store = None
+    try:
+        store = service.store
+        held = {kind: store.count(kind) for kind in ("case", "project")}
+        if any(held.values()):  # a simulation already run (or a real store): never mixed
+            raise StoreError(
+                f"the store holds {held['case']} case(s) and {held['project']} project(s) "
+                "already; the demo runs on a new or empty store (or without --config)",
+                where=str(config_path),
+            )
+        make_simulation(store)
+        dataset = build_dataset(seed)
+        dataset.load_into(service)
+        summary = simulate_year(service, dataset, scale=scale, seed=seed, progress=progress)
+        clock.moment = dt.datetime(YEAR, 12, 31, 18, 0, tzinfo=SHANGHAI)
+        audit = verify_store(store)
+        if not audit.ok:
+            raise TrailBrokenError(
+                f"the trail of the simulated year is broken: {audit.first_break}"
+            )
+        figures = write_report(service, YEAR, folder, as_of=dt.date(YEAR, 12, 31), audit=audit)
+    except (OSError, sqlite3.Error) as error:
+        raise _file_error(error, folder) from None
+    finally:
+        if store is not None:
+            _close(store)
+    if console is not None:
+        print_report(figures, console)
+    return DemoResult(
+        folder=folder,
+        config=config_path,
+        summary=summary,
+        figures=figures,
+        audit=audit,
+        plugins=plugins,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _close(store: Any) -> None:
+    with contextlib.suppress(OSError, sqlite3.Error, GovServiceError):
+        store.close()  # (closing after a failure: the failure is what is told)
+
+
+def _file_error(error: OSError | sqlite3.Error, where: Path) -> FileAccessError:
+    """A file the system refused (permission denied, a full disk), as one line."""
+    if isinstance(error, OSError):
+        message = error.strerror or type(error).__name__
+        if isinstance(error, PermissionError):
+            message += " (check the permissions of the folder and of each folder on its path)"
+        name = os.fsdecode(error.filename) if isinstance(error.filename, (str, bytes)) else None
+        return FileAccessError(
+            f"the demo cannot write its files: {message}", where=name or str(where)
+        )
+    return FileAccessError(f"the demo cannot write its database: {error}", where=str(where))

@@ -1,0 +1,384 @@
+"""The figures of a year report (年度报告), and their JSON form (``report.json``).
+
+Every class is a frozen value: :func:`govservice.report.year_figures` counts them from the
+store, :mod:`~govservice.report.terminal` and :mod:`~govservice.report.page` show them.
+Rates are percentages and averages are working days, both :class:`~decimal.Decimal` with
+one decimal place (None when there is nothing to divide by); in JSON they are strings, as
+money is, so that no figure changes by being read as a float. ``docs/report.md`` lists the
+keys of :meth:`YearFigures.as_dict`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import attrs
+
+FORMAT = "govservice-year-report"
+FORMAT_VERSION = 1
+"""``report.json`` says what it is (``format``) and in which version of its keys
+(``version``): a key is never renamed nor its meaning changed within a version."""
+
+_TENTH = Decimal("0.1")
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """``100 * part / whole`` rounded half up to one decimal place; None when ``whole`` is 0."""
+    if not whole:
+        return None
+    return (Decimal(100 * part) / Decimal(whole)).quantize(_TENTH, ROUND_HALF_UP)
+
+
+def average(total: int, count: int) -> Decimal | None:
+    """``total / count`` rounded half up to one decimal place; None when ``count`` is 0."""
+    if not count:
+        return None
+    return (Decimal(total) / Decimal(count)).quantize(_TENTH, ROUND_HALF_UP)
+
+
+@attrs.frozen(kw_only=True)
+class GroupFigures:
+    """One row of a table by department or by station (受理, 办结, 按期率, 超期, 平均用时)."""
+
+    name: str
+    """The department's name, or the station's."""
+    code: str | None = None
+    """The station's code (None for a department, and for cases of no known station)."""
+    accepted: int
+    """Cases accepted (受理) in the year."""
+    completed: int
+    """Cases completed (办结) in the year."""
+    on_time: int
+    """Of those, completed by their promised due date (special procedures added)."""
+    overdue_open: int
+    """Cases still open on the report's day whose promised due date has passed (红灯)."""
+    average_days: Decimal | None
+    """Working days the completed cases took on average (see :mod:`govservice.report.count`)."""
+    average_promised_days: Decimal | None
+    """Working days their promised limit allowed on average."""
+
+    @property
+    def late(self) -> int:
+        """Completed after the promised due date (超期办结)."""
+        return self.completed - self.on_time
+
+    @property
+    def overdue(self) -> int:
+        """超期: completed late, or open past the due date."""
+        return self.late + self.overdue_open
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        """按期办结率 (percent), None when nothing was completed."""
+        return percent(self.on_time, self.completed)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "code": self.code,
+            "accepted": self.accepted,
+            "completed": self.completed,
+            "on_time": self.on_time,
+            "late": self.late,
+            "overdue_open": self.overdue_open,
+            "overdue": self.overdue,
+            "on_time_rate": _text(self.on_time_rate),
+            "average_days": _text(self.average_days),
+            "average_promised_days": _text(self.average_promised_days),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class MonthFigures:
+    """Cases of one month of the year: received, accepted and completed in it."""
+
+    month: int
+    applications: int
+    accepted: int
+    completed: int
+
+
+@attrs.frozen(kw_only=True)
+class SupplementFigures:
+    """补正: the notices (一次性告知) given in the year, before acceptance and in review."""
+
+    before_acceptance: int
+    in_review: int
+    cases: int
+    """Cases given at least one of these notices."""
+
+    @property
+    def notices(self) -> int:
+        return self.before_acceptance + self.in_review
+
+
+@attrs.frozen(kw_only=True)
+class ProcedureCount:
+    """Special procedures of one kind begun in the year."""
+
+    procedure: str
+    """The :class:`~govservice.model.SpecialProcedure` value (``expert_review`` ...)."""
+    label: str
+    count: int
+
+
+@attrs.frozen(kw_only=True)
+class SpecialProcedureFigures:
+    """特别程序 (第四十五条) begun in the year: the clock stood still while they lasted."""
+
+    count: int
+    cases: int
+    excluded_days: int
+    """Working days not counted toward the limits, of those that ended."""
+    open: int
+    """Cases in a special procedure on the report's day."""
+    by_procedure: tuple[ProcedureCount, ...]
+    """Every kind with at least one, the most frequent first."""
+
+
+@attrs.frozen(kw_only=True)
+class ProjectFigures:
+    """A project on the green channel or a key project (重点建设项目) served in the year."""
+
+    id: str
+    name: str
+    handler: str | None
+    """The dedicated handler (专人负责制)."""
+    key_project: bool
+    green_channel: bool
+    cases: int
+    """Its cases received in the year."""
+    completed: int
+    """Of those, completed."""
+
+
+@attrs.frozen(kw_only=True)
+class GreenChannelFigures:
+    """绿色通道, 全程代办, 联审联批 in the year."""
+
+    cases: int
+    """Cases on the green channel received in the year."""
+    completed: int
+    on_time: int
+    projects: tuple[ProjectFigures, ...]
+    """Key projects and green-channel projects with cases received in the year, by id."""
+    full_agency_cases: int
+    """Cases received in the year taken by a centre's agent (全程代办)."""
+    consultations: int
+    """Joint consultations (联审会议) held in the year on those projects."""
+
+    @property
+    def key_projects(self) -> int:
+        """Key construction projects (重点建设项目) served."""
+        return sum(project.key_project for project in self.projects)
+
+
+@attrs.frozen(kw_only=True)
+class GradeCount:
+    """Evaluations of one grade (好差评)."""
+
+    grade: str
+    """The :class:`~govservice.model.Grade` value (``very_satisfied`` ...)."""
+    label: str
+    count: int
+
+
+@attrs.frozen(kw_only=True)
+class EvaluationFigures:
+    """好差评 given in the year, and the rectifications (整改) bad grades opened."""
+
+    by_grade: tuple[GradeCount, ...]
+    """All five grades, best first (zero counts included)."""
+    rectifications_opened: int
+    rectifications_closed: int
+    """Of those opened in the year, closed (on the report's day)."""
+    closed_on_time: int
+    """Of those closed, closed by their due date (15 working days)."""
+    rectifications_overdue: int
+    """Rectifications still open on the report's day past their due date (any year's)."""
+    follow_ups: int
+    """Follow-ups (整改回访) recorded in the year."""
+
+    @property
+    def evaluated(self) -> int:
+        return sum(count.count for count in self.by_grade)
+
+    @property
+    def bad(self) -> int:
+        """差评: 不满意 and 非常不满意."""
+        return sum(count.count for count in self.by_grade[3:])
+
+    @property
+    def satisfaction_rate(self) -> Decimal | None:
+        """满意率: 基本满意 or better, of every evaluation (percent)."""
+        return percent(self.evaluated - self.bad, self.evaluated)
+
+    @property
+    def rectifications_open(self) -> int:
+        return self.rectifications_opened - self.rectifications_closed
+
+
+@attrs.frozen(kw_only=True)
+class SupervisionFigures:
+    """What electronic supervision (电子监察) shows on the report's day."""
+
+    red: int
+    """Open cases whose promised due date has passed (红灯)."""
+    yellow: int
+    """Open cases near their due date (黄灯)."""
+    acceptance_overdue: int
+    """Applications not answered within 5 working days of receipt (第三十二条)."""
+
+
+@attrs.frozen(kw_only=True)
+class TrailFigures:
+    """The check of the tamper-evident trail (步步留痕, :func:`govservice.audit.verify_store`)."""
+
+    ok: bool
+    links: int
+    """Links of the chain checked."""
+    events: int
+    """Links holding a case event."""
+    refusals: int
+    """Links holding a refusal that left no case record."""
+    cases: int
+    """Case records compared with the chain."""
+    head_seq: int
+    head_hash: str
+    simulation: bool
+    """The store is a simulation (its actions were back-dated, and the trail says so)."""
+    problem: str | None = None
+    """Where the chain breaks and why (None when it is whole)."""
+
+
+@attrs.frozen(kw_only=True)
+class YearFigures:
+    """Everything the year report shows, counted from the store."""
+
+    centre: str
+    """The centre's name (``config.name``)."""
+    region: str
+    year: int
+    as_of: dt.date
+    """The day open cases are seen on: the end of the year, or today within it."""
+    applications: int
+    """Cases received (申请) in the year."""
+    accepted: int
+    """Cases accepted (受理) in the year."""
+    completed: int
+    """Cases completed (办结) in the year."""
+    on_time: int
+    """Of those, completed by the promised due date (the supervision's own count)."""
+    refused: int
+    """Applications not accepted (不予受理) in the year."""
+    withdrawn: int
+    """Cases withdrawn (撤回) in the year."""
+    in_progress: int
+    """Cases received by the report's day and not closed (在办)."""
+    extensions: int
+    """Legal limits extended by 10 working days (第四十二条) in the year."""
+    average_days: Decimal | None
+    average_promised_days: Decimal | None
+    by_month: tuple[MonthFigures, ...]
+    by_department: tuple[GroupFigures, ...]
+    by_station: tuple[GroupFigures, ...]
+    supplements: SupplementFigures
+    special_procedures: SpecialProcedureFigures
+    green_channel: GreenChannelFigures
+    evaluations: EvaluationFigures
+    supervision: SupervisionFigures
+    trail: TrailFigures
+
+    @property
+    def late(self) -> int:
+        return self.completed - self.on_time
+
+    @property
+    def overdue_open(self) -> int:
+        return self.supervision.red
+
+    @property
+    def overdue(self) -> int:
+        """超期: completed late in the year, and open past the due date."""
+        return self.late + self.overdue_open
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        """按期办结率 of the year (percent)."""
+        return percent(self.on_time, self.completed)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form of ``report.json`` (keys in ``docs/report.md``)."""
+        supplements = self.supplements
+        procedures = self.special_procedures
+        green = self.green_channel
+        evaluations = self.evaluations
+        return {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "centre": self.centre,
+            "region": self.region,
+            "year": self.year,
+            "as_of": self.as_of.isoformat(),
+            "totals": {
+                "applications": self.applications,
+                "accepted": self.accepted,
+                "completed": self.completed,
+                "on_time": self.on_time,
+                "late": self.late,
+                "overdue_open": self.overdue_open,
+                "overdue": self.overdue,
+                "on_time_rate": _text(self.on_time_rate),
+                "refused": self.refused,
+                "withdrawn": self.withdrawn,
+                "in_progress": self.in_progress,
+                "extensions": self.extensions,
+                "average_days": _text(self.average_days),
+                "average_promised_days": _text(self.average_promised_days),
+            },
+            "by_month": [attrs.asdict(month) for month in self.by_month],
+            "by_department": [group.as_dict() for group in self.by_department],
+            "by_station": [group.as_dict() for group in self.by_station],
+            "supplements": {
+                "notices": supplements.notices,
+                "before_acceptance": supplements.before_acceptance,
+                "in_review": supplements.in_review,
+                "cases": supplements.cases,
+            },
+            "special_procedures": {
+                "count": procedures.count,
+                "cases": procedures.cases,
+                "excluded_days": procedures.excluded_days,
+                "open": procedures.open,
+                "by_procedure": {p.procedure: p.count for p in procedures.by_procedure},
+            },
+            "green_channel": {
+                "cases": green.cases,
+                "completed": green.completed,
+                "on_time": green.on_time,
+                "key_projects": green.key_projects,
+                "full_agency_cases": green.full_agency_cases,
+                "consultations": green.consultations,
+                "projects": [attrs.asdict(project) for project in green.projects],
+            },
+            "evaluations": {
+                "evaluated": evaluations.evaluated,
+                "by_grade": {g.grade: g.count for g in evaluations.by_grade},
+                "bad": evaluations.bad,
+                "satisfaction_rate": _text(evaluations.satisfaction_rate),
+                "rectifications_opened": evaluations.rectifications_opened,
+                "rectifications_closed": evaluations.rectifications_closed,
+                "rectifications_closed_on_time": evaluations.closed_on_time,
+                "rectifications_open": evaluations.rectifications_open,
+                "rectifications_overdue": evaluations.rectifications_overdue,
+                "follow_ups": evaluations.follow_ups,
+            },
+            "supervision": attrs.asdict(self.supervision),
+            "trail": attrs.asdict(self.trail),
+        }
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,110 @@
+"""The sentences of the year report, in Chinese, as the yearbook tells a year.
+
+One function a section; the terminal (:mod:`~govservice.report.terminal`) and the page
+(:mod:`~govservice.report.page`) say the same words. Names are shown escaped
+(:func:`govservice.cli.terminal.printable`): nothing in a record can move the cursor or
+reverse a line.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from govservice.cli.terminal import printable
+from govservice.report.figures import YearFigures
+
+NONE = "（无）"
+"""What an empty section says."""
+
+
+def rate(value: Decimal | None) -> str:
+    """A percentage as the report prints it (— when there is nothing to divide)."""
+    return "—" if value is None else f"{value}%"
+
+
+def days(value: Decimal | None) -> str:
+    """An average of working days as the report prints it."""
+    return "—" if value is None else f"{value}"
+
+
+def title(figures: YearFigures) -> str:
+    """The report's title, naming the centre."""
+    return f"{figures.centre}{figures.year}年度政务服务工作报告"
+
+
+def overview(figures: YearFigures) -> str:
+    centre = printable(figures.centre)
+    text = (
+        f"{figures.year}年，{centre}共受理各类行政审批及便民服务事项{figures.accepted}件、"
+        f"办结{figures.completed}件，按期办结率{rate(figures.on_time_rate)}，"
+        f"平均用时{days(figures.average_days)}个工作日"
+        f"（承诺时限平均{days(figures.average_promised_days)}个工作日）。"
+        f"全年收到申请{figures.applications}件；"
+        f"截至{figures.as_of.month}月{figures.as_of.day}日在办{figures.in_progress}件，"
+        f"超期办结{figures.late}件，超期未办结{figures.overdue_open}件。"
+    )
+    return text
+
+
+def withdrawals(figures: YearFigures) -> str:
+    return f"不予受理{figures.refused}件，申请人撤回{figures.withdrawn}件。"
+
+
+def green_channel(figures: YearFigures) -> str:
+    green = figures.green_channel
+    return (
+        f"全年对{green.key_projects}个重点建设项目提供绿色通道审批服务（专人负责制），"
+        f"绿色通道办件{green.cases}件、办结{green.completed}件（按期{green.on_time}件）；"
+        f"全程代办{green.full_agency_cases}件；联审联批会商{green.consultations}次。"
+    )
+
+
+def supplements(figures: YearFigures) -> str:
+    notices = figures.supplements
+    procedures = figures.special_procedures
+    kinds = "、".join(f"{p.label}{p.count}次" for p in procedures.by_procedure)
+    return (
+        f"一次性告知补正{notices.notices}次（受理前{notices.before_acceptance}次、"
+        f"审查中{notices.in_review}次，涉及{notices.cases}件）；"
+        f"特别程序{procedures.count}次（{kinds or NONE}），不计入办理时限"
+        f"{procedures.excluded_days}个工作日，仍在特别程序中{procedures.open}件；"
+        f"延长法定办理期限{figures.extensions}件。"
+    )
+
+
+def evaluations(figures: YearFigures) -> str:
+    rated = figures.evaluations
+    if not rated.evaluated:
+        return NONE
+    grades = "、".join(f"{g.label}{g.count}件" for g in rated.by_grade)
+    return (
+        f"共收到评价{rated.evaluated}件：{grades}，满意率{rate(rated.satisfaction_rate)}。"
+        f"差评{rated.bad}件，开展整改{rated.rectifications_opened}件，"
+        f"已整改{rated.rectifications_closed}件（按期{rated.closed_on_time}件），"
+        f"整改中{rated.rectifications_open}件，逾期未整改{rated.rectifications_overdue}件；"
+        f"整改回访{rated.follow_ups}次。"
+    )
+
+
+def supervision(figures: YearFigures) -> str:
+    watched = figures.supervision
+    return (
+        f"截至{figures.as_of.year}年{figures.as_of.month}月{figures.as_of.day}日："
+        f"红灯超期{watched.red}件，黄灯预警{watched.yellow}件，"
+        f"收件后逾期未受理{watched.acceptance_overdue}件。"
+    )
+
+
+def trail(figures: YearFigures) -> str:
+    checked = figures.trail
+    simulated = "（模拟数据：办理时间为回溯模拟）" if checked.simulation else ""
+    if not checked.ok:
+        return (
+            f"链条断裂，须立即核查（govservice audit verify）：{printable(checked.problem or '')}"
+            f"；已校验留痕{checked.links}条。{simulated}"
+        )
+    return (
+        f"链条完整：校验留痕{checked.links}条（办件事件{checked.events}条、"
+        f"拒绝记录{checked.refusals}条），办件记录{checked.cases}件与链条一致；"
+        f"链头第{checked.head_seq}条（{checked.head_hash[:16]}）。{simulated}"
+    )

@@ -1,0 +1,131 @@
+"""The year report on a terminal: :func:`print_report`.
+
+Sections in the yearbook's way (【概况】 …), each a sentence of figures
+(:mod:`~govservice.report.sentences`), with tables by department, by station and of the key
+projects; a section with nothing to show says （无）. Names, never codes: the centre,
+departments, stations, projects. Every name is shown escaped, never read as markup.
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from govservice.cli.terminal import printable
+from govservice.report.figures import GroupFigures, YearFigures
+from govservice.report.sentences import (
+    NONE,
+    days,
+    evaluations,
+    green_channel,
+    overview,
+    rate,
+    supervision,
+    supplements,
+    title,
+    trail,
+    withdrawals,
+)
+
+
+def print_report(figures: YearFigures, console: Console) -> None:
+    """Print the year report of ``figures`` on ``console`` (a :class:`rich.console.Console`)."""
+    console.rule(Text(printable(title(figures)), style="bold"))
+    for heading, body in sections(figures):
+        if isinstance(body, Table):
+            console.print(Text(f"【{heading}】", style="bold"))
+            console.print(body)
+        else:
+            lines = wrapped(f"【{heading}】{body}", console.width)
+            first = Text(f"【{heading}】", style="bold")
+            first.append(lines[0][len(heading) + 2 :])
+            console.print(first, no_wrap=True, overflow="fold")
+            for line in lines[1:]:
+                console.print(Text(line), no_wrap=True, overflow="fold")
+
+
+BREAKS = "，。；、：）"
+"""Where a line of Chinese may end: after its punctuation, never inside a figure (a wrap
+at any character would split 15961 into 1 / 5961) nor before a comma."""
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal cells, each ending after one of
+    :data:`BREAKS` where it can (a piece longer than a line is folded by the console)."""
+    pieces: list[str] = []
+    start = 0
+    for index, character in enumerate(text):
+        if character in BREAKS:
+            pieces.append(text[start : index + 1])
+            start = index + 1
+    if start < len(text):
+        pieces.append(text[start:])
+    lines: list[str] = []
+    current = ""
+    for piece in pieces:
+        if current and cell_len(current + piece) > width:
+            lines.append(current)
+            current = piece
+        else:
+            current += piece
+    return [*lines, current] if current or not lines else lines
+
+
+def sections(figures: YearFigures) -> list[tuple[str, str | Table]]:
+    """The report's sections in order: a heading and a sentence, or a table."""
+    return [
+        ("概况", overview(figures)),
+        ("分部门办件情况", _table_or_none("部门", figures.by_department)),
+        ("分站点办件情况", _table_or_none("站点", figures.by_station)),
+        ("绿色通道与重点项目", green_channel(figures)),
+        ("重点项目", _projects_or_none(figures)),
+        ("补正与特别程序", supplements(figures)),
+        ("不予受理与撤回", withdrawals(figures)),
+        ("好差评", evaluations(figures)),
+        ("电子监察", supervision(figures)),
+        ("步步留痕", trail(figures)),
+    ]
+
+
+def group_table(heading: str, groups: tuple[GroupFigures, ...]) -> Table:
+    """The table by department or by station."""
+    table = Table(box=box.SIMPLE_HEAVY, show_edge=False, pad_edge=False)
+    table.add_column(heading, no_wrap=True)
+    for column in ("受理", "办结", "按期率", "超期", "平均用时(工作日)"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for group in groups:
+        table.add_row(
+            Text(printable(group.name)),
+            str(group.accepted),
+            str(group.completed),
+            rate(group.on_time_rate),
+            str(group.overdue),
+            days(group.average_days),
+        )
+    return table
+
+
+def _table_or_none(heading: str, groups: tuple[GroupFigures, ...]) -> str | Table:
+    return group_table(heading, groups) if groups else NONE
+
+
+def _projects_or_none(figures: YearFigures) -> str | Table:
+    projects = figures.green_channel.projects
+    if not projects:
+        return NONE
+    table = Table(box=box.SIMPLE_HEAVY, show_edge=False, pad_edge=False)
+    table.add_column("项目")
+    table.add_column("专人负责", no_wrap=True)
+    table.add_column("办件", justify="right", no_wrap=True)
+    table.add_column("办结", justify="right", no_wrap=True)
+    for project in projects:
+        table.add_row(
+            Text(printable(project.name)),
+            Text(printable(project.handler or "—")),
+            str(project.cases),
+            str(project.completed),
+        )
+    return table
