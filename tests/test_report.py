@@ -596,3 +596,5 @@ def test_report_lines_break_after_punctuation_never_inside_a_figure() -> None:
     assert len(lines) > 3
     assert all(cell_len(line) <= 40 for line in lines)
     assert all(line[-1] in "，。；、：）" for line in lines[:-1])
+    assert all(line[0] not in "，。；、：）" for line in lines)
+    assert wrapped("一二三四（五六七八）；九十", 10) == ["一二三四（五六七八）；", "九十"]

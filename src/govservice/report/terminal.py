@@ -54,11 +54,12 @@ at any character would split 15961 into 1 / 5961) nor before a comma."""
 
 def wrapped(text: str, width: int) -> list[str]:
     """``text`` in lines of at most ``width`` terminal cells, each ending after one of
-    :data:`BREAKS` where it can (a piece longer than a line is folded by the console)."""
+    :data:`BREAKS` where it can, a run of them kept together (``）；`` never starts a line);
+    a piece longer than a line is folded by the console."""
     pieces: list[str] = []
     start = 0
     for index, character in enumerate(text):
-        if character in BREAKS:
+        if character in BREAKS and text[index + 1 : index + 2] not in BREAKS:
             pieces.append(text[start : index + 1])
             start = index + 1
     if start < len(text):
