@@ -95,7 +95,7 @@ def test_cli_import_exit_codes_and_summary(tmp_path, capsys):
     assert main(["--config", str(config), "import", "case", str(good)]) == 0
     out = capsys.readouterr().out
     assert "case: 30 imported, 0 already present" in out
-    assert "next: govservice audit attest" in out
+    assert f"next: govservice --config {config} audit attest" in out  # as it was called
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "X"}\n', encoding="utf-8")
     assert main(["--config", str(config), "import", "case", str(bad)]) == 1

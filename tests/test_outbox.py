@@ -303,7 +303,7 @@ def test_the_command_lists_and_delivers_undelivered_notices(tmp_path, monkeypatc
     assert main(["--config", str(config), "notices"]) == 1
     out = capsys.readouterr().out
     assert "未送达的通知 1 条" in out
-    assert "#1  办件 N-11  事件 apply（2015-03-02 09:00）  已尝试 1/5 次" in out
+    assert "#1  办件 N-11  事件 申请（2015-03-02 09:00）  已尝试 1/5 次" in out
     assert "ConnectionError: 短信网关无响应" in out
 
     assert main(["--config", str(config), "notices", "--json"]) == 1

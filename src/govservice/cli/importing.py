@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -82,7 +83,13 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(summary)
     if report.kind == "case" and report.inserted:
-        print("next: govservice audit attest (chains the histories the cases brought with them)")
+        config = f" --config {shlex.quote(args.config)}" if args.config else ""
+        print(
+            printable(
+                f"next: govservice{config} audit attest (chains the histories the cases "
+                "brought with them)"
+            )
+        )
     return 0
 
 

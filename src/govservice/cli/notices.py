@@ -17,6 +17,7 @@ from govservice.cli.terminal import printable_json
 from govservice.clock import SHANGHAI
 from govservice.store.base import Notice
 from govservice.workflow.outbox import MAX_ATTEMPTS, Outbox
+from govservice.workflow.transitions import action_label
 
 LIMIT_MAX = 100_000
 
@@ -109,6 +110,12 @@ def run_deliver(args: argparse.Namespace) -> int:
     return 1 if delivery.failed else 0
 
 
+def _step(doc: dict) -> str:
+    """The step a notice tells of, as a clerk calls it (受理, 补正 ...)."""
+    action = str(doc.get("action"))
+    return action_label(action) or action
+
+
 def _line(notice: Notice) -> str:
     doc = notice.doc
     at = _time(doc.get("at"))
@@ -120,7 +127,7 @@ def _line(notice: Notice) -> str:
         then = "尚未发送"
     tried = f"已尝试 {notice.attempts}/{MAX_ATTEMPTS} 次"
     line = (
-        f"#{notice.id}  办件 {_shown(notice.case_id)}  事件 {_shown(str(doc.get('action')))}"
+        f"#{notice.id}  办件 {_shown(notice.case_id)}  事件 {_shown(_step(doc))}"
         f"（{at}）  {tried}  {then}"
     )
     if notice.last_error:
