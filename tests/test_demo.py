@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import json
 import os
 import random
 from collections import Counter
@@ -368,3 +369,17 @@ def test_the_demo_runs_on_postgresql_as_on_sqlite(tmp_path) -> None:
     assert on_postgres.audit.ok
     assert on_postgres.figures.as_dict() == on_sqlite.figures.as_dict()
     assert on_postgres.trail_head == on_sqlite.trail_head
+
+
+def test_the_trail_is_witnessed_by_checkpoints_the_demo_signed(runs, capsys) -> None:
+    folder = runs["first"].folder
+    lines = (folder / "trail-checkpoints.jsonl").read_text(encoding="utf-8").splitlines()
+    first, last = json.loads(lines[0]), json.loads(lines[-1])
+    assert first["seq"] == 0
+    assert last["seq"] == runs["first"].audit.head_seq  # the year's last head, signed
+    assert len(lines) > 2  # and those written after commits on the way
+    assert main(["--config", str(runs["first"].config), "audit", "verify"]) == 0
+    assert "the chain holds every signed checkpoint" in capsys.readouterr().out
+    # another centre's key does not sign for this one: the demo's keys are its own
+    other = runs["other"].folder / "centre-key.pem"
+    assert (folder / "centre-key.pem").read_bytes() != other.read_bytes()

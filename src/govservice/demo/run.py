@@ -3,10 +3,12 @@
 :func:`run_demo` makes the folder (``./dongying-demo/`` by default), marks it as a demo
 folder (:data:`MARKER`, written first), writes there the configuration of the Dongying city
 centre (370500) on SQLite (``govservice.yaml`` and ``dongying.db``) with the county plugins
-of ``plugins/`` that are installed, builds the data set (:func:`~govservice.demo.dataset.
-build_dataset`), simulates the year through the workflow (:func:`~govservice.demo.simulation.
-simulate_year`), verifies the trail (:func:`govservice.audit.verify_store`) and writes the
-year report (``report.json``, ``report.html``: :func:`govservice.report.write_report`).
+of ``plugins/`` that are installed and a new key that signs checkpoints of the trail
+(``centre-key.pem``, ``trail-checkpoints.jsonl``), builds the data set
+(:func:`~govservice.demo.dataset.build_dataset`), simulates the year through the workflow
+(:func:`~govservice.demo.simulation.simulate_year`), verifies the trail against its signed
+checkpoints (:meth:`govservice.trail.Trail.verify`) and writes the year report
+(``report.json``, ``report.html``: :func:`govservice.report.write_report`).
 
 With ``config`` the same year runs on the store that configuration names (PostgreSQL too),
 which must be new or empty: it is made a simulation store; the report still goes to the
@@ -47,6 +49,11 @@ MARKER = ".govservice-demo"
 """The file that marks a folder as made by ``govservice demo`` (so that it may be replaced)."""
 CONFIG_NAME = "govservice.yaml"
 DATABASE_NAME = "dongying.db"
+KEY_NAME = "centre-key.pem"
+"""The centre's Ed25519 key that signs checkpoints of the trail (``trail.signing_key``)."""
+CHECKPOINTS_NAME = "trail-checkpoints.jsonl"
+"""The signed checkpoints, one a line (``trail.checkpoints``): the head witnessed outside
+the database."""
 DEFAULT_FOLDER = Path("dongying-demo")
 COUNTY_PLUGINS = ("guangrao", "lijin")
 """The county plugins of ``plugins/`` the demo configures when they are installed."""
@@ -181,12 +188,19 @@ def write_config(folder: Path, plugins: tuple[str, ...]) -> Path:
         "  yellow_days: 3",
         "public:",
         '  progress_url: "https://zwfw.dongying.gov.cn/progress/{code}"',
+        "trail:                   # signed checkpoints of the tamper-evident trail",
+        f"  signing_key: {KEY_NAME}   # made by the demo (govservice audit keygen)",
+        f"  checkpoints: {CHECKPOINTS_NAME}   # appended to, never rewritten",
+        "  every: 1000",
     ]
     if plugins:
         lines.append("plugins:                 # the county plugins installed")
         lines.extend(f"  - name: {name}" for name in plugins)
     path = folder / CONFIG_NAME
     try:
+        from govservice.trail.keys import generate_key
+
+        generate_key(folder / KEY_NAME)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     except OSError as error:
         raise _file_error(error, path) from None
@@ -215,7 +229,6 @@ def run_demo(
     :raises DemoFolderRefusedError: ``out`` is not a folder the demo may use.
     :raises FileAccessError: a file cannot be written (permission denied, a full disk).
     """
-    from govservice.audit import verify_store
     from govservice.demo.dataset import build_dataset
     from govservice.demo.simulation import simulate_year
     from govservice.report import print_report, write_report
@@ -242,16 +255,21 @@ def run_demo(
                 "already; the demo runs on a new or empty store (or without --config)",
                 where=str(config_path),
             )
+        if service.trail.enabled:  # the first signed checkpoint starts the file
+            service.trail.checkpoint(store)
         make_simulation(store)
         dataset = build_dataset(seed)
         dataset.load_into(service)
         summary = simulate_year(service, dataset, scale=scale, seed=seed, progress=progress)
         clock.moment = dt.datetime(YEAR, 12, 31, 18, 0, tzinfo=SHANGHAI)
-        audit = verify_store(store)
+        audit = service.trail.verify(store)  # the chain, and every signed checkpoint
         if not audit.ok:
             raise TrailBrokenError(
-                f"the trail of the simulated year is broken: {audit.first_break}"
+                f"the trail of the simulated year is broken: "
+                f"{audit.first_break or '; '.join(audit.witness_problems)}"
             )
+        if service.trail.enabled:
+            service.trail.checkpoint(store)  # the year's last head, signed
         figures = write_report(service, YEAR, folder, as_of=dt.date(YEAR, 12, 31), audit=audit)
     except (OSError, sqlite3.Error) as error:
         raise _file_error(error, folder) from None
