@@ -383,3 +383,34 @@ def test_the_trail_is_witnessed_by_checkpoints_the_demo_signed(runs, capsys) -> 
     # another centre's key does not sign for this one: the demo's keys are its own
     other = runs["other"].folder / "centre-key.pem"
     assert (folder / "centre-key.pem").read_bytes() != other.read_bytes()
+
+
+def test_the_report_lists_the_city_departments_and_each_county_centre_apart(runs) -> None:
+    import io
+
+    from rich.console import Console
+
+    from govservice.report import print_report
+
+    figures = runs["first"].figures
+    assert {group.region for group in figures.own_departments} == {"370500"}
+    others = dict(figures.other_centres)
+    assert set(others) == {
+        "东营区政务服务中心",
+        "河口区政务服务中心",
+        "垦利区政务服务中心",
+        "利津县政务服务中心",
+        "广饶县政务服务中心",
+    }
+    assert all(group.name.startswith("利津") for group in others["利津县政务服务中心"])
+    assert len(figures.own_departments) + sum(map(len, others.values())) == len(
+        figures.by_department
+    )
+    page = (runs["first"].folder / "report.html").read_text(encoding="utf-8")
+    assert "<summary>广饶县政务服务中心：" in page
+    shown = io.StringIO()
+    print_report(figures, Console(file=shown, width=100, color_system=None))
+    text = shown.getvalue()
+    assert "东营市公安局" in text.split("【县区分中心】")[0]
+    assert "利津县水务局" not in text  # the county's departments are on the page, not here
+    assert "利津县政务服务中心" in text.split("【县区分中心】")[1]

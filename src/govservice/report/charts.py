@@ -229,8 +229,8 @@ def all_charts(figures: YearFigures) -> dict[str, str]:
     """Every chart of the page, by its name in the template."""
     return {
         "by_month": by_month(figures),
-        "on_time": on_time_by_department(figures.by_department),
+        "on_time": on_time_by_department(figures.own_departments),
         "funnel": funnel(figures),
-        "time_used": time_used(figures.by_department),
+        "time_used": time_used(figures.own_departments),
         "grades": grades(figures),
     }

@@ -136,6 +136,11 @@ def year_figures(
         ),
         by_department=departments,
         by_station=_stations(tally),
+        centre_names={
+            region: tally.stations.names[code]
+            for region, code in sorted(tally.stations.centres.items())
+            if code in tally.stations.names
+        },
         supplements=SupplementFigures(
             before_acceptance=tally.notices[CaseState.SUBMITTED.value],
             in_review=sum(n for state, n in tally.notices.items() if state != "submitted"),
@@ -220,6 +225,7 @@ class _Tally:
         self.grades: Counter[str] = Counter()
         self.total = _Group()
         self.departments: dict[str, _Group] = {}
+        self.department_regions: dict[str, str] = {}  # the region of its first case
         self.by_station: dict[str | None, _Group] = {}
         self.projects: dict[str, list[int]] = {}  # cases received, completed
         self.green = [0, 0, 0]  # cases received, completed, on time
@@ -231,6 +237,7 @@ class _Tally:
     def add(self, case: dict[str, Any]) -> None:
         state = case.get("state", CaseState.SUBMITTED.value)
         department = self.departments.setdefault(case["department"], _Group())
+        self.department_regions.setdefault(case["department"], case["region"])
         station = self.by_station.setdefault(self.stations.of(case), _Group())
         received = local_date(case["received_at"])
         accepted = local_date(case.get("accepted_at"))
@@ -424,6 +431,7 @@ def _departments(
         completion = completions.get(name)
         row = GroupFigures(
             name=name or "（未指定部门）",
+            region=tally.department_regions.get(name),
             accepted=counted.accepted,
             completed=completion.completed if completion else 0,
             on_time=completion.on_time if completion else 0,

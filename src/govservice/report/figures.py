@@ -46,6 +46,9 @@ class GroupFigures:
     """The department's name, or the station's."""
     code: str | None = None
     """The station's code (None for a department, and for cases of no known station)."""
+    region: str | None = attrs.field(default=None, kw_only=True)
+    """A department's region (the centre it serves at: its cases' region); None for a
+    station."""
     accepted: int
     """Cases accepted (受理) in the year."""
     completed: int
@@ -78,6 +81,7 @@ class GroupFigures:
         return {
             "name": self.name,
             "code": self.code,
+            "region": self.region,
             "accepted": self.accepted,
             "completed": self.completed,
             "on_time": self.on_time,
@@ -284,6 +288,8 @@ class YearFigures:
     by_month: tuple[MonthFigures, ...]
     by_department: tuple[GroupFigures, ...]
     by_station: tuple[GroupFigures, ...]
+    centre_names: dict[str, str]
+    """The name of each region's centre (河口区政务服务中心 ...), for grouping departments."""
     supplements: SupplementFigures
     special_procedures: SpecialProcedureFigures
     green_channel: GreenChannelFigures
@@ -298,6 +304,27 @@ class YearFigures:
     @property
     def overdue_open(self) -> int:
         return self.supervision.red
+
+    @property
+    def own_departments(self) -> tuple[GroupFigures, ...]:
+        """The departments of the centre's own region (all of them when none is)."""
+        own = tuple(group for group in self.by_department if group.region == self.region)
+        return own or self.by_department
+
+    @property
+    def other_centres(self) -> tuple[tuple[str, tuple[GroupFigures, ...]], ...]:
+        """The departments of each other region's centre, by the centre's name, in the
+        order of the regions (empty when :attr:`own_departments` lists them all)."""
+        if len(self.own_departments) == len(self.by_department):
+            return ()
+        regions = sorted({g.region for g in self.by_department if g.region != self.region})
+        return tuple(
+            (
+                self.centre_names.get(region, region or "（未指定区划）"),
+                tuple(g for g in self.by_department if g.region == region),
+            )
+            for region in regions
+        )
 
     @property
     def overdue(self) -> int:
@@ -341,6 +368,7 @@ class YearFigures:
             "by_month": [attrs.asdict(month) for month in self.by_month],
             "by_department": [group.as_dict() for group in self.by_department],
             "by_station": [group.as_dict() for group in self.by_station],
+            "centres": dict(self.centre_names),
             "supplements": {
                 "notices": supplements.notices,
                 "before_acceptance": supplements.before_acceptance,

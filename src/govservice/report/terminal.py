@@ -79,7 +79,8 @@ def sections(figures: YearFigures) -> list[tuple[str, str | Table]]:
     """The report's sections in order: a heading and a sentence, or a table."""
     return [
         ("概况", overview(figures)),
-        ("分部门办件情况", _table_or_none("部门", figures.by_department)),
+        ("分部门办件情况", _table_or_none("部门", figures.own_departments)),
+        *_other_centres(figures),
         ("分站点办件情况", _table_or_none("站点", figures.by_station)),
         ("绿色通道与重点项目", green_channel(figures)),
         ("重点项目", _projects_or_none(figures)),
@@ -107,6 +108,17 @@ def group_table(heading: str, groups: tuple[GroupFigures, ...]) -> Table:
             days(group.average_days),
         )
     return table
+
+
+def _other_centres(figures: YearFigures) -> list[tuple[str, str]]:
+    """A line naming the other centres whose departments ``report.html`` and
+    ``report.json`` list (the terminal shows the centre's own)."""
+    others = figures.other_centres
+    if not others:
+        return []
+    names = "、".join(printable(name) for name, _ in others)
+    count = sum(len(groups) for _, groups in others)
+    return [("县区分中心", f"{names}共{count}个部门的办件情况见 report.html、report.json。")]
 
 
 def _table_or_none(heading: str, groups: tuple[GroupFigures, ...]) -> str | Table:
