@@ -295,8 +295,11 @@ class Plugins:
         :return: ``(plugin name, result)`` for each non-None result, in pluggy's order
             (``tryfirst`` first, then the most recently registered).
         """
+        serving = self._serving(hook, scope)
+        if not serving:
+            return []
         results = []
-        for impl in self._serving(hook, scope):
+        for impl in serving:
             name = impl.plugin_name
             try:
                 result = impl.function(*[kwargs[arg] for arg in impl.argnames])
@@ -324,10 +327,9 @@ class Plugins:
     def _serving(self, hook: str, scope: str | None) -> list[Any]:
         """The implementations of ``hook`` to call for region ``scope``, in calling order
         (worked out once: a case's every action asks)."""
-        key = (hook, scope)
-        found = self._serving_cache.get(key)
+        found = self._serving_cache.get((hook, scope))
         if found is None:
-            found = self._serving_cache[key] = [
+            found = self._serving_cache[hook, scope] = [
                 impl
                 for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls())
                 if (loaded := self.loaded.get(impl.plugin_name)) is not None

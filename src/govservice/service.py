@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import random
 import secrets
+import threading
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -57,6 +60,49 @@ _NO_FINDINGS = RuleOutcome(blocking=(), warnings=())
 """What no rule says (frozen, so one for every action no rule has anything to say of)."""
 
 
+class SecureTokenBytes:
+    """The system's secure source (:func:`secrets.token_bytes`), read a block at a time.
+
+    A callable ``(n) -> bytes`` like :func:`secrets.token_bytes`: each call hands out the
+    next ``n`` bytes of a block of :attr:`block` bytes read from the operating system's
+    secure source, never the same byte twice; a new block is read when this one runs out
+    (a request larger than a block is read on its own). One read of the source for many
+    tracking codes, instead of one each. Safe to share between threads (a lock), and
+    between processes: a child made by ``fork`` forgets its parent's block, so parent and
+    child never hand out the same bytes.
+    """
+
+    def __init__(self, block: int = 4096) -> None:
+        if block < 1:
+            raise ValueError("a block holds at least one byte")
+        self.block = block
+        self._lock = threading.Lock()
+        self._bytes = b""
+        self._at = 0
+        if hasattr(os, "register_at_fork"):
+            ref = weakref.ref(self)
+            os.register_at_fork(after_in_child=lambda: (me := ref()) is not None and me._forget())
+
+    def __call__(self, n: int) -> bytes:
+        if n > self.block:
+            return secrets.token_bytes(n)
+        with self._lock:
+            at = self._at
+            if at + n > len(self._bytes):
+                self._bytes, at = secrets.token_bytes(self.block), 0
+            self._at = at + n
+            return self._bytes[at : at + n]
+
+    def _forget(self) -> None:
+        """In a child after ``fork``: the parent's block is the parent's."""
+        self._lock = threading.Lock()
+        self._bytes, self._at = b"", 0
+
+
+SECURE_TOKEN_BYTES = SecureTokenBytes()
+"""The default source of tracking codes' random bits, shared by every GovService."""
+
+
 class GovService:
     """One service centre (政务服务中心): the entry point of the library.
 
@@ -66,8 +112,9 @@ class GovService:
     :param strict: make any plugin failure fatal (default: the config's ``strict``).
     :param plugins: extra ``(name, plugin)`` pairs to register, for tests.
     :param token_bytes: where tracking codes' random bits come from (default: the
-        system's secure source, :func:`secrets.token_bytes`); a seeded source only for a
-        simulation that must repeat itself (the demo).
+        system's secure source, :func:`secrets.token_bytes` read a block at a time:
+        :class:`SecureTokenBytes`); a seeded source only for a simulation that must
+        repeat itself (the demo).
     """
 
     def __init__(
@@ -89,10 +136,11 @@ class GovService:
         self._strict = strict
         self._environ = environ
         self._extra = tuple(plugins)
-        self.token_bytes: Callable[[int], bytes] = token_bytes or secrets.token_bytes
-        """Where the random bits of tracking codes come from: the system's secure source,
-        unless a simulation passes a seeded one (``random.Random(seed).randbytes``) so
-        that the same seed gives the same trail."""
+        self.token_bytes: Callable[[int], bytes] = token_bytes or SECURE_TOKEN_BYTES
+        """Where the random bits of tracking codes come from: the system's secure source
+        (:data:`SECURE_TOKEN_BYTES`, read a block at a time), unless a simulation passes a
+        seeded one (``random.Random(seed).randbytes``) so that the same seed gives the
+        same trail."""
         self._calendars: dict[str, WorkingCalendar] = {}
 
     @functools.cached_property
@@ -208,6 +256,8 @@ class GovService:
 
     def required_materials(self, item: Item, case: Case) -> tuple[Material, ...]:
         """The item's materials plus those the county adds for this case."""
+        if not self.plugins.implemented("govservice_extra_materials", scope=case.region):
+            return item.materials
         extra = self.plugins.collect(
             "govservice_extra_materials", scope=case.region, expect=Material, item=item, case=case
         )
@@ -224,7 +274,10 @@ class GovService:
 
     def check_rules(self, case: Case, item: Item, action: Action | str) -> RuleOutcome:
         """Ask every local rule serving the case's region about ``action``."""
-        action = Action(action)
+        if action.__class__ is not Action:
+            action = Action(action)
+        if not self.plugins.implemented("govservice_case_rules", scope=case.region):
+            return _NO_FINDINGS
         answers = self.plugins.call(
             "govservice_case_rules",
             scope=case.region,
@@ -268,13 +321,17 @@ class GovService:
         fee, the lowest amount wins.
         """
         adjustments: dict[str, FeeAdjustment] = {}
-        for adjustment in self.plugins.collect(
-            "govservice_fee_adjustments",
-            scope=case.region,
-            expect=FeeAdjustment,
-            case=case,
-            item=item,
-        ):
+        if not self.plugins.implemented("govservice_fee_adjustments", scope=case.region):
+            found: list[FeeAdjustment] = []
+        else:
+            found = self.plugins.collect(
+                "govservice_fee_adjustments",
+                scope=case.region,
+                expect=FeeAdjustment,
+                case=case,
+                item=item,
+            )
+        for adjustment in found:
             current = adjustments.get(adjustment.fee)
             if current is None or adjustment.amount < current.amount:
                 adjustments[adjustment.fee] = adjustment

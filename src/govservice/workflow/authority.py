@@ -64,6 +64,9 @@ class Authority:
         self._centres: dict[str, str] = {}
         self._snapshot: object | None = None
         self._posts: dict[tuple, list[StaffPost]] = {}
+        self._staff_answers: dict[tuple, list[StaffPost]] = {}
+        """In a batch: the posts that let an actor act in a role at a station (posts
+        kept for the batch: the same answer for the same list)."""
         self._station_names: dict[str, str] = {}
 
     def refusal(
@@ -83,10 +86,10 @@ class Authority:
         ``snapshot`` names the batch the action is taken in (any object, the same for the
         whole batch; None outside one): the registry's answers are kept for it."""
         if snapshot is not self._snapshot:
-            self._snapshot, self._posts = snapshot, {}
-        where = f"case {case.id}"
-        who = f"{actor.name}（{actor.role.label}）"
+            self._snapshot, self._posts, self._staff_answers = snapshot, {}, {}
         if actor.role not in roles:
+            where = f"case {case.id}"
+            who = f"{actor.name}（{actor.role.label}）"
             error = role_error(actor, roles, action, label, where=where, recorded=True)
             allowed = "、".join(role.label for role in Role if role in roles)
             return RoleError(
@@ -100,6 +103,8 @@ class Authority:
             why = _not_under_mandate(case, actor)
         if why is None:
             return None
+        where = f"case {case.id}"
+        who = f"{actor.name}（{actor.role.label}）"
         return AuthorizationError(
             mask_identity_numbers(
                 f"{actor.name} ({actor.role.value}) may not {action} ({label}) on this case: "
@@ -185,7 +190,11 @@ class Authority:
                 "city or county centre) is registered with its staff",
                 f"办件未指定站点，区划 {case.region} 也没有登记了工作人员的政务服务中心",
             )
-        posts = [p for p in self.posts(case, actor, station) if p.role is role]
+        held = self.posts(case, actor, station)
+        key = (case.region, station, actor.name, actor.id, role)
+        if self._snapshot is not None and self._staff_answers.get(key) is held:
+            return None  # in this batch, these very posts let them act
+        posts = [p for p in held if p.role is role]
         named = self.station_name(station)
         if actor.id is not None:
             others = sorted({p.name for p in posts if p.name != actor.name})
@@ -202,6 +211,8 @@ class Authority:
                 f"{named}有 {len(posts)} 名{role.label}名为{actor.name}，请给出办理人的工号",
             )
         if posts:
+            if self._snapshot is not None:
+                self._staff_answers[key] = held
             return None
         elsewhere = [p for p in self.posts(case, actor, None) if _same_person(p, actor)]
         if not elsewhere:

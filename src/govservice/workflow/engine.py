@@ -104,7 +104,22 @@ def new_tracking_code(token_bytes: Callable[[int], bytes] = secrets.token_bytes)
         system's secure source, or a seeded one when a simulation is to be repeatable.
     """
     bits = int.from_bytes(token_bytes(8)) >> 4
-    return "".join([TRACKING_ALPHABET[(bits >> (5 * i)) & 31] for i in range(12)])
+    pairs = _TRACKING_PAIRS
+    return (
+        pairs[bits & 1023]
+        + pairs[(bits >> 10) & 1023]
+        + pairs[(bits >> 20) & 1023]
+        + pairs[(bits >> 30) & 1023]
+        + pairs[(bits >> 40) & 1023]
+        + pairs[bits >> 50]
+    )
+
+
+_TRACKING_PAIRS = tuple(
+    TRACKING_ALPHABET[chunk & 31] + TRACKING_ALPHABET[chunk >> 5] for chunk in range(1024)
+)
+"""The characters of a tracking code two at a time: those of each 10 bits (the lower 5
+bits first), as the code's characters run from its lowest 5 bits up."""
 
 
 class Workflow(CaseSession):
@@ -900,7 +915,11 @@ class Workflow(CaseSession):
         )
 
     def _rules(self, case: Case, item: Item, action: Action) -> tuple[RecordedFinding, ...]:
+        if not self.service.plugins.implemented("govservice_case_rules", scope=case.region):
+            return ()  # no local rule serves the region: nothing to ask
         outcome = self.service.enforce_rules(case, item, action)
+        if not outcome.warnings:
+            return ()
         return tuple(
             RecordedFinding(code=f.code, message=f.message, plugin=f.plugin)
             for f in outcome.warnings

@@ -123,7 +123,11 @@ the values of a new application."""
 
 def centre_set_fields(case: Case) -> tuple[str, ...]:
     """The centre-set fields ``case`` carries: those that differ from a new application's."""
-    return tuple(name for name, default in _DEFAULTS.items() if getattr(case, name) != default)
+    found = []
+    for name, default in _DEFAULTS.items():  # a plain loop: asked of every application
+        if getattr(case, name) != default:
+            found.append(name)
+    return tuple(found)
 
 
 def application_from_document(
@@ -169,7 +173,10 @@ def check_application(
     :returns: the time of receipt the centre takes, and the warnings to record.
     :raises ApplicationRefusedError: naming every problem at once.
     """
-    fields = tuple(dict.fromkeys((*carried, *centre_set_fields(case))))
+    carried = tuple(carried)
+    fields = centre_set_fields(case)
+    if carried:
+        fields = tuple(dict.fromkeys((*carried, *fields)))
     problems: list[tuple[str, str]] = []  # (English, Chinese)
     if fields:
         problems.append(
@@ -185,8 +192,7 @@ def check_application(
                 f"部门“{case.department}”不是事项的实施部门（{item.department}）",
             )
         )
-    regions = (item.region, *item.delegated_to)
-    if case.region not in regions:
+    if case.region != item.region and case.region not in item.delegated_to:
         delegated = f" or one it is delegated to ({', '.join(item.delegated_to)})"
         delegated_cn = f"或事项下放的区划（{'、'.join(item.delegated_to)}）"
         problems.append(

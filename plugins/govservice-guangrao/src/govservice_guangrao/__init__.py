@@ -37,6 +37,7 @@ re-check the region itself.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -178,7 +179,10 @@ class GuangraoRules:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _birth_date(number: str) -> dt.date | None:
+    """The birth date an identity number states (None when masked or not valid); kept
+    for the last few thousand numbers: the same applicants come back."""
     if is_masked_ric(number):
         return None
     try:
