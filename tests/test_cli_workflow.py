@@ -169,12 +169,10 @@ def test_a_role_refusal_exits_2_and_is_recorded(centre, tmp_path, capsys):
                "--outcome", "grant") == 2  # fmt: skip
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
-    # the clerk's sentence, with the code beside it, and the developer's English after it
+    # the clerk's sentence, with the code beside it (the English is the API's and the trail's)
     assert err[0] == (
         "govservice: 拒绝[GS802] 李娜（窗口受理人员）无权对办件 DY-0001 办理“作出决定”，"
         "只有审批人员可以办理；此次尝试已记录"
-        "（李娜 (window_clerk) may not decide (作出决定); allowed: approver. "
-        "The attempt is recorded）"
     )
     assert main(["--config", str(centre), "case", "show", "DY-0001"]) == 0
     shown = capsys.readouterr().out
@@ -190,11 +188,10 @@ def test_a_refused_transition_exits_2_and_changes_nothing(centre, tmp_path, caps
     capsys.readouterr()
     assert act(centre, "2015-02-25T10:00", "accept", "DY-0001", "李娜", "window_clerk") == 2
     err = capsys.readouterr().err
-    assert err.startswith(
+    assert err == (
         "govservice: 拒绝[GS801] 处于“审查中”状态的办件不能受理；此状态下可以办理："
-        "审查中告知补正、进入特别程序、作出决定、撤回申请（cannot accept"
+        "审查中告知补正、进入特别程序、作出决定、撤回申请\n"
     )
-    assert "cannot accept a case that is in_review (审查中)" in err
     store = SqliteStore(centre.parent / "centre.db")
     assert len(store.get("case", "DY-0001").record.events) == 3
     store.close()
@@ -286,13 +283,11 @@ def test_progress_shows_the_public_view_and_writes_qr_codes(centre, tmp_path, ca
 def test_an_unknown_tracking_code_exits_2(centre, capsys):
     assert main(["--config", str(centre), "progress", "23456789ABCD"]) == 2
     assert capsys.readouterr().err == (
-        "govservice: 拒绝[GS805] 没有查询码为 23456789ABCD 的办件，请核对告知书上的查询码"
-        "（no case has tracking code 23456789ABCD）\n"
+        "govservice: 拒绝[GS805] 没有查询码为 23456789ABCD 的办件，请核对告知书上的查询码\n"
     )
     assert main(["--config", str(centre), "progress", "0000"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("govservice: 拒绝[GS805] 查询码为 12 位字母和数字")
-    assert "（a tracking code has 12" in err
 
 
 # --- supervision ---------------------------------------------------------------------------------
@@ -470,9 +465,9 @@ def test_a_refusal_of_someone_not_registered_is_told_in_chinese(centre, tmp_path
     captured = capsys.readouterr()
     assert captured.out == ""
     (line,) = captured.err.splitlines()
-    assert line.startswith(
+    assert line == (
         "govservice: 拒绝[GS806] 钱多多（窗口受理人员）不能对办件 DY-0001 办理“受理”："
-        "钱多多不在中心的工作人员名册中；此次尝试已记录（钱多多 (window_clerk) may not accept"
+        "钱多多不在中心的工作人员名册中；此次尝试已记录"
     )
     assert main(["--config", str(centre), "case", "show", "DY-0001"]) == 0
     shown = capsys.readouterr().out
@@ -487,5 +482,6 @@ def test_an_application_refused_is_told_in_chinese_naming_the_fields(centre, tmp
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith(
         "govservice: 拒绝[GS807] 办件 DY-0001 的申请不予接收：申请不能填报由中心确定的内容："
-        "绿色通道、专人负责；未作任何登记（an application may not carry"
+        "绿色通道（green_channel）、专人负责（handler）；未作任何登记"
     )
+    assert "may not" not in line

@@ -267,10 +267,13 @@ def test_a_demo_folder_is_replaced(tmp_path, capsys) -> None:
     printed = capsys.readouterr().out
     assert "东营市政务服务中心" in printed
     assert "\x1b" not in printed
-    (out / "stray.txt").write_text("left from before", encoding="utf-8")
+    (out / "stray.txt").write_text("not the demo's", encoding="utf-8")
+    assert main(["demo", "--out", str(out), "--scale", "0.001", "--seed", "3"]) == 2
+    assert "stray.txt" in _one_line(capsys, "GS112")  # a file the demo did not write: kept
+    assert (out / "stray.txt").read_text(encoding="utf-8") == "not the demo's"
+    (out / "stray.txt").unlink()
     assert main(["demo", "--out", str(out), "--scale", "0.001", "--seed", "3"]) == 0
     assert capsys.readouterr().out == printed  # the same year, printed the same
-    assert not (out / "stray.txt").exists()
     assert (out / MARKER).is_file()
 
 
@@ -414,3 +417,64 @@ def test_the_report_lists_the_city_departments_and_each_county_centre_apart(runs
     assert "东营市公安局" in text.split("【县区分中心】")[0]
     assert "利津县水务局" not in text  # the county's departments are on the page, not here
     assert "利津县政务服务中心" in text.split("【县区分中心】")[1]
+
+
+def test_a_forged_marker_does_not_make_a_folder_a_demo_folder(tmp_path, capsys) -> None:
+    from govservice.demo.run import MARKER_TEXT
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / MARKER).symlink_to(victim)  # a marker written through would overwrite it
+    (linked / "report.json").write_text("{}", encoding="utf-8")
+    empty = tmp_path / "empty-marker"
+    empty.mkdir()
+    (empty / MARKER).write_text("", encoding="utf-8")
+    (empty / "govservice.yaml").write_text("name: 真的中心\n", encoding="utf-8")
+    other = tmp_path / "other-file"
+    other.mkdir()
+    (other / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    (other / "thesis.txt").write_text("keep me", encoding="utf-8")
+    for folder in (linked, empty, other):
+        before = sorted(path.name for path in folder.iterdir())
+        assert main(["demo", "--out", str(folder), "--scale", "0.001"]) == 2
+        _one_line(capsys, "GS112")
+        assert sorted(path.name for path in folder.iterdir()) == before
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert (empty / "govservice.yaml").read_text(encoding="utf-8") == "name: 真的中心\n"
+
+
+def test_a_store_with_any_record_is_refused_before_anything_is_touched(tmp_path, capsys) -> None:
+    config = tmp_path / "real.yaml"
+    config.write_text(
+        'name: 东营市政务服务中心\nregion: "370500"\nstorage:\n  backend: sqlite\n'
+        "  settings:\n    path: real.db\n",
+        encoding="utf-8",
+    )
+    from govservice.samples import make_item
+    from govservice.store.simulation import is_simulation
+
+    service = GovService(config)
+
+    service.store.add_item(make_item())  # a centre's catalog, no case yet
+    service.store.close()
+    earlier = tmp_path / "earlier-demo"
+    assert main(["demo", "--out", str(earlier), "--scale", "0.001"]) == 0
+    capsys.readouterr()
+    kept = sorted(path.name for path in earlier.iterdir())
+    assert main(["demo", "--out", str(earlier), "--scale", "0.001", "--config", str(config)]) == 2
+    assert "item 1" in _one_line(capsys, "GS700")
+    assert sorted(path.name for path in earlier.iterdir()) == kept  # not emptied
+    service = GovService(config)
+    try:
+        assert not is_simulation(service.store)  # not made a simulation store
+        assert service.store.count("item") == 1
+        assert service.store.count("station") == 0
+    finally:
+        service.store.close()
+    # a configuration inside the folder the demo would replace is refused too
+    inside = earlier / "govservice.yaml"
+    assert main(["demo", "--out", str(earlier), "--scale", "0.001", "--config", str(inside)]) == 2
+    _one_line(capsys, "GS112")
+    assert inside.is_file()

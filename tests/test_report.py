@@ -393,6 +393,8 @@ def test_a_year_without_cases_is_empty(year_service, tmp_path):
     text = out.getvalue()
     assert text.count("（无）") >= 4  # departments, stations, projects, evaluations
     assert CENTRE in text
+    assert "特别程序0次，" in text
+    assert "（（" not in text
     write_report(year_service, 2013, tmp_path, figures=empty)
     page = (tmp_path / "report.html").read_text("utf-8")
     assert page.count('<p class="none">（无）</p>') == 4
@@ -598,3 +600,22 @@ def test_report_lines_break_after_punctuation_never_inside_a_figure() -> None:
     assert all(line[-1] in "，。；、：）" for line in lines[:-1])
     assert all(line[0] not in "，。；、：）" for line in lines)
     assert wrapped("一二三四（五六七八）；九十", 10) == ["一二三四（五六七八）；", "九十"]
+
+
+def test_a_narrow_terminal_cuts_no_figure(figures) -> None:
+    import io
+
+    from rich.console import Console
+
+    from govservice.report import print_report
+
+    shown = io.StringIO()
+    print_report(figures, Console(file=shown, width=40, color_system=None))
+    text = shown.getvalue()
+    assert "…" not in text
+    rows = {line.split()[0]: line.split()[1:] for line in text.splitlines() if line.strip()}
+    for group in figures.own_departments:
+        assert rows[group.name][:2] == [str(group.accepted), str(group.completed)]
+    joined = text.replace("\n", "")
+    assert f"{figures.accepted}件" in joined
+    assert f"{figures.completed}件" in joined

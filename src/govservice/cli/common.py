@@ -227,11 +227,12 @@ def report(error: GovServiceError, level: str = "error") -> None:
 
 
 def clerk_line(error: GovServiceError) -> str | None:
-    """What a clerk is told of ``error``: its Chinese ``notice`` with the English message
-    beside it, else its class's Chinese ``title`` with the whole English message (where
-    included); None for an error that is for developers and operators only."""
+    """What a clerk is told of ``error``: its Chinese ``notice`` (the whole of it: the
+    English message stays with the API, ``str(error)``, and the trail), else its class's
+    Chinese ``title`` with the English message, which then carries the particulars; None
+    for an error that is for developers and operators only."""
     if error.notice:
-        return f"{error.notice}（{error.message}）"
+        return error.notice
     if error.title:
         return f"{error.title}（{error}）"
     return None

@@ -15,7 +15,9 @@ which must be new or empty: it is made a simulation store; the report still goes
 folder. The same seed gives the same figures and the same trail head.
 
 The folder is refused, with nothing touched, when it exists and is neither empty nor a
-demo folder; a demo folder is emptied and made again.
+demo folder: one whose marker the demo wrote and which holds only the demo's own files
+(:data:`DEMO_FILES`); a demo folder is emptied and made again. With ``config``, the store
+it names must hold no record at all, and is checked before the folder is touched.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import datetime as dt
 import math
 import os
 import random
-import shutil
+import re
 import sqlite3
 import time
 from collections.abc import Callable
@@ -47,6 +49,8 @@ from govservice.errors import (
 
 MARKER = ".govservice-demo"
 """The file that marks a folder as made by ``govservice demo`` (so that it may be replaced)."""
+MARKER_TEXT = "Made by `govservice demo`; the folder is replaced by the next run.\n"
+"""What the marker holds: a folder whose marker holds anything else is not replaced."""
 CONFIG_NAME = "govservice.yaml"
 DATABASE_NAME = "dongying.db"
 KEY_NAME = "centre-key.pem"
@@ -54,6 +58,22 @@ KEY_NAME = "centre-key.pem"
 CHECKPOINTS_NAME = "trail-checkpoints.jsonl"
 """The signed checkpoints, one a line (``trail.checkpoints``): the head witnessed outside
 the database."""
+DEMO_FILES = frozenset(
+    {
+        CONFIG_NAME,
+        DATABASE_NAME,
+        *(f"{DATABASE_NAME}{suffix}" for suffix in ("-wal", "-shm", "-journal")),
+        KEY_NAME,
+        CHECKPOINTS_NAME,
+        "report.json",
+        "report.html",
+    }
+)
+"""The files a demo folder holds besides its marker (a demo folder holding any other is
+not replaced)."""
+_PARTIAL = re.compile(r"\.report\.(json|html)\.\d+\.partial")
+"""A report being written when a run was stopped (:func:`govservice.report.write_report`)."""
+
 DEFAULT_FOLDER = Path("dongying-demo")
 COUNTY_PLUGINS = ("guangrao", "lijin")
 """The county plugins of ``plugins/`` the demo configures when they are installed."""
@@ -149,28 +169,49 @@ def prepare_folder(out: Path) -> Path:
             )
         if out.is_dir():
             entries = list(out.iterdir())
-            if entries and not (out / MARKER).is_file():
-                raise DemoFolderRefusedError(
-                    "exists, is not empty and is not a demo folder (it has no "
-                    f"{MARKER}); nothing was touched: give --out a new folder",
-                    where=str(out),
-                )
+            if entries:
+                _check_demo_folder(out, entries)
             for entry in entries:
-                if entry.name == MARKER:
-                    continue
-                if entry.is_dir() and not entry.is_symlink():
-                    shutil.rmtree(entry)
-                else:
-                    entry.unlink()
+                entry.unlink()  # (only the demo's own regular files: checked above)
         else:
             out.mkdir(parents=True)
-        (out / MARKER).write_text(
-            "Made by `govservice demo`; the folder is replaced by the next run.\n",
-            encoding="utf-8",
-        )
+        # O_EXCL and O_NOFOLLOW: the marker is a new regular file, never written through
+        # a link someone left in its place
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(out / MARKER, flags, 0o644), "w", encoding="utf-8") as marker:
+            marker.write(MARKER_TEXT)
     except OSError as error:
         raise _file_error(error, out) from None
     return out
+
+
+def _check_demo_folder(out: Path, entries: list[Path]) -> None:
+    """Refuse, touching nothing, a folder that is not wholly a demo's: its marker must be a
+    regular file (not a link) holding :data:`MARKER_TEXT`, and every other entry a
+    regular file of a name the demo writes (:data:`DEMO_FILES`)."""
+    marker = out / MARKER
+    if not (marker.is_file() and not marker.is_symlink()):
+        raise DemoFolderRefusedError(
+            f"exists, is not empty and is not a demo folder (it has no {MARKER}); nothing "
+            "was touched: give --out a new folder",
+            where=str(out),
+        )
+    if marker.read_text(encoding="utf-8", errors="replace") != MARKER_TEXT:
+        raise DemoFolderRefusedError(
+            f"its {MARKER} is not one the demo wrote; nothing was touched: give --out a new "
+            "folder",
+            where=str(out),
+        )
+    for entry in entries:
+        if entry.name == MARKER:
+            continue
+        known = entry.name in DEMO_FILES or _PARTIAL.fullmatch(entry.name)
+        if not known or entry.is_symlink() or not entry.is_file():
+            raise DemoFolderRefusedError(
+                f"holds {entry.name!r}, which the demo does not write; nothing was touched: "
+                "move it away, or give --out a new folder",
+                where=str(out),
+            )
 
 
 def write_config(folder: Path, plugins: tuple[str, ...]) -> Path:
@@ -238,23 +279,34 @@ def run_demo(
     started = time.perf_counter()
     scale = check_scale(scale)
     seed = check_seed(seed)
-    folder = prepare_folder(Path(out))
-    plugins = installed_county_plugins()
-    config_path = Path(config) if config is not None else write_config(folder, plugins)
     clock = FixedClock(dt.datetime(YEAR, 1, 1, 8, 0, tzinfo=SHANGHAI))
-    service = GovService(
-        config_path, clock=clock, token_bytes=random.Random(f"tracking-{seed}").randbytes
-    )
+
+    def centre(config_path: Path) -> GovService:
+        return GovService(
+            config_path, clock=clock, token_bytes=random.Random(f"tracking-{seed}").randbytes
+        )
+
+    plugins = installed_county_plugins()
     store = None
+    folder = Path(out)
     try:
-        store = service.store
-        held = {kind: store.count(kind) for kind in ("case", "project")}
-        if any(held.values()):  # a simulation already run (or a real store): never mixed
-            raise StoreError(
-                f"the store holds {held['case']} case(s) and {held['project']} project(s) "
-                "already; the demo runs on a new or empty store (or without --config)",
-                where=str(config_path),
-            )
+        if config is not None:  # the store it names is checked before the folder is touched
+            config_path = Path(config)
+            if _inside(config_path, folder):
+                raise DemoFolderRefusedError(
+                    f"holds the configuration given with --config ({config_path}), which "
+                    "the demo would replace; nothing was touched",
+                    where=str(folder),
+                )
+            service = centre(config_path)
+            store = service.store
+            _check_empty(store, config_path)
+            folder = prepare_folder(folder)
+        else:
+            folder = prepare_folder(folder)
+            config_path = write_config(folder, plugins)
+            service = centre(config_path)
+            store = service.store
         if service.trail.enabled:  # the first signed checkpoint starts the file
             service.trail.checkpoint(store)
         make_simulation(store)
@@ -287,6 +339,28 @@ def run_demo(
         plugins=plugins,
         seconds=time.perf_counter() - started,
     )
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` lies in ``folder`` (both resolved: links followed)."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _check_empty(store: Any, config_path: Path) -> None:
+    """Refuse, before anything is written, a store that holds any record or any link of
+    the trail: the demo makes a store a simulation store, for good, so it never takes one
+    a centre uses (or a demo already ran on)."""
+    kinds = ("item", "station", "case", "project", "intermediary", "blacklist-entry")
+    held = {kind: store.count(kind) for kind in kinds}
+    links = store.ledger_head()[0]
+    if any(held.values()) or links:
+        listed = "、".join(f"{kind} {count}" for kind, count in held.items() if count)
+        raise StoreError(
+            f"the store holds records already ({listed or 'none'}; {links} link(s) of the "
+            "trail); the demo runs only on a new, empty store (or without --config), which "
+            "it makes a simulation store: nothing was touched",
+            where=str(config_path),
+        )
 
 
 def _close(store: Any) -> None:

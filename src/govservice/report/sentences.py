@@ -63,10 +63,11 @@ def supplements(figures: YearFigures) -> str:
     notices = figures.supplements
     procedures = figures.special_procedures
     kinds = "、".join(f"{p.label}{p.count}次" for p in procedures.by_procedure)
+    kinds = f"（{kinds}）" if kinds else ""  # 特别程序0次, not 0次（（无））
     return (
         f"一次性告知补正{notices.notices}次（受理前{notices.before_acceptance}次、"
         f"审查中{notices.in_review}次，涉及{notices.cases}件）；"
-        f"特别程序{procedures.count}次（{kinds or NONE}），不计入办理时限"
+        f"特别程序{procedures.count}次{kinds}，不计入办理时限"
         f"{procedures.excluded_days}个工作日，仍在特别程序中{procedures.open}件；"
         f"延长法定办理期限{figures.extensions}件。"
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -33,18 +34,37 @@ from govservice.report.sentences import (
 
 def print_report(figures: YearFigures, console: Console) -> None:
     """Print the year report of ``figures`` on ``console`` (a :class:`rich.console.Console`)."""
-    console.rule(Text(printable(title(figures)), style="bold"))
+    heading = Text(printable(title(figures)), style="bold")
+    if heading.cell_len + 6 <= console.width:
+        console.rule(heading)
+    else:  # a rule would cut the title short
+        console.print(heading, crop=False, soft_wrap=True)
     for heading, body in sections(figures):
         if isinstance(body, Table):
             console.print(Text(f"【{heading}】", style="bold"))
-            console.print(body)
+            whole(console, body)
         else:
             lines = wrapped(f"【{heading}】{body}", console.width)
             first = Text(f"【{heading}】", style="bold")
             first.append(lines[0][len(heading) + 2 :])
-            console.print(first, no_wrap=True, overflow="fold")
-            for line in lines[1:]:
-                console.print(Text(line), no_wrap=True, overflow="fold")
+            for line in (first, *map(Text, lines[1:])):  # a piece wider than the terminal
+                console.print(line, crop=False, soft_wrap=True)  # is wrapped by it, not cut
+
+
+def whole(console: Console, table: Table) -> None:
+    """Print ``table`` with every cell whole: as wide as it needs when the terminal is
+    narrower (the terminal wraps its lines; a figure is never cut to ``8…``)."""
+    needed = Measurement.get(console, console.options.update(width=10_000), table).maximum
+    if needed <= console.width:
+        console.print(table)
+        return
+    wide = Console(
+        file=console.file,
+        width=needed,
+        color_system=console.color_system,  # type: ignore[arg-type]
+        force_terminal=console.is_terminal,
+    )
+    wide.print(table, crop=False)
 
 
 BREAKS = "，。；、：）"

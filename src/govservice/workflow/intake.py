@@ -246,8 +246,11 @@ def check_application(
 
 
 def _field_labels(fields: Iterable[str]) -> list[str]:
-    """The fields as a clerk calls them (a county's own as named)."""
-    return [FIELD_LABELS.get(field, field) for field in fields]
+    """The fields as a clerk calls them, each with its key in the file beside it for the
+    integrator who wrote it (收费（fees）; a county's own as named)."""
+    return [
+        f"{FIELD_LABELS[field]}（{field}）" if field in FIELD_LABELS else field for field in fields
+    ]
 
 
 def _receipt(
