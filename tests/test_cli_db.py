@@ -3,6 +3,7 @@ exit status 2, and nothing written."""
 
 from __future__ import annotations
 
+import json
 import socket
 import sqlite3
 import textwrap
@@ -225,3 +226,25 @@ def test_config_check_takes_a_good_signing_key(tmp_path, capsys):
     capsys.readouterr()
     assert main(["config", "check", str(config)]) == 0
     assert ": ok: " in capsys.readouterr().out
+
+
+def test_db_init_with_a_signing_key_starts_the_checkpoints_of_a_new_trail(tmp_path, capsys):
+    config = sqlite_config(tmp_path, tmp_path / "centre.db")
+    assert main(["audit", "keygen", "--out", str(tmp_path / "k.pem")]) == 0
+    config.write_text(
+        config.read_text(encoding="utf-8") + "trail: {signing_key: k.pem, checkpoints: c.jsonl}\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["--config", str(config), "db", "init", "--simulation"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""  # no "no checkpoint of the trail is written" warning
+    assert f"the first signed checkpoint starts {tmp_path / 'c.jsonl'}" in captured.out
+    (line,) = (tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["seq"] == 0
+    assert main(["--config", str(config), "audit", "verify"]) == 0
+    assert "the chain holds every signed checkpoint" in capsys.readouterr().out
+    # a second init starts nothing again: the file is the trail's, appended to only
+    assert main(["--config", str(config), "db", "init"]) == 0
+    assert "first signed checkpoint" not in capsys.readouterr().out
+    assert len((tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()) == 1

@@ -38,10 +38,21 @@ def run_init(args: argparse.Namespace) -> int:
     service = service_from(args)
     store = persistent_store(service, create=True, migrate=True)
     try:
+        started = None
+        if (
+            service.trail.enabled
+            and store.ledger_head()[0] == 0
+            and not service.trail.read().started
+        ):
+            # a new trail and a signing key: its first checkpoint starts the file, so that
+            # every write from the first one on is witnessed
+            started = service.trail.checkpoint(store)
         if args.simulation:
             make_simulation(store)
         kind = ", a simulation (actions may be given a time)" if is_simulation(store) else ""
         print(f"database ready: {_describe(service)}, schema {store.schema_version()}{kind}")
+        if started is not None:
+            print(f"the first signed checkpoint starts {service.trail.path}")
     finally:
         store.close()
     return 0
