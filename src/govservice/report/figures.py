@@ -38,8 +38,33 @@ def average(total: int, count: int) -> Decimal | None:
     return (Decimal(total) / Decimal(count)).quantize(_TENTH, ROUND_HALF_UP)
 
 
+class _OnTime:
+    """What follows from ``completed``, ``on_time`` and ``overdue_open``, for a row of a
+    table and for the whole year alike."""
+
+    __slots__ = ()
+    completed: int
+    on_time: int
+    overdue_open: int
+
+    @property
+    def late(self) -> int:
+        """Completed after the promised due date (超期办结)."""
+        return self.completed - self.on_time
+
+    @property
+    def overdue(self) -> int:
+        """超期: completed late, or open past the due date."""
+        return self.late + self.overdue_open
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        """按期办结率 (percent), None when nothing was completed."""
+        return percent(self.on_time, self.completed)
+
+
 @attrs.frozen(kw_only=True)
-class GroupFigures:
+class GroupFigures(_OnTime):
     """One row of a table by department or by station (受理, 办结, 按期率, 超期, 平均用时)."""
 
     name: str
@@ -61,21 +86,6 @@ class GroupFigures:
     """Working days the completed cases took on average (see :mod:`govservice.report.count`)."""
     average_promised_days: Decimal | None
     """Working days their promised limit allowed on average."""
-
-    @property
-    def late(self) -> int:
-        """Completed after the promised due date (超期办结)."""
-        return self.completed - self.on_time
-
-    @property
-    def overdue(self) -> int:
-        """超期: completed late, or open past the due date."""
-        return self.late + self.overdue_open
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        """按期办结率 (percent), None when nothing was completed."""
-        return percent(self.on_time, self.completed)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -258,7 +268,7 @@ class TrailFigures:
 
 
 @attrs.frozen(kw_only=True)
-class YearFigures:
+class YearFigures(_OnTime):
     """Everything the year report shows, counted from the store."""
 
     centre: str
@@ -298,10 +308,6 @@ class YearFigures:
     trail: TrailFigures
 
     @property
-    def late(self) -> int:
-        return self.completed - self.on_time
-
-    @property
     def overdue_open(self) -> int:
         return self.supervision.red
 
@@ -325,16 +331,6 @@ class YearFigures:
             )
             for region in regions
         )
-
-    @property
-    def overdue(self) -> int:
-        """超期: completed late in the year, and open past the due date."""
-        return self.late + self.overdue_open
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        """按期办结率 of the year (percent)."""
-        return percent(self.on_time, self.completed)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form of ``report.json`` (keys in ``docs/report.md``)."""
