@@ -5,6 +5,8 @@ Run from the repository root::
     python -m benchmarks                  # every benchmark, full sizes (about 15 minutes)
     python -m benchmarks --quick          # a smoke run: --quick passed to each benchmark
     python -m benchmarks --only workflow  # one of them (repeat --only for more)
+    python -m benchmarks --only catalog   # the versioned catalog at 10,000 items
+    python -m benchmarks --only stations  # coverage of 10,000 stations (应进必进)
 
 A benchmark is any ``*.py`` file of the folder (``--dir``) except this runner's own
 modules (``__init__``, ``__main__``, ``targets``) and helpers named ``_*.py``. Each runs

@@ -112,6 +112,36 @@ def evaluate(target: Target, figures: Mapping[str, object]) -> Evaluation:
 
 
 TARGETS: tuple[Target, ...] = (
+    # benchmarks/catalog.py: the versioned catalog at 10,000 items
+    Target(
+        "catalog",
+        "diff_ms",
+        maximum=1000,
+        when=(("items", 10_000),),
+        source="issue 12, Done when: the diff of two 10,000-item versions takes ≤ 1 s",
+    ),
+    Target(
+        "catalog",
+        "guide_book_s",
+        baseline="raw_jinja_s",
+        maximum=2,
+        source="issue 12, Done when: the guide book of 400 items in ≤ 2 × raw Jinja2, same run",
+    ),
+    Target(
+        "catalog",
+        "import_per_s",
+        source="a whole catalog file, checked and imported (no bound written)",
+    ),
+    # benchmarks/stations.py: the coverage report of 10,000 stations (issue 13, S2)
+    Target(
+        "stations",
+        "coverage_s",
+        baseline="raw_sql_s",
+        maximum=2,
+        ratio="coverage_vs_raw_sql",
+        source="issue 13, Done when: coverage of 10,000 stations against a 200-item guiding "
+        "catalog in ≤ 2 × a plain SQL set-difference query, same run",
+    ),
     # benchmarks/demo.py: govservice demo, the Dongying year
     Target(
         "demo",

@@ -22,10 +22,13 @@ import string
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import attrs
 from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
 from govservice.model import (
+    ApplicantCategory,
+    ApplicantCategoryKind,
     BlacklistEntry,
     Case,
     CaseEvent,
@@ -38,6 +41,7 @@ from govservice.model import (
     Decision,
     Evaluation,
     Fee,
+    FeeApplicability,
     FollowUp,
     Grade,
     HandlingLevel,
@@ -47,14 +51,20 @@ from govservice.model import (
     Intermediary,
     IntermediaryStatus,
     Item,
+    ItemKind,
+    ItemResult,
     ItemStatus,
     ItemType,
+    LimitExtension,
+    LimitStage,
+    LimitVariant,
     ListingSource,
     Material,
     MaterialForm,
     Outcome,
     Party,
     PartyKind,
+    PowerSource,
     Practitioner,
     Presence,
     Project,
@@ -72,6 +82,7 @@ from govservice.model import (
     StaffRole,
     Station,
     StationLevel,
+    Step,
     SubmittedMaterial,
     SupplementRequest,
     Suspension,
@@ -85,6 +96,7 @@ from govservice.model.identifiers import mask_ric
 __all__ = [
     "RECORDS",
     "SHANGHAI",
+    "applicant_categories",
     "blacklist_entries",
     "case_attributes",
     "case_events",
@@ -196,7 +208,7 @@ def item_codes() -> st.SearchStrategy[str]:
     catalog = st.builds(
         "{}-{}-{:04d}".format,
         st.from_regex(r"[0-9]{8}[A-Z]{2}", fullmatch=True),
-        st.sampled_from([item_type.letters for item_type in ItemType]),
+        st.sampled_from([item_type.letters for item_type in ItemType if item_type.letters]),
         st.integers(min_value=1, max_value=9999),
     )
     return catalog | st.from_regex(r"[0-9A-Za-z][0-9A-Za-z-]{3,30}", fullmatch=True)
@@ -324,15 +336,26 @@ def parties(draw: st.DrawFn, kind: PartyKind | None = None) -> Party:
     )
 
 
-def fees() -> st.SearchStrategy[Fee]:
-    """A published charge, possibly waived or collected by a third party."""
-    return st.builds(
-        Fee,
-        name=texts(),
-        amount=money(),
-        legal_basis=_optional(free_texts()),
-        waived=st.booleans(),
-        collected_by=_optional(free_texts()),
+@st.composite
+def fees(draw: st.DrawFn) -> Fee:
+    """A published charge: always, conditional (with its condition) or one alternative of a
+    group (with its option); possibly waived (then perhaps without an amount), per unit,
+    with exemptions, or collected by a third party."""
+    applicability = draw(st.sampled_from(FeeApplicability))
+    waived = draw(st.booleans())
+    alternative = applicability is FeeApplicability.ALTERNATIVE
+    return Fee(
+        name=draw(texts()),
+        amount=draw(_optional(money()) if waived else money()),
+        legal_basis=draw(_optional(free_texts())),
+        waived=waived,
+        collected_by=draw(_optional(free_texts())),
+        applicability=applicability,
+        condition=draw(texts()) if applicability is FeeApplicability.CONDITIONAL else None,
+        group=draw(texts()) if alternative else None,
+        option=draw(texts()) if alternative else None,
+        per_unit=draw(_optional(texts())),
+        exemptions=draw(_small_lists(texts())),
     )
 
 
@@ -346,29 +369,83 @@ def time_limits(unit: TimeUnit | None = None, max_amount: int = 365) -> st.Searc
     )
 
 
-def legal_limits() -> st.SearchStrategy[TimeLimit]:
-    """A legal limit (法定时限): usually working days, sometimes calendar days or hours."""
-    return time_limits()
+_DOCUMENT_KINDS = ["首次申领", "补领", "换领", "变更", "注销"]
+
+
+@st.composite
+def _staged(draw: st.DrawFn, limit: TimeLimit) -> TimeLimit:
+    """``limit`` with stages adding up to it, an extension in its unit, or neither."""
+    changes: dict = {}
+    if limit.amount and draw(st.booleans()):
+        cut = draw(st.integers(min_value=0, max_value=limit.amount))
+        changes["stages"] = [
+            LimitStage(name=draw(texts()), amount=cut, unit=limit.unit),
+            LimitStage(name=draw(texts()), amount=limit.amount - cut, unit=limit.unit),
+        ]
+    if draw(st.booleans()):
+        changes["extension"] = LimitExtension(
+            amount=draw(st.integers(min_value=0, max_value=30)),
+            unit=limit.unit,
+            legal_basis=draw(_optional(texts())),
+        )
+    return TimeLimit(amount=limit.amount, unit=limit.unit, excluded=limit.excluded, **changes)
+
+
+@st.composite
+def legal_limits(draw: st.DrawFn) -> TimeLimit:
+    """A legal limit (法定时限): usually working days, sometimes calendar days or hours;
+    sometimes in stages, with an extension, or with other limits for kinds of document."""
+    limit = draw(_staged(draw(time_limits())))
+    kinds = draw(st.lists(st.sampled_from(_DOCUMENT_KINDS), max_size=2, unique=True))
+    variants = [
+        LimitVariant(
+            document_kind=kind,
+            amount=draw(st.integers(min_value=0, max_value=365)),
+            unit=draw(st.sampled_from(TimeUnit)),
+        )
+        for kind in kinds
+    ]
+    return attrs.evolve(limit, variants=variants) if variants else limit
 
 
 def _longest_promise(legal: TimeLimit, unit: TimeUnit) -> int:
-    """The largest promise in ``unit`` that does not certainly exceed ``legal``."""
-    days = {TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS}
-    if unit is legal.unit or (unit is TimeUnit.WORKING_DAYS and legal.unit in days):
-        return legal.amount
-    if unit in days and legal.unit is TimeUnit.HOURS:
-        return legal.amount // 24
-    if unit is TimeUnit.HOURS:
-        return legal.amount * 24
-    return legal.amount * 2  # calendar days against working days: never certainly longer
+    """The largest promise in ``unit`` that does not certainly exceed ``legal`` (capped)."""
+    low, high = 0, 8 * (legal.amount + 2)
+    if not TimeLimit(amount=high, unit=unit).certainly_exceeds(legal):
+        return high  # (calendar days never certainly exceed working days)
+    while low < high:  # the largest amount that does not exceed: exceeding is monotone
+        middle = (low + high + 1) // 2
+        if TimeLimit(amount=middle, unit=unit).certainly_exceeds(legal):
+            high = middle - 1
+        else:
+            low = middle
+    return low
 
 
 @st.composite
 def promised_limits(draw: st.DrawFn, legal: TimeLimit) -> TimeLimit:
-    """A promised limit (承诺时限) that never exceeds ``legal`` (TimeLimit.certainly_exceeds)."""
+    """A promised limit (承诺时限) that never exceeds ``legal`` (TimeLimit.certainly_exceeds)
+    for any kind of document, with stages, an extension or variants of its own."""
     unit = draw(st.sampled_from(TimeUnit))
-    promised = draw(time_limits(unit=unit, max_amount=_longest_promise(legal, unit)))
-    assert not promised.certainly_exceeds(legal)
+    laws = [legal, *(legal.for_document(kind) for kind in legal.document_kinds())]
+    longest = min(_longest_promise(law, unit) for law in laws)
+    promised = draw(_staged(draw(time_limits(unit=unit, max_amount=longest))))
+    kinds = draw(st.lists(st.sampled_from(_DOCUMENT_KINDS), max_size=2, unique=True))
+    variants = []
+    for kind in kinds:
+        variant_unit = draw(st.sampled_from(TimeUnit))
+        most = _longest_promise(legal.for_document(kind), variant_unit)
+        variants.append(
+            LimitVariant(
+                document_kind=kind,
+                amount=draw(st.integers(min_value=0, max_value=min(most, 365))),
+                unit=variant_unit,
+            )
+        )
+    if variants:
+        promised = attrs.evolve(promised, variants=variants)
+    for kind in (None, *legal.document_kinds(), *promised.document_kinds()):
+        assert not promised.for_document(kind).certainly_exceeds(legal.for_document(kind))
     return promised
 
 
@@ -377,48 +454,124 @@ def promised_limits(draw: st.DrawFn, legal: TimeLimit) -> TimeLimit:
 
 @st.composite
 def materials(draw: st.DrawFn) -> Material:
-    """A required material; a conditional one states its condition (涉及…的提供)."""
+    """A required material; a conditional one states its condition (涉及…的提供); counts
+    sometimes not published, an original sometimes only shown (原件核验)."""
     requirement = draw(st.sampled_from(Requirement))
     condition = texts() if requirement is Requirement.CONDITIONAL else _optional(texts())
+    counts = _optional(st.integers(min_value=0, max_value=5))
     return Material(
         name=draw(texts()),
         code=draw(_optional(free_texts())),
         form=draw(st.sampled_from(MaterialForm)),
-        originals=draw(st.integers(min_value=0, max_value=5)),
-        copies=draw(st.integers(min_value=0, max_value=5)),
+        originals=draw(counts),
+        copies=draw(counts),
         requirement=requirement,
         condition=draw(condition),
         blank_form=draw(_optional(free_texts())),
+        verify_only=draw(st.booleans()),
+        blank_form_available=draw(_optional(st.booleans())),
+        issued_by=draw(_optional(texts())),
+        review_points=draw(_small_lists(texts())),
     )
+
+
+_ITEM_REGIONS = {
+    HandlingLevel.NATIONAL: ["100000"],
+    HandlingLevel.PROVINCE: ["370000", "110000", "440000"],
+    HandlingLevel.CITY: ["370500", "370100", "371400", "371600", "110100"],
+    HandlingLevel.COUNTY: ["370502", "370503", "370505", "370521", "370522", "370523", "372327"],
+}
+"""Region codes of the GB/T 2260 table an item of each level may carry (a township's or a
+village's item carries its county's code)."""
+
+
+def item_regions(level: HandlingLevel) -> st.SearchStrategy[str]:
+    """A region in the GB/T 2260 table that agrees with ``level``."""
+    key = level if level in _ITEM_REGIONS else HandlingLevel.COUNTY
+    return st.sampled_from(_ITEM_REGIONS[key])
+
+
+@st.composite
+def steps(draw: st.DrawFn, promised: TimeLimit) -> list[Step]:
+    """Handling steps whose limits (in the promise's unit) add up within ``promised``."""
+    left = promised.amount
+    found = []
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+        limit = None
+        if draw(st.booleans()):
+            amount = draw(st.integers(min_value=0, max_value=left))
+            left -= amount
+            limit = TimeLimit(amount=amount, unit=promised.unit)
+        found.append(
+            Step(
+                name=draw(texts()),
+                post=draw(_optional(texts())),
+                limit=limit,
+                description=draw(_optional(free_texts())),
+            )
+        )
+    return found
 
 
 @st.composite
 def items(draw: st.DrawFn) -> Item:
-    """A service item: promise within the law, a date for any status but in service."""
+    """A service item: promise within the law, a date for any status but in service, a
+    region agreeing with its level; what a catalog may leave unpublished sometimes None."""
     legal = draw(legal_limits())
+    promised = draw(promised_limits(legal))
     status = draw(st.sampled_from(ItemStatus))
     since = dates() if status is not ItemStatus.IN_SERVICE else _optional(dates())
+    item_type = draw(st.sampled_from(ItemType))
+    level = draw(st.sampled_from(HandlingLevel))
+    others = [further for further in HandlingLevel if further is not level]
+    kind = draw(st.sampled_from(ItemKind))
+    power_since = draw(_optional(dates()))
+    code = draw(item_codes())
+    parents = item_codes().filter(lambda parent: parent != code)
     return Item(
-        code=draw(item_codes()),
+        code=code,
         version=draw(st.integers(min_value=1, max_value=20)),
         name=draw(texts()),
-        type=draw(st.sampled_from(ItemType)),
+        type=item_type,
+        type_label=draw(texts() if item_type is ItemType.OTHER else _optional(texts())),
         department=draw(texts()),
         department_code=draw(_optional(credit_codes())),
-        region=draw(region_codes()),
-        delegated_to=draw(_small_lists(region_codes(), unique=True)),
-        level=draw(st.sampled_from(HandlingLevel)),
-        handling_type=draw(st.sampled_from(HandlingType)),
+        region=draw(item_regions(level)),
+        delegated_to=draw(_small_lists(item_regions(HandlingLevel.COUNTY), unique=True)),
+        level=level,
+        exercised_levels=draw(_small_lists(st.sampled_from(others), unique=True)),
+        power_source=draw(_optional(st.sampled_from(PowerSource))),
+        power_source_since=power_since,
+        power_source_until=draw(
+            _optional(
+                dates()
+                if power_since is None
+                else st.dates(min_value=power_since, max_value=LAST_DAY)
+            )
+        ),
+        handling_type=draw(_optional(st.sampled_from(HandlingType))),
         legal_basis=draw(_small_lists(texts())),
         conditions=draw(_small_lists(texts())),
-        materials=draw(_small_lists(materials())),
+        materials=draw(_optional(_small_lists(materials()))),
         legal_limit=legal,
-        promised_limit=draw(promised_limits(legal)),
-        fees=draw(_small_lists(fees())),
+        promised_limit=promised,
+        steps=draw(steps(promised)),
+        fees=draw(_optional(_small_lists(fees()))),
         status=status,
         status_since=draw(since),
-        channels=draw(_small_lists(st.sampled_from(Channel), unique=True)),
+        channels=draw(_optional(_small_lists(st.sampled_from(Channel), unique=True))),
         station_levels=draw(_small_lists(st.sampled_from(StationLevel), unique=True)),
+        item_kind=kind,
+        parent_code=draw(parents if kind is not ItemKind.MAIN else _optional(parents)),
+        co_departments=draw(_small_lists(texts(), unique=True)),
+        undertaking_office=draw(_optional(texts())),
+        place=draw(_optional(texts())),
+        office_hours=draw(_optional(texts())),
+        result=draw(_optional(st.builds(ItemResult, name=texts(), validity=_optional(texts())))),
+        visits=draw(_optional(st.integers(min_value=0, max_value=5))),
+        intermediary_services=draw(_small_lists(texts())),
+        contact_phone=draw(_optional(texts())),
+        supervision_phone=draw(_optional(texts())),
     )
 
 
@@ -438,7 +591,30 @@ def submitted_materials() -> st.SearchStrategy[SubmittedMaterial]:
 
 def charged_fees() -> st.SearchStrategy[ChargedFee]:
     """A fee charged on a case, perhaps with the reason of an exemption."""
-    return st.builds(ChargedFee, name=texts(), amount=money(), exemption=_optional(free_texts()))
+    return st.builds(
+        ChargedFee,
+        name=texts(),
+        amount=money(),
+        exemption=_optional(free_texts()),
+        legal_basis=_optional(free_texts()),
+        option=_optional(texts()),
+    )
+
+
+@st.composite
+def applicant_categories(draw: st.DrawFn) -> ApplicantCategory:
+    """A category the applicant declares with its evidence, confirmed or not; a label for
+    the kind ``other``."""
+    kind = draw(st.sampled_from(ApplicantCategoryKind))
+    confirmed = draw(st.booleans())
+    return ApplicantCategory(
+        category=kind,
+        label=draw(texts() if kind is ApplicantCategoryKind.OTHER else _optional(texts())),
+        evidence_kind=draw(texts()),
+        evidence_number=draw(texts()),
+        confirmed_by=draw(texts()) if confirmed else None,
+        confirmed_at=draw(moments()) if confirmed else None,
+    )
 
 
 def decisions() -> st.SearchStrategy[Decision]:
@@ -606,6 +782,10 @@ def cases(draw: st.DrawFn) -> Case:
         full_agency=draw(st.booleans()),
         handler=draw(_optional(free_texts())),
         fees=draw(_small_lists(charged_fees())),
+        document_kind=draw(_optional(texts())),
+        applicant_categories=draw(_small_lists(applicant_categories())),
+        fee_choices=draw(st.dictionaries(texts(), texts(), max_size=_SMALL)),
+        confirmed_fee_conditions=draw(_small_lists(texts())),
         decision=draw(_optional(decisions())),
         events=[draw(case_events(at=st.just(moment))) for moment in event_times],
         evaluation=evaluation,

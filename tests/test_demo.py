@@ -84,6 +84,46 @@ def test_the_folder_holds_the_centre_its_database_and_the_report(runs) -> None:
     assert runs["first"].summary.applications == round(175_000 * SCALE)
 
 
+def test_the_year_runs_the_city_catalog_through_its_three_adjustments(runs) -> None:
+    import json
+
+    from govservice.store.base import catalog_subject
+
+    result = runs["first"]
+    service = GovService(result.config, environ={"GOVSERVICE_PLUGINS": ""})
+    try:
+        versions = service.catalog.versions("370500")
+        found = service.catalog.diff(versions[0], versions[-1]).summary()
+        # an applicant applies for a cancelled item the day after each adjustment
+        refused = [
+            json.loads(link.text)["refused"]["refusal"]
+            for adjustment in ("dy-2015-01", "dy-2015-02", "dy-2015-03")
+            for link in service.store.case_ledger(f"DY2015-{adjustment}")
+        ]
+        catalog_links = service.store.case_ledger(catalog_subject("370500"))
+    finally:
+        service.store.close()
+    assert [str(v.effective) for v in versions] == [
+        "2015-01-01",
+        "2015-03-01",
+        "2015-05-15",
+        "2015-09-01",
+    ]
+    assert (found["retained"], found["taken_over"], found["cancelled"]) == (355, 21, 18)
+    assert len(catalog_links) == 4
+    assert len(refused) == 3
+    assert all(r.startswith("GS803: item ") and "is cancelled" in r for r in refused)
+    assert "since 2015-05-15" in refused[1]
+    assert result.audit.refusals == 3
+    report = json.loads((result.folder / "report.json").read_text(encoding="utf-8"))
+    assert report["catalog"]["retained"] == 355
+    assert [a["effective"] for a in report["catalog"]["adjustments"]] == [
+        "2015-03-01",
+        "2015-05-15",
+        "2015-09-01",
+    ]
+
+
 def test_the_trail_verifies_after_the_year(runs) -> None:
     result = runs["first"]
     assert result.audit.ok

@@ -16,7 +16,14 @@ import pytest
 from govservice import hookspecs
 from govservice.errors import RulesBlockedError
 from govservice.hookspecs import hookimpl
-from govservice.model import CaseEvent, Fee, Material, StationLevel
+from govservice.model import (
+    CaseEvent,
+    Fee,
+    GuidingCatalogVersion,
+    GuidingEntry,
+    Material,
+    StationLevel,
+)
 from govservice.rules import FeeAdjustment, Finding
 from govservice.service import GovService
 from govservice.standards import Criterion, Standard
@@ -187,6 +194,32 @@ def test_govservice_fee_adjustments():
     assert untouched[0].amount == Decimal("10.00")
 
 
+def test_govservice_fee_conditions():
+    class Urgent:
+        @hookimpl
+        def govservice_fee_conditions(self, case, item):
+            return ["加急费"] if case.attributes.get("urgent") == "yes" else None
+
+    service = service_with(Urgent(), regions=("370523",))
+    item = make_item(
+        fees=(
+            Fee(name="执照工本费", amount=Decimal("10.00")),
+            Fee(
+                name="加急费",
+                amount=Decimal("50.00"),
+                applicability="conditional",
+                condition="申请人要求加急办理的",
+            ),
+        )
+    )
+    urgent = make_case(item, region="370523", attributes={"urgent": "yes"})
+    assert [f.name for f in service.fees_for(item, urgent)] == ["执照工本费", "加急费"]
+    plain = make_case(item, region="370523")
+    assert [f.name for f in service.fees_for(item, plain)] == ["执照工本费"]
+    elsewhere = make_case(item, region="370502", attributes={"urgent": "yes"})
+    assert [f.name for f in service.fees_for(item, elsewhere)] == ["执照工本费"]
+
+
 def test_govservice_case_event():
     seen = []
 
@@ -270,6 +303,32 @@ def test_govservice_register_station_standards():
     assert [r.standard for r in service.evaluate_station(elsewhere, facts)] == ["five-ones"]
 
 
+def test_govservice_guiding_items():
+    class Guangrao:
+        @hookimpl
+        def govservice_guiding_items(self, region, level):
+            if level is StationLevel.VILLAGE_STATION:
+                return ["GR-TDLZ-0001"]
+            return None
+
+    service = service_with(Guangrao(), regions=("370523",))
+    for code in ("BM-LYZ-0001", "GR-TDLZ-0001"):
+        service.store.add_item(make_item(code=code, name=code))
+    service.stations.guiding.add(
+        GuidingCatalogVersion(
+            region="370500",
+            number=1,
+            effective=dt.date(2015, 1, 1),
+            entries=[GuidingEntry(level="village_station", code="BM-LYZ-0001")],
+        )
+    )
+    day = dt.date(2015, 6, 1)
+    guiding = service.stations.guiding
+    assert guiding.required("370523", "village_station", day) == {"BM-LYZ-0001", "GR-TDLZ-0001"}
+    assert guiding.required("370523", "community_centre", day) == set()
+    assert guiding.required("370502", "village_station", day) == {"BM-LYZ-0001"}
+
+
 def test_govservice_staff_posts():
     from govservice.errors import AuthorizationError
     from govservice.model import StaffPost, SubmittedMaterial
@@ -326,3 +385,55 @@ def test_govservice_staff_posts():
     city = make_case(city_item)
     workflow.apply(city, Actor("王晓燕", "window_clerk"))
     assert directory.calls == []
+
+
+def test_govservice_catalog_templates(tmp_path):
+    from govservice.catalog.guide_templates import GuideTemplates
+    from govservice.catalog.guides import render_guide
+
+    template = tmp_path / "_guide.html.j2"
+    template.write_text("<p>广饶县办事指南：{{ guide.name }}</p>\n", encoding="utf-8")
+
+    class Plugin:
+        @hookimpl
+        def govservice_catalog_templates(self, region):
+            assert region == "370523"
+            return {"_guide.html.j2": str(template)}
+
+    service = service_with(Plugin(), regions=("370523",))
+    county = GuideTemplates.for_region(service, "370523")
+    html = render_guide(make_item(), templates=county)
+    assert "<p>广饶县办事指南：建设工程规划许可证核发</p>" in html
+    # outside its regions the plugin is not asked: the package's templates
+    city = GuideTemplates.for_region(service, "370500")
+    assert "广饶县办事指南" not in render_guide(make_item(), templates=city)
+
+
+def test_govservice_assessment_rules():
+    from govservice.model import AssessmentRules, HonourRule, Weights
+    from govservice.model.assessment import DEFAULT_RULES
+    from govservice.stations.assessment import StaffAssessment
+
+    guangrao = AssessmentRules(
+        weights=Weights(
+            attendance=30,
+            discipline=10,
+            cases_handled=10,
+            on_time_rate=20,
+            grades=20,
+            complaints=10,
+        ),
+        service_star=HonourRule(min_score=90, places=1),
+    )
+
+    class Plugin:
+        @hookimpl
+        def govservice_assessment_rules(self, region):
+            return guangrao if region == "370523" else None
+
+    service = service_with(Plugin(), regions=("370523",))
+    county = StaffAssessment(service).rules("370523")
+    assert county.weights == guangrao.weights
+    assert county.source == "county"
+    # outside its regions the plugin is not asked: the built-in rules
+    assert StaffAssessment(service).rules("370500") == DEFAULT_RULES

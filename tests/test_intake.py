@@ -138,6 +138,8 @@ CARRIED: dict[str, Any] = {
     ),
     "evaluation": Evaluation(grade="very_satisfied", at=MOMENT),
     "rectification": Rectification(opened_at=MOMENT, due=dt.date(2015, 3, 20)),
+    "fee_choices": {"工本费": "补领"},
+    "confirmed_fee_conditions": ("加急费",),
 }
 """A value of each centre-set field the model has, other than a new application's."""
 

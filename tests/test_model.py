@@ -303,7 +303,7 @@ def test_region_code_must_have_six_digits_not_starting_with_zero():
 
 
 def test_promised_limit_above_the_legal_limit_is_rejected():
-    with pytest.raises(ValueError, match=r"^Item\.promised_limit: .*\(25 working_days\)"):
+    with pytest.raises(ValueError, match=r"^Item\.promised_limit: .*of 25 working_days"):
         item(legal_limit=TimeLimit(amount=20), promised_limit=TimeLimit(amount=25))
 
 
@@ -332,12 +332,16 @@ WD, CD, H = TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS, TimeUnit.HOURS
         # 28 calendar days may well be shorter than 20 working days (a holiday week)
         ((28, CD), (20, WD), False),
         ((21, CD), (20, CD), True),
-        # a day lasts at least 24 hours
-        ((1, WD), (23, H), True),
+        # hours are working hours, 8 to a working day (the deadline engine's reading):
+        # 1 working day (counted from the next day) fits in 23 hours from acceptance ...
+        ((1, WD), (23, H), False),
+        ((1, WD), (7, H), True),
         ((1, CD), (24, H), False),
         ((0, WD), (2, H), False),
         ((25, H), (1, CD), True),
-        ((24, H), (1, CD), False),
+        # ... and 24 working hours (3 working days) outlast 1 calendar day
+        ((24, H), (1, CD), True),
+        ((16, H), (1, CD), False),
     ],
 )
 def test_certainly_exceeds_reports_only_what_is_certain_across_units(longer, shorter, expected):
@@ -347,8 +351,10 @@ def test_certainly_exceeds_reports_only_what_is_certain_across_units(longer, sho
     assert first.certainly_exceeds(second) is expected
 
 
-def test_hours_do_not_certainly_exceed_working_days():
-    assert not TimeLimit(amount=30, unit=H).certainly_exceeds(TimeLimit(amount=1, unit=WD))
+def test_hours_exceed_working_days_only_past_the_day_after():
+    # 1 working day ends with the next working day: 16 working hours after an opening
+    assert not TimeLimit(amount=16, unit=H).certainly_exceeds(TimeLimit(amount=1, unit=WD))
+    assert TimeLimit(amount=17, unit=H).certainly_exceeds(TimeLimit(amount=1, unit=WD))
 
 
 def test_time_limit_amount_is_never_negative():
@@ -506,7 +512,8 @@ def test_item_type_letters_follow_the_national_code():
     assert ItemType.LICENSING.letters == "XK"
     assert ItemType.PUBLIC_SERVICE.letters == "GG"
     assert ItemType.CONFIRMATION.letters == "QR"
-    letters = [item_type.letters for item_type in ItemType]
+    assert ItemType.OTHER.letters is None  # not a national type: no letters of its own
+    letters = [item_type.letters for item_type in ItemType if item_type is not ItemType.OTHER]
     assert len(set(letters)) == len(letters) == 11
     assert all(re.fullmatch("[A-Z]{2}", pair) for pair in letters)
 

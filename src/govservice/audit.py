@@ -42,6 +42,7 @@ from govservice.formats import parse_date_time
 from govservice.model import Case
 from govservice.store.columns import CASE_COLUMNS, case_row
 from govservice.store.ledger import (
+    CATALOG,
     IMPORTED,
     RECORD,
     REFUSED,
@@ -85,6 +86,9 @@ class _Trail:
     counts: dict[str, int] = attrs.field(factory=lambda: {"events": 0, "refusals": 0})
     simulated: list[int] = attrs.field(factory=list)
     """The sequence numbers of links marking the store a simulation (only the first may)."""
+    catalogs: dict[tuple[str, int], tuple[int, Any]] = attrs.field(factory=dict)
+    """The links of catalog versions: (region, number) to the link's sequence number and
+    the SHA-256 of the version's items it holds."""
 
 
 def verify_store(
@@ -168,9 +172,44 @@ def _verified(
         return attrs.evolve(report, first_break=problem), []
     report, unattested = _check_cases(store, report, trail)
     problem = _check_simulation(store, trail) if report.ok else None
+    if problem is None and report.ok:
+        problem = _check_catalogs(store, trail, report.head_seq)
     if problem is not None:  # checked last: an emptied ledger is reported as such first
         return attrs.evolve(report, first_break=problem), []
     return report, unattested
+
+
+def _check_catalogs(store: Any, trail: _Trail, head: int) -> Break | None:
+    """Every stored version of a catalog is the one its link chained (the SHA-256 of its
+    items), and every link's version is stored. A version chained after the head was read
+    (a new one) is left for the next check."""
+    from govservice.catalog.versions import entries_digest
+    from govservice.store.base import catalog_subject
+
+    if not hasattr(store, "catalog_regions"):
+        return None
+    linked = dict(trail.catalogs)
+    for region in store.catalog_regions():
+        for version in store.catalog_heads(region):
+            found = linked.pop((region, version.number), None)
+            subject = catalog_subject(region)
+            if found is None:
+                if any(entry.seq > head for entry in store.case_ledger(subject)):
+                    continue  # chained since the head was read
+                return Break(
+                    head, subject, f"version {version.number} of the catalog is not on the trail"
+                )
+            digest = entries_digest(store.catalog_entries(region, version.number))
+            if found[1] != digest:
+                return Break(
+                    found[0],
+                    subject,
+                    f"version {version.number} of the catalog was changed after it was chained",
+                )
+    if linked:
+        (region, number), (seq, _) = min(linked.items(), key=lambda item: item[1][0])
+        return Break(seq, f"catalog/{region}", f"version {number} of the catalog is gone")
+    return None
 
 
 def _check_simulation(store: Any, trail: _Trail) -> Break | None:
@@ -223,6 +262,11 @@ def _note(trail: _Trail, entry: LedgerEntry) -> None:
         return
     if REFUSED in inside:  # a refusal that left no case record
         trail.counts["refusals"] += 1
+        return
+    if CATALOG in inside:  # a version of a region's catalog: no case record
+        held = inside[CATALOG] if isinstance(inside[CATALOG], dict) else {}
+        key = (held.get("region"), held.get("number"))
+        trail.catalogs.setdefault(key, (entry.seq, held.get("items")))  # type: ignore[arg-type]
         return
     case_id = entry.case_id
     seen = trail.links.setdefault(case_id, [entry.seq, entry.seq])

@@ -9,42 +9,167 @@ problem; fields that are missing or of the wrong type are left to the schema to 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from govservice.formats import parse_date_time
-from govservice.model.common import TimeLimit, TimeUnit
+from govservice.model import regions
+from govservice.model.common import LimitExtension, LimitStage, LimitVariant, TimeLimit, TimeUnit
+from govservice.model.identifiers import REGION_CODE_PATTERN
+from govservice.model.item import Step, limit_problem
 
 Finding = tuple[str, str]
 Check = Callable[[Any], Iterator[Finding]]
 
 KEYWORD = "x-govservice-check"
 
+REGION_FORM = re.compile(REGION_CODE_PATTERN.strip("^$"))
 
-def _limit(value: Any) -> TimeLimit | None:
-    if not isinstance(value, dict):
-        return None
-    amount, unit = value.get("amount"), value.get("unit", "working_days")
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-        return None
+
+def _count(value: Any) -> int | None:
+    return value if type(value) is int and value >= 0 else None
+
+
+def _unit(value: Any) -> TimeUnit | None:
     try:
-        return TimeLimit(amount=amount, unit=TimeUnit(unit))
+        return TimeUnit(value if value is not None else "working_days")
     except ValueError:
         return None
 
 
+def _parts(value: Any, kind: type, *names: str) -> list | None:
+    """The entries of a limit's ``stages`` or ``variants`` (or its ``extension``, as a list
+    of one) as model objects, or None when one is malformed (the schema's to report)."""
+    entries = value if isinstance(value, list) else [value]
+    found = []
+    for entry in entries:
+        if not isinstance(entry, dict) or _count(entry.get("amount")) is None:
+            return None
+        unit = _unit(entry.get("unit"))
+        if unit is None or not all(isinstance(entry.get(name), str) for name in names):
+            return None
+        try:
+            found.append(kind(**{**entry, "unit": unit}))
+        except (TypeError, ValueError):
+            return None
+    return found
+
+
+def _limit(value: Any) -> TimeLimit | None:
+    """The limit of a (possibly malformed) document, stages, extension and variants
+    included when they are well-formed; None when its amount or unit is not."""
+    if not isinstance(value, dict):
+        return None
+    amount, unit = _count(value.get("amount")), _unit(value.get("unit"))
+    if amount is None or unit is None:
+        return None
+    try:
+        limit = TimeLimit(amount=amount, unit=unit)
+    except ValueError:  # too large: the schema's to report
+        return None
+    for field, kind, names in (
+        ("stages", LimitStage, ("name",)),
+        ("extension", LimitExtension, ()),
+        ("variants", LimitVariant, ("document_kind",)),
+    ):
+        if field not in value:
+            continue
+        parts = _parts(value[field], kind, *names)
+        if parts is None:
+            continue
+        try:
+            limit = attrs.evolve(limit, **{field: parts[0] if field == "extension" else parts})
+        except ValueError:
+            continue  # reported by _limit_problems
+    return limit
+
+
+def _limit_problems(value: Any, pointer: str) -> Iterator[Finding]:
+    """A limit's stages that do not add up to it or are in another unit, an extension in
+    another unit, a kind of document with two variants (the model's own words)."""
+    limit = _limit(value)
+    if limit is None:
+        return
+    for field, kind, names in (
+        ("stages", LimitStage, ("name",)),
+        ("extension", LimitExtension, ()),
+        ("variants", LimitVariant, ("document_kind",)),
+    ):
+        parts = _parts(value[field], kind, *names) if field in value else None
+        if not parts:
+            continue
+        try:
+            attrs.evolve(limit, **{field: parts[0] if field == "extension" else parts})
+        except ValueError as error:
+            yield f"{pointer}/{field}", str(error).partition(": ")[2] or str(error)
+
+
+def _steps(value: Any) -> tuple[Step, ...]:
+    if not isinstance(value, list):
+        return ()
+    steps = []
+    for entry in value:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        limit = _limit(entry.get("limit")) if isinstance(entry, dict) else None
+        try:
+            steps.append(Step(name=name, limit=limit))
+        except (TypeError, ValueError):  # a malformed name: the schema's to report
+            steps.append(Step(name="?", limit=limit))
+    return tuple(steps)
+
+
+def _region_problems(item: dict) -> Iterator[Finding]:
+    region, level = item.get("region"), item.get("level")
+    if isinstance(region, str) and REGION_FORM.fullmatch(region):
+        problem = regions.region_problem(region)
+        if problem is None and isinstance(level, str):
+            problem = regions.level_problem(region, level)
+        if problem:
+            yield "/region", problem
+    delegated = item.get("delegated_to")
+    for index, code in enumerate(delegated if isinstance(delegated, list) else ()):
+        problem = (
+            regions.region_problem(code)
+            if isinstance(code, str) and REGION_FORM.fullmatch(code)
+            else None
+        )
+        if problem:
+            yield f"/delegated_to/{index}", problem
+
+
 def item_limits(item: Any) -> Iterator[Finding]:
-    """The promised limit (承诺时限) does not exceed the legal limit (法定时限)."""
+    """The promised limit (承诺时限) does not exceed the legal limit (法定时限) for any kind
+    of document; a limit's stages add up to it; the steps' limits fit inside the promise;
+    the region is in the GB/T 2260 table and agrees with the level; the further levels it
+    is exercised at leave out its own; the item is not its own parent. These are the
+    item's checks that JSON Schema cannot express, worded as the model words them."""
     if not isinstance(item, dict):
         return
-    legal, promised = _limit(item.get("legal_limit")), _limit(item.get("promised_limit"))
-    if legal and promised and promised.certainly_exceeds(legal):
+    yield from _region_problems(item)
+    if "code" in item and item.get("parent_code") == item["code"]:
+        yield "/parent_code", "an item is not its own parent"
+    levels = item.get("exercised_levels")
+    if isinstance(levels, list) and isinstance(item.get("level"), str) and item["level"] in levels:
         yield (
-            "/promised_limit",
-            f"promised limit of {promised.amount} {promised.unit.value} exceeds the legal "
-            f"limit of {legal.amount} {legal.unit.value}",
+            f"/exercised_levels/{levels.index(item['level'])}",
+            f"lists the item's own level ({item['level']}); it names the further ones",
         )
+    for field in ("legal_limit", "promised_limit"):
+        yield from _limit_problems(item.get(field), f"/{field}")
+    steps = item.get("steps")
+    for index, step in enumerate(steps if isinstance(steps, list) else ()):
+        if isinstance(step, dict):
+            yield from _limit_problems(step.get("limit"), f"/steps/{index}/limit")
+    legal, promised = _limit(item.get("legal_limit")), _limit(item.get("promised_limit"))
+    if legal and promised:
+        problem = limit_problem(legal, promised, _steps(steps))
+        if problem:
+            field, message = problem
+            yield "/" + field.replace("[", "/").replace("]", "").replace(".", "/"), message
 
 
 def _instant(value: Any) -> dt.datetime | None:

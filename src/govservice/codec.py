@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections.abc
 import datetime as dt
 import enum
+import json
 import types
 import typing
 from collections.abc import Callable
@@ -22,6 +23,9 @@ import cattrs
 from govservice.errors import InvalidRecordError
 from govservice.formats import DATE, DATE_TIME, YUAN, parse_date_time
 from govservice.store.ledger import canonical
+
+_ENCODE_TEXT = json.encoder.encode_basestring
+"""How the canonical encoder writes a text (``ensure_ascii=False``)."""
 
 T = TypeVar("T")
 
@@ -94,16 +98,28 @@ def _unstructure_attrs(cls: type) -> Callable[[Any], dict[str, Any]]:
     in line instead of through a hook each: a case and its events are unstructured at every
     write. Any other type goes through the converter's hook for it.
     """
+    return _unstructure_fields(cls)
+
+
+def _unstructure_fields(cls: type, marked: str | None = None) -> Callable[[Any], dict[str, Any]]:
+    """The hook of :func:`_unstructure_attrs`; the value of the field ``marked`` (when not at
+    its default) is :data:`_EVENTS_MARK` instead of its document."""
     attrs.resolve_types(cls)
     scope: dict[str, Any] = {
         "_datetime_text": _datetime_text,
+        "_times_get": _TIMES.get,
         "_date_text": dt.date.isoformat,
+        "_events_mark": _EVENTS_MARK,
     }
     required: list[str] = []
     optional: list[str] = []
     for field in attrs.fields(cls):
         value = f"instance.{field.name}"
         key = repr(field.name)
+        if field.name == marked and field.default is not attrs.NOTHING:
+            optional.append(f"    if {value}:")
+            optional.append(f"        res[{key}] = _events_mark")
+            continue
         if field.default is attrs.NOTHING:
             required.append(f"        {key}: {_expression(field.type, value, scope)},")
             continue
@@ -183,8 +199,11 @@ def _expression(type_: Any, value: str, scope: dict[str, Any], depth: int = 0) -
     elif isinstance(type_, type):
         if issubclass(type_, enum.StrEnum):
             return f"{value}._value_"  # what .value gives, without the property's call
-        if type_ is dt.datetime:
-            return f"_datetime_text({value})"
+        if type_ is dt.datetime:  # _datetime_text(), its lookup in line
+            return (
+                f"(_t[1] if (_t := _times_get(id({value}))) is not None and _t[0] is {value} "
+                f"else _datetime_text({value}))"
+            )
         if type_ is dt.date:
             return f"_date_text({value})"
         if type_ is Decimal:
@@ -202,85 +221,231 @@ def _expression(type_: Any, value: str, scope: dict[str, Any], depth: int = 0) -
 _converter.register_unstructure_hook_factory(attrs.has, _unstructure_attrs)
 
 
+def _text_function(
+    cls: type, made: dict[type, Any] | None = None, given: str | None = None
+) -> Callable[..., str] | None:
+    """A function writing the canonical JSON text of an instance of the attrs class ``cls``
+    (:func:`govservice.store.ledger.canonical` of its document) directly, generated as
+    Python source: the keys in sorted order, fields left at their default omitted, each
+    value written as the encoder writes its document's (texts through the encoder's own
+    function). None when a field is of a type it does not write (the caller encodes the
+    document instead). With ``given`` (a field's name), the function takes a second
+    argument, the text of that field's value (written when it is not at its default).
+
+    A value not of its field's declared type raises (TypeError, AttributeError) or is
+    written by the encoder itself: the text is never another than the encoder's."""
+    made = {} if made is None else made
+    if given is None:
+        if cls in made:
+            return made[cls]
+        made[cls] = None  # a class nesting itself is not written so
+    attrs.resolve_types(cls)
+    scope: dict[str, Any] = {
+        "_enc": _ENCODE_TEXT,
+        "_canonical": canonical,
+        "_datetime_text": _datetime_text,
+        "_times_get": _TIMES.get,
+        "_date_text": dt.date.isoformat,
+    }
+    head = "def text(instance):" if given is None else "def text(instance, _given):"
+    lines = [head, "    _p = []", "    _a = _p.append"]
+    for field in sorted(attrs.fields(cls), key=lambda field: field.name):
+        value = f"instance.{field.name}"
+        key = repr(canonical(field.name) + ":")
+        if field.name == given:
+            if field.default is attrs.NOTHING or isinstance(field.default, attrs.Factory):
+                return None
+            scope["_default_given"] = field.default
+            lines += [f"    if {value} != _default_given:", f"        _a({key} + _given)"]
+            continue
+        if field.default is attrs.NOTHING:
+            expression = _text_expression(field.type, value, scope, made)
+            if expression is None:
+                return None
+            lines.append(f"    _a({key} + {expression})")
+            continue
+        default = field.default
+        if isinstance(default, attrs.Factory):
+            if default.takes_self or default.factory not in _EMPTY:
+                return None
+            default = default.factory()
+        if default is None:
+            test = f"{value} is not None"
+            expression = _text_expression(_strip_none(field.type), value, scope, made)
+        else:
+            scope[f"_default_{field.name}"] = default
+            test = f"{value} != _default_{field.name}"
+            expression = _text_expression(field.type, value, scope, made)
+        if expression is None:
+            return None
+        lines += [f"    if {test}:", f"        _a({key} + {expression})"]
+    lines.append("    return '{' + ','.join(_p) + '}'")
+    source = "\n".join(lines)
+    exec(compile(source, f"<govservice text {cls.__qualname__}>", "exec"), scope)
+    if given is None:
+        made[cls] = scope["text"]
+    return scope["text"]
+
+
+def _text_expression(
+    type_: Any, value: str, scope: dict[str, Any], made: dict[type, Any], depth: int = 0
+) -> str | None:
+    """Python source writing ``value`` (an expression) of the declared ``type_`` as the
+    canonical encoder writes its unstructured value; None for a type not written so."""
+    if type_ is str:
+        return f"_enc({value})"
+    if type_ is bool:
+        return f"('true' if {value} is True else 'false' if {value} is False else _canonical({value}))"
+    if type_ is int:
+        return f"(int.__repr__({value}) if {value}.__class__ is int else _canonical({value}))"
+    if _is_union(type_):
+        inner = _strip_none(type_)
+        if inner is type_:
+            return None
+        expression = _text_expression(inner, value, scope, made, depth)
+        return None if expression is None else f"('null' if {value} is None else {expression})"
+    if isinstance(type_, type):
+        if issubclass(type_, enum.StrEnum):
+            return f"_enc({value}._value_)"
+        # The texts of times, dates and amounts hold nothing the encoder escapes.
+        if type_ is dt.datetime:
+            return (
+                f"('\"' + (_t[1] if (_t := _times_get(id({value}))) is not None "
+                f"and _t[0] is {value} else _datetime_text({value})) + '\"')"
+            )
+        if type_ is dt.date:
+            return f"('\"' + _date_text({value}) + '\"')"
+        if type_ is Decimal:
+            return f"('\"' + format({value}, 'f') + '\"')"
+        if attrs.has(type_):
+            function = _text_function(type_, made)
+            if function is None:
+                return None
+            name = f"_text_{len(scope)}"
+            scope[name] = function
+            return f"{name}({value})"
+        return None
+    arguments = typing.get_args(type_)
+    if typing.get_origin(type_) is tuple and len(arguments) == 2 and arguments[1] is Ellipsis:
+        each = f"e{depth}"
+        inner = _text_expression(arguments[0], each, scope, made, depth + 1)
+        if inner is None:
+            return None
+        return f"('[' + ','.join([{inner} for {each} in {value}]) + ']')"
+    if typing.get_origin(type_) is collections.abc.Mapping and arguments == (str, str):
+        key, each = f"k{depth}", f"v{depth}"  # sorted by key, as the encoder sorts them
+        pairs = f"_enc({key}) + ':' + _enc({each}) for {key}, {each} in sorted({value}.items())"
+        return f"('{{' + ','.join([{pairs}]) + '}}')"
+    return None
+
+
 def _memoized_events() -> None:
     """A case is written again at each step of its workflow with every earlier event in
-    it; an event never changes, so its document is made once (per event object) and a
-    copy handed out each time."""
-    from govservice.model import CaseEvent  # the model imports nothing of this module
+    it; an event never changes, so its canonical text is made once (per event object)."""
+    from govservice.model import Case, CaseEvent  # the model imports nothing of this module
 
     plain = _unstructure_attrs(CaseEvent)
-
-    def unstructure(event: CaseEvent) -> dict[str, Any]:
-        known = _made(event, plain)
-        document = dict(known[1])
-        if "warnings" in document:
-            document["warnings"] = [dict(warning) for warning in document["warnings"]]
-        return document
+    direct = _text_function(CaseEvent)  # canonical(plain(event)), written at once
 
     def text(event: CaseEvent) -> str:
-        known = _made(event, plain)
-        if known[2] is None:
-            known[2] = canonical(known[1])
-        return known[2]
+        known = _EVENT_TEXTS.get(id(event))
+        if known is not None and known[0] is event:
+            return known[1]
+        try:
+            made = canonical(plain(event)) if direct is None else direct(event)
+        except (TypeError, AttributeError):  # a value not of its declared type
+            made = canonical(plain(event))
+        if len(_EVENT_TEXTS) >= _EVENT_TEXTS_SIZE:
+            _EVENT_TEXTS.clear()
+        _EVENT_TEXTS[id(event)] = (event, made)
+        return made
 
-    global _event_text
-    _event_text = text
-    _converter.register_unstructure_hook(CaseEvent, unstructure)
+    global _event_text, _event_document, _case_head, _case_text, _Case
+    _event_text, _event_document, _Case = text, plain, Case
+    _case_head = _unstructure_fields(Case, marked="events")
+    _case_text = _text_function(Case, given="events")
 
 
-_MADE: dict[int, list[Any]] = {}
-"""Event documents made: ``id(event) -> [event, document, canonical text or None]``."""
+_EVENT_TEXTS: dict[int, tuple[Any, str]] = {}
+"""Texts of events made: ``id(event) -> (event, canonical text)``."""
 
+_EVENT_TEXTS_SIZE = 2048
+"""Texts kept (those of the last few batches' events; a text is made again in a
+microsecond): every event kept alive is one more object for each garbage collection to
+look through."""
 
-def _made(event: Any, plain: Callable[[Any], dict[str, Any]]) -> list[Any]:
-    known = _MADE.get(id(event))
-    if known is None or known[0] is not event:
-        if len(_MADE) >= 16384:
-            _MADE.clear()
-        known = _MADE[id(event)] = [event, plain(event), None]
-    return known
-
+_EVENTS_MARK = "\x00govservice events\x00"
+_EVENTS_MARK_TEXT = canonical(_EVENTS_MARK)
+"""What :func:`document_and_texts` puts in place of a document's events, and its text."""
 
 _event_text: Callable[[Any], str]
+_event_document: Callable[[Any], dict[str, Any]]
+_case_head: Callable[[Any], dict[str, Any]]
+"""A case's document with :data:`_EVENTS_MARK` as its events (when it has any)."""
+_case_text: Callable[[Any, str], str] | None
+"""A case's canonical text, given the text of its events (:func:`_text_function`)."""
+_Case: type
 _memoized_events()
 
 
-def document_and_texts(record: Any) -> tuple[dict[str, Any], str, list[str]]:
+def case_texts(case: Any) -> tuple[str, list[str]]:
+    """The canonical text of the case ``case`` and those of its events: what
+    :func:`document_and_texts` gives besides the document, written without making it (what
+    a store needs for a write, with the columns of
+    :func:`govservice.store.columns.case_row_of`)."""
+    texts = [_event_text(event) for event in case.events]
+    events_text = "[" + ",".join(texts) + "]"
+    if _case_text is not None:
+        try:
+            return _case_text(case, events_text), texts
+        except (TypeError, AttributeError):  # a value not of its declared type
+            pass
+    return _case_text_of(case, _case_head(case), events_text), texts
+
+
+def document_and_texts(
+    record: Any, *, events: bool = True
+) -> tuple[dict[str, Any], str, list[str]]:
     """The document of ``record`` (:func:`to_document`), its canonical JSON text
     (:func:`govservice.store.ledger.canonical`, the text a SQL store writes and the trail
     hashes), and the canonical texts of the events it holds (a case's, in order; none for
     other records), which the trail's links are made of.
 
     An event never changes: its text is made once, and a case's text is put together from
-    the texts of its events instead of encoding them again at every write.
+    the texts of its events instead of encoding them again at every write. With
+    ``events=False`` the document returned leaves out a case's events (their texts are
+    the third value): what a store needs for its columns, without a document for each.
     """
-    document = to_document(record)
-    events = document.get("events") if isinstance(document, dict) else None
-    if not events:
+    if type(record) is not _Case:
+        document = to_document(record)
         return document, canonical(document), []
-    objects = getattr(record, "events", None)
-    if not isinstance(objects, tuple) or len(objects) != len(events):
-        return document, canonical(document), [canonical(event) for event in events]
+    objects = record.events
+    document = _case_head(record)
     texts = [_event_text(event) for event in objects]
-    events_text = "[" + ",".join(texts) + "]"
-    # The document encoded with a mark in place of its events, the mark then replaced by
-    # their texts: when the mark's encoding occurs once, it is the one put there.
-    marked = dict(document)
-    marked["events"] = _EVENTS_MARK
-    text = canonical(marked)
+    text = _case_text_of(record, document, "[" + ",".join(texts) + "]")
+    if objects and events:
+        document["events"] = [_event_document(event) for event in objects]
+    elif objects:
+        del document["events"]
+    return document, text, texts
+
+
+def _case_text_of(case: Any, document: dict[str, Any], events_text: str) -> str:
+    """The canonical text of ``case``, given its ``document`` as :data:`_case_head` makes
+    it and ``events_text``, the text of its events: the document encoded with a mark in
+    place of its events, the mark then replaced by their text (when the mark's encoding
+    occurs once, it is the one put there)."""
+    text = canonical(document)
+    if not case.events:
+        return text
     if text.count(_EVENTS_MARK_TEXT) == 1:
-        return document, text.replace(_EVENTS_MARK_TEXT, events_text), texts
+        return text.replace(_EVENTS_MARK_TEXT, events_text)
     before = {key: value for key, value in document.items() if key < "events"}
     after = {key: value for key, value in document.items() if key > "events"}
     parts = [canonical(before)[1:-1], '"events":' + events_text]
     if after:
         parts.append(canonical(after)[1:-1])
-    return document, "{" + ",".join(part for part in parts if part) + "}", texts
-
-
-_EVENTS_MARK = "\x00govservice events\x00"
-_EVENTS_MARK_TEXT = canonical(_EVENTS_MARK)
-"""What :func:`document_and_texts` puts in place of a document's events, and its text."""
+    return "{" + ",".join(part for part in parts if part) + "}"
 
 
 def to_document(record: Any) -> dict[str, Any]:

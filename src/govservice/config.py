@@ -74,6 +74,10 @@ class Config:
     default ``trail-checkpoints.jsonl`` beside the configuration file, or the key)."""
     trail_every: int = 1000
     """Links chained between two checkpoints (``trail.every``); one is written at least daily."""
+    stations: Mapping[str, Any] = attrs.field(factory=dict)
+    """The ``stations`` section as the schema checked it: ``subsidies`` (以奖代补 amounts
+    per year and level, read by :func:`govservice.stations.subsidies.amounts_of`) and the
+    settings of coverage, training and the staff assessment."""
     path: Path | None = None
     lines: Mapping[tuple, int] = attrs.field(factory=dict, repr=False, eq=False)
 
@@ -231,6 +235,7 @@ def _build(data: dict[str, Any], path: Path, lines: dict) -> Config:
             line = line_of(lines, ("plugins", index)) or 0
             raise ConfigError(f"{path}:{line}: plugins.{index}: {plugin_name!r} is listed twice")
     window = DateWindow(**data.get("validation", {}).get("years", {}))
+    _check_assessment(data.get("stations", {}).get("assessment"), path, lines)
     for index, text in enumerate(calendar.get("closures", ())):  # a range check, as for records
         if not window.earliest <= dt.date.fromisoformat(text).year <= window.latest:
             line = line_of(lines, ("calendar", "closures", index)) or 0
@@ -255,6 +260,25 @@ def _build(data: dict[str, Any], path: Path, lines: dict) -> Config:
         trail_signing_key=None if signing_key is None else path.parent / signing_key,
         trail_checkpoints=checkpoints,
         trail_every=trail.get("every", 1000),
+        stations=data.get("stations", {}),
         path=path,
         lines=lines,
     )
+
+
+def _check_assessment(section: Any, path: Path, lines: dict) -> None:
+    """The weights of ``stations.assessment`` (考核细则) add up to 100 (issue 13, S3)."""
+    if section is None:
+        return
+    from decimal import Decimal
+
+    from govservice.errors import AssessmentRulesError
+    from govservice.model.assessment import Weights
+
+    try:
+        Weights(**{key: Decimal(str(value)) for key, value in section["weights"].items()})
+    except ValueError as error:
+        line = line_of(lines, ("stations", "assessment", "weights")) or 0
+        raise AssessmentRulesError(
+            f"stations.assessment.weights: {error}", where=f"{path}:{line}"
+        ) from None

@@ -165,6 +165,14 @@ class CalendarUnavailableError(ConfigError):
     code = "GS410"
 
 
+class AssessmentRulesError(ConfigError):
+    """The rules of the quarterly staff assessment (考核细则: ``stations.assessment`` of the
+    configuration, or a plugin's ``govservice_assessment_rules``) cannot be used: the
+    weights do not add up to 100, or a rule is malformed. Nothing is assessed."""
+
+    code = "GS411"
+
+
 class PluginError(GovServiceError):
     """A plugin cannot be used. ``plugin`` names it."""
 
@@ -199,6 +207,15 @@ class NoticeUndeliveredError(PluginFailedError):
     notice is tried again later (``govservice notices`` lists those not delivered)."""
 
     code = "GS504"
+
+
+class TemplateOverrideError(PluginError):
+    """A county's template override of the guides, manuals or fee list (hook
+    ``govservice_catalog_templates``) cannot be used: it names no template of the
+    package, its file cannot be read, or it does not compile or render. ``where`` is the
+    file and the line (``/path/guide.html.j2:12``); ``plugin`` the plugin that gave it."""
+
+    code = "GS505"
 
 
 class RulesBlockedError(GovServiceError):
@@ -380,3 +397,130 @@ class SupplementMismatchError(WorkflowError):
 
     code = "GS809"
     title = "补正材料与补正告知不符"
+
+
+# --- the catalog ---------------------------------------------------------------------------
+
+
+class CatalogError(GovServiceError):
+    """A catalog (its versions, adjustments, imports and exports) cannot do what was asked."""
+
+    code = "GS900"
+
+
+class AdjustmentRefusedError(CatalogError):
+    """An adjustment (调整) cannot be applied to the catalog as it stands: it cancels,
+    retains, changes or moves an item the catalog does not hold in service, adds one it
+    holds already, takes an item over (承接下放) that it took over before, or names an
+    item twice. Every problem is listed (``problems``); nothing of it is applied."""
+
+    code = "GS901"
+
+    def __init__(
+        self, message: str, *, problems: tuple[str, ...] = (), where: str | None = None
+    ) -> None:
+        super().__init__(message, where=where)
+        self.problems = problems
+
+
+class AdjustmentDateError(CatalogError):
+    """An adjustment is dated before the catalog's last version took effect: versions
+    follow each other in time. Nothing of it is applied."""
+
+    code = "GS902"
+
+
+class CatalogVersionNotFoundError(CatalogError):
+    """No version of the region's catalog is stored under that number, or none was in
+    force on that day (before the first)."""
+
+    code = "GS903"
+
+
+# --- stations (issue 13): GS950 to GS999 -------------------------------------------------
+
+
+class StationError(GovServiceError):
+    """A station, its evaluation, its coverage, its training or its subsidy cannot be
+    recorded or reported as asked; the message names the station and the rule."""
+
+    code = "GS950"
+
+
+class StationLevelError(StationError):
+    """A station is not exactly one level below its parent (a village station under a
+    village station, a community centre straight under the county centre), or its parent
+    is not stored. Nothing is stored."""
+
+    code = "GS951"
+
+
+class StationRegionError(StationError):
+    """A station's region does not lie within its parent's county (or, under the city
+    centre, within the city). Nothing is stored."""
+
+    code = "GS952"
+
+
+class StationCycleError(StationError):
+    """A station's parents would run in a circle (it would be its own ancestor). Nothing is
+    stored."""
+
+    code = "GS953"
+
+
+class EvaluationPointError(StationError):
+    """An evaluation names a standard that does not apply to the station, or a point that
+    is not in the standard's checklist, or leaves out a point the inspector must decide.
+    Nothing is stored."""
+
+    code = "GS954"
+
+
+class SubsidyAmountsError(StationError):
+    """The configuration sets no subsidy amounts (以奖代补) for the year asked
+    (``stations.subsidies``); the year is named. Nothing is reported."""
+
+    code = "GS955"
+
+
+class GuidingCatalogError(StationError):
+    """A version of the guiding catalog (便民服务事项指导性目录) cannot be taken as given: a
+    file that is not one, an item the store does not hold, a level named twice for an item,
+    a number or day that does not follow the region's last version, or a county's
+    additions (``stations.guiding_items``, the ``govservice_guiding_items`` hook) naming an
+    item that is not stored. The version, item or level is named; nothing is stored."""
+
+    code = "GS956"
+
+
+class GuidingVersionNotFoundError(StationError):
+    """No version of the guiding catalog was in force for the region on the day asked (the
+    region, its city and its province issued none by then), or none has that number."""
+
+    code = "GS957"
+
+
+# --- staff: training and the quarterly assessment (issue 13) --------------------------------
+
+
+class StaffRecordsError(GovServiceError):
+    """A training session or a record of window staff cannot be taken as given, or an
+    assessment cannot be made as asked. Nothing of it is stored."""
+
+    code = "GS1100"
+
+
+class UnknownStaffStationError(StaffRecordsError):
+    """An attendance of a training session, or a record of staff, names a station that is
+    not stored: the station and the person are named; nothing of the session or the
+    records is stored."""
+
+    code = "GS1101"
+
+
+class AssessmentQuarterError(StaffRecordsError):
+    """A quarter outside 1 to 4, or a year outside the configuration's ``validation.years``,
+    was asked of the staff assessment."""
+
+    code = "GS1102"

@@ -35,6 +35,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from govservice.model import (
+        AssessmentRules,
         BlacklistEntry,
         Case,
         CaseEvent,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
         Item,
         Material,
         StaffPost,
+        StationLevel,
     )
     from govservice.rules import Action, FeeAdjustment, Finding
     from govservice.standards import Standard
@@ -160,9 +162,33 @@ def govservice_fee_adjustments(case: Case, item: Item) -> Iterable[FeeAdjustment
     Region-scoped. Called when the fees of a case are computed. When several adjustments
     name the same fee, the lowest amount wins.
 
-    :param case: the case, whose applicant decides most exemptions.
+    :param case: the case, whose applicant decides most exemptions (read the categories
+        the clerk confirmed through ``case.confirmed_categories``).
     :param item: the item whose published fees are adjusted.
     :return: :class:`~govservice.rules.FeeAdjustment` objects, or None.
+
+    .. versionchanged:: 0.3 called only for items that publish fees; fees collected by a
+       third party and fees that do not apply to the case are not charged, so adjusting
+       them changes nothing.
+    """
+
+
+@hookspec
+def govservice_fee_conditions(case: Case, item: Item) -> Iterable[str] | None:
+    """Confirm the conditions of an item's conditional fees for this case.
+
+    Region-scoped. Called when the fees of a case are computed (at application and at
+    acceptance), for items that publish fees. A conditional fee (``Fee.applicability`` is
+    ``conditional``, its condition in ``Fee.condition``) is charged only when its
+    condition is confirmed: by the window clerk at acceptance, or by a plugin here. Every
+    plugin is consulted; a fee any of them names is charged.
+
+    :param case: the case (its applicant, its kind of document, its attributes).
+    :param item: the item whose conditional fees are asked about.
+    :return: the names (``Fee.name``) of the conditional fees whose condition holds for
+        the case, or None. A name that is no conditional fee of the item changes nothing.
+
+    .. versionadded:: 0.3
     """
 
 
@@ -186,6 +212,33 @@ def govservice_case_event(case: Case, event: CaseEvent) -> None:
 
     .. versionchanged:: 0.2 called after commit, through the outbox, with retries; a
        failure is never fatal.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Catalog documents
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def govservice_catalog_templates(region: str) -> Mapping[str, str] | None:
+    """Return a county's own templates of the service guides, manuals and fee list.
+
+    Region-scoped. Called when the documents of a region's catalog are rendered
+    (:meth:`govservice.catalog.guides.GuideTemplates.for_region`: ``govservice catalog
+    guide|manual|fees``, the demo's guide book). Each template named replaces the
+    package's template of that name (``guide.html.j2``, ``guide.md.j2``,
+    ``manual.html.j2``, ``manual.md.j2``, ``guide_book.html.j2``, ``guide_book.md.j2``,
+    ``fees.html.j2``, or one of the parts they include: ``_page.html.j2``,
+    ``_guide.html.j2``, ``_guide.md.j2``); see :doc:`guides` for the context each is given.
+    Every plugin is consulted; two plugins naming the same template is an error naming
+    both. Each override is compiled at once: a syntax error names its file and line
+    (``GS505``).
+
+    :param region: the GB/T 2260 code of the region whose catalog is rendered.
+    :return: template name → path of a Jinja2 template file (UTF-8), or None.
+
+    .. versionadded:: 0.2
     """
 
 
@@ -240,6 +293,42 @@ def govservice_register_station_standards(register: Callable[[Standard], None]) 
     village stations and ``iso-9001`` for rural-community centres.
 
     :param register: ``register(standard)`` with a :class:`~govservice.standards.Standard`.
+    """
+
+
+@hookspec
+def govservice_guiding_items(region: str, level: StationLevel) -> Iterable[str] | None:
+    """Return the codes of items a county adds to the guiding catalog (便民服务事项指导性目录)
+    for stations of ``level`` in ``region``: what they must offer beyond the version in
+    force (应进必进).
+
+    Region-scoped. Called when the coverage report works out what each station must offer
+    (:func:`govservice.stations.coverage.coverage_report`), once per region and level;
+    every plugin's codes are added, together with ``stations.guiding_items`` from the
+    configuration. A code that names no stored item is refused by name.
+
+    :param region: the GB/T 2260 code of the stations' county, e.g. ``"370523"``.
+    :param level: the :class:`~govservice.model.StationLevel` of the stations.
+    :return: item codes, or None to add none.
+    """
+
+
+@hookspec(firstresult=True)
+def govservice_assessment_rules(region: str) -> AssessmentRules | None:
+    """Return the rules (考核细则) of the quarterly assessment of a region's window staff.
+
+    Region-scoped. Called when a quarter is assessed
+    (:meth:`govservice.stations.assessment.StaffAssessment.quarter`), for the centre's
+    region. A plugin's rules come before the configuration's ``stations.assessment``;
+    with neither, the built-in :data:`govservice.model.assessment.DEFAULT_RULES` apply.
+    The weights of the rules add up to 100 (:class:`~govservice.model.Weights` checks it
+    when the plugin builds them). Stops at first non-None result.
+
+    :param region: the region of the centre whose staff are assessed (``370523``).
+    :return: an :class:`~govservice.model.AssessmentRules`, or None to let the
+        configuration (or the built-in rules) decide.
+
+    .. versionadded:: 0.3
     """
 
 

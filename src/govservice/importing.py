@@ -161,11 +161,24 @@ def _write_all(
         if invalid:
             report.invalid.extend(invalid)
             return
+        if kind == "station":
+            _check_stations(store, texts)
         report.inserted += store.import_packed(kind, packed, texts)
         report.written += len(texts)
         report.batches += 1
         if progress is not None:
             progress(report.written)
+
+
+def _check_stations(store: Any, texts: list[bytes]) -> None:
+    """Refuse a batch of stations of which one breaks the level rules (a station exactly
+    one level below its parent, within its parent's county, no cycle), as
+    :meth:`govservice.stations.Stations.add_all` does; the batch is not written."""
+    from govservice.codec import from_document
+    from govservice.model import Station
+    from govservice.stations.facade import placed
+
+    placed(store, [from_document(Station, json.loads(text), check=False) for text in texts])
 
 
 def _ordered(pool: ProcessPoolExecutor, prepare, batches: Iterator[Batch], workers: int):

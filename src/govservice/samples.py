@@ -31,6 +31,7 @@ from govservice.model import (
     Station,
     TimeLimit,
 )
+from govservice.model.regions import level_of
 
 START = dt.datetime(2015, 3, 2, 9, 0, tzinfo=SHANGHAI)
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -75,14 +76,21 @@ def enterprise(seed: int | None = None, *, name: str = "东营市黄河建设有
 
 
 def make_item(**changes: Any) -> Item:
-    """A licensing item of the Dongying city centre: 20 legal, 5 promised working days."""
+    """A licensing item of the Dongying city centre: 20 legal, 5 promised working days.
+
+    It publishes everything: handling type (承诺件), channels (the window), materials and
+    fees. Given another ``region`` and no ``level``, its level is the region's (a county's
+    code makes a county item)."""
+    region = changes.get("region", "370500")
     fields: dict[str, Any] = {
         "code": "11370500004275432Y-XK-0001",
         "name": "建设工程规划许可证核发",
         "type": "licensing",
         "department": "东营市自然资源和规划局",
         "region": "370500",
-        "level": "city",
+        "level": level_of(region),
+        "handling_type": "promised",
+        "channels": ("window",),
         "legal_basis": ("《中华人民共和国城乡规划法》第四十条",),
         "materials": (
             Material(name="建设工程规划许可申请表", originals=1, copies=0),

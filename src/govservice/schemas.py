@@ -23,7 +23,23 @@ __all__ = ["DEFS_FILE", "SCHEMA_BASE", "SCHEMA_FILES", "documents", "registry", 
 
 DEFS_FILE = "defs.schema.json"
 CONFIG_FILE = "config.schema.json"
-SCHEMA_FILES = (DEFS_FILE, *(kind.schema_file for kind in KINDS.values()), CONFIG_FILE)
+CATALOG_FILES = ("adjustment.schema.json", "catalog.schema.json")
+"""The documents of a versioned catalog (an adjustment, a whole catalog), which are not
+records of a store: see :mod:`govservice.catalog.exchange`."""
+STAFF_FILES = ("training-session.schema.json",)
+"""Documents of the stations' staff that are not records of a generic kind: a training
+session (:mod:`govservice.stations.training`)."""
+STATION_FILES = ("station-evaluation.schema.json",)
+"""Documents of the stations that are not records of a generic kind: an evaluation of a
+station against a standard (:mod:`govservice.stations.evaluation`)."""
+SCHEMA_FILES = (
+    DEFS_FILE,
+    *(kind.schema_file for kind in KINDS.values()),
+    CONFIG_FILE,
+    *CATALOG_FILES,
+    *STAFF_FILES,
+    *STATION_FILES,
+)
 
 
 @functools.cache

@@ -10,12 +10,12 @@ import secrets
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from govservice.catalog.charging import Charging, charge
 from govservice.clock import Clock, SystemClock
 from govservice.config import Config, check_document, default_config, load_config
 from govservice.errors import (
@@ -161,6 +161,23 @@ class GovService:
         return Workflow(self)
 
     @functools.cached_property
+    def catalog(self) -> Any:
+        """The versioned catalog (:class:`~govservice.catalog.Catalog`) on :attr:`store`:
+        versions per region, dated adjustments, diffs, imports and exports."""
+        from govservice.catalog import Catalog
+
+        return Catalog(self)
+
+    @functools.cached_property
+    def stations(self) -> Any:
+        """The stations (:class:`~govservice.stations.Stations`) on :attr:`store`: the
+        hierarchy, standards evaluated with evidence, standing, subsidies (以奖代补), the
+        guiding catalog and coverage, training and the staff assessment."""
+        from govservice.stations import Stations
+
+        return Stations(self)
+
+    @functools.cached_property
     def outbox(self) -> Any:
         """The outbox of notifications (:class:`~govservice.workflow.outbox.Outbox`) on
         :attr:`store`: the workflow's notices, delivered after commit, with retries."""
@@ -232,6 +249,18 @@ class GovService:
         region = region or self.config.region
         return self._calendar(region)
 
+    def case_calendar(self, case: Case) -> WorkingCalendar:
+        """The working-day calendar of ``case``: its region's, with the closure days of its
+        station (when it names one, and that station is stored) on top."""
+        calendar = self.calendar(case.region)
+        code = getattr(case, "station_code", None)
+        if code is None:
+            return calendar
+        stored = self.store.get("station", code)
+        if stored is None or not stored.record.closure_days:
+            return calendar
+        return calendar.with_closures(stored.record.closure_days)
+
     def _calendar(self, region: str) -> WorkingCalendar:
         if region not in self._calendars:
             answers = self.plugins.call(
@@ -255,13 +284,15 @@ class GovService:
     # --- items and cases -----------------------------------------------------------------
 
     def required_materials(self, item: Item, case: Case) -> tuple[Material, ...]:
-        """The item's materials plus those the county adds for this case."""
+        """The item's materials plus those the county adds for this case (none of the
+        item's own when its materials were not published)."""
+        own = item.materials or ()
         if not self.plugins.implemented("govservice_extra_materials", scope=case.region):
-            return item.materials
+            return own
         extra = self.plugins.collect(
             "govservice_extra_materials", scope=case.region, expect=Material, item=item, case=case
         )
-        return (*item.materials, *extra)
+        return (*own, *extra)
 
     def missing_materials(self, item: Item, case: Case) -> tuple[Material, ...]:
         """Required materials (always-required ones) the case has not handed in, by name."""
@@ -315,41 +346,34 @@ class GovService:
         return outcome
 
     def fees_for(self, item: Item, case: Case) -> tuple[ChargedFee, ...]:
-        """The fees charged on this case: published fees, after every adjustment.
+        """The fees charged on this case: the published fees that apply to it, after
+        every county exemption (:meth:`fee_charging`, without its findings)."""
+        return self.fee_charging(item, case).fees
 
-        A fee the catalog marks ``waived`` is charged at 0; of several adjustments of one
-        fee, the lowest amount wins.
-        """
-        adjustments: dict[str, FeeAdjustment] = {}
-        if not self.plugins.implemented("govservice_fee_adjustments", scope=case.region):
-            found: list[FeeAdjustment] = []
-        else:
-            found = self.plugins.collect(
-                "govservice_fee_adjustments",
-                scope=case.region,
-                expect=FeeAdjustment,
-                case=case,
-                item=item,
-            )
-        for adjustment in found:
-            current = adjustments.get(adjustment.fee)
-            if current is None or adjustment.amount < current.amount:
-                adjustments[adjustment.fee] = adjustment
-        charged = []
-        for fee in item.fees:
-            if fee.waived:
-                charged.append(ChargedFee(name=fee.name, amount=Decimal("0"), exemption="免收"))
-                continue
-            adjustment = adjustments.get(fee.name)
-            if adjustment is not None and adjustment.amount < fee.amount:
-                charged.append(
-                    ChargedFee(
-                        name=fee.name, amount=adjustment.amount, exemption=adjustment.reason
-                    )
+    def fee_charging(self, item: Item, case: Case) -> Charging:
+        """What the case is charged of the item's published fees, and the findings: the
+        fees that apply to it (:mod:`govservice.catalog.charging`: alternatives selected
+        by the clerk's choice or the kind of document applied for, conditional fees
+        confirmed by the clerk or by ``govservice_fee_conditions``, never a third
+        party's), after the exemptions of ``govservice_fee_adjustments`` (of several of
+        one fee, the lowest amount wins)."""
+        region = case.region
+        adjustments: list[FeeAdjustment] = []
+        confirmed: list[str] = []
+        if item.fees:
+            if self.plugins.implemented("govservice_fee_adjustments", scope=region):
+                adjustments = self.plugins.collect(
+                    "govservice_fee_adjustments",
+                    scope=region,
+                    expect=FeeAdjustment,
+                    case=case,
+                    item=item,
                 )
-            else:
-                charged.append(ChargedFee(name=fee.name, amount=fee.amount))
-        return tuple(charged)
+            if self.plugins.implemented("govservice_fee_conditions", scope=region):
+                confirmed = self.plugins.collect(
+                    "govservice_fee_conditions", scope=region, expect=str, case=case, item=item
+                )
+        return charge(item, case, adjustments=adjustments, confirmed=confirmed)
 
     def notify(self, case: Case, event: CaseEvent) -> None:
         """Tell every notification plugin serving the case's region about ``event``, now

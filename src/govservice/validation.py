@@ -591,6 +591,9 @@ _LITERAL_PATTERN_WORDS = {
     "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$": "is not the dotted name of a "
     "Python module",
     "^https?://[^\\s]*\\{code\\}[^\\s]*$": "is not an http(s) link holding {code}",
+    # issue 13 (S3): the hours of a training session (training-session.schema.json)
+    "^(24|(1[0-9]|2[0-3]|[1-9])(\\.[0-9]{1,2})?|0\\.(0[1-9]|[1-9][0-9]?))$": "is not a "
+    "number of hours such as '3.5': more than 0, at most 24, at most 2 decimals",
 }
 _EMPTY = "must not be empty"
 

@@ -15,7 +15,7 @@ import pytest
 
 from govservice.clock import SHANGHAI
 from govservice.errors import PluginError
-from govservice.model import Fee, Identifier, Material, Party
+from govservice.model import ApplicantCategory, Fee, Identifier, Material, Party
 from govservice.service import GovService
 from govservice.testing import (
     START,
@@ -158,10 +158,13 @@ def test_seventy_year_old_pays_no_fee_on_the_day_of_the_birthday(govservice_app,
     assert fees["执照工本费"].exemption == "广饶县：年满70周岁的老年人免收"
 
 
-def test_fee_collected_by_an_intermediary_is_not_waived(govservice_app, county_item):
+def test_fee_collected_by_an_intermediary_is_neither_charged_nor_waived(
+    govservice_app, county_item
+):
     case = _case(county_item, GUANGRAO, applicant=elder(2, dt.date(1930, 1, 1)))
-    fees = {fee.name: fee for fee in govservice_app.fees_for(county_item, case)}
-    assert (fees["图纸审查费"].amount, fees["图纸审查费"].exemption) == (Decimal("300.00"), None)
+    charging = govservice_app.fee_charging(county_item, case)
+    assert [fee.name for fee in charging.fees] == ["执照工本费"]
+    assert [fee.name for fee in charging.third_party] == ["图纸审查费"]
 
 
 def test_the_day_before_the_seventieth_birthday_is_not_exempt(govservice_app, county_item):
@@ -225,6 +228,86 @@ def test_the_age_is_a_setting(govservice_app, county_item):
     case = _case(county_item, GUANGRAO, applicant=elder(11, dt.date(1949, 3, 2)))
     fees = govservice_app.fees_for(county_item, case)
     assert (fees[0].amount, fees[0].exemption) == (Decimal("0"), "广饶县：年满65周岁的老年人免收")
+
+
+# --- applicant categories confirmed at acceptance -------------------------------------------
+
+
+def foreign_elder(seed: int) -> Party:
+    """A person applying with a passport: no birth date to read from the number."""
+    return Party(
+        kind="person",
+        name="Anna Berg",
+        identifier=Identifier(kind="passport", number=f"E{seed:08d}"),
+    )
+
+
+def category(kind: str, *, confirmed: bool = True) -> ApplicantCategory:
+    confirmation = {"confirmed_by": "李娜", "confirmed_at": START} if confirmed else {}
+    evidence = {"elderly": "老年人优待证", "low_income": "最低生活保障证"}[kind]
+    return ApplicantCategory(
+        category=kind, evidence_kind=evidence, evidence_number="DY2015000123", **confirmation
+    )
+
+
+def test_confirmed_elderly_category_exempts_when_no_birth_date_can_be_read(
+    govservice_app, county_item
+):
+    case = _case(
+        county_item,
+        GUANGRAO,
+        applicant=foreign_elder(1),
+        applicant_categories=(category("elderly"),),
+    )
+    fees = {fee.name: fee for fee in govservice_app.fees_for(county_item, case)}
+    assert (fees["执照工本费"].amount, fees["执照工本费"].exemption) == (
+        Decimal("0"),
+        "广饶县：年满70周岁的老年人免收",
+    )
+
+
+def test_a_declared_category_not_confirmed_counts_for_nothing(govservice_app, county_item):
+    declared = (category("elderly", confirmed=False), category("low_income", confirmed=False))
+    case = _case(county_item, GUANGRAO, applicant=foreign_elder(2), applicant_categories=declared)
+    assert case.confirmed_categories == ()
+    assert _charged(govservice_app, county_item, case) == Decimal("10.00")
+
+
+def test_the_birth_date_decides_over_a_confirmed_elderly_category(govservice_app, county_item):
+    # 老年人 (60 and over in Shandong) confirmed, but 65 on the identity card: under 70
+    case = _case(
+        county_item,
+        GUANGRAO,
+        applicant=elder(13, dt.date(1950, 1, 1)),
+        applicant_categories=(category("elderly"),),
+    )
+    assert _charged(govservice_app, county_item, case) == Decimal("10.00")
+
+
+def test_confirmed_low_income_category_exempts_without_the_configured_list(
+    govservice_app, county_item
+):
+    case = _case(
+        county_item,
+        GUANGRAO,
+        applicant=person(14),
+        applicant_categories=(category("low_income"),),
+    )
+    fees = govservice_app.fees_for(county_item, case)
+    assert (fees[0].amount, fees[0].exemption) == (
+        Decimal("0"),
+        "广饶县：城乡最低生活保障对象（低保户）免收",
+    )
+
+
+def test_the_age_rule_still_holds_for_a_case_with_other_categories(govservice_app, county_item):
+    case = _case(
+        county_item,
+        GUANGRAO,
+        applicant=elder(15, dt.date(1940, 1, 1)),
+        applicant_categories=(category("low_income", confirmed=False),),
+    )
+    assert _charged(govservice_app, county_item, case) == Decimal("0")
 
 
 # --- closure days --------------------------------------------------------------------------

@@ -44,8 +44,13 @@ from govservice.importing import import_file
 from govservice.samples import make_case, make_station
 from govservice.service import GovService
 from govservice.store.base import CaseQuery
+from govservice.store.migrations import migrations as _migrations
 from govservice_postgres import PostgresStore, store_from_settings
+from govservice_postgres.store import MIGRATIONS_PACKAGE
 from govservice_postgres.testing import DSN_VARIABLE, fresh_schema, postgres_dsn_or_skip
+
+MIGRATIONS = [(m.number, m.name) for m in _migrations("postgresql", package=MIGRATIONS_PACKAGE)]
+"""Every migration of the plugin, as ``govservice_migrations`` records them."""
 
 
 @pytest.fixture
@@ -312,9 +317,15 @@ def test_migrations_are_recorded_in_the_schema(store, admin, schema):
             sql.Identifier(schema, "govservice_migrations")
         )
     ).fetchall()
-    assert rows == [(1, "0001_initial.sql"), (2, "0002_workflow.sql"), (3, "0003_trust.sql")]
+    assert rows == MIGRATIONS
+    assert rows[:4] == [
+        (1, "0001_initial.sql"),
+        (2, "0002_workflow.sql"),
+        (3, "0003_trust.sql"),
+        (4, "0004_catalog.sql"),
+    ]
     assert store.migrate() == []
-    assert store.schema_version() == store.latest_schema_version() == 3
+    assert store.schema_version() == store.latest_schema_version() == len(MIGRATIONS)
 
 
 def test_sessions_opening_a_new_schema_at_once_apply_each_migration_once(dsn, schema, admin):
@@ -338,11 +349,7 @@ def test_sessions_opening_a_new_schema_at_once_apply_each_migration_once(dsn, sc
     assert failed == []
     assert len(stores) == 4
     migrations = snapshot(admin, schema)["migrations"]
-    assert [row[:2] for row in migrations] == [
-        (1, "0001_initial.sql"),
-        (2, "0002_workflow.sql"),
-        (3, "0003_trust.sql"),
-    ]
+    assert [row[:2] for row in migrations] == MIGRATIONS
 
 
 def test_a_newer_schema_is_refused_and_nothing_is_written(dsn, schema, admin):
@@ -391,8 +398,8 @@ def test_create_false_refuses_a_missing_schema_and_does_not_create_it(dsn, schem
 def test_migrate_false_leaves_a_new_schema_unmigrated(dsn, schema):
     with opened(dsn, schema, migrate=False) as store:
         assert store.schema_version() == 0
-        assert store.migrate() == [1, 2, 3]
-        assert store.schema_version() == 3
+        assert store.migrate() == [number for number, _ in MIGRATIONS]
+        assert store.schema_version() == len(MIGRATIONS)
 
 
 def test_schemas_of_one_database_are_separate(dsn):

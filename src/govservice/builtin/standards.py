@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from govservice.hookspecs import hookimpl
 from govservice.model import StationLevel
-from govservice.standards import Criterion, Standard, holds_certificate
+from govservice.standards import Criterion, Standard, describe_certificate, holds_certificate
 
 FIVE_ONES = Standard(
     id="five-ones",
@@ -30,6 +30,7 @@ ISO_9001 = Standard(
             code="iso-9001-certificate",
             text="持有有效的 ISO 9001 质量管理体系认证证书",
             check=holds_certificate("ISO 9001"),
+            explain=describe_certificate("ISO 9001"),
         ),
     ),
 )

@@ -18,6 +18,7 @@ from govservice import __version__
 from govservice.cli import (
     audit,
     case,
+    catalog,
     config,
     db,
     demo,
@@ -25,6 +26,7 @@ from govservice.cli import (
     notices,
     plugins,
     progress,
+    stations,
     supervise,
     validate,
 )
@@ -44,6 +46,8 @@ COMMANDS = (
     audit,
     notices,
     demo,
+    catalog,
+    stations,
 )
 
 

@@ -25,6 +25,7 @@ from govservice.clock import SystemClock
 from govservice.codec import from_document, to_document
 from govservice.errors import GovServiceError, InvalidRecordError, UsageError
 from govservice.model import (
+    ApplicantCategoryKind,
     Case,
     CaseState,
     Grade,
@@ -32,7 +33,11 @@ from govservice.model import (
     SpecialProcedure,
     SubmittedMaterial,
 )
-from govservice.model.identifiers import mask_document, mask_identity_numbers
+from govservice.model.identifiers import (
+    mask_document,
+    mask_evidence_number,
+    mask_identity_numbers,
+)
 from govservice.records import read_records
 from govservice.store.base import Stored
 from govservice.workflow import Actor, Workflow
@@ -65,7 +70,35 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="a paper application entered late (补录, window clerks only): why its time of "
         "receipt (received_at) is earlier than now",
     )
-    action("accept", "受理: accept (materials complete)", lambda w, c, a, args: w.accept(c, a))
+    sub = action("accept", "受理: accept (materials complete)", _accept)
+    sub.add_argument(
+        "--fee-choice",
+        action="append",
+        default=[],
+        type=_fee_choice,
+        metavar="GROUP=OPTION",
+        help="the option of a group of fee alternatives that applies (收费情形, e.g. "
+        "工本费=补领); without it the case's document_kind selects",
+    )
+    sub.add_argument(
+        "--fee-condition",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a conditional fee whose condition the clerk confirms (by the fee's name)",
+    )
+    sub.add_argument(
+        "--confirm-categories",
+        action="store_true",
+        help="confirm every applicant category the case declares, the evidence seen",
+    )
+    sub.add_argument(
+        "--confirm-category",
+        action="append",
+        default=[],
+        choices=[kind.value for kind in ApplicantCategoryKind],
+        help="confirm one declared applicant category (repeat for several)",
+    )
     sub = action("refuse", "不予受理: refuse to accept, with the reason", _refuse)
     sub.add_argument("--reason", required=True)
     sub.add_argument("--legal-basis")
@@ -153,6 +186,8 @@ def _act(args: argparse.Namespace, run: Callable[..., Stored[Case]]) -> int:
         ):
             mark = "（临时期限）" if case.deadline_provisional else ""
             print(f"承诺办结 {case.promised_due}，法定办结 {case.legal_due}{mark}")
+        if event.action in ("apply", "accept"):
+            print(printable(_fees_line(case)))
         if event.action == "supplement" and case.state is CaseState.AWAITING_SUPPLEMENT:
             print(printable(f"尚待补正：{'、'.join(case.supplements[-1].awaited)}"))
         for warning in event.warnings:
@@ -160,6 +195,19 @@ def _act(args: argparse.Namespace, run: Callable[..., Stored[Case]]) -> int:
     finally:
         store.close()
     return 0
+
+
+def _fees_line(case: Case) -> str:
+    """收费: what the case is charged, each fee with its option and exemption."""
+    if not case.fees:
+        return "收费：无"
+    parts = []
+    for fee in case.fees:
+        option = f"（{fee.option}）" if fee.option else ""
+        exemption = f"，{fee.exemption}" if fee.exemption else ""
+        parts.append(f"{fee.name}{option} {fee.amount} 元{exemption}")
+    total = sum(fee.amount for fee in case.fees)
+    return f"收费：{'；'.join(parts)}；合计 {total} 元"
 
 
 def _claim_now(workflow: Workflow, args: argparse.Namespace) -> None:
@@ -197,6 +245,32 @@ def _yuan(text: str) -> Decimal:
             "(not negative, at most 2 decimals)"
         )
     return Decimal(text.strip())
+
+
+def _fee_choice(text: str) -> tuple[str, str]:
+    """``--fee-choice GROUP=OPTION``."""
+    group, equals, option = text.partition("=")
+    if not equals or not group.strip() or not option.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not GROUP=OPTION (a fee group and its option, e.g. 工本费=补领)"
+        )
+    return group.strip(), option.strip()
+
+
+def _accept(workflow, ref, actor, args):
+    choices: dict[str, str] = {}
+    for group, option in args.fee_choice:
+        if choices.get(group, option) != option:
+            raise UsageError(f"--fee-choice: group {group!r} is given two options")
+        choices[group] = option
+    categories = True if args.confirm_categories else args.confirm_category
+    return workflow.accept(
+        ref,
+        actor,
+        fee_choices=choices,
+        fee_conditions=args.fee_condition,
+        confirm_categories=categories,
+    )
 
 
 def _exempt(workflow, ref, actor, args):
@@ -342,6 +416,17 @@ def describe(
     ]
     if flags:
         lines.append("，".join(flags))
+    if case.document_kind:
+        lines.append(f"申请类型 {p(case.document_kind)}")
+    for category in case.applicant_categories:
+        name = p(category.label) if category.label else category.category.label
+        seen = f"，{p(category.confirmed_by)} 已确认" if category.confirmed_by else "，未确认"
+        lines.append(
+            f"申请人类别 {name}（{p(category.evidence_kind)} "
+            f"{p(mask_evidence_number(category.evidence_number))}）{seen}"
+        )
+    if case.fees or case.events:
+        lines.append(p(_fees_line(case)))
     if case.refusal_reason:
         lines.append(f"不予受理理由：{p(case.refusal_reason)}")
     if case.decision is not None:

@@ -73,6 +73,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         result = run_demo(args.out, scale=scale, seed=seed, config=config, console=console)
     print(printable(f"报告：{result.folder / 'report.html'}（另有 report.json）"))
+    folder = result.folder
+    print(
+        printable(
+            f"办事指南：{folder / 'guide-book.html'}；收费公示：{folder / 'fees.html'}（另有 fees.csv）"
+        )
+    )
     print(printable(f"配置：{result.config}"))
     print(f"留痕链头：{result.trail_head}（govservice audit verify --expect-head 可核对）")
     return 0

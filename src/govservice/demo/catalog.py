@@ -34,6 +34,7 @@ from stdnum.cn import uscc
 from govservice.model import (
     Channel,
     Fee,
+    FeeApplicability,
     HandlingLevel,
     HandlingType,
     Item,
@@ -193,6 +194,34 @@ def county_departments(region: str) -> tuple[Department, ...]:
 
 # --- item specifications -------------------------------------------------------------------
 
+
+def _id_card_fees() -> tuple[F, ...]:
+    """居民身份证工本费 (发改价格〔2003〕2322号): 20 yuan a card for a first application or a
+    renewal, 40 for a replacement of a lost or damaged one; one of them is charged, chosen by
+    the kind of document applied for (``Case.document_kind``) or by the clerk."""
+    basis = (
+        "《国家发展改革委 财政部关于居民身份证收费标准及有关问题的通知》(发改价格〔2003〕2322号)"
+    )
+    tiers = (
+        ("首次申领", "20.00"),
+        ("到期换领", "20.00"),
+        ("丢失补领", "40.00"),
+        ("损坏换领", "40.00"),
+    )
+    return tuple(
+        F(
+            "居民身份证工本费",
+            amount,
+            basis,
+            group="居民身份证工本费",
+            option=option,
+            per_unit="每证",
+            exemptions=("城乡最低生活保障对象免收",),
+        )
+        for option, amount in tiers
+    )
+
+
 XK, QR, JF, ZS, QT, GG, CJ, JL = (
     ItemType.LICENSING,
     ItemType.CONFIRMATION,
@@ -207,13 +236,21 @@ XK, QR, JF, ZS, QT, GG, CJ, JL = (
 
 @attrs.frozen
 class F:
-    """A fee of a specification: name, amount in yuan (text), basis, waived, collector."""
+    """A fee of a specification: name, amount in yuan (text; None for a waived fee that
+    states none), basis, waived, collector (a third party), and when it applies: ``when``
+    a condition in words (conditional), ``group`` and ``option`` one of alternatives;
+    ``per_unit`` the unit of the amount, ``exemptions`` published policies."""
 
     name: str
-    amount: str
+    amount: str | None
     basis: str | None = None
     waived: bool = False
     collected_by: str | None = None
+    when: str | None = None
+    group: str | None = None
+    option: str | None = None
+    per_unit: str | None = None
+    exemptions: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -272,8 +309,9 @@ JOINT = HandlingType.JOINT
 UP = HandlingType.ESCALATED
 DELEGATED = (ItemStatus.DELEGATED, "2015-03-01")
 """省级下放承接: taken over from the province (the yearbook: 21 items in 2015)."""
-CANCELLED = (ItemStatus.CANCELLED, "2015-05-15")
-"""取消, 停办 at the centre from that day (the yearbook: 18 items cancelled in 2015)."""
+# 取消, 停办: the yearbook's 18 items cancelled in 2015 are in service when the year begins
+# and cancelled by the adjustments of :mod:`.adjustments` (two of them are written here:
+# 房地产开发企业资质年检 and 道路运输车辆年度审验, cancelled on 15 May).
 
 _LICENCE = "营业执照副本:复"
 _LEGAL_REP = "法定代表人身份证明:原复"
@@ -336,7 +374,7 @@ SPECS: Mapping[str, tuple[Spec, ...]] = {
           F("房屋登记费(住房)", "80.00", "《国家发展改革委 财政部关于规范房屋登记费计费方式和收费标准等有关问题的通知》(发改价格〔2008〕924号)"),
           F("房屋所有权证工本费", "10.00", "发改价格〔2008〕924号")),
         S("房地产开发企业资质年检", QT, 20, 10, "《房地产开发企业资质管理规定》(建设部令第77号)第十九条",
-          f"房地产开发企业资质年检报告书|{_LICENCE}|年度财务报表", status=CANCELLED),
+          f"房地产开发企业资质年检报告书|{_LICENCE}|年度财务报表"),
         S("城镇廉租住房和公共租赁住房资格审核", QR, 30, 20, "《公共租赁住房管理办法》(住房和城乡建设部令第11号)第八条",
           f"住房保障申请审批表|{_ID}|{_HOUSEHOLD}|家庭收入证明|现住房情况证明", levels=(T,)),
     ),
@@ -403,7 +441,7 @@ SPECS: Mapping[str, tuple[Spec, ...]] = {
         S("涉路施工许可", XK, 20, 7, "《中华人民共和国公路法》第四十四条|《公路安全保护条例》第二十七条",
           "涉路施工许可申请书|施工方案及安全保障措施|设计图纸|技术评价报告?需要进行技术评价的提供"),
         S("道路运输车辆年度审验", QT, 5, 1, "《道路运输车辆技术管理规定》第二十五条",
-          "道路运输证|车辆综合性能检测报告", status=CANCELLED),
+          "道路运输证|车辆综合性能检测报告"),
         S("港口经营许可", XK, "30d", 15, "《中华人民共和国港口法》第二十二条|《港口经营管理规定》第十条",
           f"港口经营许可申请书|{_LICENCE}|码头、堆场等设施的使用证明:复|安全生产管理制度和应急预案", status=DELEGATED),
     ),
@@ -419,7 +457,7 @@ SPECS: Mapping[str, tuple[Spec, ...]] = {
           f"护士执业注册申请审核表|{_ID}|学历证书及专业学习中的临床实习证明:原复|护士执业资格考试成绩合格证明|健康体检证明"),
         S("公共场所卫生许可", XK, 20, 7, "《公共场所卫生管理条例》第八条",
           f"公共场所卫生许可申请书|{_LICENCE}|从业人员健康合格证明:复|卫生检测报告",
-          F("卫生许可证工本费", "0.00", "鲁财综〔2015〕5号，自2015年起免收", waived=True),
+          F("卫生许可证工本费", None, "鲁财综〔2015〕5号，自2015年起免收", waived=True),
           excluded=("现场审查",), levels=(T,)),
         S("生活饮用水供水单位卫生许可", XK, 20, 10, "《中华人民共和国传染病防治法》第二十九条|《生活饮用水卫生监督管理办法》第十六条",
           f"卫生许可申请书|{_LICENCE}|供水设施平面图|水质检测报告|从业人员健康合格证明:复"),
@@ -435,10 +473,10 @@ SPECS: Mapping[str, tuple[Spec, ...]] = {
     "公安": (
         S("居民身份证申领、换领、补领", QT, "60d", "30d", "《中华人民共和国居民身份证法》第八条|《中华人民共和国居民身份证法》第十一条",
           f"居民身份证申领登记表|{_HOUSEHOLD}|原居民身份证?换领的交回",
-          F("居民身份证工本费", "20.00", "《国家发展改革委 财政部关于居民身份证收费标准及有关问题的通知》(发改价格〔2003〕2322号)"),
+          *_id_card_fees(),
           levels=(T,)),
         S("临时居民身份证核发", QT, 3, "2h", "《中华人民共和国居民身份证法》第十二条|《临时居民身份证管理办法》第五条",
-          f"{_HOUSEHOLD}|近期免冠照片:原1", F("临时居民身份证工本费", "10.00", "发改价格〔2003〕2322号")),
+          f"{_HOUSEHOLD}|近期免冠照片:原1", F("临时居民身份证工本费", "10.00", "发改价格〔2003〕2322号", per_unit="每证")),
         S("户口迁移(市内)", QR, 5, 0, "《中华人民共和国户口登记条例》第十条",
           f"{_HOUSEHOLD}|{_ID}|迁入地房屋产权证明:复|准予迁入证明", handling=IMM),
         S("普通护照签发", XK, 15, 10, "《中华人民共和国护照法》第五条|《中华人民共和国护照法》第六条",
@@ -456,7 +494,9 @@ SPECS: Mapping[str, tuple[Spec, ...]] = {
           f"机动车注册、转移、注销登记/转入申请表|{_ID}|机动车来历证明|机动车整车出厂合格证明|车辆购置税完税证明|机动车交通事故责任强制保险凭证:复",
           F("机动车号牌工本费(汽车)", "100.00", "《国家发展改革委 财政部关于机动车号牌和行驶证等收费标准的通知》"),
           F("机动车行驶证工本费", "10.00", "同上"), handling=IMM),
-        S("剧毒化学品购买许可", XK, 3, "48h", "《危险化学品安全管理条例》第三十九条",
+        # published as "48小时" of the clock; hours are working hours (8 to a working day),
+        # and 48 of them outlast the 3-day law: the promise is the law's 3 working days
+        S("剧毒化学品购买许可", XK, 3, 3, "《危险化学品安全管理条例》第三十九条",
           f"剧毒化学品购买许可申请表|{_LICENCE}|购买剧毒化学品用途说明|经办人身份证明:原复"),
         S("烟花爆竹道路运输许可", XK, 3, "24h", "《烟花爆竹安全管理条例》第二十二条",
           "烟花爆竹道路运输许可申请表|承运人从事危险货物运输的资质证明:复|驾驶员、押运员从业资格证:复|烟花爆竹购销合同:复"),
@@ -616,7 +656,7 @@ SPECS: Mapping[str, tuple[Spec, ...]] = {
     "城管": (
         S("城市道路挖掘许可", XK, 20, 5, "《城市道路管理条例》第三十三条",
           "城市道路挖掘申请表|施工方案及图纸|规划部门批准文件:复",
-          F("城市道路挖掘修复费", "450.00", "鲁价费发〔2006〕172号，按每平方米计收")),
+          F("城市道路挖掘修复费", "450.00", "鲁价费发〔2006〕172号", per_unit="每平方米")),
         S("户外广告设施设置审批", XK, 20, 7, "《山东省户外广告管理办法》第十一条|《城市市容和环境卫生管理条例》第十一条",
           f"户外广告设施设置申请表|{_LICENCE}|设置效果图及结构安全证明|场地使用证明:复"),
         S("城市建筑垃圾处置核准", XK, 20, 5, "《城市建筑垃圾管理规定》(建设部令第139号)第七条",
@@ -761,8 +801,13 @@ registration and civil affairs that fill a hall. By item name; 1 when not listed
 
 def demand_of(item: Item) -> float:
     """The relative number of cases of ``item`` in a year (:data:`DEMAND`); a county's
-    item counts a little less than the city's of the same name."""
-    weight = DEMAND.get(item.name, 1.0)
+    item counts a little less than the city's of the same name. The items of
+    :mod:`.more_items` are applied for rarely (:data:`~.more_items.LOW_DEMAND`)."""
+    from govservice.demo import more_items
+
+    weight = DEMAND.get(item.name)
+    if weight is None:
+        weight = more_items.LOW_DEMAND if item.name in more_items.names() else 1.0
     return weight if item.region == CITY else weight * 0.6
 
 
@@ -805,12 +850,24 @@ def materials(text: str) -> tuple[Material, ...]:
 
 
 def _fee(fee: F) -> Fee:
+    if fee.group is not None:
+        applicability = FeeApplicability.ALTERNATIVE
+    elif fee.when is not None:
+        applicability = FeeApplicability.CONDITIONAL
+    else:
+        applicability = FeeApplicability.ALWAYS
     return Fee(
         name=fee.name,
-        amount=Decimal(fee.amount),
+        amount=Decimal(fee.amount) if fee.amount is not None else None,
         legal_basis=fee.basis,
         waived=fee.waived,
         collected_by=fee.collected_by,
+        applicability=applicability,
+        condition=fee.when,
+        group=fee.group,
+        option=fee.option,
+        per_unit=fee.per_unit,
+        exemptions=fee.exemptions,
     )
 
 
@@ -862,10 +919,19 @@ def _numbered(pairs: Iterable[tuple[Spec, Department]], level: HandlingLevel) ->
 
 
 def city_items() -> tuple[Item, ...]:
-    """The catalog of the city centre (市级进驻事项), department by department."""
+    """The catalog of the city centre (市级进驻事项), department by department: the items
+    written here, then the rest of the catalog and the province's items taken over in
+    2015 (:mod:`.more_items`), each at its first version."""
+    from govservice.demo.more_items import MORE_SPECS, PROVINCE_SPECS
+
     departments = {d.key: d for d in city_departments()}
     return _numbered(
-        ((spec, departments[key]) for key, specs in SPECS.items() for spec in specs),
+        (
+            (spec, departments[key])
+            for table in (SPECS, MORE_SPECS, PROVINCE_SPECS)
+            for key, specs in table.items()
+            for spec in specs
+        ),
         HandlingLevel.CITY,
     )
 

@@ -15,6 +15,13 @@ from typing import Any
 
 import attrs
 
+from govservice.demo.adjustments import (
+    FIRST_CATALOG,
+    YEAR_START,
+    adjustments_2015,
+    decided_by,
+    first_catalog,
+)
 from govservice.demo.catalog import (
     CITY,
     LIJIN,
@@ -29,6 +36,7 @@ from govservice.demo.parties import ApplicantPool
 from govservice.demo.projects import KeyProject, key_projects
 from govservice.demo.stations import CENTRE_CODES, Desk, build_stations
 from govservice.model import Item, Party, Role, StaffMember, Station, StationLevel
+from govservice.model.catalog import Adjustment
 from govservice.workflow import Actor
 
 YEAR = 2015
@@ -60,8 +68,9 @@ class Dataset:
     items_by_code: Mapping[str, Item] = attrs.field(repr=False)
     """The same items by code."""
     stations: tuple[Station, ...] = attrs.field(repr=False)
-    """The city centre, each county centre followed by its township centres and village
-    stations; their ``staff`` is the registry of staff."""
+    """The city centre, each county centre followed by its township centres, then the
+    rural-community centres and their village stations; their ``staff`` is the registry
+    of staff."""
     desks: Mapping[tuple[str, str | None], Desk] = attrs.field(repr=False)
     """Who acts for a department at a station, by (station code, department name); a
     township centre's comprehensive window is (station code, None)."""
@@ -76,6 +85,10 @@ class Dataset:
     """The 24 key projects of 2015 on the green channel."""
     applicants: ApplicantPool
     """The applicants, numbered and drawn by seed (see :meth:`draw_applicant`)."""
+    adjustments: tuple[Adjustment, ...] = attrs.field(default=(), repr=False)
+    """The adjustments of the city's catalog during the year, in order
+    (:func:`~govservice.demo.adjustments.adjustments_2015`): the simulation applies each
+    on its day."""
 
     # --- finding things --------------------------------------------------------------------
 
@@ -137,16 +150,28 @@ class Dataset:
 
     def load_into(self, service: Any) -> None:
         """Store the catalog and the stations in ``service.store`` (a
-        :class:`~govservice.GovService`), in one transaction; what is stored already with
-        the same content is left as it is (adding an item again is a no-op; a station of
-        a stored code is skipped)."""
+        :class:`~govservice.GovService`), in one transaction: each region's catalog as it
+        stands on 1 January, as the first version of its catalog (``service.catalog``;
+        the items the adjustments take over come in with them); what is stored already
+        with the same content is left as it is (importing a catalog again is a no-op; a
+        station of a stored code is skipped). The stations go in through
+        ``service.stations.add_all``: each exactly one level below its parent."""
         store = service.store
         with store.transaction():
-            for item in self.items:
-                store.add_item(item)
-            for station in self.stations:
-                if store.get("station", station.code) is None:
-                    store.add(station)
+            for region in self.regions:
+                service.catalog.import_catalog(
+                    first_catalog(self.items, region),
+                    region=region,
+                    effective=YEAR_START,
+                    decided_by=decided_by(region),
+                    **(
+                        {k: v for k, v in FIRST_CATALOG.items() if k != "decided_by"}
+                        if region == CITY
+                        else {}
+                    ),
+                )
+            new = [s for s in self.stations if store.get("station", s.code) is None]
+            service.stations.add_all(new)  # the level rules of the hierarchy hold
 
     def iter_staff(self) -> Iterator[tuple[Station, StaffMember]]:
         """Every post of every station: (station, member)."""
@@ -186,4 +211,5 @@ def build_dataset(seed: int = 7) -> Dataset:
         demand={item.code: demand_of(item) for item in items},
         projects=key_projects(items, city_agents),
         applicants=ApplicantPool(seed),
+        adjustments=adjustments_2015(items),
     )

@@ -6,9 +6,13 @@ centre (370500) on SQLite (``govservice.yaml`` and ``dongying.db``) with the cou
 of ``plugins/`` that are installed and a new key that signs checkpoints of the trail
 (``centre-key.pem``, ``trail-checkpoints.jsonl``), builds the data set
 (:func:`~govservice.demo.dataset.build_dataset`), simulates the year through the workflow
-(:func:`~govservice.demo.simulation.simulate_year`), verifies the trail against its signed
+(:func:`~govservice.demo.simulation.simulate_year`) and the stations' year
+(:func:`~govservice.demo.grassroots.load_grassroots`: inspections, training, the staff
+assessment's records), verifies the trail against its signed
 checkpoints (:meth:`govservice.trail.Trail.verify`) and writes the year report
-(``report.json``, ``report.html``: :func:`govservice.report.write_report`).
+(``report.json``, ``report.html``: :func:`govservice.report.write_report`), with the
+guide book and the fee list of the catalog beside it (``guide-book.html``, ``fees.csv``,
+``fees.html``: :func:`write_catalog_documents`).
 
 With ``config`` the same year runs on the store that configuration names (PostgreSQL too),
 which must be new or empty: it is made a simulation store; the report still goes to the
@@ -58,6 +62,8 @@ KEY_NAME = "centre-key.pem"
 CHECKPOINTS_NAME = "trail-checkpoints.jsonl"
 """The signed checkpoints, one a line (``trail.checkpoints``): the head witnessed outside
 the database."""
+CATALOG_DOCUMENTS = ("guide-book.html", "fees.csv", "fees.html")
+"""The guide book and the fee list of the catalog, written beside the report."""
 DEMO_FILES = frozenset(
     {
         CONFIG_NAME,
@@ -67,11 +73,12 @@ DEMO_FILES = frozenset(
         CHECKPOINTS_NAME,
         "report.json",
         "report.html",
+        *CATALOG_DOCUMENTS,
     }
 )
 """The files a demo folder holds besides its marker (a demo folder holding any other is
 not replaced)."""
-_PARTIAL = re.compile(r"\.report\.(json|html)\.\d+\.partial")
+_PARTIAL = re.compile(r"\.(report\.(json|html)|guide-book\.html|fees\.(csv|html))\.\d+\.partial")
 """A report being written when a run was stopped (:func:`govservice.report.write_report`)."""
 
 DEFAULT_FOLDER = Path("dongying-demo")
@@ -233,6 +240,9 @@ def write_config(folder: Path, plugins: tuple[str, ...]) -> Path:
         f"  signing_key: {KEY_NAME}   # made by the demo (govservice audit keygen)",
         f"  checkpoints: {CHECKPOINTS_NAME}   # appended to, never rewritten",
         "  every: 1000",
+        "stations:                # 以奖代补: the award of a station that meets its standard",
+        "  subsidies:",
+        "    - {year: 2015, community_centre: 150000, village_station: 10000}",
     ]
     if plugins:
         lines.append("plugins:                 # the county plugins installed")
@@ -271,6 +281,7 @@ def run_demo(
     :raises FileAccessError: a file cannot be written (permission denied, a full disk).
     """
     from govservice.demo.dataset import build_dataset
+    from govservice.demo.grassroots import load_grassroots
     from govservice.demo.simulation import simulate_year
     from govservice.report import print_report, write_report
     from govservice.service import GovService
@@ -314,6 +325,7 @@ def run_demo(
         dataset.load_into(service)
         summary = simulate_year(service, dataset, scale=scale, seed=seed, progress=progress)
         clock.moment = dt.datetime(YEAR, 12, 31, 18, 0, tzinfo=SHANGHAI)
+        load_grassroots(service, dataset, seed)  # inspections, training, staff records
         audit = service.trail.verify(store)  # the chain, and every signed checkpoint
         if not audit.ok:
             raise TrailBrokenError(
@@ -323,6 +335,7 @@ def run_demo(
         if service.trail.enabled:
             service.trail.checkpoint(store)  # the year's last head, signed
         figures = write_report(service, YEAR, folder, as_of=dt.date(YEAR, 12, 31), audit=audit)
+        write_catalog_documents(service, folder, dataset.items)
     except (OSError, sqlite3.Error) as error:
         raise _file_error(error, folder) from None
     finally:
@@ -339,6 +352,41 @@ def run_demo(
         plugins=plugins,
         seconds=time.perf_counter() - started,
     )
+
+
+def write_catalog_documents(service: Any, folder: Path, items: Any) -> None:
+    """Write the guide book (``guide-book.html``) and the fee list (``fees.csv``,
+    ``fees.html``, with the history of the fees) of the centre's catalog beside the
+    report: its latest version's items in service, or ``items`` in service when the
+    store holds no version of the catalog."""
+    from govservice.catalog import disclosure
+    from govservice.catalog.guide_templates import GuideTemplates
+    from govservice.catalog.guides import render_guide_book
+
+    region = service.config.region
+    versions = service.catalog.versions(region)
+    chosen = versions[-1].in_service() if versions else [i for i in items if i.accepts_cases]
+    templates = GuideTemplates.for_region(service, region)
+    title = f"{service.config.name}服务指南汇编"
+    fees = disclosure.disclosed_fees(chosen)
+    page = disclosure.to_html(
+        fees,
+        undisclosed=disclosure.undisclosed_items(chosen),
+        history=disclosure.fee_history(versions),
+        templates=templates,
+    )
+    book = render_guide_book(chosen, title=title, templates=templates)
+    for name, data in zip(
+        CATALOG_DOCUMENTS,
+        (book.encode(), disclosure.to_csv(fees).encode("utf-8-sig"), page.encode()),
+        strict=True,
+    ):
+        partial = folder / f".{name}.{os.getpid()}.partial"
+        try:
+            partial.write_bytes(data)
+            os.replace(partial, folder / name)
+        finally:
+            partial.unlink(missing_ok=True)
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -65,7 +65,7 @@ from govservice.demo.paths import (
     REFUSALS,
     RIVER_PERMIT,
 )
-from govservice.errors import ConfigError, RulesBlockedError
+from govservice.errors import ConfigError, ItemNotAcceptingError, RulesBlockedError
 from govservice.model import (
     Case,
     Grade,
@@ -74,6 +74,7 @@ from govservice.model import (
     Project,
     SubmittedMaterial,
 )
+from govservice.model.regions import level_of
 from govservice.workdays import WorkingCalendar
 from govservice.workflow import projects
 
@@ -170,8 +171,8 @@ class YearSimulation:
         self.rng = random.Random(f"govservice-demo-{seed}")
         self.staff = centre_staff(dataset.stations)
         self.items = [item for item in dataset.items if item.accepts_cases]
-        counts = Counter(item.region for item in self.items)
-        self.weights = [_demand(dataset, item, counts) for item in self.items]
+        self.adjustments = tuple(getattr(dataset, "adjustments", ()))
+        self.periods = self._periods()
         self.applicants = dataset.applicants
         self.heap: list[tuple[dt.datetime, int, Any, str]] = []
         self.order = 0
@@ -205,6 +206,26 @@ class YearSimulation:
             return at
         return _in_hours(day, run.rng)
 
+    def _periods(self) -> list[tuple[dt.date, list[Item], list[float]]]:
+        """The items applied for from each day the catalog changes on, with their weights:
+        the catalog in force then (an item cancelled is no longer applied for, one taken
+        over only from its day; see :func:`~govservice.demo.adjustments.in_service_on`)."""
+        from govservice.demo.adjustments import in_service_on
+
+        starts = sorted({dt.date(self.year, 1, 1), *(a.effective for a in self.adjustments)})
+        periods = []
+        for start in starts:
+            items = (
+                in_service_on(self.items, self.adjustments, start)
+                if self.adjustments
+                else self.items
+            )
+            counts: Counter = Counter()
+            for item in items:
+                counts[item.region] += _rarity(item)
+            periods.append((start, items, [_demand(item, counts) for item in items]))
+        return periods
+
     def schedule(self, at: dt.datetime, run: Any, step: str) -> None:
         self.order += 1
         heapq.heappush(self.heap, (at, self.order, run, step))
@@ -229,10 +250,14 @@ class YearSimulation:
         number = 0
         every_day = [dt.date(self.year, 1, 1) + dt.timedelta(days=n) for n in range(366)]
         every_day = [day for day in every_day if day.year == self.year]
+        adjusting = {adjustment.effective: adjustment for adjustment in self.adjustments}
         for done, day in enumerate(every_day, start=1):
+            if day in adjusting:  # the catalog changes before the day's first case
+                self.service.catalog.adjust(adjusting[day])
+                self._plan_too_late(adjusting[day], city)
             for _ in range(arriving.get(day, 0)):
                 number += 1
-                run = self._new_run(number)
+                run = self._new_run(number, day)
                 self.schedule(arrival_time(day, run.rng), run, "apply")
             self._day(day)
             if progress is not None:
@@ -261,10 +286,11 @@ class YearSimulation:
 
     # --- arrivals ------------------------------------------------------------------------------
 
-    def _new_run(self, number: int) -> _Run:
+    def _new_run(self, number: int, day: dt.date) -> _Run:
         run = _Run()
         run.rng = rng = random.Random(f"{self.seed}-{number}")
-        run.item = rng.choices(self.items, self.weights)[0]
+        _, items, weights = next(p for p in reversed(self.periods) if p[0] <= day)
+        run.item = rng.choices(items, weights)[0]
         run.case_id = f"DY{self.year}-{number:08d}"
         return run
 
@@ -289,6 +315,7 @@ class YearSimulation:
             received_at=dt.datetime(self.year, 1, 1, tzinfo=SHANGHAI),
             attributes=attributes,
             project_id=run.project,
+            document_kind=_document_kind(item, rng),
         )
         required = self._materials(item, draft)
         path = run.path
@@ -337,7 +364,7 @@ class YearSimulation:
         for river works)."""
         local = getattr(self.dataset, "case_attributes", None)
         if local is not None:
-            return dict(local(attrs.evolve(item, region=region), rng.randint(1, 999)))
+            return dict(local(_in_region(item, region), rng.randint(1, 999)))
         if region == "370522":
             return {RIVER_PERMIT: f"利河许{self.year}第{rng.randint(1, 999):03d}号"}
         return {}
@@ -369,7 +396,7 @@ class YearSimulation:
             return centre
         code = self.dataset.centre_code(region)
         try:
-            desk = desk_of(attrs.evolve(item, region=region), code)
+            desk = desk_of(_in_region(item, region), code)
         except KeyError:
             return centre
         by_role = dict(centre.by_role)
@@ -425,6 +452,34 @@ class YearSimulation:
             self.then(run, "withdraw", rng.randint(0, 2))
         else:
             self.then(run, "accept")
+
+    def _plan_too_late(self, adjustment: Any, calendar: WorkingCalendar) -> None:
+        """An applicant who did not hear of the cancellation applies for the first item an
+        adjustment cancels, on the next working day: refused (停办, naming the item and the
+        day), and the refusal recorded on the trail."""
+        from govservice.demo.seasons import arrival_time
+        from govservice.model.catalog import ChangeAction
+
+        cancelled = [c.item_code for c in adjustment.changes if c.action is ChangeAction.CANCEL]
+        if not cancelled:
+            return
+        run = _Run()
+        run.rng = random.Random(f"{self.seed}-{adjustment.id}-too-late")
+        run.item = self.dataset.item(cancelled[0])
+        run.case_id = f"DY{self.year}-{adjustment.id}"
+        day = self.working_day(calendar, adjustment.effective + dt.timedelta(days=1))
+        self.schedule(arrival_time(day, run.rng), run, "too_late")
+
+    def _too_late(self, run: _Run, at: dt.datetime) -> None:
+        region = run.item.region
+        self._prepare(run, run.item, self._applicant(region, run.rng), region)
+        draft = attrs.evolve(run.draft, received_at=at)
+        try:
+            self.workflow.apply(draft, applicant_actor(run.applicant), at=at)
+        except ItemNotAcceptingError:
+            self._act("refused_cancelled")
+            return
+        raise RuntimeError(f"a case of {run.item.code}, cancelled, was taken")  # pragma: no cover
 
     def _assign(self, run: _Run, at: dt.datetime) -> None:
         supervisor = run.staff.pick("supervisor", run.rng)
@@ -812,11 +867,35 @@ REGION_SHARES = {"370500": 0.4}
 shared equally by the county centres."""
 
 
-def _demand(dataset: Any, item: Item, counts: Counter) -> float:
+def _demand(item: Item, counts: Counter) -> float:
     """How often ``item`` is applied for, against the others: its centre's share of the
-    applications (:data:`REGION_SHARES`) over the centre's items, an immediate item (即办件,
-    the everyday certificates and registrations) two and a half times as often."""
+    applications (:data:`REGION_SHARES`) over the centre's items (``counts``: their
+    :func:`_rarity` summed by region), an immediate item (即办件, the everyday certificates
+    and registrations) two and a half times as often."""
     counties = len([region for region in counts if region not in REGION_SHARES]) or 1
     left = 1 - sum(REGION_SHARES.get(region, 0) for region in counts)
     share = REGION_SHARES.get(item.region, left / counties)
-    return share / counts[item.region] * (2.5 if item.is_immediate else 1.0)
+    return share * _rarity(item) / counts[item.region] * (2.5 if item.is_immediate else 1.0)
+
+
+def _rarity(item: Item) -> float:
+    """1 for an item the hall sees every week; the rest of the catalog
+    (:mod:`~govservice.demo.more_items`) a few times a year."""
+    from govservice.demo import more_items
+
+    return more_items.LOW_DEMAND if item.name in more_items.names() else 1.0
+
+
+def _in_region(item: Item, region: str) -> Item:
+    """``item`` as the centre of ``region`` (the item's, or one it is delegated to) handles
+    it: a city item delegated to a county is handled there at the county level."""
+    if region == item.region:
+        return item
+    return attrs.evolve(item, region=region, level=level_of(region))
+
+
+def _document_kind(item: Item, rng: random.Random) -> str | None:
+    """The kind of document an application asks for (首次申领, 补领 ...), when the item's fees
+    differ by it: the option of one of its alternative fees."""
+    options = sorted({fee.option for fee in item.fees or () if fee.option is not None})
+    return rng.choice(options) if options else None

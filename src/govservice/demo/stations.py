@@ -2,8 +2,11 @@
 
 The city centre (东营市政务服务中心) and the five county and district centres, the township
 and street centres (乡镇(街道)便民服务中心) under each, with the real township names of
-2015, a community centre certified ISO 9001 (史口镇油郭社区, the yearbook's model) and a
-sample of village stations built to the "five ones" (五个一).
+2015, and the network built in 2015 below them (:data:`COMMUNITIES`): 41 rural-community
+centres (农村社区便民服务中心) certified ISO 9001, with their certificates' numbers and
+expiry (one lapses in the year and is renewed), and 50 village stations (村级便民服务站)
+built to the "five ones" (五个一) under them. What they are inspected on, offer and are
+trained in is :mod:`~govservice.demo.grassroots`.
 
 Staff are :class:`~govservice.model.StaffMember` records in each station's list, which is
 what the built-in registry of staff (``govservice.staff``) answers from: at every centre,
@@ -11,8 +14,8 @@ each department's window has clerks (more at the busy windows), a reviewer and a
 approver (首席代表); the centre has
 a manager and supervisors (电子监察), and agents (代办员) who take the whole set of
 approvals of a key project (全程代办). A township centre has clerks, a reviewer and an
-approver at its comprehensive window (综合受理窗口); a village station one agent (村级代办员)
-who also keeps the window. :class:`Desk` says who acts for which department at a station.
+approver at its comprehensive window (综合受理窗口); a community centre a clerk and an
+agent; a village station one agent (村级代办员) who also keeps the window. :class:`Desk` says who acts for which department at a station.
 
 Names are generated, unique across the data set, and do not depend on the seed: the staff
 of a centre are the same whatever year is simulated on them.
@@ -20,6 +23,7 @@ of a centre are the same whatever year is simulated on them.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -38,6 +42,7 @@ from govservice.demo.catalog import (
 from govservice.model import (
     Certification,
     Contact,
+    OpeningHours,
     StaffMember,
     StaffRole,
     Station,
@@ -93,26 +98,72 @@ TOWNSHIPS: Mapping[str, tuple[tuple[str, str], ...]] = {
 }  # fmt: skip
 """The townships and streets (乡镇、街道) of each county or district in 2015: code part, name."""
 
-VILLAGES: Mapping[tuple[str, str], tuple[str, ...]] = {
-    ("370502", "SHIKOU"): ("油郭社区", "西史口村", "北里村"),
-    ("370502", "NIUZHUANG"): ("牛庄村", "刘集村"),
-    ("370502", "LIUHU"): ("六户村", "二十八村"),
-    ("370503", "YIHE"): ("义和村", "东孙家村"),
-    ("370503", "XINHU"): ("新户村", "五号桩村"),
-    ("370505", "SHENGTUO"): ("胜利村", "宁海村", "佛头寺村"),
-    ("370505", "HAOJIA"): ("郝家村", "毕家村"),
-    ("370505", "YONGAN"): ("永安村", "镇前村"),
-    ("370522", "BEISONG"): ("北宋村", "佀家村", "高家村"),
-    ("370522", "YANWO"): ("盐窝村", "南岭村"),
-    ("370522", "CHENZHUANG"): ("陈庄村", "西韩村"),
-    ("370523", "DAWANG"): ("北柳村", "大王村", "刘集村"),
-    ("370523", "DAOZHUANG"): ("西水村", "大营村"),
-    ("370523", "LIQUE"): ("李鹊村", "东韩村"),
-    ("370523", "HUAGUAN"): ("花官村", "王道村"),
+COMMUNITIES: Mapping[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
+    "370502": (
+        ("SHIKOU", "油郭社区", ("西史口村", "北里村")),
+        ("SHIKOU", "史口社区", ("东史口村",)),
+        ("NIUZHUANG", "牛庄社区", ("牛庄村",)),
+        ("NIUZHUANG", "刘集社区", ("刘集村",)),
+        ("LIUHU", "六户社区", ("六户村", "二十八村")),
+        ("LONGJU", "龙居社区", ("龙居村",)),
+        ("LONGJU", "王营社区", ("王营村",)),
+        ("XINDIAN", "新立社区", ("新立村",)),
+    ),
+    "370503": (
+        ("YIHE", "义和社区", ("义和村", "东孙家村")),
+        ("YIHE", "西河社区", ("西河村",)),
+        ("XINHU", "新户社区", ("新户村", "五号桩村")),
+        ("XINHU", "东马场社区", ("东马场村",)),
+        ("XIANHE", "仙河社区", ("仙河村",)),
+        ("GUDAO", "孤岛社区", ("孤岛村",)),
+        ("TAIPING", "太平乡社区", ("太平村",)),
+        ("LIUHE", "六合社区", ("六合村",)),
+    ),
+    "370505": (
+        ("SHENGTUO", "胜利社区", ("胜利村", "宁海村")),
+        ("SHENGTUO", "佛头寺社区", ("佛头寺村",)),
+        ("HAOJIA", "郝家社区", ("郝家村", "毕家村")),
+        ("YONGAN", "永安社区", ("永安村",)),
+        ("YONGAN", "镇前社区", ("镇前村",)),
+        ("HUANGHEKOU", "黄河口社区", ("友林村",)),
+        ("DONGJI", "董集社区", ("董集村",)),
+        ("XINGLONG", "兴隆社区", ("兴隆村",)),
+    ),
+    "370522": (
+        ("BEISONG", "北宋社区", ("北宋村", "佀家村")),
+        ("BEISONG", "高家社区", ("高家村",)),
+        ("YANWO", "盐窝社区", ("盐窝村", "南岭村")),
+        ("CHENZHUANG", "陈庄社区", ("陈庄村",)),
+        ("CHENZHUANG", "西韩社区", ("西韩村",)),
+        ("TINGLUO", "汀罗社区", ("汀罗村",)),
+        ("MINGJI", "明集社区", ("明集村",)),
+        ("DIAOKOU", "刁口社区", ("刁口村",)),
+    ),
+    "370523": (
+        ("DAWANG", "北柳社区", ("北柳村", "刘集村")),
+        ("DAWANG", "大王社区", ("大王村",)),
+        ("DAOZHUANG", "西水社区", ("西水村",)),
+        ("DAOZHUANG", "大营社区", ("大营村",)),
+        ("LIQUE", "李鹊社区", ("李鹊村", "东韩村")),
+        ("HUAGUAN", "花官社区", ("花官村",)),
+        ("HUAGUAN", "王道社区", ("王道村",)),
+        ("DINGZHUANG", "丁庄社区", ("丁庄村",)),
+        ("CHENGUAN", "陈官社区", ()),
+    ),
 }  # fmt: skip
-"""The sample of village stations (and 油郭社区, a community centre) under some townships."""
+"""The rural-community centres (农村社区便民服务中心) built in 2015 under the townships of
+each county (township code part, community, its village stations 村级便民服务站): 41
+centres and 50 village stations, the yearbook's figures."""
 
-COMMUNITY_CENTRES = frozenset({"油郭社区"})
+ISO_BODY = "中国质量认证中心"
+"""Who certified the community centres (ISO 9001 质量管理体系认证)."""
+
+LAPSED_COMMUNITY = ("370502", "油郭社区")
+"""The community centre whose first certificate lapsed in the year (the yearbook's model,
+certified first; its surveillance audit missed, 监督审核未按期开展): valid through 30
+September, renewed on 16 November."""
+LAPSED_ON = dt.date(2015, 9, 30)
+RENEWED_ON = dt.date(2015, 11, 16)
 
 SUPERVISION_OFFICE = "电子监察室"
 """The pseudo-department of the supervisors (not a department of the catalog)."""
@@ -235,6 +286,7 @@ def _centre(
         code=code,
         name=name,
         level=StationLevel.CITY_CENTRE if region == CITY else StationLevel.COUNTY_CENTRE,
+        parent_code=None if region == CITY else CENTRE_CODES[CITY],
         region=region,
         credit_code=agency_credit_code(region, 100),
         address=CENTRE_ADDRESSES[region],
@@ -277,39 +329,124 @@ def _township(
     )
 
 
-def _village(region: str, part: str, village: str, serial: int, names: NameSource) -> Station:
+def _community(
+    region: str, part: str, community: str, index: int, serial: int, names: NameSource
+) -> Station:
+    """Rural-community centre number ``index`` of the city (0 …), the ``serial``-th of its
+    township: built in 2015, ISO 9001 certified 25 days later for three years."""
     parent = f"{_PREFIX[region]}-{part}"
+    code = f"{parent}-SQ{serial}"
+    numbers = _Numbers(code)
+    clerk = _member(names, numbers, StaffRole.WINDOW_CLERK)
+    agent = _member(names, numbers, StaffRole.AGENT)
+    built = dt.date(2015, 3, 2) + dt.timedelta(days=6 * index)
+    issued = built + dt.timedelta(days=25)
+    number = f"00115Q2{1870 + index}R0M"
+    if (region, community) == LAPSED_COMMUNITY:
+        certifications = (
+            Certification(name="ISO 9001 质量管理体系认证", number="00115Q21870R0S",
+                          issued_on=issued, expires_on=LAPSED_ON),
+            Certification(name="ISO 9001 质量管理体系认证", number="00115Q21870R1S",
+                          issued_on=RENEWED_ON,
+                          expires_on=RENEWED_ON.replace(year=2018) - dt.timedelta(days=1)),
+        )  # fmt: skip
+    else:
+        certifications = (
+            Certification(
+                name="ISO 9001 质量管理体系认证",
+                number=number,
+                issued_on=issued,
+                expires_on=issued.replace(year=2018) - dt.timedelta(days=1),
+            ),
+        )
+    county = COUNTY_NAMES[region]
     township = dict(TOWNSHIPS[region])[part]
-    code = f"{parent}-{serial:02d}"
+    return Station(
+        code=code,
+        name=f"{county}{township}{community}便民服务中心",
+        level=StationLevel.COMMUNITY_CENTRE,
+        parent_code=parent,
+        region=region,
+        address=f"{county}{township}{community}",
+        windows=(Window(number="01", name="综合服务窗口"),),
+        staff=(clerk, agent),
+        certifications=certifications,
+        standards=("iso-9001",),
+        opening_hours=_HOURS,
+        built_on=built,
+        certified_on=issued,
+    )
+
+
+_HOURS = (
+    OpeningHours(weekdays=(1, 2, 3, 4, 5), opens="08:30", closes="12:00"),
+    OpeningHours(weekdays=(1, 2, 3, 4, 5), opens="13:30", closes="17:30"),
+)
+
+
+def village_built_on(index: int) -> dt.date:
+    """When village station number ``index`` of the city (0 …) was built in 2015."""
+    return dt.date(2015, 3, 10) + dt.timedelta(days=5 * index)
+
+
+def _village(
+    community: Station, township: str, village: str, index: int, serial: int, names: NameSource
+) -> Station:
+    code = f"{community.code}-{serial:02d}"
     name = next(names)
     number = f"{code}-01"
     staff = (
         StaffMember(name=name, role=StaffRole.AGENT, staff_number=number),
         StaffMember(name=name, role=StaffRole.WINDOW_CLERK, staff_number=number),
     )
-    county = COUNTY_NAMES[region]
-    if village in COMMUNITY_CENTRES:
-        return Station(
-            code=code,
-            name=f"{county}{township}{village}便民服务中心",
-            level=StationLevel.COMMUNITY_CENTRE,
-            parent_code=parent,
-            region=region,
-            staff=staff,
-            certifications=(
-                Certification(name="ISO 9001 质量管理体系认证", number="00115Q21870R0S"),
-            ),
-            standards=("iso-9001",),
-        )
+    county = COUNTY_NAMES[community.region]
     return Station(
         code=code,
         name=f"{county}{township}{village}便民服务站",
         level=StationLevel.VILLAGE_STATION,
-        parent_code=parent,
-        region=region,
+        parent_code=community.code,
+        region=community.region,
+        address=f"{community.address}{village}村委会",
+        windows=(Window(number="01", name="便民服务窗口"),),
         staff=staff,
         standards=("five-ones",),
+        opening_hours=_HOURS,
+        built_on=village_built_on(index),
     )
+
+
+def grassroots_stations(names: NameSource) -> list[Station]:
+    """The 41 rural-community centres and the 50 village stations of 2015 (each after its
+    parent), in the order of :data:`COMMUNITIES`."""
+    found: list[Station] = []
+    villages = 0
+    for index, (region, part, community, stations) in enumerate(
+        (region, *entry) for region, entries in COMMUNITIES.items() for entry in entries
+    ):
+        serial = 1 + sum(1 for other in found if other.parent_code == f"{_PREFIX[region]}-{part}")
+        centre = _community(region, part, community, index, serial, names)
+        found.append(centre)
+        for number, village in enumerate(stations, start=1):
+            township = dict(TOWNSHIPS[region])[part]
+            found.append(_village(centre, township, village, villages, number, names))
+            villages += 1
+    return found
+
+
+def _with_offers(stations: list[Station]) -> list[Station]:
+    """The stations, each township centre, community centre and village station with the
+    items it offers (:func:`~govservice.demo.grassroots.offered_items`)."""
+    from govservice.demo.grassroots import offered_items
+
+    items = all_items()
+    serials: dict[StationLevel, int] = {}
+    found = []
+    for station in stations:
+        serial = serials.get(station.level, 0)
+        serials[station.level] = serial + 1
+        offered = offered_items(station, serial, items)
+        found.append(attrs.evolve(station, items=offered) if offered else station)
+    return found
 
 
 def build_stations(agents_at_city: int = 12) -> StationSet:
@@ -335,8 +472,8 @@ def build_stations(agents_at_city: int = 12) -> StationSet:
         )
         for serial, (part, township) in enumerate(TOWNSHIPS[region], start=1):
             stations.append(_township(region, part, township, serial, names, desks))
-            for number, village in enumerate(VILLAGES.get((region, part), ()), start=1):
-                stations.append(_village(region, part, village, number, names))
+    stations += grassroots_stations(names)
+    stations = _with_offers(stations)
     return StationSet(
         stations=tuple(stations), desks=desks, agents=agents, supervisors=supervisors
     )

@@ -174,11 +174,19 @@ def _plan(cls: type) -> _Plan | None:
     return plan
 
 
+_COPIERS: dict[tuple[Any, ...], Any] = {}
+"""The copier of each class and fields changed met so far: ``(cls, *names) -> copy``."""
+
+
 def evolve(instance: T, /, **changes: Any) -> T:
     """A copy of the attrs instance ``instance`` with ``changes``: :func:`attrs.evolve`,
     re-checking only what the changes can affect (see the module's docstring)."""
+    copy = _COPIERS.get((type(instance), *changes))
+    if copy is not None:  # the same class and fields changed as before: checked then
+        return copy(instance, **changes)
     cls = type(instance)
     plan = _PLANS[cls] if cls in _PLANS else _plan(cls)
     if plan is None or not changes or not changes.keys() <= plan.fields.keys():
         return attrs.evolve(instance, **changes)  # its errors for unknown fields, too
-    return plan.copier(tuple(changes))(instance, **changes)
+    copy = _COPIERS[(cls, *changes)] = plan.copier(tuple(changes))
+    return copy(instance, **changes)

@@ -11,6 +11,7 @@ import attrs
 
 from govservice.model import _checks
 from govservice.model.common import LabelledEnum, Party
+from govservice.model.identifiers import mask_evidence_number
 
 
 class CaseState(LabelledEnum):
@@ -85,6 +86,62 @@ class ChargedFee:
     amount: Decimal = attrs.field(validator=_checks.yuan)
     exemption: str | None = attrs.field(default=None, validator=_checks.paragraph)
     """Why the fee was reduced or waived, when it was."""
+    legal_basis: str | None = attrs.field(default=None, validator=_checks.paragraph)
+    """The published fee's legal basis (收费依据), kept with what is charged."""
+    option: str | None = attrs.field(default=None, validator=_checks.optional_non_empty)
+    """Which alternative of the fee's group was charged (首次申领, 补领 ...), if any."""
+
+
+class ApplicantCategoryKind(LabelledEnum):
+    """Who the applicant is, where exemptions depend on it (减免对象)."""
+
+    VETERAN = "veteran", "退役军人"
+    DISABLED = "disabled", "残疾人"
+    LOW_INCOME = "low_income", "低保户"
+    ELDERLY = "elderly", "老年人"
+    OTHER = "other", "其他"
+
+
+def _category_label(
+    instance: ApplicantCategory, attribute: attrs.Attribute, value: str | None
+) -> None:
+    _checks.optional_non_empty(instance, attribute, value)
+    if instance.category is ApplicantCategoryKind.OTHER and value is None:
+        raise ValueError("ApplicantCategory.label: a category of kind other states its label")
+
+
+def _confirmed(instance: ApplicantCategory, attribute: attrs.Attribute, value: object) -> None:
+    _checks.aware(instance, attribute, value)
+    if (instance.confirmed_by is None) != (value is None):
+        raise ValueError(
+            "ApplicantCategory.confirmed_at: a confirmation names who confirmed and when, "
+            "both or neither"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class ApplicantCategory:
+    """A category the applicant declares (退役军人, 残疾人, 低保户, 老年人 ...), with the
+    evidence shown for it: the certificate's kind and number. The window clerk confirms it
+    at acceptance (``confirmed_by``, ``confirmed_at``), having seen the certificate; only a
+    confirmed category counts (:attr:`Case.confirmed_categories`)."""
+
+    category: ApplicantCategoryKind = attrs.field(converter=_checks.enum_of(ApplicantCategoryKind))
+    label: str | None = attrs.field(default=None, validator=_category_label)
+    """The category as the applicant or the county names it; required for ``other``."""
+    evidence_kind: str = attrs.field(validator=_checks.non_empty)
+    """The certificate shown (残疾人证, 退役军人优待证, 最低生活保障证, 居民身份证 ...)."""
+    evidence_number: str = attrs.field(validator=_checks.non_empty, repr=mask_evidence_number)
+    """The certificate's number: personal data, masked in ``repr`` and whatever is shown
+    to someone else (:func:`~govservice.model.identifiers.mask_document`)."""
+    confirmed_by: str | None = attrs.field(default=None, validator=_checks.optional_non_empty)
+    """The clerk who confirmed it at acceptance: set by the centre, never by an application."""
+    confirmed_at: dt.datetime | None = attrs.field(default=None, validator=_confirmed)
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether a clerk confirmed the category (only then does it count)."""
+        return self.confirmed_at is not None
 
 
 @attrs.frozen(kw_only=True)
@@ -273,6 +330,12 @@ def _attributes(instance: Case, attribute: attrs.Attribute, value: Mapping[str, 
             raise ValueError(f"Case.attributes: the value of {key!r} is not a text")
 
 
+def _fee_choices(instance: Case, attribute: attrs.Attribute, value: Mapping[str, str]) -> None:
+    for group, option in value.items():  # each a text on one line, as the schema's
+        _checks.non_empty(instance, attribute, group)
+        _checks.non_empty(instance, attribute, option)
+
+
 def _evaluation(instance: Case, attribute: attrs.Attribute, value: Evaluation | None) -> None:
     if value is not None and instance.state is not CaseState.COMPLETED:
         raise ValueError("Case.evaluation: only a completed case is evaluated")
@@ -311,6 +374,22 @@ class Case:
     full_agency: bool = False
     handler: str | None = attrs.field(default=None, validator=_checks.one_line)
     fees: tuple[ChargedFee, ...] = attrs.field(default=(), converter=_checks.as_tuple)
+    document_kind: str | None = attrs.field(default=None, validator=_checks.optional_non_empty)
+    """申请类型: what the applicant applies for (首次申领, 补领, 换领 ...); selects the fee
+    alternatives whose ``option`` it is, and the time-limit variant of the kind."""
+    applicant_categories: tuple[ApplicantCategory, ...] = attrs.field(
+        default=(), converter=_checks.as_tuple
+    )
+    """The categories the applicant declares, with their evidence; counted once a clerk
+    confirms them at acceptance (:attr:`confirmed_categories`)."""
+    fee_choices: Mapping[str, str] = attrs.field(factory=dict, validator=_fee_choices)
+    """The clerk's choice among fee alternatives at acceptance: group -> option. Set by the
+    centre, never by the application."""
+    confirmed_fee_conditions: tuple[str, ...] = attrs.field(
+        default=(), converter=_checks.as_tuple, validator=_checks.each_non_empty
+    )
+    """The names of the conditional fees whose condition the clerk confirmed at
+    acceptance. Set by the centre, never by the application."""
     decision: Decision | None = None
     events: tuple[CaseEvent, ...] = attrs.field(default=(), converter=_checks.as_tuple)
     evaluation: Evaluation | None = attrs.field(default=None, validator=_evaluation)
@@ -339,6 +418,13 @@ class Case:
     def __attrs_post_init__(self) -> None:
         for _, check in _CASE_CHECKS:
             check(self)
+
+    @property
+    def confirmed_categories(self) -> tuple[ApplicantCategory, ...]:
+        """The applicant's categories a clerk confirmed: what a county's exemption reads
+        (``any(c.category is ApplicantCategoryKind.ELDERLY for c in
+        case.confirmed_categories)``), never a declared one alone nor a free attribute."""
+        return tuple(category for category in self.applicant_categories if category.confirmed)
 
 
 _TIMES = ("received_at", "accepted_at", "decided_at", "completed_at")

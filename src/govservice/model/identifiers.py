@@ -67,6 +67,25 @@ def mask_identity_numbers(text: str) -> str:
     return _IDENTITY_IN_TEXT.sub(r"\1****\2", text)
 
 
+def mask_evidence_number(value: str) -> str:
+    """Mask the number of a certificate shown as evidence (残疾人证, 优待证, 低保证 ...) for
+    anything public: a number of 15 characters or more as an identity number (the first
+    10, ``****``, from the 15th on: a 残疾人证 number is the holder's identity number and
+    two digits more), a shorter one down to its first and last 2 characters (at least 4
+    hidden), one of 7 characters or fewer wholly. A masked number stays as it is."""
+    if MASK in value:
+        return value
+    if len(value) >= 15:
+        return value[:10] + MASK + value[14:]
+    if len(value) >= 8:
+        return value[:2] + MASK + value[-2:]
+    return MASK
+
+
+EVIDENCE_FIELDS = frozenset({"evidence_number"})
+"""Fields of documents that hold the number of a certificate shown as evidence: masked
+by :func:`mask_evidence_number` whatever they look like."""
+
 CODE_FIELDS = frozenset(
     {
         *("id", "code", "item_code", "station_code", "parent_code", "tracking_code"),
@@ -84,7 +103,9 @@ def mask_document(document: Any) -> Any:
     text; codes (:data:`CODE_FIELDS`) and unified social credit codes left as they are.
 
     An identifier ``{"kind": "ric", "number": ...}`` has its number masked however it is
-    written (:func:`mask_ric`; a malformed one keeps at most its first 6 characters).
+    written (:func:`mask_ric`; a malformed one keeps at most its first 6 characters); the
+    number of a certificate shown as evidence (:data:`EVIDENCE_FIELDS`) by
+    :func:`mask_evidence_number`.
     """
     if isinstance(document, str):
         return mask_identity_numbers(document)
@@ -97,6 +118,8 @@ def mask_document(document: Any) -> Any:
     for key, value in document.items():
         if key in CODE_FIELDS:
             masked[key] = value
+        elif key in EVIDENCE_FIELDS and isinstance(value, str):
+            masked[key] = mask_evidence_number(value)
         elif key == "number" and isinstance(number, str) and kind in ("ric", "uscc"):
             masked[key] = number if kind == "uscc" else _mask_any_ric(number)
         else:

@@ -13,6 +13,7 @@ from govservice.model.item import StationLevel
 
 __all__ = [
     "Certification",
+    "OpeningHours",
     "StaffMember",
     "StaffPost",
     "StaffRole",
@@ -42,6 +43,31 @@ class Certification:
 
     def __attrs_post_init__(self) -> None:
         _checks.not_after("issued_on", "expires_on")(self)
+
+
+_CLOCK = r"([01][0-9]|2[0-3]):[0-5][0-9]"
+
+
+def _weekdays(instance: OpeningHours, attribute: attrs.Attribute, value: tuple[int, ...]) -> None:
+    if not value or any(day not in range(1, 8) for day in value) or len(set(value)) != len(value):
+        raise ValueError(
+            f"OpeningHours.weekdays: distinct days 1 (Monday) to 7 (Sunday), not {value!r}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class OpeningHours:
+    """When the station opens (开放时间) on some days of the week: ``opens`` to ``closes``
+    as ``HH:MM`` on each of ``weekdays`` (1 Monday ... 7 Sunday). A station lists one
+    entry per session (morning, afternoon)."""
+
+    weekdays: tuple[int, ...] = attrs.field(converter=_checks.as_tuple, validator=_weekdays)
+    opens: str = attrs.field(validator=_checks.matches(_CLOCK, "08:30"))
+    closes: str = attrs.field(validator=_checks.matches(_CLOCK, "17:30"))
+
+    def __attrs_post_init__(self) -> None:
+        if self.closes <= self.opens:
+            raise ValueError(f"OpeningHours.closes: {self.closes} is not after opens {self.opens}")
 
 
 class StaffRole(LabelledEnum):
@@ -120,3 +146,30 @@ class Station:
         default=(), converter=_checks.as_tuple, validator=_checks.unique
     )
     """Identifiers of the standards the station claims to meet (e.g. ``five-ones``)."""
+    items: tuple[str, ...] = attrs.field(
+        default=(),
+        converter=_checks.as_tuple,
+        validator=[
+            attrs.validators.deep_iterable(
+                _checks.matches(_checks.ITEM_CODE, "11370500004275432Y-XK-0001")
+            ),
+            _checks.unique,
+        ],
+    )
+    """The codes of the items the station offers (进驻事项): what the coverage report
+    compares with the guiding catalog (便民服务事项指导性目录, :mod:`govservice.stations.guiding`)."""
+    opening_hours: tuple[OpeningHours, ...] = attrs.field(default=(), converter=_checks.as_tuple)
+    """When the station is open (开放时间), one entry per session."""
+    closure_days: tuple[dt.date, ...] = attrs.field(
+        default=(), converter=_checks.as_tuple, validator=_checks.unique
+    )
+    """The station's own closure days (闭站日), on top of its county's calendar: no day
+    of them is a working day for the station's cases."""
+    built_on: dt.date | None = None
+    """When the station was built (建成), so that a year's report can say what was new."""
+    certified_on: dt.date | None = None
+    """When the station first met its standard (达标, e.g. its ISO 9001 certificate or the
+    five ones accepted); the evaluations are the history, this the registry's date."""
+
+    def __attrs_post_init__(self) -> None:
+        _checks.not_after("built_on", "certified_on")(self)

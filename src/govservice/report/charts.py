@@ -1,7 +1,8 @@
 """The charts of ``report.html``, drawn with pygal as SVG to inline in the page.
 
 Five charts: cases by month, the on-time rate by department, the case funnel, working days
-used against the promised limit, and the evaluation grades. Each is one ``<svg>`` element
+used against the promised limit, and the evaluation grades; and a sixth when the centre has
+stations below its townships: the year's subsidies (以奖代补) by county. Each is one ``<svg>`` element
 with its styles inside, and nothing else: no script (pygal's tooltips need one; the values
 are printed on the chart instead), no comment (pygal's name the day it drew them), no
 namespace address (an ``<svg>`` inside HTML needs none), and an id of its own in place of
@@ -217,6 +218,27 @@ def grades(figures: YearFigures) -> str:
     return render(chart)
 
 
+def subsidies(figures: YearFigures) -> str:
+    """The year's subsidies (以奖代补) by county, community centres and village stations
+    stacked, in 万元 (empty when none was earned)."""
+    done = figures.grassroots
+    counties = () if done is None else done.subsidies_by_county
+    chart = _chart(
+        pygal.StackedBar,
+        "subsidies",
+        height=420,
+        title=f"{figures.year}年各县区以奖代补资金（万元）",
+        legend_at_bottom=True,
+        legend_at_bottom_columns=2,
+        print_values=True,
+        value_formatter=lambda value: f"{value:g}",
+    )
+    chart.x_labels = [county.name for county in counties]
+    chart.add("农村社区便民服务中心", [float(c.community_amount / 10000) for c in counties])
+    chart.add("村级便民服务站", [float(c.village_amount / 10000) for c in counties])
+    return render(chart)
+
+
 def _style_fields() -> dict:
     return {
         name: getattr(STYLE, name)
@@ -233,4 +255,5 @@ def all_charts(figures: YearFigures) -> dict[str, str]:
         "funnel": funnel(figures),
         "time_used": time_used(figures.own_departments),
         "grades": grades(figures),
+        **({"subsidies": subsidies(figures)} if figures.grassroots is not None else {}),
     }

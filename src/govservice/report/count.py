@@ -44,7 +44,10 @@ import attrs
 from govservice.audit import AuditReport, verify_store
 from govservice.clock import SHANGHAI
 from govservice.model import CaseState, Grade, Item, SpecialProcedure
+from govservice.model.catalog import ChangeAction
 from govservice.report.figures import (
+    AdjustmentFigures,
+    CatalogFigures,
     EvaluationFigures,
     GradeCount,
     GreenChannelFigures,
@@ -59,6 +62,7 @@ from govservice.report.figures import (
     YearFigures,
     average,
 )
+from govservice.report.grassroots import grassroots_figures
 from govservice.store.base import CaseQuery
 from govservice.store.columns import local_date
 from govservice.workdays import WorkingCalendar
@@ -174,6 +178,56 @@ def year_figures(
             acceptance_overdue=watched.acceptance_overdue_total,
         ),
         trail=_trail(audit if audit is not None else verify_store(store)),
+        catalog=catalog_figures(service, service.config.region, first, min(as_of, last)),
+        grassroots=grassroots_figures(service, year, as_of),
+    )
+
+
+def catalog_figures(
+    service: Any, region: str, first: dt.date, last: dt.date
+) -> CatalogFigures | None:
+    """How ``region``'s catalog changed from ``first`` to ``last``: the diff between the
+    versions in force on those days (the first version of the period when none was in
+    force on ``first``), and the adjustments in between. None when the region keeps no
+    versioned catalog, or none was in force in the period."""
+    if not service.catalog.heads(region):
+        return None
+    versions = [v for v in service.catalog.versions(region) if v.effective <= last]
+    if not versions:
+        return None
+    before = [version for version in versions if version.effective <= first]
+    old = before[-1] if before else versions[0]
+    new = versions[-1]
+    summary = service.catalog.diff(old, new).summary()
+    adjustments = []
+    for version in versions:
+        adjustment = version.adjustment
+        if version.number <= old.number or adjustment is None:
+            continue
+        head = version
+        counted = {action.value: adjustment.count(action) for action in ChangeAction}
+        adjustments.append(
+            AdjustmentFigures(
+                number=head.number,
+                effective=head.effective,
+                decided_by=adjustment.decided_by,
+                decision_number=adjustment.decision_number,
+                title=adjustment.title,
+                added=counted["add"],
+                taken_over=counted["take_over"],
+                cancelled=counted["cancel"],
+                retained=counted["retain"],
+                changed=counted["change"],
+                moved=counted["move"],
+            )
+        )
+    return CatalogFigures(
+        first_version=old.number,
+        last_version=new.number,
+        first_in_service=len(old.in_service()),
+        last_in_service=len(new.in_service()),
+        adjustments=tuple(adjustments),
+        **summary,
     )
 
 
@@ -371,7 +425,8 @@ class _Days:
         """Working days the promise of the case's item allows from ``start`` (None: the
         item is not in the catalog)."""
         code, version, region = case["item_code"], case.get("item_version", 1), case["region"]
-        key = (region, code, version, start)
+        kind = case.get("document_kind")
+        key = (region, code, version, start, kind)
         if key in self.allowed:
             return self.allowed[key]
         if (code, version) not in self.items:
@@ -380,7 +435,7 @@ class _Days:
         allowed = None
         if item is not None:
             day = dt.date.fromisoformat(start)
-            due = due_dates(self.calendar(region), item, day).promised.due
+            due = due_dates(self.calendar(region), item, day, kind).promised.due
             allowed = self.between(region, start, due.isoformat())
         self.allowed[key] = allowed
         return allowed

@@ -268,6 +268,181 @@ class TrailFigures:
 
 
 @attrs.frozen(kw_only=True)
+class AdjustmentFigures:
+    """One adjustment of the catalog in the year (调整): when, by whom, what it did."""
+
+    number: int
+    """The catalog version it made."""
+    effective: dt.date
+    decided_by: str
+    decision_number: str | None
+    title: str | None
+    added: int
+    taken_over: int
+    cancelled: int
+    retained: int
+    changed: int
+    moved: int
+
+
+@attrs.frozen(kw_only=True)
+class CatalogFigures:
+    """How the centre's catalog changed in the year: the diff between the version in force
+    when the year began and the one in force at its end (:mod:`govservice.catalog.diff`),
+    and the adjustments between them."""
+
+    first_version: int
+    last_version: int
+    first_in_service: int
+    """Items taking cases in the first version of the year (年初在办事项)."""
+    last_in_service: int
+    retained: int
+    """In service in both (保留)."""
+    added: int
+    taken_over: int
+    """Taken over from the province (承接省级下放)."""
+    cancelled: int
+    """Cancelled (取消, 停办)."""
+    moved: int
+    changed: int
+    adjustments: tuple[AdjustmentFigures, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        document = attrs.asdict(self, recurse=False)
+        document["adjustments"] = [
+            {**attrs.asdict(a), "effective": a.effective.isoformat()} for a in self.adjustments
+        ]
+        return document
+
+
+@attrs.frozen(kw_only=True)
+class LevelCount:
+    """Stations of one level (a :class:`~govservice.model.StationLevel` value)."""
+
+    level: str
+    label: str
+    count: int
+
+
+@attrs.frozen(kw_only=True)
+class LevelSubsidy:
+    """What the stations of one level earned in the year (以奖代补)."""
+
+    level: str
+    label: str
+    stations: int
+    amount: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class CountySubsidy:
+    """What the stations of one county earned in the year, by level."""
+
+    county: str
+    name: str
+    community_centres: int
+    community_amount: Decimal
+    village_stations: int
+    village_amount: Decimal
+    total: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class HonourFigures:
+    """A person named for an honour of a quarter's staff assessment."""
+
+    quarter: int
+    title: str
+    name: str
+    station: str
+
+
+@attrs.frozen(kw_only=True)
+class GrassrootsFigures:
+    """基层便民服务: the stations down to the village, those built in the year, their
+    subsidies, the coverage of the guiding catalog (应进必进) at the year's end, training,
+    and the quarterly staff assessment (:mod:`govservice.report.grassroots`)."""
+
+    stations: tuple[LevelCount, ...]
+    """Every level, from the city centre down, with the stations stored."""
+    built: tuple[LevelCount, ...]
+    """Every level with stations built in the year."""
+    subsidies_configured: bool
+    """The configuration sets the year's amounts (``stations.subsidies``)."""
+    subsidies: tuple[LevelSubsidy, ...]
+    subsidy_total: Decimal
+    subsidies_by_county: tuple[CountySubsidy, ...]
+    coverage_stations: int
+    """Stations in the coverage report (every station stored)."""
+    coverage_required: int
+    coverage_covered: int
+    coverage_full: int
+    """Stations offering every item asked of them."""
+    training_sessions: int
+    training_person_times: int
+    training_hours: Decimal
+    """Hours credited (学时: a session's hours for each attendant)."""
+    untrained: int
+    """Stations whose staff had no training in the year."""
+    assessed_quarters: int
+    assessed_people: int
+    """People assessed in the year's last assessed quarter."""
+    honours: tuple[HonourFigures, ...]
+    """The honours of the year's last assessed quarter."""
+
+    @property
+    def coverage_rate(self) -> Decimal | None:
+        """进驻率 (percent): items offered of those the guiding catalog asks."""
+        return percent(self.coverage_covered, self.coverage_required)
+
+    @property
+    def coverage_gaps(self) -> int:
+        return self.coverage_required - self.coverage_covered
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "stations": {count.level: count.count for count in self.stations},
+            "built": {count.level: count.count for count in self.built},
+            "subsidies": {
+                "configured": self.subsidies_configured,
+                "by_level": {
+                    s.level: {"stations": s.stations, "amount": str(s.amount)}
+                    for s in self.subsidies
+                },
+                "total": str(self.subsidy_total),
+                "by_county": [
+                    {
+                        **attrs.asdict(c),
+                        "community_amount": str(c.community_amount),
+                        "village_amount": str(c.village_amount),
+                        "total": str(c.total),
+                    }
+                    for c in self.subsidies_by_county
+                ],
+            },
+            "coverage": {
+                "stations": self.coverage_stations,
+                "required": self.coverage_required,
+                "covered": self.coverage_covered,
+                "gaps": self.coverage_gaps,
+                "full": self.coverage_full,
+                "rate": _text(self.coverage_rate),
+            },
+            "training": {
+                "sessions": self.training_sessions,
+                "person_times": self.training_person_times,
+                "hours": str(self.training_hours),
+                "untrained_stations": self.untrained,
+            },
+            "staff_assessment": {
+                "quarters": self.assessed_quarters,
+                "people": self.assessed_people,
+                "honours": [attrs.asdict(h) for h in self.honours],
+            },
+        }
+
+
+@attrs.frozen(kw_only=True)
 class YearFigures(_OnTime):
     """Everything the year report shows, counted from the store."""
 
@@ -306,6 +481,10 @@ class YearFigures(_OnTime):
     evaluations: EvaluationFigures
     supervision: SupervisionFigures
     trail: TrailFigures
+    catalog: CatalogFigures | None = None
+    """How the centre's catalog changed in the year (None: it keeps no versioned catalog)."""
+    grassroots: GrassrootsFigures | None = None
+    """基层便民服务 (None: the store holds no station below the township centres)."""
 
     @property
     def overdue_open(self) -> int:
@@ -401,6 +580,8 @@ class YearFigures(_OnTime):
             },
             "supervision": attrs.asdict(self.supervision),
             "trail": attrs.asdict(self.trail),
+            "catalog": self.catalog.as_dict() if self.catalog is not None else None,
+            "grassroots": self.grassroots.as_dict() if self.grassroots is not None else None,
         }
 
 

@@ -109,3 +109,94 @@ def trail(figures: YearFigures) -> str:
         f"拒绝记录{checked.refusals}条），办件记录{checked.cases}件与链条一致；"
         f"链头第{checked.head_seq}条（{checked.head_hash[:16]}）。{simulated}"
     )
+
+
+def catalog(figures: YearFigures) -> str:
+    """How the catalog changed in the year: the adjustments, then the year's diff."""
+    changed = figures.catalog
+    if changed is None:
+        return NONE
+    decisions = "、".join(
+        f"{a.effective.month}月{a.effective.day}日"
+        + (f"{printable(a.decision_number)}" if a.decision_number else printable(a.decided_by))
+        for a in changed.adjustments
+    )
+    adjusted = (
+        f"全年调整事项目录{len(changed.adjustments)}次（{decisions}）："
+        if changed.adjustments
+        else "全年未调整事项目录："
+    )
+    parts = [f"保留事项{changed.retained}项"]
+    for count, label in (
+        (changed.taken_over, "承接省级下放事项"),
+        (changed.added, "新增事项"),
+        (changed.cancelled, "取消（停办）事项"),
+        (changed.moved, "划转事项"),
+        (changed.changed, "调整收费、时限等内容的事项"),
+    ):
+        if count:
+            parts.append(f"{label}{count}项")
+    return (
+        adjusted
+        + "，".join(parts)
+        + f"；年初在办事项{changed.first_in_service}项，年末{changed.last_in_service}项"
+        + f"（目录第{changed.first_version}版至第{changed.last_version}版）。"
+    )
+
+
+def yuan(amount: Decimal) -> str:
+    """An amount of money as the report prints it: 6,150,000元."""
+    whole = amount.to_integral_value()
+    return f"{whole:,}元" if whole == amount else f"{amount:,.2f}元"
+
+
+def hours(value: Decimal) -> str:
+    """Hours as the report prints them: 813, 3.5 (no trailing zeros)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def grassroots(figures: YearFigures) -> str:
+    """基层便民服务: stations built, subsidies (以奖代补), coverage (应进必进), training and
+    the staff assessment's honours."""
+    done = figures.grassroots
+    if done is None:
+        return NONE
+    built = "、".join(f"{count.label}{count.count}个" for count in done.built)
+    levels = "、".join(f"{count.label}{count.count}个" for count in done.stations if count.count)
+    total = sum(count.count for count in done.stations)
+    text = f"{figures.year}年新建{built}；" if built else f"{figures.year}年未新建站点；"
+    text += f"全市共有各级服务站点{total}个（{levels}）。"
+    if not done.subsidies_configured:
+        text += "以奖代补：未配置本年度奖补标准。"
+    else:
+        earned = "、".join(
+            f"{s.label}{s.stations}个奖补{yuan(s.amount)}" for s in done.subsidies if s.stations
+        )
+        text += (
+            f"以奖代补：新达标{earned}，合计{yuan(done.subsidy_total)}。"
+            if earned
+            else "以奖代补：本年度无新达标站点。"
+        )
+    if done.coverage_required:
+        text += (
+            f"应进必进：指导性目录应进驻事项{done.coverage_required}项次，"
+            f"已进驻{done.coverage_covered}项次，进驻率{rate(done.coverage_rate)}，"
+            f"{done.coverage_full}个站点全部进驻，缺项{done.coverage_gaps}项次。"
+        )
+    if done.training_sessions:
+        text += (
+            f"业务培训{done.training_sessions}期、{done.training_person_times}人次、"
+            f"{hours(done.training_hours)}学时，{done.untrained}个站点全年未参加培训。"
+        )
+    if done.assessed_quarters:
+        quarter = done.honours[0].quarter if done.honours else None
+        text += f"进驻人员季度考核{done.assessed_quarters}次"
+        if quarter is not None:
+            titles: dict[str, list[str]] = {}
+            for honour in done.honours:
+                titles.setdefault(honour.title, []).append(printable(honour.name))
+            named = "；".join(f"{title}：{'、'.join(names)}" for title, names in titles.items())
+            text += f"，第{quarter}季度{named}"
+        text += "。"
+    return text

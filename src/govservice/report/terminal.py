@@ -19,8 +19,10 @@ from govservice.cli.terminal import printable
 from govservice.report.figures import GroupFigures, YearFigures
 from govservice.report.sentences import (
     NONE,
+    catalog,
     days,
     evaluations,
+    grassroots,
     green_channel,
     overview,
     rate,
@@ -99,6 +101,7 @@ def sections(figures: YearFigures) -> list[tuple[str, str | Table]]:
     """The report's sections in order: a heading and a sentence, or a table."""
     return [
         ("概况", overview(figures)),
+        *([("事项目录", catalog(figures))] if figures.catalog is not None else []),
         ("分部门办件情况", _table_or_none("部门", figures.own_departments)),
         *_other_centres(figures),
         ("分站点办件情况", _table_or_none("站点", figures.by_station)),
@@ -107,6 +110,7 @@ def sections(figures: YearFigures) -> list[tuple[str, str | Table]]:
         ("补正与特别程序", supplements(figures)),
         ("不予受理与撤回", withdrawals(figures)),
         ("好差评", evaluations(figures)),
+        *([("基层便民服务", grassroots(figures))] if figures.grassroots is not None else []),
         ("电子监察", supervision(figures)),
         ("步步留痕", trail(figures)),
     ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -24,8 +24,9 @@ import attrs
 
 from govservice.codec import from_document, to_document
 from govservice.errors import StoreError
-from govservice.model import Case, CaseState, Item, ItemStatus
+from govservice.model import Case, CaseState, GuidingCatalogVersion, Item, ItemStatus
 from govservice.store.ledger import (
+    CATALOG,
     REFUSED,
     SIMULATED,
     SIMULATION_LINK,
@@ -125,6 +126,16 @@ class TrailLinks:
         with self.transaction():  # type: ignore[attr-defined]
             self._append_ledger("", [dict(SIMULATION_LINK)], key=SIMULATED)  # type: ignore[attr-defined]
 
+    def record_catalog_version(self, region: str, link: dict) -> None:
+        with self.transaction():  # type: ignore[attr-defined]
+            self._append_ledger(catalog_subject(region), [link], key=CATALOG)  # type: ignore[attr-defined]
+
+
+def catalog_subject(region: str) -> str:
+    """What the trail names as the subject of a link of ``region``'s catalog (no case has
+    such an id: a case id never holds a slash)."""
+    return f"catalog/{region}"
+
 
 class NoticeWrites:
     """What every backend's outbox writes alike: one notice is a write of one
@@ -188,6 +199,45 @@ class ItemHead:
     version: int
     status: ItemStatus
     status_since: dt.date | None
+
+
+@attrs.frozen
+class CatalogHead:
+    """One stored version of a region's catalog, without its items: its number, the day
+    it took effect, the adjustment that made it (its JSON document; None for an import)
+    and what an import said of itself (``imported``: who decided it, the decision's number,
+    the title; None for an adjustment), and how many items it holds."""
+
+    region: str
+    number: int
+    effective: dt.date
+    adjustment: dict[str, Any] | None
+    imported: dict[str, Any] | None
+    size: int
+
+
+@attrs.frozen
+class CatalogPlace:
+    """Where an item stands in the version of a catalog in force on a day: the version's
+    number and date, and the item's version there with its status (``head`` None: the
+    item is not in that version of the catalog)."""
+
+    number: int
+    effective: dt.date
+    head: ItemHead | None
+
+
+@attrs.frozen(kw_only=True)
+class StationOffer:
+    """A station as the coverage report reads it (S2, guiding catalog): who it is, where
+    it stands, and the codes of the items it offers (its document's ``items``)."""
+
+    code: str
+    name: str
+    region: str
+    level: str
+    parent_code: str | None
+    items: frozenset[str]
 
 
 @attrs.frozen
@@ -331,6 +381,79 @@ class Store(Protocol):
     def items(self, *, region: str | None = None) -> Iterator[Item]:
         """The latest version of every item (of ``region``), by code."""
 
+    # --- versions of the catalog (per region) --------------------------------------------
+
+    def add_catalog_version(self, head: CatalogHead, entries: Mapping[str, int]) -> None:
+        """Store version ``head.number`` of ``head.region``'s catalog, holding ``entries``
+        (item code → the item version it holds, each stored with :meth:`add_item`), in the
+        caller's transaction or one of its own. Numbers follow each other from 1, and a
+        version takes effect no earlier than the one before it.
+
+        :raises DuplicateRecordError: the version is stored already.
+        :raises StoreError: the number does not follow the last one, it takes effect before
+            the last one, or an entry names an item version that is not stored."""
+
+    def catalog_heads(self, region: str) -> list[CatalogHead]:
+        """Every version of ``region``'s catalog, oldest first (without their items)."""
+
+    def catalog_entries(self, region: str, number: int) -> dict[str, int]:
+        """The items of version ``number`` of ``region``'s catalog: code → item version,
+        by code (empty when there is no such version)."""
+
+    def catalog_regions(self) -> list[str]:
+        """The regions that have a catalog, in order."""
+
+    def catalog_place(self, region: str, code: str, day: dt.date) -> CatalogPlace | None:
+        """Where item ``code`` stands in the version of ``region``'s catalog in force on
+        ``day`` (the last version that took effect on or before it); None when no version
+        was in force then (the region has no catalog, or ``day`` is before its first).
+        One indexed query: the workflow asks it for every application."""
+
+    def record_catalog_version(self, region: str, link: dict) -> None:
+        """Chain one link ``{"seq", "case_id": "catalog/<region>", "catalog": link}``: a new
+        version of a region's catalog (its number, date, adjustment, and the SHA-256 of
+        its items), on the trail like a case's events, in the caller's transaction or one
+        of its own (see :data:`govservice.store.ledger.CATALOG`)."""
+
+    # --- the guiding catalog and what stations offer (issue 13, S2) ----------------------
+
+    def add_guiding_version(self, version: GuidingCatalogVersion) -> None:
+        """Store a version of the guiding catalog (便民服务事项指导性目录) of
+        ``version.region`` with its entries, in the caller's transaction or one of its
+        own. Numbers follow each other from 1; a version takes effect no earlier than the
+        one before it.
+
+        :raises DuplicateRecordError: the version is stored already.
+        :raises StoreError: the number skips one, or it takes effect before the last one."""
+
+    def guiding_versions(self, region: str) -> list[GuidingCatalogVersion]:
+        """Every version of the guiding catalog ``region`` issued, oldest first."""
+
+    def guiding_regions(self) -> list[str]:
+        """The regions that issued a guiding catalog, in order."""
+
+    def station_offers(self, regions: Sequence[str] | None = None) -> list[StationOffer]:
+        """Every station (of ``regions``, when given) with the items it offers, by code:
+        one query, for the coverage report's set operations."""
+
+    def item_names(self, codes: Iterable[str]) -> dict[str, str]:
+        """The name of the latest version of each stored item of ``codes`` (codes not
+        stored are left out)."""
+
+    # --- evaluations of stations (issue 13, S1) ------------------------------------------
+
+    def add_station_evaluation(self, evaluation: Any) -> None:
+        """Store an evaluation of a station (a
+        :class:`~govservice.model.StationEvaluation` with its ``id``), in the caller's
+        transaction or one of its own. Evaluations are history: never changed.
+
+        :raises RecordNotFoundError: the station is not stored.
+        :raises DuplicateRecordError: an evaluation of this id is stored already."""
+
+    def station_evaluations(self, station_code: str | None = None) -> list[Any]:
+        """The evaluations of ``station_code`` (of every station when None), in the
+        order they were stored."""
+
     # --- mutable records ---------------------------------------------------------------
 
     def add(self, record: Any, *, version: int = 1) -> Stored[Any]:
@@ -433,6 +556,35 @@ class Store(Protocol):
         :data:`govservice.store.ledger.SIMULATED`), in a transaction of its own or the
         caller's. Only :func:`govservice.store.simulation.make_simulation` chains it, as
         the first link of a store without a history."""
+
+    # --- training and the staff assessment (issue 13, slice S3) --------------------------
+
+    def add_training_session(self, session: Any) -> None:
+        """Store a :class:`~govservice.model.TrainingSession` with its attendance, in a
+        transaction of its own or the caller's. Sessions are never changed.
+
+        :raises DuplicateRecordError: a session with its id is stored already."""
+
+    def training_sessions(
+        self, *, since: dt.date | None = None, until: dt.date | None = None
+    ) -> list[Any]:
+        """The stored training sessions held from ``since`` to ``until`` (both included;
+        None: no bound), by date and id."""
+
+    def add_staff_records(self, records: Sequence[Any]) -> None:
+        """Store the centre's :class:`~govservice.model.StaffRecord` entries (a person's
+        attendance of a quarter), all or none.
+
+        :raises DuplicateRecordError: a person has a record of that quarter already."""
+
+    def staff_records(self, year: int, quarter: int) -> list[Any]:
+        """The staff records of ``quarter`` of ``year``, by station and name."""
+
+    def add_discipline_records(self, records: Sequence[Any]) -> None:
+        """Store the centre's :class:`~govservice.model.DisciplineRecord` entries, all or none."""
+
+    def discipline_records(self, since: dt.date, until: dt.date) -> list[Any]:
+        """The discipline records dated from ``since`` to ``until`` (both included), by date."""
 
     # --- settings ------------------------------------------------------------------------
 
@@ -540,6 +692,30 @@ class Store(Protocol):
     ) -> None:
         """Record a failed attempt: the error, when to try again (None: no more automatic
         attempts) and which plugins are still to be told; the claim is released."""
+
+
+def check_next_version(last: CatalogHead | None, head: CatalogHead, size: int) -> None:
+    """The checks every backend makes of a new version of a region's catalog, ``last``
+    being the region's last stored version (None: it has none).
+
+    :raises StoreError: the number does not follow ``last``'s, the version takes effect
+        before it, or its size is not its number of entries."""
+    expected = 1 if last is None else last.number + 1
+    if head.number != expected:
+        raise StoreError(
+            f"the catalog of {head.region}: the next version is number {expected}, "
+            f"not {head.number}"
+        )
+    if last is not None and head.effective < last.effective:
+        raise StoreError(
+            f"the catalog of {head.region}: version {head.number} would take effect on "
+            f"{head.effective}, before version {last.number} ({last.effective})"
+        )
+    if head.size != size:
+        raise StoreError(
+            f"the catalog of {head.region}: version {head.number} says it holds {head.size} "
+            f"items, not the {size} given"
+        )
 
 
 def new_events(stored: dict, document: dict) -> list[dict]:

@@ -6,6 +6,7 @@ stored one way or the other has the same columns.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -61,6 +62,43 @@ def case_row(document: dict[str, Any]) -> tuple:
         if rectification is not None and "closed_at" not in rectification
         else None,
     )
+
+
+def case_row_of(case: Any) -> tuple:
+    """:func:`case_row` of the document of ``case`` (a :class:`~govservice.model.Case`),
+    made from the fields the columns are taken from without making the whole document."""
+    rectification = case.rectification
+    due = None
+    if rectification is not None and rectification.closed_at is None:
+        due = {"due": _date_text(rectification.due)}
+    return case_row(
+        {
+            "id": case.id,
+            "state": case.state.value,
+            "region": case.region,
+            "department": case.department,
+            "station_code": case.station_code,
+            "handler": case.handler,
+            "item_code": case.item_code,
+            "item_version": case.item_version,
+            "green_channel": case.green_channel,
+            "received_at": _time_text(case.received_at),
+            "promised_due": _date_text(case.promised_due),
+            "legal_due": _date_text(case.legal_due),
+            "tracking_code": case.tracking_code,
+            "project_id": case.project_id,
+            "completed_at": _time_text(case.completed_at),
+            "rectification": due,
+        }
+    )
+
+
+def _date_text(day: dt.date | None) -> str | None:
+    return None if day is None else dt.date.isoformat(day)
+
+
+def _time_text(moment: dt.datetime | None) -> str | None:
+    return None if moment is None else dt.datetime.isoformat(moment)
 
 
 CASE_COLUMNS = (

@@ -14,7 +14,8 @@ for the first). What a link holds besides its number and case:
   case brought in from another system (bulk import), over its whole record (:data:`IMPORTED`);
 - ``"refused": {...}``: a refusal that left no case record (:data:`REFUSED`);
 - ``"simulation": {...}``: the first link of a simulation store, and only there
-  (:data:`SIMULATED`).
+  (:data:`SIMULATED`);
+- ``"catalog": {...}``: a new version of a region's catalog (:data:`CATALOG`).
 
 The ledger head (last sequence number and hash) is kept beside it. Changing, deleting,
 inserting or reordering links in the database then breaks a link that :func:`verify`
@@ -55,6 +56,13 @@ SIMULATED = "simulation"
 :func:`govservice.store.simulation.make_simulation` as the store's first link (see
 :meth:`govservice.store.base.Store.mark_simulation`). A store's setting says it is a
 simulation exactly when its chain begins with this link; anywhere else it is a break."""
+
+CATALOG = "catalog"
+"""The key of a link of a region's catalog: ``{"seq": n, "case_id": "catalog/<region>",
+"catalog": {"region", "number", "effective", "adjustment", "imported", "items": sha256}}``,
+a new version of the catalog (an import or an adjustment) with the SHA-256 of its items
+(:func:`govservice.catalog.versions.entries_digest`); no case record is behind it (see
+:meth:`govservice.store.base.Store.record_catalog_version`)."""
 
 SIMULATION_LINK = {"back_dated": True}
 """What the simulation link holds under :data:`SIMULATED`."""

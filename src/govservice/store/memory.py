@@ -43,7 +43,9 @@ from govservice.store.base import (
     new_events,
 )
 from govservice.store.bulk import PackedImport
+from govservice.store.catalog_memory import MemoryCatalog
 from govservice.store.columns import CASE_COLUMNS, TABLES, case_row, queue_key
+from govservice.store.guiding_memory import MemoryGuiding
 from govservice.store.ledger import (
     GENESIS,
     IMPORTED,
@@ -53,11 +55,20 @@ from govservice.store.ledger import (
     check_attestable,
     record_digest,
 )
+from govservice.store.stations_memory import MemoryStations
 
 _CLOSED = frozenset(state.value for state in CaseState if state.is_closed)
 
 
-class MemoryStore(PackedImport, TrailLinks, NoticeWrites, NestedTransactions):
+class MemoryStore(
+    PackedImport,
+    MemoryCatalog,
+    MemoryGuiding,
+    MemoryStations,
+    TrailLinks,
+    NoticeWrites,
+    NestedTransactions,
+):
     """Records as documents in dictionaries (see :class:`~govservice.store.base.Store`)."""
 
     dialect = "memory"
@@ -70,6 +81,9 @@ class MemoryStore(PackedImport, TrailLinks, NoticeWrites, NestedTransactions):
         self._ledger: list[LedgerEntry] = []
         self._outbox: dict[int, Notice] = {}
         self._delivered: dict[int, dt.datetime] = {}  # notices of the outbox delivered, when
+        self._catalog = {}  # the versions of each region's catalog (MemoryCatalog)
+        self._guiding = {}  # the guiding catalog's versions of each region (MemoryGuiding)
+        self._evaluations = []  # station evaluations, in order (MemoryStations; replaced, not changed)
 
     def schema_version(self) -> int:
         return 1
@@ -93,19 +107,34 @@ class MemoryStore(PackedImport, TrailLinks, NoticeWrites, NestedTransactions):
             list(self._ledger),
             dict(self._outbox),
             dict(self._delivered),
+            self._catalog,  # never changed in place: a new version makes a new dict
+            self._guiding,  # the same (MemoryGuiding)
+            self._evaluations,  # the same (MemoryStations)
         )
 
     def _commit(self, token: Any) -> None:
         pass
 
     def _rollback(self, token: Any) -> None:
-        self._items, self._records, self._ledger, self._outbox, self._delivered = token
+        (
+            self._items,
+            self._records,
+            self._ledger,
+            self._outbox,
+            self._delivered,
+            self._catalog,
+            self._guiding,
+            self._evaluations,
+        ) = token
 
     def add_item(self, item: Item) -> None:
         document = to_document(item)
         existing = self._items.get((item.code, item.version))
         if existing is not None:
-            if existing != document:
+            if (
+                existing != document
+                and to_document(from_document(Item, existing, check=False)) != document
+            ):
                 raise DuplicateRecordError(
                     f"item {item.code} version {item.version} is already in the catalog "
                     "with other content; add a new version instead"
@@ -423,6 +452,72 @@ class MemoryStore(PackedImport, TrailLinks, NoticeWrites, NestedTransactions):
         """Written at once, outside any transaction (a store's settings are set when it is
         created)."""
         self._settings = {**(self._settings or {}), name: value}
+
+    # --- training and the staff assessment (issue 13, slice S3) --------------------------
+    # Kept apart from the snapshot of a transaction: every write checks all it is given
+    # before it stores any of it, so a refused write leaves nothing behind.
+
+    def _people(self) -> dict[str, dict]:
+        found = self.__dict__.get("_people_records")
+        if found is None:
+            found = self.__dict__["_people_records"] = {
+                "sessions": {},
+                "staff": {},
+                "discipline": [],
+            }
+        return found
+
+    def add_training_session(self, session: Any) -> None:
+        sessions = self._people()["sessions"]
+        if session.id in sessions:
+            raise DuplicateRecordError(f"training session {session.id} is already stored")
+        sessions[session.id] = to_document(session)
+
+    def training_sessions(
+        self, *, since: dt.date | None = None, until: dt.date | None = None
+    ) -> list[Any]:
+        from govservice.model.training import TrainingSession
+
+        low, high = (since or dt.date.min).isoformat(), (until or dt.date.max).isoformat()
+        documents = sorted(
+            (d for d in self._people()["sessions"].values() if low <= d["on"] <= high),
+            key=lambda d: (d["on"], d["id"]),
+        )
+        return [from_document(TrainingSession, copy.deepcopy(d), check=False) for d in documents]
+
+    def add_staff_records(self, records: Sequence[Any]) -> None:
+        staff = self._people()["staff"]
+        keys = [(r.year, r.quarter, r.station_code, r.name) for r in records]
+        for record, key in zip(records, keys, strict=True):
+            if key in staff or keys.count(key) > 1:
+                raise DuplicateRecordError(
+                    f"the record of {record.name} of station {record.station_code} for "
+                    f"quarter {record.quarter} of {record.year} is already stored"
+                )
+        for record, key in zip(records, keys, strict=True):
+            staff[key] = to_document(record)
+
+    def staff_records(self, year: int, quarter: int) -> list[Any]:
+        from govservice.model.assessment import StaffRecord
+
+        staff = self._people()["staff"]
+        return [
+            from_document(StaffRecord, copy.deepcopy(staff[key]), check=False)
+            for key in sorted(k for k in staff if k[:2] == (year, quarter))
+        ]
+
+    def add_discipline_records(self, records: Sequence[Any]) -> None:
+        self._people()["discipline"].extend(to_document(r) for r in records)
+
+    def discipline_records(self, since: dt.date, until: dt.date) -> list[Any]:
+        from govservice.model.assessment import DisciplineRecord
+
+        low, high = since.isoformat(), until.isoformat()
+        found = [d for d in self._people()["discipline"] if low <= d["on"] <= high]
+        return [
+            from_document(DisciplineRecord, copy.deepcopy(d), check=False)
+            for d in sorted(found, key=lambda d: d["on"])
+        ]
 
     # --- bulk ------------------------------------------------------------------------------
 

@@ -16,11 +16,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from govservice.clock import SHANGHAI
-from govservice.codec import document_and_texts, from_document
+from govservice.codec import case_texts, document_and_texts, from_document, to_document
 from govservice.errors import (
     ConflictError,
+    DuplicateRecordError,
     LedgerHeadError,
     RecordNotFoundError,
+    StoreError,
     TrailBrokenError,
 )
 from govservice.kinds import KINDS, kind_of
@@ -37,10 +39,8 @@ from govservice.store.base import (
     Page,
     Stored,
     TrailLinks,
-    check_events_appended,
-    new_events,
 )
-from govservice.store.columns import TABLES, import_row
+from govservice.store.columns import TABLES, case_row_of, import_row
 from govservice.store.ledger import (
     IMPORTED,
     RECORD,
@@ -51,6 +51,19 @@ from govservice.store.ledger import (
     is_hash,
     record_digest,
 )
+
+
+def written_form(kind: str, record: Any) -> tuple[tuple, str, list[str]]:
+    """What a write of ``record`` (of ``kind``) stores: its columns
+    (:mod:`govservice.store.columns`), its canonical JSON text (what :func:`dumps` gives
+    for its document) and a case's events' texts, of which its links are made
+    (:func:`govservice.codec.document_and_texts`). A case's are made without its
+    document (:func:`govservice.codec.case_texts`)."""
+    if kind == "case":
+        text, texts = case_texts(record)
+        return case_row_of(record), text, texts
+    document, text, texts = document_and_texts(record, events=False)
+    return TABLES[kind][3](document), text, texts
 
 
 def dumps(document: Any) -> str:
@@ -67,6 +80,10 @@ that record again, not parsed anew. Any change of the text, by any writer, is re
 
 NOTICES_A_STATEMENT = 1000
 """Notices one INSERT writes (5 parameters each, well within every driver's limit)."""
+
+NOTICES_MARKED_A_STATEMENT = 500
+"""Notices one UPDATE marks delivered (one parameter each: within SQLite's oldest limit of
+999 parameters a statement)."""
 
 
 class SqlQueries(TrailLinks, NoticeWrites):
@@ -215,28 +232,28 @@ class SqlQueries(TrailLinks, NoticeWrites):
         kind = kind_of(record)
         table, key_column, columns, row_of = TABLES[kind.name]
         key = kind.key(record)
-        document, text, texts = document_and_texts(record)  # text: what dumps() gives
+        row, text, texts = written_form(kind.name, record)  # text: what dumps() gives
         m = self.mark
         names = [column.strip() for column in columns.split(",")]
         with self.transaction():
             if kind.name == "case":
                 self._lock_ledger()  # before the case row: every writer locks in one order
             known = self._written.get((kind.name, key)) if self._written else None
+            previous: dict | None = None
             if known is not None and known[0] == expected_version:
                 # What this store wrote at that version: the UPDATE below, made on the
                 # condition that the version is still that one, confirms it is current.
-                _, previous, previous_row = known
+                _, previous_row, previous_texts = known
             else:
                 previous = self._locked_document(kind.name, key, expected_version)
                 previous_row = row_of(previous)
+                previous_texts = [canonical(event) for event in previous.get("events", [])]
                 if kind.name == "case":
                     self._check_sealed(key, previous)
-            added: list[dict] = []
+            added: list[str] = []
             if kind.name == "case":
-                check_events_appended(key, previous, document)
-                added = new_events(previous, document)
+                added = _appended(key, previous_texts, previous, texts)
             # Set only the columns that change: an index is rewritten for every column set.
-            row = row_of(document)
             changed = [
                 (name, value)
                 for name, value, before in zip(names, row, previous_row, strict=True)
@@ -252,9 +269,9 @@ class SqlQueries(TrailLinks, NoticeWrites):
                 self._locked_document(kind.name, key, expected_version)
                 raise ConflictError(f"{kind.name} {key} changed while it was being updated")
             if kind.name == "case":  # every write of a case, with the record it leaves
-                added_texts = texts[len(texts) - len(added) :]
-                self._append_ledger(key, added, record=record_digest(text), texts=added_texts)
-            self._remember(kind.name, key, expected_version + steps, document, row)
+                # the texts stand for the events: each link is made of its event's text
+                self._append_ledger(key, added, record=record_digest(text), texts=added)
+            self._remember(kind.name, key, expected_version + steps, row, texts)
         return Stored(record, expected_version + steps)
 
     def lock(self, kind: str, key: Any) -> None:
@@ -266,16 +283,20 @@ class SqlQueries(TrailLinks, NoticeWrites):
 
     # --- documents this store wrote ------------------------------------------------------------
 
-    _written: OrderedDict[tuple[str, Any], tuple[int, dict, tuple]] | None = None
+    _written: OrderedDict[tuple[str, Any], tuple[int, tuple, Sequence[str]]] | None = None
     _WRITTEN_SIZE = 4096
 
-    def _remember(self, kind: str, key: Any, version: int, document: dict, row: tuple) -> None:
-        """Keep the document (and its columns) written at ``version`` of a record: the next
-        update of it compares against them without reading and parsing the document back
-        (the version the database holds says whether it is still the one stored)."""
+    def _remember(
+        self, kind: str, key: Any, version: int, row: tuple, texts: Sequence[str] = ()
+    ) -> None:
+        """Keep the columns written at ``version`` of a record, and a case's events as their
+        canonical texts (:func:`govservice.codec.document_and_texts`): the next update of
+        it compares against them without reading and parsing the document back (the
+        version the database holds says whether it is still the one stored). Texts and
+        columns only: nothing the garbage collector looks through at every collection."""
         if self._written is None:
             self._written = OrderedDict()
-        self._written[(kind, key)] = (version, document, row)
+        self._written[(kind, key)] = (version, row, tuple(texts))
         self._written.move_to_end((kind, key))
         if len(self._written) > self._WRITTEN_SIZE:
             self._written.popitem(last=False)
@@ -344,7 +365,7 @@ class SqlQueries(TrailLinks, NoticeWrites):
     def _append_ledger(
         self,
         case_id: str,
-        events: list[dict],
+        events: Sequence[Any],
         *,
         key: str = "event",
         record: str | None = None,
@@ -352,7 +373,8 @@ class SqlQueries(TrailLinks, NoticeWrites):
     ) -> None:
         """Chain ``events`` of ``case_id`` after the head, inside the caller's transaction,
         the last link holding ``record`` (see :func:`govservice.store.ledger.chain`, and
-        for ``texts``, the events' canonical texts); the head row is locked first, so
+        for ``texts``, the events' canonical texts, of which each link is then made:
+        ``events`` may be the texts themselves); the head row is locked first, so
         appends from several processes take turns."""
         m = self.mark
         rows = chain_rows(
@@ -652,12 +674,16 @@ class SqlQueries(TrailLinks, NoticeWrites):
 
     def mark_notices_delivered(self, notice_ids: Sequence[int], at: dt.datetime) -> None:
         m = self.mark
-        with self.transaction():
-            self._execute_many(
-                f"UPDATE outbox SET delivered_at = {m}, attempts = attempts + 1, "
-                f"next_attempt_at = NULL, claimed_by = NULL WHERE id = {m}",
-                [(self._utc(at), notice_id) for notice_id in notice_ids],
-            )
+        delivered = self._utc(at)
+        with self.transaction():  # a statement for many (a batch's notices), not one each
+            for first in range(0, len(notice_ids), NOTICES_MARKED_A_STATEMENT):
+                part = list(notice_ids[first : first + NOTICES_MARKED_A_STATEMENT])
+                self._execute(
+                    f"UPDATE outbox SET delivered_at = {m}, attempts = attempts + 1, "
+                    "next_attempt_at = NULL, claimed_by = NULL "
+                    f"WHERE id IN ({', '.join([m] * len(part))})",
+                    (delivered, *part),
+                )
 
     def mark_notice_failed(
         self,
@@ -712,6 +738,98 @@ class SqlQueries(TrailLinks, NoticeWrites):
                 (name, value),
             )
 
+    # --- training and the staff assessment (issue 13, slice S3; migration 8) -------------
+
+    def add_training_session(self, session: Any) -> None:
+        m = self.mark
+        with self.transaction():
+            if self._rows(f"SELECT 1 FROM training_sessions WHERE id = {m}", (session.id,)):
+                raise DuplicateRecordError(f"training session {session.id} is already stored")
+            self._execute(
+                f"INSERT INTO training_sessions (id, held_on, doc) VALUES ({m}, {m}, {m})",
+                (session.id, self._date(session.on), dumps(to_document(session))),
+            )
+            self._execute_many(
+                "INSERT INTO training_attendance (session_id, station_code, name) "
+                f"VALUES ({m}, {m}, {m})",
+                [(session.id, a.station_code, a.name) for a in session.attendance],
+            )
+
+    def training_sessions(
+        self, *, since: dt.date | None = None, until: dt.date | None = None
+    ) -> list[Any]:
+        from govservice.model.training import TrainingSession
+
+        m = self.mark
+        rows = self._rows(
+            f"SELECT doc FROM training_sessions WHERE held_on >= {m} AND held_on <= {m} "
+            "ORDER BY held_on, id",
+            (self._date(since or dt.date.min), self._date(until or dt.date.max)),
+        )
+        return [
+            from_document(TrainingSession, json.loads(self._text(doc)), check=False)
+            for (doc,) in rows
+        ]
+
+    def add_staff_records(self, records: Sequence[Any]) -> None:
+        m = self.mark
+        with self.transaction():
+            for record in records:
+                key = (record.year, record.quarter, record.station_code, record.name)
+                if self._rows(
+                    f"SELECT 1 FROM staff_records WHERE year = {m} AND quarter = {m} "
+                    f"AND station_code = {m} AND name = {m}",
+                    key,
+                ):
+                    raise DuplicateRecordError(
+                        f"the record of {record.name} of station {record.station_code} for "
+                        f"quarter {record.quarter} of {record.year} is already stored"
+                    )
+                self._execute(
+                    "INSERT INTO staff_records (year, quarter, station_code, name, doc) "
+                    f"VALUES ({m}, {m}, {m}, {m}, {m})",
+                    (*key, dumps(to_document(record))),
+                )
+
+    def staff_records(self, year: int, quarter: int) -> list[Any]:
+        from govservice.model.assessment import StaffRecord
+
+        m = self.mark
+        rows = self._rows(
+            f"SELECT doc FROM staff_records WHERE year = {m} AND quarter = {m} "
+            "ORDER BY station_code, name",
+            (year, quarter),
+        )
+        return [
+            from_document(StaffRecord, json.loads(self._text(doc)), check=False) for (doc,) in rows
+        ]
+
+    def add_discipline_records(self, records: Sequence[Any]) -> None:
+        m = self.mark
+        with self.transaction():
+            self._execute_many(
+                "INSERT INTO discipline_records (station_code, name, recorded_on, doc) "
+                f"VALUES ({m}, {m}, {m}, {m})",
+                [
+                    (r.station_code, r.name, self._date(r.on), dumps(to_document(r)))
+                    for r in records
+                ],
+            )
+
+    def discipline_records(self, since: dt.date, until: dt.date) -> list[Any]:
+        from govservice.model.assessment import DisciplineRecord
+
+        m = self.mark
+        rows = self._rows(
+            f"SELECT doc FROM discipline_records WHERE recorded_on >= {m} AND "
+            f"recorded_on <= {m} ORDER BY recorded_on, id",
+            (self._date(since), self._date(until)),
+        )
+        return [
+            from_document(DisciplineRecord, json.loads(self._text(doc)), check=False)
+            for (doc,) in rows
+        ]
+
     # --- bulk ------------------------------------------------------------------------------
 
     def import_batch(self, kind: str, documents: Iterable[tuple[Any, str]]) -> int:
@@ -736,3 +854,36 @@ def _group(by: str) -> str:
     if by not in CASE_GROUPS:
         raise ValueError(f"cases are grouped by one of {', '.join(CASE_GROUPS)}, not {by!r}")
     return by
+
+
+def _appended(
+    key: str, stored: Sequence[str], document: dict | None, texts: Sequence[str]
+) -> list[str]:
+    """The texts of the events an update adds to case ``key`` (``texts``, those of all its
+    events), after the ``stored`` ones (the texts of the events stored; ``document``, the
+    stored document they were read from, None when they are the texts this store wrote).
+
+    :raises StoreError: the update changes or drops an event. The stored events are
+        compared in canonical form (an imported document may write a time another valid
+        way), as :func:`govservice.store.base.check_events_appended` does.
+    """
+    count = len(stored)
+    if len(texts) >= count and list(texts[:count]) != list(stored) and document is not None:
+        stored = document_and_texts(from_document(Case, document, check=False))[2]
+    if len(texts) < count or list(texts[:count]) != list(stored):
+        raise StoreError(
+            f"case {key}: events are append-only; an update may add events, never change "
+            "or remove one"
+        )
+    return list(texts[count:])
+
+
+def same_item(stored: str, text: str, item: Any) -> bool:
+    """Whether the stored document of an item version (``stored``) is ``item`` (whose
+    canonical text is ``text``): the same text, or a document written otherwise (an
+    imported file keeps its own spelling of defaults) whose canonical document is the
+    same (so ``10.0`` and ``10.00`` still differ: they read back differently)."""
+    if json.loads(stored) == json.loads(text):
+        return True
+    canonical = to_document(from_document(type(item), json.loads(stored), check=False))
+    return canonical == json.loads(text)

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import sqlite3
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from govservice.codec import document_and_texts, to_document
+from govservice.codec import to_document
 from govservice.errors import (
     DatabaseVersionError,
     DuplicateRecordError,
@@ -28,10 +27,13 @@ from govservice.kinds import kind_of
 from govservice.model import Item
 from govservice.store.base import ItemHead, NestedTransactions, Stored
 from govservice.store.bulk import PackedImport
+from govservice.store.catalog_sql import SqlCatalog
 from govservice.store.columns import ITEM_COLUMNS, TABLES, item_row
+from govservice.store.guiding_sql import SqlGuiding
 from govservice.store.ledger import chain_rows, record_digest
 from govservice.store.migrations import migrations
-from govservice.store.sql import SqlQueries, dumps
+from govservice.store.sql import SqlQueries, dumps, same_item, written_form
+from govservice.store.stations_sql import SqlStations
 
 APPLICATION_ID = 0x47535643  # "GSVC": marks the file as a govservice database
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -64,7 +66,9 @@ def _translate_errors(cls):
 
 
 @_translate_errors
-class SqliteStore(PackedImport, SqlQueries, NestedTransactions):
+class SqliteStore(
+    PackedImport, SqlCatalog, SqlGuiding, SqlStations, SqlQueries, NestedTransactions
+):
     """A govservice database in one SQLite file (see :class:`~govservice.store.base.Store`);
     the reading queries come from :class:`~govservice.store.sql.SqlQueries`."""
 
@@ -236,7 +240,7 @@ class SqliteStore(PackedImport, SqlQueries, NestedTransactions):
                 "SELECT doc FROM items WHERE code = ? AND version = ?", (item.code, item.version)
             ).fetchone()
             if row is not None:
-                if json.loads(row[0]) != json.loads(text):
+                if not same_item(row[0], text, item):
                     raise DuplicateRecordError(
                         f"item {item.code} version {item.version} is already in the catalog "
                         "with other content; add a new version instead"
@@ -251,9 +255,8 @@ class SqliteStore(PackedImport, SqlQueries, NestedTransactions):
 
     def add(self, record: Any, *, version: int = 1) -> Stored[Any]:
         kind = kind_of(record)
-        table, _, columns, row_of = TABLES[kind.name]
-        document, text, texts = document_and_texts(record)  # text: what dumps() gives
-        row = row_of(document)
+        table, _, columns, _ = TABLES[kind.name]
+        row, text, texts = written_form(kind.name, record)  # text: what dumps() gives
         marks = ", ".join("?" * (columns.count(",") + 3))
         with self.transaction():
             if kind.name == "case":
@@ -267,14 +270,9 @@ class SqliteStore(PackedImport, SqlQueries, NestedTransactions):
                 raise DuplicateRecordError(
                     f"{kind.name} {kind.key(record)} is already stored"
                 ) from None
-            if kind.name == "case":  # its events, and the record it is stored as
-                self._append_ledger(
-                    record.id,
-                    document.get("events", []),
-                    record=record_digest(text),
-                    texts=texts,
-                )
-            self._remember(kind.name, kind.key(record), version, document, row)
+            if kind.name == "case":  # its events (their texts), and the record it is stored as
+                self._append_ledger(record.id, texts, record=record_digest(text), texts=texts)
+            self._remember(kind.name, kind.key(record), version, row, texts)
         return Stored(record, version)
 
     def add_all(self, records: Sequence[tuple[Any, int]]) -> list[Stored[Any]]:
@@ -290,23 +288,18 @@ class SqliteStore(PackedImport, SqlQueries, NestedTransactions):
         kind = kind_of(records[0][0])
         if any(kind_of(record) is not kind for record, _ in records):
             return [self.add(record, version=version) for record, version in records]
-        table, _, columns, row_of = TABLES[kind.name]
+        table, _, columns, _ = TABLES[kind.name]
         marks = ", ".join("?" * (columns.count(",") + 3))
         rows, links, written = [], [], []
         with self.transaction():
             head = self._lock_ledger() if kind.name == "case" else None
             for record, version in records:
-                document, text, texts = document_and_texts(record)  # text: what dumps() gives
-                row = row_of(document)
+                row, text, texts = written_form(kind.name, record)  # text: what dumps() gives
                 rows.append((*row, version, text))
-                written.append((kind.key(record), version, document, row))
-                if kind.name == "case":  # its events, and the record it is stored as
+                written.append((kind.key(record), version, row, texts))
+                if kind.name == "case":  # its events (their texts), and the record stored
                     chained = chain_rows(
-                        head,
-                        record.id,
-                        document.get("events", []),
-                        record=record_digest(text),
-                        texts=texts,
+                        head, record.id, texts, record=record_digest(text), texts=texts
                     )
                     links += chained
                     head = (chained[-1][0], chained[-1][4])
@@ -328,8 +321,8 @@ class SqliteStore(PackedImport, SqlQueries, NestedTransactions):
                 )
                 self._ledger_tail = head
                 self._head_moved = True
-            for key, version, document, row in written:
-                self._remember(kind.name, key, version, document, row)
+            for key, version, row, texts in written:
+                self._remember(kind.name, key, version, row, texts)
         return [Stored(record, version) for record, version in records]
 
     # --- bulk ------------------------------------------------------------------------------

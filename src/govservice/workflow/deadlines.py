@@ -5,9 +5,14 @@
   next working day when the clock starts on a day off.
 - Calendar days (自然日): counted on the calendar; a period ending on a day off ends on
   the next working day instead (期间届满的最后一日是节假日的，以节假日后的第一日为期间届满的日期).
-- Hours run from the moment of acceptance, in working days of 8 hours: the day of
-  acceptance (or the first working day after it) is the first, so up to 8 hours is due
-  that day, 16 hours the next working day, and so on (rounded up to whole days).
+- Hours are working hours on the same calendar, 8 to a working day, and run from the
+  moment of acceptance, taken as the opening of the day of acceptance (or of the first
+  working day after it): up to 8 hours is due that day, 16 hours the next working day,
+  and so on (rounded up to whole days). The model compares limits by the same reading
+  (:mod:`govservice.model._spans`), so a promise it accepts beside the legal limit is
+  never due after it.
+- A limit that differs by the kind of document applied for (``TimeLimit.variants``) is
+  counted for the case's kind (``Case.document_kind``).
 - Special procedures (特别程序, 第四十五条) push both due dates back by the working days
   they lasted: from the day after the suspension to the day of resumption.
 - An application neither accepted nor sent back for a supplement within
@@ -26,9 +31,11 @@ import math
 import attrs
 
 from govservice.model import Item, TimeLimit, TimeUnit
+from govservice.model._spans import WORKING_HOURS_PER_DAY
 from govservice.workdays import Deadline, WorkingCalendar
 
-HOURS_PER_DAY = 8
+HOURS_PER_DAY = WORKING_HOURS_PER_DAY
+"""Working hours in a working day: an hour limit is counted in working days of these."""
 
 ACCEPTANCE_DAYS = 5
 """Working days after receipt (the day of receipt not counted) within which an application
@@ -75,11 +82,14 @@ def limit_due(calendar: WorkingCalendar, limit: TimeLimit, start: dt.date) -> De
     return calendar.add_working_days(start, limit.amount)
 
 
-def due_dates(calendar: WorkingCalendar, item: Item, start: dt.date) -> DueDates:
-    """Both due dates of a case of ``item`` whose clock starts on ``start``; the promised
-    one never after the legal one."""
-    legal = limit_due(calendar, item.legal_limit, start)
-    promised = limit_due(calendar, item.promised_limit, start)
+def due_dates(
+    calendar: WorkingCalendar, item: Item, start: dt.date, document_kind: str | None = None
+) -> DueDates:
+    """Both due dates of a case of ``item`` whose clock starts on ``start``, for a case
+    applying for a document of ``document_kind`` (the item's limits for that kind, when
+    they differ); the promised one never after the legal one."""
+    legal = limit_due(calendar, item.legal_limit.for_document(document_kind), start)
+    promised = limit_due(calendar, item.promised_limit.for_document(document_kind), start)
     if promised.due > legal.due:  # a promise in other units cannot exceed the law
         promised = legal
     return DueDates(promised, legal)

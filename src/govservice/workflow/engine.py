@@ -23,7 +23,7 @@ import contextlib
 import datetime as dt
 import functools
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -43,6 +43,7 @@ from govservice.errors import (
     WorkflowError,
 )
 from govservice.model import (
+    ApplicantCategoryKind,
     Case,
     CaseEvent,
     CaseState,
@@ -64,10 +65,11 @@ from govservice.model import (
 from govservice.model._evolve import evolve
 from govservice.model.case import TRACKING_ALPHABET
 from govservice.rules import Action
-from govservice.store.base import ItemHead, Stored
+from govservice.store.base import CatalogPlace, ItemHead, Stored
 from govservice.store.simulation import is_simulation
 from govservice.workdays import WorkingCalendar
 from govservice.workflow import deadlines, intake
+from govservice.workflow.acceptance import fee_settlement, settlement_note
 from govservice.workflow.actors import Actor
 from govservice.workflow.authority import Authority, same_identifier
 from govservice.workflow.session import CaseRef, CaseSession
@@ -168,6 +170,10 @@ class Workflow(CaseSession):
             if head is not None and head.version != case.item_version:
                 case = evolve(case, item_version=head.version)  # as published today
             item = self.item_of(case)
+            place = self.store.catalog_place(item.region, item.code, _day(at))
+            if place is not None and place.head is not None and place.head.version != item.version:
+                case = evolve(case, item_version=place.head.version)  # as in force that day
+                item = self.item_of(case)
             station = (
                 self.store.get("station", case.station_code)
                 if case.station_code is not None
@@ -185,14 +191,17 @@ class Workflow(CaseSession):
             )
             if receipt.received_at != case.received_at:  # the centre's clock
                 case = evolve(case, received_at=receipt.received_at)
-            self._check_item_accepts(item, case.id, _day(at), head)
+            self._check_item_accepts(item, case.id, _day(at), head, place)
             with self.store.transaction():  # a project stays open until the case is stored
                 if case.project_id is not None:
                     case = self._join_project(case)
                 warnings = (*receipt.warnings, *self._rules(case, item, Action.APPLY))
+                charging = self.service.fee_charging(item, case)
+                if charging.findings:
+                    warnings = (*warnings, *_recorded(charging.findings))
                 changes: dict[str, Any] = {
                     "tracking_code": new_tracking_code(self.service.token_bytes),
-                    "fees": self.service.fees_for(item, case),
+                    "fees": charging.fees,
                 }
                 with _as_workflow_error(case.id):
                     event = self._event(
@@ -248,15 +257,42 @@ class Workflow(CaseSession):
             self.record_refusal(subject_id, actor, action, error, at)
             raise
 
-    def accept(self, ref: CaseRef, actor: Actor, *, at: dt.datetime | None = None) -> Stored[Case]:
+    def accept(
+        self,
+        ref: CaseRef,
+        actor: Actor,
+        *,
+        fee_choices: Mapping[str, str] | None = None,
+        fee_conditions: Iterable[str] = (),
+        confirm_categories: bool | Iterable[ApplicantCategoryKind | str] = (),
+        at: dt.datetime | None = None,
+    ) -> Stored[Case]:
         """受理: the materials are complete; the deadlines start counting from today.
 
         An application neither accepted nor sent back for a supplement within 5 working
         days of receipt counts as accepted on receipt (第三十二条): its deadlines count
-        from the day of receipt, and the event says so (``ACCEPTANCE-DEEMED``)."""
+        from the day of receipt, and the event says so (``ACCEPTANCE-DEEMED``).
+
+        The clerk settles what the fees depend on, and the fees are computed again
+        (:meth:`GovService.fee_charging`; a reduction already granted on the case with
+        :meth:`exempt_fee` is kept): ``fee_choices`` chooses among the item's fee
+        alternatives (group -> option; otherwise the case's ``document_kind`` selects),
+        ``fee_conditions`` names the conditional fees whose condition the clerk confirms,
+        and ``confirm_categories`` confirms the applicant's declared categories, having
+        seen their evidence (True: all of them; or the kinds named). A group, option,
+        condition or category the item or the case does not have is refused, naming what
+        it has. The charging's findings are warnings of the event."""
+        choices = dict(fee_choices or {})
+        conditions = tuple(dict.fromkeys(fee_conditions))
+        confirming = (
+            confirm_categories
+            if isinstance(confirm_categories, bool)
+            else tuple(confirm_categories)
+        )
 
         def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
             self._check_item_accepts(item, case.id, _day(at))
+            settled = fee_settlement(case, item, choices, conditions, confirming, actor, at)
             missing = self.service.missing_materials(item, case)
             if missing:
                 names = "、".join(material.name for material in missing)
@@ -270,9 +306,11 @@ class Workflow(CaseSession):
                     f"required materials are missing ({names}); {then}",
                     where=f"case {case.id}",
                 )
+            fees = self._fees_at_acceptance(evolve(case, **settled) if settled else case, item)
             received = _day(case.received_at)
             if self._answered_in_time(case, _day(at)):
-                return {"accepted_at": at, **self._deadlines(case, item, _day(at))}
+                changes = {"accepted_at": at, **self._deadlines(case, item, _day(at))}
+                return _with_fees(changes, settled, fees)
             changes = {"accepted_at": at, **self._deadlines(case, item, received)}
             deemed = RecordedFinding(
                 code=DEEMED_ACCEPTED,
@@ -281,9 +319,24 @@ class Workflow(CaseSession):
                 "（行政许可法第三十二条）。",
             )
             changes["deadline_warnings"] = (*changes.get("deadline_warnings", ()), deemed)
-            return changes
+            return _with_fees(changes, settled, fees)
 
-        return self._act(ref, actor, Action.ACCEPT, change, at=at)
+        note = settlement_note(choices, conditions, confirming)
+        return self._act(ref, actor, Action.ACCEPT, change, at=at, note=note)
+
+    def _fees_at_acceptance(
+        self, case: Case, item: Item
+    ) -> tuple[tuple[ChargedFee, ...], tuple[RecordedFinding, ...]]:
+        """The fees of ``case`` (the clerk's settlement applied) computed again, keeping a
+        reduction already granted (a lower amount charged before, with its reason, for the
+        same fee and option), and the charging's findings as recorded warnings."""
+        charging = self.service.fee_charging(item, case)
+        before = {(fee.name, fee.option): fee for fee in case.fees if fee.exemption is not None}
+        fees = []
+        for fee in charging.fees:
+            granted = before.get((fee.name, fee.option))
+            fees.append(granted if granted is not None and granted.amount < fee.amount else fee)
+        return tuple(fees), _recorded(charging.findings)
 
     def refuse(
         self,
@@ -444,7 +497,7 @@ class Workflow(CaseSession):
         due dates."""
 
         def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
-            calendar = self.service.calendar(case.region)
+            calendar = self.service.case_calendar(case)
             current = _still_open(case, case.suspensions, "resumed_at", "special procedure")
             days = deadlines.excluded_days(calendar, _day(current.started_at), _day(at))
             done = attrs.evolve(current, resumed_at=at, excluded_days=days)
@@ -592,7 +645,7 @@ class Workflow(CaseSession):
                 "evaluation": Evaluation(grade=grade, at=at, comment=comment)
             }
             if grade.is_bad:
-                calendar = self.service.calendar(case.region)
+                calendar = self.service.case_calendar(case)
                 due = calendar.add_working_days(_day(at), RECTIFICATION_DAYS)
                 changes["rectification"] = Rectification(
                     opened_at=at, due=due.due, due_provisional=due.provisional
@@ -623,7 +676,7 @@ class Workflow(CaseSession):
                     f"the legal limit of case {case.id} was extended already; the law allows "
                     "one extension (行政许可法第四十二条)"
                 )
-            calendar = self.service.calendar(case.region)
+            calendar = self.service.case_calendar(case)
             moved = calendar.add_working_days(case.legal_due, EXTENSION_DAYS)
             changes: dict[str, Any] = {
                 "legal_due": moved.due,
@@ -690,7 +743,7 @@ class Workflow(CaseSession):
                     f"an exemption lowers the fee {fee!r} of case {case.id} "
                     f"(charged {charged[fee].amount} yuan), not to {amount}"
                 )
-            lowered = ChargedFee(name=fee, amount=amount, exemption=reason)
+            lowered = attrs.evolve(charged[fee], amount=amount, exemption=reason)
             return {"fees": tuple(lowered if f.name == fee else f for f in case.fees)}
 
         return self._keep_state(ref, actor, "exempt_fee", change, at=at, note=note)
@@ -853,7 +906,7 @@ class Workflow(CaseSession):
         of receipt, or was sent back for a supplement within them (第三十二条). Where the
         official schedule of those days is not loaded (a provisional count), the centre
         is given the benefit of the doubt: the law's consequence is not drawn."""
-        calendar = self.service.calendar(case.region)
+        calendar = self.service.case_calendar(case)
         last = deadlines.acceptance_due(calendar, _day(case.received_at))
         notices = [s for s in case.supplements if s.from_state is CaseState.SUBMITTED]
         return (
@@ -863,13 +916,32 @@ class Workflow(CaseSession):
         )
 
     def _check_item_accepts(
-        self, item: Item, case_id: str, on: dt.date, current: ItemHead | None = None
+        self,
+        item: Item,
+        case_id: str,
+        on: dt.date,
+        current: ItemHead | None = None,
+        place: CatalogPlace | bool | None = False,
     ) -> None:
         """A cancelled or suspended item takes no case from the day its status took
         effect (a cancellation announced for a later day leaves the days before it). The
-        status is the catalog's as it stands (``current``, read here unless given: a
+        status is that of the version of the region's catalog in force on ``on``
+        (``place``, read here unless given: see :meth:`Store.catalog_place`), so an item
+        not in that version takes no case either; where the region keeps no versioned
+        catalog, the item's latest version (``current``, read here unless given: a
         cancellation is a new version of the item), not that of the version the case
         names."""
+        if place is False:
+            place = self.store.catalog_place(item.region, item.code, on)
+        if isinstance(place, CatalogPlace):
+            if place.head is None:
+                raise ItemNotAcceptingError(
+                    f"item {item.code} ({item.name}) is not in version {place.number} of the "
+                    f"catalog of {item.region}, in force on {on} (since {place.effective}), "
+                    "and takes no new case",
+                    where=f"case {case_id}",
+                )
+            current = place.head
         if current is None:
             current = self.store.item_status(item.code)
         if current is not None and (current.status, current.status_since) != (
@@ -926,8 +998,8 @@ class Workflow(CaseSession):
         )
 
     def _deadlines(self, case: Case, item: Item, start: dt.date) -> dict[str, Any]:
-        calendar = self.service.calendar(case.region)
-        due = deadlines.due_dates(calendar, item, start)
+        calendar = self.service.case_calendar(case)
+        due = deadlines.due_dates(calendar, item, start, case.document_kind)
         changes: dict[str, Any] = {
             "clock_started_on": start,
             "promised_due": due.promised.due,
@@ -1011,6 +1083,24 @@ class Workflow(CaseSession):
                 where=f"case {case.id}",
             )
         return at
+
+
+def _recorded(findings: Iterable[Any]) -> tuple[RecordedFinding, ...]:
+    """Findings (of the fee charging) as the warnings an event records."""
+    return tuple(
+        RecordedFinding(code=f.code, message=f.message, plugin=f.plugin) for f in findings
+    )
+
+
+def _with_fees(changes: dict[str, Any], settled: dict[str, Any], fees: tuple) -> dict[str, Any]:
+    """``changes`` of an acceptance with the clerk's fee settlement, the fees computed
+    again and their findings (as warnings of the event)."""
+    charged, warnings = fees
+    changes.update(settled)
+    changes["fees"] = charged
+    if warnings:
+        changes["deadline_warnings"] = (*changes.get("deadline_warnings", ()), *warnings)
+    return changes
 
 
 def _provisional_warning(

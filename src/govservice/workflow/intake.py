@@ -7,7 +7,10 @@ before anything is stored. It names every problem at once, in one
 
 - **Fields the centre sets** (:data:`CENTRE_SET`): the state and the trail, the tracking
   code, the deadlines, the decision; the fees (computed from the catalog and the county
-  plugins; a clerk grants an exemption with a reason, :meth:`Workflow.exempt_fee`); the
+  plugins; a clerk grants an exemption with a reason, :meth:`Workflow.exempt_fee`) and the
+  clerk's choices of fee alternatives and confirmed fee conditions (at acceptance); the
+  confirmation of an applicant category (:data:`CATEGORY_CONFIRMATION`: the applicant
+  declares the category and its evidence, the clerk confirms it at acceptance); the
   green channel and the dedicated handler (only ``assign``, or the joint-review project).
   A :class:`~govservice.model.Case` carries one when it differs from a new application's
   default; an application *file* carries one when the key is present at all
@@ -73,8 +76,18 @@ CENTRE_SET: Mapping[str, str] = {
     "suspensions": "a special procedure",
     "evaluation": "the evaluation of a completed case",
     "rectification": "a bad evaluation",
+    "fee_choices": "the window clerk at acceptance (accept --fee-choice)",
+    "confirmed_fee_conditions": "the window clerk at acceptance (accept --fee-condition)",
 }
 """The fields of a case only the centre sets, and what sets each."""
+
+CATEGORY_CONFIRMATION = ("confirmed_by", "confirmed_at")
+"""The fields of an applicant category (``Case.applicant_categories``) the window clerk
+sets at acceptance (accept --confirm-categories): the applicant declares a category with
+its evidence, never its confirmation. Refused as ``applicant_categories.confirmed_by``
+and ``applicant_categories.confirmed_at``."""
+
+_CONFIRMATION_FIELDS = tuple(f"applicant_categories.{name}" for name in CATEGORY_CONFIRMATION)
 
 FIELD_LABELS: Mapping[str, str] = {
     "state": "办件状态",
@@ -99,6 +112,10 @@ FIELD_LABELS: Mapping[str, str] = {
     "evaluation": "评价",
     "rectification": "整改",
     "mandates": "委托书",
+    "fee_choices": "收费情形选择",
+    "confirmed_fee_conditions": "已确认的收费条件",
+    "applicant_categories.confirmed_by": "申请人类别确认人",
+    "applicant_categories.confirmed_at": "申请人类别确认时间",
 }
 """What a clerk calls each field an application may not carry (:data:`CENTRE_SET`, and
 an agent's own mandates)."""
@@ -127,6 +144,9 @@ def centre_set_fields(case: Case) -> tuple[str, ...]:
     for name, default in _DEFAULTS.items():  # a plain loop: asked of every application
         if getattr(case, name) != default:
             found.append(name)
+    for category in case.applicant_categories:
+        if category.confirmed_by is not None or category.confirmed_at is not None:
+            found.extend(name for name in _CONFIRMATION_FIELDS if name not in found)
     return tuple(found)
 
 
@@ -141,9 +161,20 @@ def application_from_document(
 
     :raises InvalidRecordError: what remains is not a valid case record.
     """
-    carried = tuple(key for key in document if key in CENTRE_SET)
+    carried = [key for key in document if key in CENTRE_SET]
     rest = {key: value for key, value in document.items() if key not in CENTRE_SET}
-    return from_document(Case, rest, where=where, window=window), carried
+    categories = rest.get("applicant_categories")
+    if isinstance(categories, list):
+        declared = []
+        for category in categories:
+            if isinstance(category, Mapping):
+                for name, key in zip(CATEGORY_CONFIRMATION, _CONFIRMATION_FIELDS, strict=True):
+                    if name in category and key not in carried:
+                        carried.append(key)
+                category = {k: v for k, v in category.items() if k not in CATEGORY_CONFIRMATION}
+            declared.append(category)
+        rest["applicant_categories"] = declared
+    return from_document(Case, rest, where=where, window=window), tuple(carried)
 
 
 @attrs.frozen

@@ -157,6 +157,8 @@ class CaseSession:
                     f"case {key} changed since it was read (version {ref.version}, now "
                     f"{pending.version} in this batch); read it again and redo the change"
                 )
+            if isinstance(ref, Stored) and ref.record is pending.record:
+                return ref  # the one the last change handed out
             return Stored(pending.record, pending.version)
         if isinstance(ref, Stored) and self._issued.get(key) is ref:
             return ref

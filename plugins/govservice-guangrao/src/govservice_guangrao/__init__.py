@@ -7,14 +7,20 @@ Rules:
    (住房和城乡建设, 自然资源和规划 by default) the county also requires
    ``construction_material``, by default the signed work-safety pledge of the project
    (建设项目安全生产承诺书, 1 original). An item that already lists it is left alone.
-2. Fee exemption (免收费用): a natural person applying with a resident identity number
-   (居民身份证号) is exempted from every fee of the item when they are ``elderly_age``
-   (70) or older on the day the case was received (in Asia/Shanghai), or when their
-   number is listed in ``subsistence_allowance_ids`` (城乡最低生活保障对象, 低保户). The
-   birth date is read from the identity number; the birthday itself counts, and a person
-   born on 29 February turns a year older on 1 March in common years. Enterprises, masked
-   numbers and other documents are never exempted, and fees collected by a third party
-   (an intermediary, ``Fee.collected_by``) are not the county's to waive.
+2. Fee exemption (免收费用): a natural person is exempted from every fee the centre
+   charges on the item when they are ``elderly_age`` (70) or older on the day the case
+   was received (in Asia/Shanghai), or are a subsistence-allowance household
+   (城乡最低生活保障对象, 低保户). The age is read from the resident identity number
+   (居民身份证号): the birthday itself counts, and a person born on 29 February turns a
+   year older on 1 March in common years. Where no birth date can be read (a passport, a
+   masked number), the category 老年人 the window clerk confirmed at acceptance
+   (``Case.confirmed_categories``, ``elderly``; the clerk checks the age on the evidence)
+   stands for it; a birth date that can be read decides, so 老年人 confirmed for
+   someone under ``elderly_age`` is not exempted. A 低保户 is one confirmed so
+   (``low_income``) or whose number is listed in ``subsistence_allowance_ids``. A category
+   only declared, not confirmed, counts for nothing. Enterprises are never exempted; fees
+   collected by a third party (``Fee.collected_by``) are never charged by the centre,
+   so there is nothing of theirs to waive.
 3. Closure days (闭厅日): ``closure_days`` are added to Guangrao's working calendar, so
    deadlines skip them. The default, 2015-12-31 (year-end archive transfer and system
    switch-over, 年终档案移交及系统切换), is an example: configure the county's notices.
@@ -49,6 +55,7 @@ from govservice.clock import SHANGHAI
 from govservice.errors import ConfigError
 from govservice.hookspecs import hookimpl
 from govservice.model import (
+    ApplicantCategoryKind,
     Case,
     IdentifierKind,
     Item,
@@ -147,7 +154,7 @@ class GuangraoRules:
             return None
         if not any(part in item.department for part in self.departments):
             return None
-        if any(material.name == self.material.name for material in item.materials):
+        if any(material.name == self.material.name for material in item.materials or ()):
             return None
         return [self.material]
 
@@ -158,8 +165,8 @@ class GuangraoRules:
             return None
         return [
             FeeAdjustment(fee=fee.name, amount=Decimal("0"), reason=reason)
-            for fee in item.fees
-            if not fee.waived and fee.collected_by is None
+            for fee in item.fees or ()
+            if not fee.waived and not fee.third_party
         ]
 
     def exemption(self, case: Case) -> str | None:
@@ -167,14 +174,21 @@ class GuangraoRules:
         applicant = case.applicant
         if applicant.kind is not PartyKind.PERSON:
             return None
-        if applicant.identifier.kind is not IdentifierKind.RIC:
-            return None
-        number = applicant.identifier.number.upper()
-        born = _birth_date(number)
-        day = case.received_at.astimezone(SHANGHAI).date()
-        if born is not None and age_on(born, day) >= self.elderly_age:
+        confirmed = {category.category for category in case.confirmed_categories}
+        number = None
+        born = None
+        if applicant.identifier.kind is IdentifierKind.RIC:
+            number = applicant.identifier.number.upper()
+            born = _birth_date(number)
+        if born is not None:
+            elderly = (
+                age_on(born, case.received_at.astimezone(SHANGHAI).date()) >= self.elderly_age
+            )
+        else:  # no birth date to read: the clerk checked the age on the evidence
+            elderly = ApplicantCategoryKind.ELDERLY in confirmed
+        if elderly:
             return f"广饶县：年满{self.elderly_age}周岁的老年人免收"
-        if number in self.subsistence_ids:
+        if ApplicantCategoryKind.LOW_INCOME in confirmed or number in self.subsistence_ids:
             return "广饶县：城乡最低生活保障对象（低保户）免收"
         return None
 

@@ -8,7 +8,6 @@ package docstring for the settings and for what differs in how it gets there.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -31,10 +30,13 @@ from govservice.store.base import (
     Stored,
 )
 from govservice.store.bulk import Packer
+from govservice.store.catalog_sql import SqlCatalog
 from govservice.store.columns import ITEM_COLUMNS, TABLES, item_row
+from govservice.store.guiding_sql import SqlGuiding
 from govservice.store.ledger import record_digest
 from govservice.store.migrations import migrations
-from govservice.store.sql import SqlQueries, dumps
+from govservice.store.sql import SqlQueries, dumps, same_item, written_form
+from govservice.store.stations_sql import SqlStations
 from govservice_postgres.connect import connect, describe, parse
 from govservice_postgres.copytext import copy_lines, with_texts
 from govservice_postgres.text import decode, encode
@@ -44,7 +46,7 @@ LOCK_CLASS = 0x47535643  # "GSVC": advisory locks of govservice, beside the sche
 _TABLE_KINDS = ("r", "p", "v", "m", "f")  # tables, partitioned tables, views, foreign tables
 
 
-class PostgresStore(SqlQueries, NestedTransactions):
+class PostgresStore(SqlCatalog, SqlGuiding, SqlStations, SqlQueries, NestedTransactions):
     """A govservice database in one schema of a PostgreSQL database
     (see :class:`~govservice.store.base.Store`)."""
 
@@ -264,7 +266,7 @@ class PostgresStore(SqlQueries, NestedTransactions):
                 "SELECT doc FROM items WHERE code = %s AND version = %s",
                 (item.code, item.version),
             ).fetchone()
-            if json.loads(row[0]) != json.loads(text):
+            if not same_item(row[0], text, item):
                 raise DuplicateRecordError(
                     f"item {item.code} version {item.version} is already in the catalog "
                     "with other content; add a new version instead"
@@ -274,10 +276,8 @@ class PostgresStore(SqlQueries, NestedTransactions):
 
     def add(self, record: Any, *, version: int = 1) -> Stored[Any]:
         kind = kind_of(record)
-        table, _, columns, row_of = TABLES[kind.name]
-        document = to_document(record)
-        row = row_of(document)
-        text = dumps(document)
+        table, _, columns, _ = TABLES[kind.name]
+        row, text, texts = written_form(kind.name, record)  # text: what dumps() gives
         marks = ", ".join(["%s"] * (columns.count(",") + 3))
         with self.transaction():
             if kind.name == "case":
@@ -289,11 +289,9 @@ class PostgresStore(SqlQueries, NestedTransactions):
             ).rowcount
             if not inserted:
                 raise DuplicateRecordError(f"{kind.name} {kind.key(record)} is already stored")
-            if kind.name == "case":  # its events, and the record it is stored as
-                self._append_ledger(
-                    record.id, document.get("events", []), record=record_digest(text)
-                )
-            self._remember(kind.name, kind.key(record), version, document, row)
+            if kind.name == "case":  # its events (their texts), and the record it is stored as
+                self._append_ledger(record.id, texts, record=record_digest(text), texts=texts)
+            self._remember(kind.name, kind.key(record), version, row, texts)
         return Stored(record, version)
 
     # --- bulk ------------------------------------------------------------------------------
