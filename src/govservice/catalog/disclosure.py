@@ -28,6 +28,7 @@ from govservice.catalog.guide_templates import GuideTemplates, default_templates
 from govservice.catalog.guides import applicability_words, chinese_date, fee_amount
 from govservice.model import Fee, Item
 from govservice.model.common import LabelledEnum
+from govservice.spreadsheet import cell
 
 FEES_TITLE = "政务服务事项收费目录清单"
 
@@ -131,10 +132,8 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, tuple):
-        return "；".join(value)
-    text = "" if value is None else str(value)
-    # a cell a spreadsheet would take for a formula is kept as text
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+        value = "；".join(value)  # a joined list is checked as any cell is
+    return cell("" if value is None else str(value))
 
 
 def to_json(fees: Iterable[DisclosedFee]) -> str:

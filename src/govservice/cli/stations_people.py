@@ -31,8 +31,10 @@ from govservice.cli.terminal import emit, printable
 from govservice.codec import from_document
 from govservice.errors import DuplicateRecordError, InvalidRecordError
 from govservice.model import DisciplineRecord, QuarterAssessment, StaffRecord, TrainingSession
+from govservice.model.identifiers import mask_identity_numbers
 from govservice.records import read_records
 from govservice.service import GovService
+from govservice.spreadsheet import cell
 from govservice.stations.assessment import StaffAssessment
 from govservice.stations.people import check_stations
 from govservice.stations.training import Training, TrainingSummary, read_session
@@ -123,6 +125,7 @@ def _invalid(error: InvalidRecordError) -> int:
 
 
 def _emit(args: argparse.Namespace, service: GovService, text: str, told: str) -> None:
+    text = mask_identity_numbers(text)  # (a name is whatever the centre typed)
     if args.out:
         out = check_output(args.out, service.config, force=args.force, option="--out")
         write_output(out, text.encode("utf-8"), force=args.force)
@@ -219,8 +222,8 @@ def training_csv(summary: TrainingSummary) -> str:
     for row in summary.by_station:
         writer.writerow(
             [
-                row.county_name,
-                row.name,
+                cell(row.county_name),
+                cell(row.name),
                 row.code,
                 row.level,
                 row.person_times,

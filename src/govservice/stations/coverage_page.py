@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import jinja2
 
+from govservice.spreadsheet import cell as text_cell
 from govservice.stations.coverage import CoverageRate, CoverageReport, ItemRef, percent
 from govservice.stations.hierarchy import region_name
 
@@ -40,16 +41,16 @@ def coverage_rows(report: CoverageReport) -> list[list[str]]:
     """One row a station, in :data:`CSV_COLUMNS` order."""
     return [
         [
-            region_name(line.region),
-            report.township_name(line.township_code),
+            text_cell(region_name(line.region)),
+            text_cell(report.township_name(line.township_code)),
             line.code,
-            line.name,
+            text_cell(line.name),
             line.level.label,
             str(line.required),
             str(line.covered),
             percent(line.rate),
-            _names(line.gaps),
-            _names(line.extras),
+            text_cell(_names(line.gaps)),
+            text_cell(_names(line.extras)),
         ]
         for line in report.stations
     ]

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from govservice.errors import RecordNotFoundError, StationLevelError
+from govservice.errors import DuplicateRecordError, RecordNotFoundError, StationLevelError
 from govservice.model import Station, StationEvaluation, StationLevel
 from govservice.standards import Standard
 from govservice.stations.evaluation import check_evaluation, evaluation_id
@@ -142,7 +142,7 @@ class Stations:
             parents[station.code] = station.parent_code
             check_no_cycle(station, parents)
             check_placement(station, self._parent_of(station))
-            for child in self.all(station.region):
+            for child in self.all():  # (a child may carry another region: the city's)
                 if child.parent_code == station.code:
                     check_placement(child, station)
             self.store.update(station, stored.version)
@@ -313,6 +313,12 @@ def placed(store: Any, stations: Iterable[Station]) -> list[Station]:
     :raises StationRegionError: one's region is not within its parent's county."""
     stations = list(stations)
     given = {station.code: station for station in stations}
+    if len(given) < len(stations):
+        twice = next(s for s in stations if sum(t.code == s.code for t in stations) > 1)
+        raise DuplicateRecordError(
+            f"station {label(twice)}: the code {twice.code} is given more than once; "
+            "each station once"
+        )
     stored: dict[str, str | None] = {}
     for station in stations:
         if station.parent_code not in given:

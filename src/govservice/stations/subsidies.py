@@ -23,6 +23,7 @@ import attrs
 from govservice.config import Config
 from govservice.errors import SubsidyAmountsError
 from govservice.model import StationLevel
+from govservice.spreadsheet import cell
 from govservice.stations.hierarchy import LEVELS, region_name
 
 
@@ -38,12 +39,18 @@ def amounts_of(config: Config, year: int) -> dict[StationLevel, Decimal]:
             where=config.where("stations", "subsidies") if config.path else None,
         )
     for entry in entries:
-        if entry.get("year") == year:
-            return {
-                StationLevel(level): Decimal(str(amount))
-                for level, amount in entry.items()
-                if level != "year"
-            }
+        amounts = {
+            StationLevel(level): Decimal(str(amount))
+            for level, amount in entry.items()
+            if level != "year"
+        }
+        if amounts:
+            return amounts
+        raise SubsidyAmountsError(
+            f"stations.subsidies names the year {year} without an amount for any level: "
+            "give the amount of each level that earns (community_centre, village_station ...)",
+            where=config.where("stations", "subsidies") if config.path else None,
+        )
     known = sorted(entry.get("year") for entry in config.stations.get("subsidies", ()))
     given = ", ".join(str(y) for y in known) or "none"
     raise SubsidyAmountsError(
@@ -153,14 +160,14 @@ class SubsidyReport:
                 [
                     number,
                     self.year,
-                    line.county_name,
-                    line.parent_name or "",
+                    cell(line.county_name),
+                    cell(line.parent_name or ""),
                     line.station_code,
-                    line.station_name,
+                    cell(line.station_name),
                     line.level.label,
                     line.credit_code or "",
                     line.passed_on.isoformat(),
-                    "；".join(line.standards),
+                    cell("；".join(line.standards)),
                     _yuan(line.amount),
                 ]
             )
