@@ -132,6 +132,62 @@ TARGETS: tuple[Target, ...] = (
         "import_per_s",
         source="a whole catalog file, checked and imported (no bound written)",
     ),
+    # benchmarks/blacklist_import.py: a partner's signed file of 100,000 entries (issue 15)
+    Target(
+        "blacklist_import",
+        "import_per_s",
+        minimum=20_000,
+        when=(("entries", 100_000),),
+        source="issue 15, Done when: importing a signed 100,000-entry exchange file "
+        "≥ 20,000 entries/s on SQLite",
+    ),
+    Target(
+        "blacklist_import",
+        "import_per_s",
+        baseline="raw_sqlite_per_s",
+        ratio="import_vs_raw",
+        source="against plain sqlite3 executemany of the same rows, same run (no bound)",
+    ),
+    # benchmarks/selection.py: a draw among 300 candidates of 10,000 agencies (issue 14)
+    Target(
+        "selection",
+        "select_ms_median",
+        maximum=5,
+        when=(("agencies", 10_000),),
+        source="issue 14, Done when: eligibility, screening and the draw among 300 "
+        "candidates of 10,000 agencies in ≤ 5 ms median",
+    ),
+    Target(
+        "selection",
+        "verify_ms_median",
+        maximum=5,
+        when=(("agencies", 10_000),),
+        source="issue 14, Done when: verification of the draw in ≤ 5 ms",
+    ),
+    Target(
+        "selection",
+        "select_ms_median",
+        baseline="raw_read_ms_median",
+        ratio="select_vs_raw_read",
+        source="a plain SQL read of the offering agencies' documents (no bound written)",
+    ),
+    # benchmarks/screening.py: screening against 100,000 blacklist entries (issue 15, B4)
+    Target(
+        "screening",
+        "exact_per_s",
+        minimum=200_000,
+        source="issue 15, Done when: 200,000 subjects by identifier against 100,000 entries "
+        "at ≥ 200,000/s",
+    ),
+    Target(
+        "screening",
+        "fuzzy_per_s",
+        baseline="raw_cdist_per_s",
+        minimum=0.5,
+        ratio="fuzzy_vs_raw_cdist",
+        source="issue 15, Done when: 2,000 subjects by name at ≥ 0.5 × rapidfuzz's "
+        "process.cdist over the same normalised names, same run",
+    ),
     # benchmarks/stations.py: the coverage report of 10,000 stations (issue 13, S2)
     Target(
         "stations",

@@ -27,6 +27,8 @@ from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
 from govservice.model import (
+    AgencyGrade,
+    AgencyQuarter,
     ApplicantCategory,
     ApplicantCategoryKind,
     BlacklistEntry,
@@ -36,12 +38,16 @@ from govservice.model import (
     Certification,
     Channel,
     ChargedFee,
+    Complaint,
     Consultation,
     Contact,
+    CourtRecord,
     Decision,
+    Engagement,
     Evaluation,
     Fee,
     FeeApplicability,
+    FeeRegime,
     FollowUp,
     Grade,
     HandlingLevel,
@@ -49,6 +55,7 @@ from govservice.model import (
     Identifier,
     IdentifierKind,
     Intermediary,
+    IntermediaryService,
     IntermediaryStatus,
     Item,
     ItemKind,
@@ -59,8 +66,11 @@ from govservice.model import (
     LimitStage,
     LimitVariant,
     ListingSource,
+    ListStatus,
+    ListStatusChange,
     Material,
     MaterialForm,
+    Need,
     Outcome,
     Party,
     PartyKind,
@@ -72,10 +82,17 @@ from govservice.model import (
     Qualification,
     RecordedFinding,
     Rectification,
+    RelatedParty,
     Requirement,
     Revocation,
     Role,
+    SectorList,
+    SectorRecord,
+    Selection,
+    ServiceFee,
     ServiceOffer,
+    ServiceRequirement,
+    Sex,
     SourceKind,
     SpecialProcedure,
     StaffMember,
@@ -89,9 +106,10 @@ from govservice.model import (
     TimeLimit,
     TimeUnit,
     Window,
+    Witness,
 )
 from govservice.model.case import TRACKING_ALPHABET
-from govservice.model.identifiers import mask_ric
+from govservice.model.identifiers import mask_ric, organisation_code_check_character
 
 __all__ = [
     "RECORDS",
@@ -572,6 +590,7 @@ def items(draw: st.DrawFn) -> Item:
         intermediary_services=draw(_small_lists(texts())),
         contact_phone=draw(_optional(texts())),
         supervision_phone=draw(_optional(texts())),
+        requires_screening=draw(st.booleans()),
     )
 
 
@@ -664,7 +683,7 @@ def supplement_requests(draw: st.DrawFn) -> SupplementRequest:
     return SupplementRequest(
         requested_at=requested,
         materials=materials,
-        note=draw(_optional(free_texts())),
+        note=draw(_optional(texts())),
         from_state=draw(st.sampled_from(CaseState)),
         received_at=draw(_optional(st.just(received))),
         arrived=draw(st.lists(st.sampled_from(materials), unique=True, max_size=len(materials))),
@@ -919,13 +938,39 @@ def intermediaries() -> st.SearchStrategy[Intermediary]:
 # --- blacklist entries ---------------------------------------------------------------------
 
 
-def listing_sources() -> st.SearchStrategy[ListingSource]:
-    """Where a listing comes from: our own list, a court's, another city's."""
+@st.composite
+def organisation_codes(draw: st.DrawFn) -> str:
+    """An organisation code (GB 11714-1997) with its check character."""
+    body = draw(st.text(alphabet=string.digits + string.ascii_uppercase, min_size=8, max_size=8))
+    return body + organisation_code_check_character(body)
+
+
+@st.composite
+def listed_parties(draw: st.DrawFn) -> Party:
+    """A listed subject: a party, or an organisation known only by its organisation code."""
+    if draw(st.booleans()):
+        return draw(parties())
+    return Party(
+        kind=PartyKind.ENTERPRISE,
+        name=draw(texts()),
+        identifier=Identifier(
+            kind=IdentifierKind.ORGANISATION_CODE, number=draw(organisation_codes())
+        ),
+    )
+
+
+def listing_sources(
+    kind: st.SearchStrategy[SourceKind] | None = None,
+) -> st.SearchStrategy[ListingSource]:
+    """Where a listing comes from (any kind, or one of ``kind``) and how it came."""
     return st.builds(
         ListingSource,
-        kind=st.sampled_from(SourceKind),
+        kind=kind if kind is not None else st.sampled_from(SourceKind),
         region=region_codes(),
-        record_id=_optional(free_texts()),
+        record_id=_optional(texts()),
+        name=_optional(texts()),
+        received_at=_optional(moments()),
+        signer=_optional(texts()),
     )
 
 
@@ -935,27 +980,102 @@ def revocations(not_before: dt.date = FIRST_DAY) -> st.SearchStrategy[Revocation
         Revocation,
         on=st.dates(min_value=not_before, max_value=LAST_DAY),
         reason=texts(),
+        authority=_optional(texts()),
+    )
+
+
+@st.composite
+def court_records(draw: st.DrawFn, case_number: str | None = None) -> CourtRecord:
+    """A court's published record of a dishonest debtor, every field drawn or left out."""
+    filed_on, published_on = draw(_ordered(dates(), 2))
+    return CourtRecord(
+        case_number=case_number if case_number is not None else draw(texts()),
+        court=draw(texts()),
+        province=draw(_optional(texts())),
+        legal_representative=draw(_optional(texts())),
+        sex=draw(_optional(st.sampled_from(Sex))),
+        age=draw(_optional(st.integers(min_value=0, max_value=150))),
+        enforcement_basis_number=draw(_optional(texts())),
+        enforcement_basis_unit=draw(_optional(texts())),
+        filed_on=draw(_optional(st.just(filed_on))),
+        obligation=draw(_optional(free_texts())),
+        performance=draw(_optional(texts())),
+        performed_part=draw(_optional(free_texts())),
+        unperformed_part=draw(_optional(free_texts())),
+        dishonest_conduct=draw(_small_lists(texts())),
+        published_on=draw(_optional(st.just(published_on))),
+        published_id=draw(_optional(st.integers(min_value=0, max_value=2**63 - 1))),
+        party_type=draw(_optional(st.sampled_from(["", "自然人", "法人或其他组织"]))),
+        related_parties=draw(
+            _small_lists(
+                st.builds(
+                    RelatedParty,
+                    name=texts(),
+                    card_number=_optional(identity_numbers(masked=True)),
+                    role=_optional(texts()),
+                )
+            )
+        ),
+    )
+
+
+def sector_records() -> st.SearchStrategy[SectorRecord]:
+    """A national sector list's published fields."""
+    return st.builds(
+        SectorRecord,
+        list=st.sampled_from(SectorList),
+        penalty_result=_optional(free_texts()),
+        ban_period=_optional(texts()),
+        penalty_on=_optional(dates()),
+        grade=_optional(texts()),
+        conduct=_optional(free_texts()),
     )
 
 
 @st.composite
 def blacklist_entries(draw: st.DrawFn) -> BlacklistEntry:
-    """A listing valid from one day until a later one (or open), revoked after it was made."""
+    """A listing with its penalty and publication periods (each from one day until a
+    later one, or open), revoked after it was made, its expiry sometimes recorded; a
+    court's entry with the court's record, a sector list's with the sector's."""
     listed_on = draw(dates())
-    valid_from, valid_until = draw(_ordered(dates(), 2))
-    return BlacklistEntry(
+    penalty_from, penalty_until = draw(_ordered(dates(), 2))
+    publish_from, publish_until = draw(_ordered(dates(), 2))
+    source = draw(listing_sources())
+    court = sector = None
+    if source.kind in (SourceKind.COURT, SourceKind.OTHER_CITY) and draw(st.booleans()):
+        number = source.record_id if source.kind is SourceKind.COURT else None
+        court = draw(court_records(case_number=number))
+    if source.kind is SourceKind.NATIONAL_SECTOR or (
+        source.kind is SourceKind.OTHER_CITY and draw(st.booleans())
+    ):
+        sector = draw(sector_records())
+    fields = {
+        "penalty_from": penalty_from,
+        "penalty_until": draw(_optional(st.just(penalty_until))),
+        "publish_from": draw(_optional(st.just(publish_from))),
+        "publish_until": draw(_optional(st.just(publish_until))),
+    }
+    entry = BlacklistEntry(
         id=draw(record_codes()),
-        subject=draw(parties()),
+        subject=draw(listed_parties()),
         reason=draw(texts()),
         authority=draw(texts()),
         legal_basis=draw(_optional(free_texts())),
-        source=draw(listing_sources()),
-        penalty=draw(_optional(money())),
+        source=source,
+        fine=draw(_optional(money())),
         listed_on=listed_on,
-        valid_from=valid_from,
-        valid_until=draw(_optional(st.just(valid_until))),
+        subject_region=draw(_optional(region_codes())),
+        court=court,
+        sector=sector,
         revocation=draw(_optional(revocations(not_before=listed_on))),
+        **fields,
     )
+    if entry.ends_on is not None and entry.ends_on < LAST_DAY and draw(st.booleans()):
+        expired = draw(
+            st.dates(min_value=entry.ends_on + dt.timedelta(days=1), max_value=LAST_DAY)
+        )
+        entry = attrs.evolve(entry, expired_on=expired)
+    return entry
 
 
 # --- projects ------------------------------------------------------------------------------
@@ -1004,6 +1124,189 @@ def projects(draw: st.DrawFn) -> Project:
     )
 
 
+# --- engagements and the agencies' quarters (issue 14) --------------------------------------
+
+
+def complaints() -> st.SearchStrategy[Complaint]:
+    """A complaint about an engagement, handled or not."""
+    return st.builds(
+        Complaint,
+        on=dates(),
+        text=texts(),
+        upheld=_optional(st.booleans()),
+        outcome=_optional(texts()),
+    )
+
+
+@st.composite
+def engagements(draw: st.DrawFn) -> Engagement:
+    """An engagement: signed no later than it is due or delivered."""
+    signed, due = draw(_ordered(dates(), 2))
+    return Engagement(
+        id=draw(record_codes()),
+        selection_id=draw(record_codes()),
+        need_id=draw(record_codes()),
+        service_code=draw(record_codes()),
+        credit_code=draw(credit_codes()),
+        region=draw(region_codes()),
+        agreed_fee=draw(_optional(money())),
+        signed_on=signed,
+        due_on=due,
+        delivered_on=draw(_optional(st.dates(min_value=signed, max_value=LAST_DAY))),
+        quality=draw(_optional(st.integers(min_value=0, max_value=100))),
+        complaints=draw(_small_lists(complaints())),
+        findings=draw(_small_lists(texts())),
+    )
+
+
+def _figures() -> st.SearchStrategy[Decimal]:
+    amounts = st.decimals(min_value=0, max_value=100, places=2)
+    return amounts | amounts.map(Decimal.normalize)
+
+
+@st.composite
+def agency_quarters(draw: st.DrawFn) -> AgencyQuarter:
+    """An agency's graded quarter, with or without the suspension it drew."""
+    counts = st.integers(min_value=0, max_value=50)
+    suspended = draw(st.booleans())
+    start, end = draw(_ordered(dates(), 2)) if suspended else (None, None)
+    names = draw(
+        st.lists(st.sampled_from(("timeliness", "quality", "fees", "complaints")), unique=True)
+    )
+    return AgencyQuarter(
+        credit_code=draw(credit_codes()),
+        region=draw(region_codes()),
+        year=draw(st.integers(min_value=2000, max_value=2035)),
+        quarter=draw(st.sampled_from((1, 2, 3, 4))),
+        engagements=draw(counts),
+        on_time=draw(counts),
+        late=draw(counts),
+        quality=draw(_optional(_figures())),
+        fee_breaches=draw(counts),
+        complaints_upheld=draw(counts),
+        parts=tuple((name, draw(_figures())) for name in names),
+        score=draw(_figures()),
+        grade=draw(st.sampled_from(AgencyGrade)),
+        suspended_from=start,
+        suspended_until=end,
+        rule=draw(texts()) if suspended else None,
+    )
+
+
+# --- needs and selections (issue 14) ------------------------------------------------------
+
+
+def sha256_digests() -> st.SearchStrategy[str]:
+    """A SHA-256 as the records hold one: 64 lower-case hex digits."""
+    return st.binary(min_size=32, max_size=32).map(bytes.hex)
+
+
+@st.composite
+def needs(draw: st.DrawFn) -> Need:
+    """An owner's need, its draw's commitment published or not."""
+    commitment = draw(_optional(sha256_digests()))
+    return Need(
+        id=draw(record_codes()),
+        service_code=draw(record_codes()),
+        owner=draw(texts()),
+        owner_credit_code=draw(_optional(credit_codes())),
+        project_id=draw(_optional(record_codes())),
+        case_id=draw(_optional(record_codes())),
+        region=draw(region_codes()),
+        budget=draw(_optional(money())),
+        deadline=draw(dates()),
+        strategy=draw(texts()),
+        posted_at=draw(moments()),
+        description=draw(_optional(texts())),
+        commitment=commitment,
+        committed_at=draw(moments()) if commitment is not None else None,
+        witness_names=draw(_small_lists(texts())),
+    )
+
+
+def witnesses() -> st.SearchStrategy[Witness]:
+    return st.builds(Witness, name=texts(), contribution=texts())
+
+
+@st.composite
+def selections(draw: st.DrawFn) -> Selection:
+    """A selection record: a draw, a ranking or a direct choice (any figures: the schema
+    and the model check forms, :func:`govservice.intermediaries.draw.verify` the draw)."""
+    candidates = draw(_small_lists(credit_codes()))
+    return Selection(
+        id=draw(record_codes()),
+        need_id=draw(record_codes()),
+        service_code=draw(record_codes()),
+        region=draw(region_codes()),
+        strategy=draw(texts()),
+        on=draw(dates()),
+        at=draw(moments()),
+        candidates=candidates,
+        candidates_sha256=draw(sha256_digests()),
+        excluded=draw(_small_lists(st.tuples(credit_codes(), texts()))),
+        witnesses=draw(_small_lists(witnesses())),
+        commitment=draw(_optional(sha256_digests())),
+        committed_at=draw(_optional(moments())),
+        seed=draw(_optional(sha256_digests())),
+        algorithm=draw(texts()),
+        algorithm_version=draw(st.integers(min_value=1, max_value=2**31 - 1)),
+        scores=draw(_small_lists(st.tuples(credit_codes(), texts()))),
+        ranked=draw(st.sampled_from((None, "lowest", "highest"))),
+        reason=draw(_optional(texts())),
+        result=draw(credit_codes()),
+    )
+
+
+# --- the intermediary service list (issue 14, H1) --------------------------------------------
+
+
+@st.composite
+def service_fees(draw: st.DrawFn) -> ServiceFee:
+    """A listed service's fee under one of the six regimes, with what that regime states."""
+    regime = draw(st.sampled_from(FeeRegime))
+    amount = amount_to = None
+    if regime is FeeRegime.FIXED:
+        amount = draw(money())
+    elif regime is FeeRegime.RANGE:
+        amount, amount_to = sorted((draw(money()), draw(money())))
+    cited = texts() if regime is FeeRegime.PRICE_DOCUMENT else _optional(texts())
+    document = draw(cited)
+    return ServiceFee(
+        regime=regime,
+        amount=amount,
+        amount_to=amount_to,
+        document=document,
+        note=draw(_optional(free_texts())),
+    )
+
+
+@st.composite
+def intermediary_services(draw: st.DrawFn) -> IntermediaryService:
+    """A row of the intermediary service list, its status history in date order."""
+    days = draw(st.lists(dates(), min_size=1, max_size=4).map(sorted))
+    history = [
+        ListStatusChange(
+            status=draw(st.sampled_from(ListStatus)), on=day, document=draw(_optional(texts()))
+        )
+        for day in days
+    ]
+    return IntermediaryService(
+        code=draw(record_codes()),
+        name=draw(texts()),
+        department=draw(texts()),
+        region=draw(region_codes()),
+        items=draw(_small_lists(item_codes(), unique=True)),
+        requirement=draw(st.sampled_from(ServiceRequirement)),
+        condition=draw(_optional(texts())),
+        basis=draw(texts()),
+        fee=draw(service_fees()),
+        payer=draw(texts()),
+        collector=draw(texts()),
+        counts_in_limit=draw(st.booleans()),
+        history=history,
+    )
+
+
 RECORDS: dict[str, st.SearchStrategy] = {
     "item": items(),
     "case": cases(),
@@ -1011,5 +1314,10 @@ RECORDS: dict[str, st.SearchStrategy] = {
     "intermediary": intermediaries(),
     "blacklist-entry": blacklist_entries(),
     "project": projects(),
+    "engagement": engagements(),
+    "agency-quarter": agency_quarters(),
+    "need": needs(),
+    "selection": selections(),
+    "intermediary-service": intermediary_services(),
 }
 """The strategy of each record kind, keyed as :data:`govservice.kinds.KINDS`."""

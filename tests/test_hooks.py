@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-import random
 import re
 import sys
 from decimal import Decimal
@@ -239,39 +238,115 @@ def test_govservice_case_event():
 
 
 def test_govservice_register_blacklist_sources():
+    from govservice.blacklists.sources import LoadResult
+    from govservice.model import ListingSource
+
     court = make_blacklist_entry(
         subject=person(7, born=dt.date(1990, 5, 1)),
-        source={"kind": "court", "region": "370500", "record_id": "(2015)东执字第88号"},
+        source=ListingSource(kind="court", region="370500", record_id="(2015)东执字第88号"),
     )
+
+    class CourtList:  # a source of the current form: name, kind, region, load(service)
+        name, kind, region = "dongying-court", "court", "370500"
+
+        def load(self, service) -> LoadResult:
+            return service.blacklists.sources.receive(self, [court], complete=True)
 
     class Court:
         @hookimpl
         def govservice_register_blacklist_sources(self, register):
-            register("dongying-court", lambda: [court])
+            register("dongying-court", CourtList())
+            register("old-form", lambda: [court])  # the old form: a callable of entries
 
-    (entry,) = service_with(Court()).blacklist_from_sources()
+    service = service_with(Court())
+    assert sorted(service.blacklists.sources.registered()) == ["dongying-court", "old-form", "own"]
+    (result,) = service.blacklists.sources.load("dongying-court")
+    assert (result.source, result.added, result.count) == ("dongying-court", 1, 1)
+    assert service.store.get("blacklist-entry", court.id).record.source.received_at is not None
+
+    (entry,) = service.blacklist_from_sources()  # the old form's entries, masked
     number = court.subject.identifier.number
     assert entry.subject.identifier.number == number[:10] + "****" + number[14:]
     assert entry.id == court.id
 
 
 def test_govservice_register_selection_strategies():
-    class Rotation:
+    from govservice.errors import StrategyResultError
+    from govservice.intermediaries import draw
+    from govservice.intermediaries.selection import Choice
+    from govservice.model import (
+        IntermediaryService,
+        ListStatusChange,
+        Qualification,
+        ServiceFee,
+        ServiceOffer,
+        Witness,
+    )
+    from govservice.samples import credit_code
+
+    class County:
         @hookimpl
         def govservice_register_selection_strategies(self, register):
-            register("first-registered", lambda candidates, service, rng: candidates[0])
+            def physical_first(candidates, need, stream, named):
+                """A draw among the agencies present in the hall (有形进驻) first."""
+                scores = [
+                    (c.credit_code, "1" if c.presence == "physical" else "0") for c in candidates
+                ]
+                best = [c for c in candidates if c.presence == "physical"] or list(candidates)
+                return Choice(
+                    result=stream.choose(best).credit_code, scores=scores, ranked="highest"
+                )
 
-    service = service_with(Rotation())
-    agencies = [make_intermediary(name=f"测绘{n}") for n in range(5)]
-    chosen = service.select_intermediary(
-        agencies, "地形测绘", strategy="first-registered", rng=random.Random(1)
+            def first(candidates, need, stream, named):
+                return Choice(result=candidates[0].credit_code)  # no draw: refused
+
+            register("physical-first", physical_first)
+            register("first", first)
+
+    service = service_with(County())
+    code = "ZJ-370500-009"
+    service.store.add(
+        IntermediaryService(
+            code=code,
+            name="房产测绘",
+            department="东营市住房和城乡建设管理局",
+            region="370500",
+            basis="《房产测绘管理办法》",
+            fee=ServiceFee(regime="negotiated"),
+            history=[ListStatusChange(status="retained", on=dt.date(2015, 1, 1))],
+        )
     )
-    assert chosen is agencies[0]
-    draws = {
-        service.select_intermediary(agencies, "地形测绘", rng=random.Random(seed)).name
-        for seed in range(40)
+    for n in range(6):
+        service.store.add(
+            make_intermediary(
+                credit_code=credit_code(900 + n),
+                presence="physical" if n < 2 else "virtual",
+                services=[ServiceOffer(name="房产测绘", service_code=code)],
+                qualifications=[Qualification(name="测绘资质", services=(code,))],
+            )
+        )
+    selections = service.intermediaries.selections
+    need = selections.post_need(
+        service_code=code, owner="东营市黄河建设有限公司", deadline=dt.date(2030, 1, 1)
+    )
+    witnesses = [Witness(name="业主代表", contribution="7 3 9")]
+    selections.commit(need.id, witnesses)
+    chosen = selections.select(need.id, strategy="physical-first", witnesses=witnesses)
+    physical = {
+        stored.record.credit_code
+        for stored in service.store.list("intermediary").records
+        if stored.record.presence == "physical"
     }
-    assert len(draws) > 1  # the built-in lottery draws among all
+    assert chosen.result in physical
+    assert draw.verify(chosen).ok
+    # a plugin strategy choosing without its draw is refused by name, nothing stored
+    drawn = draw.draw(chosen.seed, chosen.candidates)
+    assert drawn != chosen.candidates[0]  # so "first" chose other than its draw
+    with pytest.raises(StrategyResultError, match="'first'"):
+        selections.select(need.id, strategy="first", witnesses=witnesses)
+    assert [s.id for s in selections.of_need(need.id)] == [chosen.id]
+    # the built-in random draw is there too, and draws among all
+    assert selections.select(need.id, strategy="random-draw", witnesses=witnesses).result == drawn
 
 
 def test_govservice_register_station_standards():
@@ -437,3 +512,45 @@ def test_govservice_assessment_rules():
     assert county.source == "county"
     # outside its regions the plugin is not asked: the built-in rules
     assert StaffAssessment(service).rules("370500") == DEFAULT_RULES
+
+
+def test_govservice_agency_assessment_rules():
+    from govservice.model import AgencyRules
+    from govservice.model.supermarket import DEFAULT_AGENCY_RULES
+
+    guangrao = AgencyRules(timeliness=40, quality=30, fees=20, complaints=10, fail_quarters=3)
+
+    class Plugin:
+        @hookimpl
+        def govservice_agency_assessment_rules(self, region):
+            return guangrao if region == "370523" else None
+
+    service = service_with(Plugin(), regions=("370523",))
+    county = service.intermediaries.assessment.rules("370523")
+    assert (county.timeliness, county.fail_quarters, county.source) == (40, 3, "county")
+    # outside its regions the plugin is not asked: the built-in plugin's rules
+    assert service.intermediaries.assessment.rules("370500") == DEFAULT_AGENCY_RULES
+
+
+def test_govservice_register_signature_schemes():
+    class Reversed:  # not cryptography: the seam only
+        name = "reversed"
+
+        def sign(self, private_key, data):
+            return private_key + data[::-1]
+
+        def verify(self, public_key, signature, data):
+            return signature == public_key + data[::-1]
+
+    class Plugin:
+        @hookimpl
+        def govservice_register_signature_schemes(self, register):
+            register("reversed", Reversed())
+
+    from govservice.blacklists.signing import scheme_named, schemes_of
+
+    service = service_with(Plugin())
+    assert sorted(schemes_of(service)) == ["ed25519", "reversed"]
+    scheme = scheme_named(service, "reversed")
+    assert scheme.verify(b"k", scheme.sign(b"k", b"data"), b"data")
+    assert sorted(schemes_of(GovService(config_with()))) == ["ed25519"]

@@ -235,7 +235,11 @@ def test_every_kind_with_identifiers_has_a_format_plan():
     for name in ("item", "case", "station", "intermediary", "blacklist-entry"):
         plan = FormatPlan.of(KINDS[name].schema_id)
         assert plan is not None, name
-        assert {format_name for _, format_name in plan.sites} <= {"cn-ric", "cn-uscc"}
+        assert {format_name for _, format_name in plan.sites} <= {
+            "cn-ric",
+            "cn-uscc",
+            "cn-org-code",
+        }
     sites = FormatPlan.of(KINDS["case"].schema_id).sites
     assert {(steps[0], steps[-1], name) for steps, name in sites} == {
         (("property", party), ("property", "number"), name)

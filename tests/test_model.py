@@ -117,8 +117,8 @@ def entry(**changes) -> BlacklistEntry:
         "authority": "东营市公共资源交易中心",
         "source": ListingSource(kind=SourceKind.OWN, region="370500"),
         "listed_on": dt.date(2015, 3, 1),
-        "valid_from": dt.date(2015, 3, 1),
-        "valid_until": dt.date(2016, 2, 29),
+        "penalty_from": dt.date(2015, 3, 1),
+        "penalty_until": dt.date(2016, 2, 29),
     }
     return BlacklistEntry(**(fields | changes))
 
@@ -578,7 +578,7 @@ def test_listing_is_in_force_from_its_first_to_its_last_day(day, in_force):
 
 
 def test_open_ended_listing_stays_in_force():
-    assert entry(valid_until=None).in_force_on(dt.date(2035, 1, 1))
+    assert entry(penalty_until=None).in_force_on(dt.date(2035, 1, 1))
 
 
 @pytest.mark.parametrize(
@@ -596,8 +596,8 @@ def test_revoked_listing_stops_on_the_day_of_revocation(day, in_force):
 
 
 def test_listing_cannot_end_before_it_starts():
-    with pytest.raises(ValueError, match=r"^BlacklistEntry\.valid_from .* is after"):
-        entry(valid_from=dt.date(2015, 3, 1), valid_until=dt.date(2015, 2, 1))
+    with pytest.raises(ValueError, match=r"^BlacklistEntry\.penalty_from .* is after"):
+        entry(penalty_from=dt.date(2015, 3, 1), penalty_until=dt.date(2015, 2, 1))
 
 
 def test_listing_cannot_be_revoked_before_it_is_made():

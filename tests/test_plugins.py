@@ -183,10 +183,10 @@ def test_two_plugins_registering_one_name_is_an_error():
     class Again:
         @hookimpl
         def govservice_register_selection_strategies(self, register):
-            register("lottery", lambda candidates, service, rng: candidates[0])
+            register("random-draw", lambda candidates, need, stream, named: None)
 
     service = GovService(config_with(), plugins=[("again", Again())], strict=True)
-    with pytest.raises(PluginError, match="'lottery' is registered by both"):
+    with pytest.raises(PluginError, match="'random-draw' is registered by both"):
         service.plugins.registry("govservice_register_selection_strategies")
 
 

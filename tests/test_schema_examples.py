@@ -50,6 +50,38 @@ NOT_APPLICABLE = {
         "a project has no time limit of its own: its combined deadline derives from its cases"
     ),
     ("project", "negative-fee"): "a project has no fee or other amount of money",
+    # the intermediary supermarket (issue 14)
+    ("intermediary-service", "bad-credit-code-check-digit"): (
+        "a listed service names its department in words, no credit code"
+    ),
+    (
+        "intermediary-service",
+        "bad-identity-number-check-digit",
+    ): "a listed service names no person",
+    ("intermediary-service", "promised-above-legal"): (
+        "a listed service has no time limit: whether its time counts in the approval's is a flag"
+    ),
+    ("need", "wrong-enum"): "a need has no enumerated field: its strategy is a plugin's name",
+    ("need", "bad-identity-number-check-digit"): "a need names its owner, no person's number",
+    ("need", "promised-above-legal"): "a need has a deadline the owner sets, no legal limit",
+    ("selection", "wrong-enum"): (
+        "a selection has no enumerated field: its strategy and algorithm are plugins' names"
+    ),
+    ("selection", "bad-identity-number-check-digit"): "a selection names agencies, no person",
+    ("selection", "promised-above-legal"): "a selection has no time limit",
+    ("selection", "negative-fee"): (
+        "a selection holds no amount: what a ranking strategy ranked by is text in scores"
+    ),
+    ("engagement", "wrong-enum"): "an engagement has no enumerated field",
+    ("engagement", "bad-identity-number-check-digit"): "an engagement names an agency, no person",
+    ("engagement", "promised-above-legal"): (
+        "an engagement's due date is agreed with the owner, not a legal limit"
+    ),
+    (
+        "agency-quarter",
+        "bad-identity-number-check-digit",
+    ): "an assessment names an agency, no person",
+    ("agency-quarter", "promised-above-legal"): "an assessment has no time limit",
 }
 
 

@@ -1182,7 +1182,7 @@ def _rich_records() -> dict[str, Any]:
         ),
         "blacklist-entry": make_blacklist_entry(
             id="BL-2015-0001",
-            penalty=Decimal("50000.5"),
+            fine=Decimal("50000.5"),
             legal_basis="《招标投标法》第五十三条",
             revocation=Revocation(on=dt.date(2016, 1, 4), reason="整改到位，提前移出"),
         ),

@@ -489,8 +489,9 @@ def test_as_text_of_a_quiet_day(store, calendar):
     assert text.splitlines()[0].startswith("电子监察报告 2015-03-06")  # no centre named
     assert "红灯超期 0 件，黄灯预警 0 件" in text
     # every section says so: three groupings, two lists, the on-time rates, the
-    # applications not accepted in time, the rectifications
-    assert text.count("\n  （无）") == 8
+    # applications not accepted in time, the rectifications, the direct choices of
+    # intermediaries
+    assert text.count("\n  （无）") == 9
     lines = text.splitlines()
     for heading in ("按站点：", "按时办结率（2015-03-01 至 2015-03-06）：", "逾期未完成整改："):
         assert lines[lines.index(heading) + 1] == "  （无）", heading

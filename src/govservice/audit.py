@@ -21,6 +21,14 @@ Three checks, all on what is stored, nothing recomputed by the store:
    it has no link; before, it is counted. A case with no link that the store wrote more
    than once (its version says so) lost its links: the ledger was emptied.
 
+4. **The supermarket's records** (:mod:`govservice.store.chained`): every stored agency,
+   listed service, need, selection, engagement and agency quarter must be the document
+   its latest link names (the SHA-256 of the whole record), with every indexed column
+   what its document makes of it; a record with no link was stored behind the library's
+   back, and a link whose record is gone names a record deleted. The side table of the
+   agencies' offers (``intermediary_offers``), which selection reads, must be what the
+   agencies' documents offer.
+
 And the store's setting that makes it a simulation (:mod:`govservice.store.simulation`)
 must agree with its first link: a simulation store's chain begins with the link marking
 it one, and no other store's does (one SQL row must not turn a real store into one that
@@ -39,8 +47,10 @@ import attrs
 from govservice.codec import from_document, to_document
 from govservice.errors import TrailBrokenError
 from govservice.formats import parse_date_time
+from govservice.kinds import CHAINED_KINDS, KINDS
 from govservice.model import Case
-from govservice.store.columns import CASE_COLUMNS, case_row
+from govservice.store.chained import CHANGE, subject, subject_kind
+from govservice.store.columns import CASE_COLUMNS, TABLES, case_row
 from govservice.store.ledger import (
     CATALOG,
     IMPORTED,
@@ -57,7 +67,7 @@ from govservice.store.ledger import (
 )
 from govservice.store.simulation import SIMULATION
 
-__all__ = ["AuditReport", "Break", "attest_imports", "verify_store"]
+__all__ = ["AuditReport", "Break", "attest_imports", "attest_legacy_records", "verify_store"]
 
 PAGE = 5000
 CASE_PAGE = 500
@@ -89,6 +99,9 @@ class _Trail:
     catalogs: dict[tuple[str, int], tuple[int, Any]] = attrs.field(factory=dict)
     """The links of catalog versions: (region, number) to the link's sequence number and
     the SHA-256 of the version's items it holds."""
+    chained: dict[str, list[Any]] = attrs.field(factory=dict)
+    """The links of records of chained kinds, by subject (``kind/key``): the sequence
+    numbers of the first and the latest, and the record digest the latest holds."""
 
 
 def verify_store(
@@ -174,6 +187,11 @@ def _verified(
     problem = _check_simulation(store, trail) if report.ok else None
     if problem is None and report.ok:
         problem = _check_catalogs(store, trail, report.head_seq)
+    if problem is None and report.ok:
+        problem, checked, legacy = _check_chained(store, trail, report.head_seq)
+        report = attrs.evolve(report, records_checked=checked, unchained_records=len(legacy))
+    if problem is None and report.ok:
+        problem = _check_offers(store, report.head_seq)
     if problem is not None:  # checked last: an emptied ledger is reported as such first
         return attrs.evolve(report, first_break=problem), []
     return report, unattested
@@ -209,6 +227,131 @@ def _check_catalogs(store: Any, trail: _Trail, head: int) -> Break | None:
     if linked:
         (region, number), (seq, _) = min(linked.items(), key=lambda item: item[1][0])
         return Break(seq, f"catalog/{region}", f"version {number} of the catalog is gone")
+    return None
+
+
+def _check_chained(
+    store: Any, trail: _Trail, head: int
+) -> tuple[Break | None, int, list[tuple[str, str]]]:
+    """The first problem of the records of chained kinds, how many were checked, and the
+    (kind, key) of those stored before the trail covered them and not attested yet: each
+    stored record is the one its latest link names, its columns are its document's, it
+    has a link (or was listed by the migration that began chaining its kind); each
+    chained subject is stored."""
+    linked = dict(trail.chained)
+    legacy_subjects = store.legacy_subjects() if hasattr(store, "legacy_subjects") else set()
+    legacy: list[tuple[str, str]] = []
+    checked = 0
+    for kind in (name for name in KINDS if name in CHAINED_KINDS):
+        row_of = TABLES[kind][3]
+        after = None
+        while True:
+            rows = store.raw_rows(kind, after=after, limit=CASE_PAGE)
+            for row in rows:
+                name = subject(kind, row[0])
+                unlinked = name in legacy_subjects and name not in linked
+                if unlinked and not _linked_since(store, name, head):
+                    legacy.append((kind, row[0]))
+                    continue
+                problem = _check_chained_row(store, kind, row, row_of, linked, head)
+                if problem is not None:
+                    return problem, checked, legacy
+                checked += 1
+            if len(rows) < CASE_PAGE:
+                break
+            after = rows[-1][0]
+    if linked:
+        name, (first, _, _) = min(linked.items(), key=lambda item: item[1][0])
+        problem = Break(first, name, "the record is chained, but it is gone (deleted)")
+        return problem, checked, legacy
+    return None, checked, legacy
+
+
+def _check_chained_row(
+    store: Any, kind: str, row: tuple, row_of: Any, linked: dict, head: int
+) -> Break | None:
+    key, text = row[0], row[-1]
+    name = subject(kind, key)
+    noted = linked.pop(name, None)
+    seq = noted[1] if noted is not None else head
+    try:
+        document = json.loads(text)
+        derived = row_of(document)
+        from_document(KINDS[kind].model, document, check=False)
+    except Exception as error:  # whatever a damaged document makes the codec raise
+        return Break(seq, name, f"the {kind} record cannot be read: {error}")
+    names = [column.strip() for column in TABLES[kind][2].split(",")]
+    for column, stored, value in zip(names, row, derived, strict=False):
+        if not _same(stored, value):
+            return Break(
+                seq,
+                name,
+                f"the {kind} record's column {column} says {stored!r}, its document {value!r}",
+            )
+    if noted is None:
+        if _linked_since(store, name, head):
+            return None  # added since the head was read
+        return Break(
+            head,
+            name,
+            f"the {kind} record has no link in the trail (stored without a write of the "
+            "store, behind the library's back)",
+        )
+    return _check_record(store, head, name, (noted[1], noted[2]), row)
+
+
+def attest_legacy_records(store: Any) -> int:
+    """Chain, once each, the agencies stored before the trail covered them (schema 9): a
+    link ``{"action": "attested"}`` with the SHA-256 of the record as stored. From then on
+    :func:`verify_store` checks them as every other. Returns how many were chained (none
+    the second time).
+
+    :raises TrailBrokenError: the trail is broken; nothing is attested on it.
+    """
+    head = store.ledger_head()
+    trail = _Trail()
+    report = verify(_entries_up_to(store, head[0], trail), head)
+    problem, _, legacy = (
+        _check_chained(store, trail, head[0]) if report.ok else (report.first_break, 0, [])
+    )
+    if problem is not None:
+        raise TrailBrokenError(
+            f"the trail is broken at event {problem.seq}: {problem.problem}; nothing is "
+            "attested until the break is looked into (govservice audit verify)"
+        )
+    return sum(1 for kind, key in legacy if store.attest_record(kind, key))
+
+
+def _check_offers(store: Any, head: int) -> Break | None:
+    """The side table of the agencies' offers is what their documents offer."""
+    if not hasattr(store, "offer_rows"):
+        return None
+    wanted: set[tuple[str, str]] = set()
+    after = None
+    while True:
+        rows = store.raw_rows("intermediary", after=after, limit=CASE_PAGE)
+        for row in rows:
+            for offer in json.loads(row[-1]).get("services", []):
+                if offer.get("service_code"):
+                    wanted.add((offer["service_code"], row[0]))
+        if len(rows) < CASE_PAGE:
+            break
+        after = rows[-1][0]
+    found = set(store.offer_rows())
+    for code, credit_code in sorted(found - wanted):
+        return Break(
+            head,
+            subject("intermediary", credit_code),
+            f"the side table of offers (intermediary_offers) says the agency offers {code}; "
+            "its record does not",
+        )
+    for code, credit_code in sorted(wanted - found):
+        return Break(
+            head,
+            subject("intermediary", credit_code),
+            f"the agency's record offers {code}; the side table of offers "
+            "(intermediary_offers) leaves it out, so selection would not see it",
+        )
     return None
 
 
@@ -267,6 +410,10 @@ def _note(trail: _Trail, entry: LedgerEntry) -> None:
         held = inside[CATALOG] if isinstance(inside[CATALOG], dict) else {}
         key = (held.get("region"), held.get("number"))
         trail.catalogs.setdefault(key, (entry.seq, held.get("items")))  # type: ignore[arg-type]
+        return
+    if CHANGE in inside and subject_kind(entry.case_id) is not None:  # a supermarket record
+        noted = trail.chained.setdefault(entry.case_id, [entry.seq, entry.seq, None])
+        noted[1], noted[2] = entry.seq, inside.get(RECORD)
         return
     case_id = entry.case_id
     seen = trail.links.setdefault(case_id, [entry.seq, entry.seq])
@@ -420,10 +567,11 @@ def _check_record(
     for entry in store.case_ledger(case_id):
         if entry.seq > head and json.loads(entry.text).get(RECORD) == digest:
             return None
+    what = "the record" if "/" in case_id else "the case record"  # a chained record's subject
     return Break(
         latest[0],
         case_id,
-        "the case record is not the one its last write chained (it was changed without a "
+        f"{what} is not the one its last write chained (it was changed without a "
         "trace in the chain)",
     )
 

@@ -297,12 +297,26 @@ def case_chronology(case: Any) -> Iterator[Finding]:
 
 
 def blacklist_period(entry: Any) -> Iterator[Finding]:
-    """The listing ends after it starts and is not revoked before it was made; its subject
-    was born before it."""
+    """The penalty and publication periods end after they start, the listing is not
+    revoked before it was made, its expiry is recorded after both periods ended; its
+    subject was born before it."""
     if not isinstance(entry, dict):
         return
     yield from born_after(entry, (("subject",),), "listed_on", "the day of the listing")
-    yield from _order(entry, ("valid_from", "valid_until"), _day)
+    yield from _order(entry, ("penalty_from", "penalty_until"), _day)
+    yield from _order(entry, ("publish_from", "publish_until"), _day)
+    expired = _day(entry.get("expired_on"))
+    if expired:
+        penalty_end = _day(entry.get("penalty_until"))
+        end = _day(entry.get("publish_until")) if "publish_until" in entry else penalty_end
+        if penalty_end is None or end is None:
+            yield "/expired_on", "an entry whose penalty or publication has no end never expires"
+        elif expired <= max(penalty_end, end):
+            yield (
+                "/expired_on",
+                f"expiry recorded on {expired}, not after the end of its periods "
+                f"({max(penalty_end, end)})",
+            )
     revocation = entry.get("revocation")
     listed, revoked = _day(entry.get("listed_on")), None
     if isinstance(revocation, dict):
@@ -336,6 +350,62 @@ def fee_range(offer: Any) -> Iterator[Finding]:
         yield "/fee_to", f"fee_to ({offer['fee_to']}) is below fee_from ({offer['fee_from']})"
 
 
+# --- the intermediary supermarket (issue 14, H1) -------------------------------------------
+
+_STATES_AMOUNT = {"fixed": ("amount",), "range": ("amount", "amount_to")}
+
+
+def service_fee(fee: Any) -> Iterator[Finding]:
+    """A listed service's fee states an amount only under a regime that has one (fixed: an
+    amount; range: both ends, the upper not below the lower); a negotiated price, a price
+    document, the government's payment and each agency's own tariff state none."""
+    if not isinstance(fee, dict) or not isinstance(fee.get("regime"), str):
+        return
+    regime = fee["regime"]
+    for name in ("amount", "amount_to"):
+        if name in fee and name not in _STATES_AMOUNT.get(regime, ()):
+            yield f"/{name}", f"a fee of regime {regime} states no {name}"
+    low, high = _yuan(fee.get("amount")), _yuan(fee.get("amount_to"))
+    if regime == "range" and low is not None and high is not None and high < low:
+        yield "/amount_to", f"amount_to ({fee['amount_to']}) is below amount ({fee['amount']})"
+
+
+def list_history(history: Any) -> Iterator[Finding]:
+    """The changes of a listed service's status are in date order."""
+    if not isinstance(history, list):
+        return
+    previous = None
+    for index, change in enumerate(history):
+        day = _day(change.get("on")) if isinstance(change, dict) else None
+        if day is None:
+            continue
+        if previous is not None and day < previous:
+            yield f"/{index}/on", f"{day} comes after {previous}; list the changes in date order"
+        previous = day
+
+
+def status_change(change: Any) -> Iterator[Finding]:
+    """Only a suspension lasts until a date, and it ends no earlier than it starts."""
+    if not isinstance(change, dict) or "until" not in change:
+        return
+    if change.get("status") != "suspended":
+        yield "/until", "only a suspension (status suspended) lasts until a date"
+    yield from _order(change, ("on", "until"), _day)
+
+
+def engagement_dates(engagement: Any) -> Iterator[Finding]:
+    """An engagement is signed no later than it is due or delivered."""
+    if isinstance(engagement, dict):
+        yield from _order(engagement, ("signed_on", "due_on"), _day)
+        yield from _order(engagement, ("signed_on", "delivered_on"), _day)
+
+
+def suspension_period(quarter: Any) -> Iterator[Finding]:
+    """A suspension drawn by an assessment ends no earlier than it starts."""
+    if isinstance(quarter, dict):
+        yield from _order(quarter, ("suspended_from", "suspended_until"), _day)
+
+
 def _yuan(value: Any) -> Decimal | None:
     try:
         return Decimal(value) if isinstance(value, str) else None
@@ -358,6 +428,11 @@ CHECKS: dict[str, Check] = {
     "case-chronology": case_chronology,
     "blacklist-period": blacklist_period,
     "project-chronology": project_chronology,
+    "service-fee": service_fee,
+    "list-history": list_history,
+    "status-change": status_change,
+    "engagement-dates": engagement_dates,
+    "suspension-period": suspension_period,
 }
 
 

@@ -63,6 +63,9 @@ class Config:
     yellow_days: int = 3
     progress_url: str | None = None
     """The public lookup link, ``{code}`` standing for the tracking code."""
+    agency_url: str | None = None
+    """The public page of an agency of the intermediary supermarket (``public.agency_url``),
+    ``{code}`` standing for its unified social credit code: the contact card's QR code."""
     plugins: tuple[PluginConfig, ...] = ()
     disable_plugins: frozenset[str] = frozenset()
     date_window: DateWindow = DEFAULT_WINDOW
@@ -78,6 +81,13 @@ class Config:
     """The ``stations`` section as the schema checked it: ``subsidies`` (以奖代补 amounts
     per year and level, read by :func:`govservice.stations.subsidies.amounts_of`) and the
     settings of coverage, training and the staff assessment."""
+    intermediaries: Mapping[str, Any] = attrs.field(factory=dict)
+    """The ``intermediaries`` section as the schema checked it: ``assessment``, the rules
+    of the agencies' quarterly assessment (read by
+    :func:`govservice.intermediaries.assessment.configured_rules`)."""
+    blacklists: Mapping[str, Any] = attrs.field(factory=dict)
+    """The ``blacklists`` section as the schema checked it (issue 15): each part's keys
+    (``sources``, ``partners``, ``exchange``, ``screening``, ``exposure``)."""
     path: Path | None = None
     lines: Mapping[tuple, int] = attrs.field(factory=dict, repr=False, eq=False)
 
@@ -236,6 +246,8 @@ def _build(data: dict[str, Any], path: Path, lines: dict) -> Config:
             raise ConfigError(f"{path}:{line}: plugins.{index}: {plugin_name!r} is listed twice")
     window = DateWindow(**data.get("validation", {}).get("years", {}))
     _check_assessment(data.get("stations", {}).get("assessment"), path, lines)
+    _check_agency_assessment(data.get("intermediaries", {}).get("assessment"), path, lines)
+    _check_blacklist_sources(data.get("blacklists", {}).get("sources", ()), path, lines)
     for index, text in enumerate(calendar.get("closures", ())):  # a range check, as for records
         if not window.earliest <= dt.date.fromisoformat(text).year <= window.latest:
             line = line_of(lines, ("calendar", "closures", index)) or 0
@@ -254,6 +266,7 @@ def _build(data: dict[str, Any], path: Path, lines: dict) -> Config:
         closures=frozenset(dt.date.fromisoformat(d) for d in calendar.get("closures", ())),
         yellow_days=data.get("supervision", {}).get("yellow_days", 3),
         progress_url=data.get("public", {}).get("progress_url"),
+        agency_url=data.get("public", {}).get("agency_url"),
         plugins=plugins,
         disable_plugins=frozenset(data.get("disable_plugins", ())),
         date_window=DateWindow(**data.get("validation", {}).get("years", {})),
@@ -261,9 +274,37 @@ def _build(data: dict[str, Any], path: Path, lines: dict) -> Config:
         trail_checkpoints=checkpoints,
         trail_every=trail.get("every", 1000),
         stations=data.get("stations", {}),
+        intermediaries=data.get("intermediaries", {}),
+        blacklists=data.get("blacklists", {}),
         path=path,
         lines=lines,
     )
+
+
+def _check_blacklist_sources(sources: Any, path: Path, lines: dict) -> None:
+    """Each of ``blacklists.sources`` has a name of its own, not ``own`` (our own list is
+    always a source by that name) (issue 15, B2)."""
+    seen: set[str] = set()
+    for index, source in enumerate(sources):
+        name = source.get("name")
+        if name == "own" or name in seen:
+            line = line_of(lines, ("blacklists", "sources", index, "name")) or 0
+            why = "is our own list's" if name == "own" else "is given twice"
+            raise ConfigError(
+                f"{path}:{line}: blacklists.sources.{index}.name: {name!r} {why}; "
+                "each source has a name of its own"
+            )
+        seen.add(name)
+
+
+def _check_agency_assessment(section: Any, path: Path, lines: dict) -> None:
+    """The rules of ``intermediaries.assessment`` hold together: weights adding up to 100,
+    grades' lowest scores falling from 优秀 to 合格 (issue 14, H4)."""
+    if section is None:
+        return
+    from govservice.intermediaries.assessment import rules_from_config
+
+    rules_from_config(section, where=lambda *keys: f"{path}:{line_of(lines, keys) or 0}")
 
 
 def _check_assessment(section: Any, path: Path, lines: dict) -> None:

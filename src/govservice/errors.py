@@ -437,7 +437,7 @@ class CatalogVersionNotFoundError(CatalogError):
     code = "GS903"
 
 
-# --- stations (issue 13): GS950 to GS999 -------------------------------------------------
+# --- stations (issue 13): GS950 to GS959 -------------------------------------------------
 
 
 class StationError(GovServiceError):
@@ -499,6 +499,476 @@ class GuidingVersionNotFoundError(StationError):
     region, its city and its province issued none by then), or none has that number."""
 
     code = "GS957"
+
+
+# --- the intermediary supermarket (issue 14): GS960 to GS999 --------------------------------
+
+
+class IntermediaryError(GovServiceError):
+    """Something of the intermediary supermarket (中介超市) cannot be done as asked: a
+    listed service, an agency or its offer, a need, a selection, an engagement or an
+    assessment. The message names the record and the rule; nothing of it is stored."""
+
+    code = "GS960"
+
+
+# --- H1 (issue 14): store and trail of the supermarket's records, GS995 to GS999 ---------
+
+# --- H2 (issue 14): needs, selection, the draw, GS970 to GS979 ---------------------------
+
+
+class SelectionError(IntermediaryError):
+    """A need cannot be posted, or a selection made, as asked. The need, the service and
+    the rule are named (``notice`` tells the clerk in Chinese); nothing is recorded."""
+
+    code = "GS970"
+    title = "中介服务需求或选取不能按此办理"
+
+    def __init__(
+        self, message: str, *, where: str | None = None, notice: str | None = None
+    ) -> None:
+        super().__init__(message, where=where)
+        self.notice = notice
+
+
+class NeedServiceError(SelectionError):
+    """A need names a service that is not in the intermediary service list, not open for
+    needs on the day (cancelled, 取消; taken into the approval, 纳入审批程序), or offered
+    by no agency (withdrawn ones aside). The service is named; nothing is recorded."""
+
+    code = "GS971"
+    title = "该中介服务事项不能发布需求"
+
+
+class NoEligibleCandidateError(SelectionError):
+    """No agency is eligible for the need's service on the day: each agency offering it
+    is named with why it is not (no valid qualification, suspended, withdrawn,
+    blacklisted). Nothing is recorded."""
+
+    code = "GS972"
+    title = "没有符合条件的中介机构可供选取"
+
+
+class DirectReasonError(SelectionError):
+    """A direct choice (直接选取) was asked without a written reason, or without naming the
+    agency chosen, or names an agency that is not eligible. Nothing is recorded."""
+
+    code = "GS973"
+    title = "直接选取须写明理由并指定符合条件的机构"
+
+
+class CommitmentError(SelectionError):
+    """A draw was asked before its commitment was published, the contributions revealed
+    at the draw do not give the published commitment, or a commitment was published twice
+    for one need. Nothing is recorded."""
+
+    code = "GS974"
+    title = "摇号承诺值未公布或与见证人贡献不符"
+
+
+class UnknownStrategyError(SelectionError):
+    """No selection strategy is registered under the name asked; the known ones are
+    listed."""
+
+    code = "GS975"
+    title = "没有这种选取方式"
+
+
+class StrategyResultError(SelectionError):
+    """A selection strategy (a plugin's) chose an agency that is not a candidate, or made
+    a draw that its record cannot reproduce. The strategy is named; nothing is recorded."""
+
+    code = "GS976"
+
+
+class NeedNotFoundError(SelectionError):
+    """No need, or no selection, of that id is stored."""
+
+    code = "GS977"
+    title = "没有这条中介服务需求或选取记录"
+
+
+class MalformedSelectionError(SelectionError):
+    """``verify-draw`` was given something that is not a selection record: a file that
+    cannot be read as one, a record missing a field or holding a wrong one. What is
+    wrong is named; nothing is checked."""
+
+    code = "GS978"
+    title = "不是一条完整的选取记录"
+
+
+# --- H3 (issue 14): service list, agencies, offers, fees, GS961 to GS969 -----------------
+
+
+class _Told:
+    """Mixin of the errors of the list and the registry that also tell the clerk, in
+    Chinese (``notice``), which service, agency and rule they are about."""
+
+    def __init__(
+        self, message: str, *, where: str | None = None, notice: str | None = None
+    ) -> None:
+        super().__init__(message, where=where)
+        self.notice = notice
+
+
+class ServiceListError(_Told, IntermediaryError):
+    """A service of the intermediary service list (中介服务事项清单) cannot be taken or
+    changed as given: its code is listed already (or twice in one file), a change of its
+    status is dated before its last change or leaves it as it is. The service is named;
+    nothing is stored."""
+
+    code = "GS961"
+    title = "中介服务事项清单不能按此变更"
+
+
+class ServiceNotListedError(_Told, IntermediaryError):
+    """An offer, or a look-up, names a service that is not in the list of intermediary
+    services, not yet listed on the day, or cancelled (取消). The agency and the service
+    are named; nothing is stored."""
+
+    code = "GS962"
+    title = "中介服务事项不在清单内或已取消"
+
+
+class OfferFeeError(_Told, IntermediaryError):
+    """An agency's offer does not keep to the fee regime of the service (收费方式): a fixed
+    fee (固定收费) or an agency's tariff without its amount, a fixed fee other than the
+    service's, an amount outside the service's range, an amount where the government pays.
+    The agency, the service and the regime are named; nothing is stored."""
+
+    code = "GS963"
+    title = "中介机构报价不符合该服务的收费方式"
+
+
+class AgencyRegistryError(_Told, IntermediaryError):
+    """An agency cannot be registered, changed or withdrawn as given: it is registered
+    already, an offer names no service of the list or one service twice, its status
+    history does not start with its registration, or it is withdrawn already. The agency
+    is named; nothing is stored."""
+
+    code = "GS964"
+    title = "中介机构不能按此登记或变更"
+
+
+# --- H4 (issue 14): engagements, assessment, status, GS980 to GS989 ----------------------
+
+
+class EngagementError(IntermediaryError):
+    """An engagement (服务合同) cannot be recorded or changed as asked: its selection is not
+    stored or is engaged already, a date is out of order or in the future, a delivery is
+    recorded twice, a complaint is not the engagement's. Nothing is stored."""
+
+    code = "GS980"
+
+
+class EngagementNotFoundError(EngagementError):
+    """No engagement is stored under that id."""
+
+    code = "GS981"
+
+
+class AgencyStatusError(IntermediaryError):
+    """A suspension, reinstatement or withdrawal of an agency cannot be recorded: the
+    agency is not stored or has withdrawn, the dates are out of order or overlap a
+    suspension recorded, or the agency is not suspended. Nothing is stored."""
+
+    code = "GS982"
+
+
+class AgencyRulesError(IntermediaryError):
+    """The rules of the agencies' assessment (``intermediaries.assessment`` of the
+    configuration, or a plugin's ``govservice_agency_assessment_rules``) cannot be used:
+    the weights do not add up to 100, or the grades' lowest scores do not fall from 优秀 to
+    合格. Nothing is assessed."""
+
+    code = "GS983"
+
+
+class AgencyQuarterError(IntermediaryError):
+    """The agencies' assessment was asked for a quarter outside 1 to 4, a year outside
+    ``validation.years``, or a quarter that has not ended yet. Nothing is assessed."""
+
+    code = "GS984"
+
+
+# --- H5 (issue 14): card, demo, report, GS990 to GS994 -----------------------------------
+
+
+class ContactCardError(IntermediaryError):
+    """An agency's contact card (中介服务联系卡) cannot be made."""
+
+    code = "GS990"
+
+
+class AgencyPageLinkError(ContactCardError):
+    """The configuration sets no public page of the agencies (``public.agency_url``) for
+    the card's QR code."""
+
+    code = "GS991"
+
+
+class CardAgencyNotFoundError(ContactCardError):
+    """No agency of the credit code asked for is registered in the supermarket."""
+
+    code = "GS992"
+
+
+# --- blacklists (issue 15): GS610 to GS654 ------------------------------------------------
+
+
+class BlacklistError(GovServiceError):
+    """Something of the blacklists (黑名单) cannot be done as asked: an entry, a source, an
+    exchange file, a screening or the exposure board. The message names the entry, the
+    file or the source and the rule; nothing of it is stored."""
+
+    code = "GS610"
+    title = "黑名单不能按此办理"
+
+    def __init__(
+        self, message: str, *, where: str | None = None, notice: str | None = None
+    ) -> None:
+        super().__init__(message, where=where)
+        self.notice = notice
+
+
+# --- B1 (issue 15): entries, their life and provenance, GS611 to GS619 -------------------
+
+
+class BlacklistEntryError(BlacklistError):
+    """An entry cannot be listed or changed as given: a field is wrong (a check digit, a
+    date out of order, an unknown source kind), or its id is taken. The entry and the
+    field are named; nothing is stored."""
+
+    code = "GS611"
+    title = "黑名单条目不能按此列入"
+
+
+class BlacklistEntryNotFoundError(BlacklistError):
+    """No blacklist entry of the id asked for is stored."""
+
+    code = "GS612"
+    title = "没有该黑名单条目"
+
+
+class RevocationError(BlacklistError):
+    """An entry cannot be revoked (移出, 信用修复) as asked: it is revoked already, the day
+    is before its listing, or it is another source's entry (a court's, another city's),
+    which only its source revokes. The entry is named; nothing is stored."""
+
+    code = "GS613"
+    title = "黑名单条目不能按此移出"
+
+
+# --- B2 (issue 15): sources and the court list, GS620 to GS629 ---------------------------
+
+
+class BlacklistSourceError(BlacklistError):
+    """A source of the blacklists (our own list, a court's, a partner city's files)
+    cannot be listed or loaded as asked; the source is named, nothing of it is stored."""
+
+    code = "GS620"
+    title = "黑名单来源不能按此加载"
+
+
+class UnknownSourceError(BlacklistSourceError):
+    """No blacklist source is registered under the name asked for; the known ones are named."""
+
+    code = "GS621"
+    title = "没有该黑名单来源"
+
+
+class CourtListError(BlacklistSourceError):
+    """A court's list of dishonest debtors (失信被执行人名单) cannot be read in the court's
+    published shape: the file is not there or not JSON, or a listing lacks a key the court
+    publishes or holds what it cannot (an unknown key, a date that is none, a check digit).
+    The file, the record and the key are named; nothing of the list is stored."""
+
+    code = "GS622"
+    title = "法院失信被执行人名单不能读取"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        where: str | None = None,
+        notice: str | None = None,
+        problems: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message, where=where, notice=notice)
+        self.problems = problems
+        """Every listing's problem (``FILE: record N: key: what``), the first one the message."""
+
+
+class SourceFileError(BlacklistSourceError):
+    """The file (or folder) a source of the configuration names is not there or cannot be
+    read; the source and the file are named."""
+
+    code = "GS623"
+    title = "黑名单来源文件不能读取"
+
+
+class SourceLoadError(BlacklistSourceError):
+    """A source's plugin failed while loading, or gave what a load cannot store (no
+    ``LoadResult``, two entries of one id); the source and the plugin's error are named,
+    nothing of that load is stored."""
+
+    code = "GS624"
+    title = "黑名单来源加载失败"
+
+
+# --- B3 (issue 15): the exchange between cities, GS630 to GS639 --------------------------
+
+
+class ExchangeError(BlacklistError):
+    """An exchange file between cities (黑名单交换文件) cannot be imported or exported as
+    asked. The file and the reason are named in one line; nothing of it is stored."""
+
+    code = "GS630"
+    title = "黑名单交换文件不能导入或导出"
+
+
+class UnsignedFileError(ExchangeError):
+    """A partner's exchange file carries no signature: only signed files are imported."""
+
+    code = "GS631"
+    title = "交换文件未签名，不予导入"
+
+
+class UnknownKeyError(ExchangeError):
+    """The file is signed by a key no partner of the configuration has
+    (``blacklists.partners[].keys``)."""
+
+    code = "GS632"
+    title = "交换文件的签名密钥未登记"
+
+
+class ExpiredKeyError(ExchangeError):
+    """The file was exported on a day its key was not valid (before its ``valid_from``,
+    after its ``valid_until``: a rotated key)."""
+
+    code = "GS633"
+    title = "交换文件的签名密钥不在有效期内"
+
+
+class SignatureMismatchError(ExchangeError):
+    """The signature does not match the file: it was altered after signing (a single
+    byte is enough), or signed with another key or scheme than it names."""
+
+    code = "GS634"
+    title = "交换文件签名不符，文件在签名后被改动"
+
+
+class RegionClaimError(ExchangeError):
+    """The file claims to come from a city other than its key's (a key of Binzhou signing
+    a file that says it is Dezhou's), or from another partner than the one asked for."""
+
+    code = "GS635"
+    title = "交换文件声称的城市与签名密钥不符"
+
+
+class ReplayedFileError(ExchangeError):
+    """The file's sequence number is older than the partner's last file imported, or is
+    that number with other content: a replay."""
+
+    code = "GS636"
+    title = "交换文件序号早于已导入的文件（重放）"
+
+
+class SkippedFileError(ExchangeError):
+    """The file is a delta that does not follow what was imported of the partner: it
+    holds changes since a later file (one in between is missing), or its previous file's
+    SHA-256 is not that of the file imported."""
+
+    code = "GS637"
+    title = "交换文件跳过了序号（缺少增量文件）"
+
+
+class MalformedExchangeFileError(ExchangeError):
+    """The file is not an exchange file: not JSON, not of the format
+    (``blacklist-exchange.schema.json``), or one of its entries is not a valid entry of
+    the partner's own list. Every problem is listed."""
+
+    code = "GS638"
+    title = "交换文件格式不符"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        where: str | None = None,
+        problems: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        super().__init__(message, where=where)
+        self.problems = problems
+
+
+class ExchangeConfigError(ExchangeError):
+    """The exchange cannot be used as configured: a partner's public key that is not one,
+    a key id given twice, no signing key of our own for an export, an unknown signature
+    scheme."""
+
+    code = "GS639"
+    title = "黑名单交换配置有误"
+
+
+# --- B4 (issue 15): screening, GS640 to GS649 --------------------------------------------
+
+
+class ScreeningError(BlacklistError):
+    """A subject cannot be screened as asked: nothing to screen it by (no name, no
+    number), a threshold outside 0 to 100, an entry excluded that is not stored."""
+
+    code = "GS640"
+
+
+class ScreeningBlockedError(BlacklistError):
+    """A case cannot be accepted (受理): its applicant is on a blacklist in force and its
+    item requires screening (``Item.requires_screening``). The message names each entry,
+    its source and what matched; a supervisor may override it with a reason on the case
+    (``blacklist override``), then the case may be accepted. ``matches``: the
+    :class:`~govservice.blacklists.screening.Match` objects."""
+
+    code = "GS641"
+    title = "申请人被列入黑名单，不予受理"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        where: str | None = None,
+        notice: str | None = None,
+        matches: tuple = (),
+    ) -> None:
+        super().__init__(message, where=where, notice=notice)
+        self.matches = matches
+
+
+class ScreeningOverrideError(BlacklistError):
+    """A supervisor's override of a screening hit cannot be recorded: no reason given,
+    the case is not awaiting acceptance, or its applicant matches no entry to override;
+    nothing is recorded."""
+
+    code = "GS642"
+    title = "黑名单筛查放行不能按此办理"
+
+
+# --- B5 (issue 15): the exposure board, GS650 to GS654 -----------------------------------
+
+
+class ExposureConfigError(BlacklistError):
+    """The exposure board cannot be made as configured: ``blacklists.exposure.
+    person_names`` (or ``--person-names``) is neither ``published`` nor ``masked``."""
+
+    code = "GS650"
+    title = "曝光台设置有误"
+
+
+class ExposureOutputError(BlacklistError):
+    """The exposure board cannot be written where asked (permission denied, a full disk);
+    the message names the path, nothing half-written is left."""
+
+    code = "GS651"
+    title = "曝光台页面无法写入"
 
 
 # --- staff: training and the quarterly assessment (issue 13) --------------------------------

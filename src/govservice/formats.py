@@ -15,7 +15,14 @@ from typing import Any
 import attrs
 from stdnum.cn import ric
 
-from govservice.model.identifiers import RIC_PATTERN, USCC_PATTERN, ric_problem, uscc_problem
+from govservice.model.identifiers import (
+    ORGANISATION_CODE_PATTERN,
+    RIC_PATTERN,
+    USCC_PATTERN,
+    organisation_code_problem,
+    ric_problem,
+    uscc_problem,
+)
 
 YUAN = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,2})?")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -171,7 +178,18 @@ DEFAULT_WINDOW = DateWindow()
 """1949 to 2100."""
 
 
-CUSTOM_FORMATS = {"cn-uscc": is_uscc, "cn-ric": is_ric}
+_ORGANISATION_CODE_SHAPE = re.compile(ORGANISATION_CODE_PATTERN)
+
+
+def is_organisation_code(value: Any) -> bool:
+    """Format ``cn-org-code``: an organisation code (GB 11714) with a correct check
+    character; a value not of the code's shape is left to the ``pattern``."""
+    if not isinstance(value, str) or not _ORGANISATION_CODE_SHAPE.search(value):
+        return True
+    return organisation_code_problem(value) is None
+
+
+CUSTOM_FORMATS = {"cn-uscc": is_uscc, "cn-ric": is_ric, "cn-org-code": is_organisation_code}
 """The formats the compiled validator gets from Python (it checks dates itself)."""
 
 ALL_FORMATS = {**CUSTOM_FORMATS, "date": is_date, "date-time": is_date_time}

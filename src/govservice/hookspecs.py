@@ -27,21 +27,24 @@ Conventions, as in pytest:
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pluggy
 
 if TYPE_CHECKING:
+    from govservice.blacklists.sources import LoadResult
+    from govservice.intermediaries.draw import DrawStream
+    from govservice.intermediaries.eligibility import Candidate
+    from govservice.intermediaries.selection import Choice
     from govservice.model import (
+        AgencyRules,
         AssessmentRules,
-        BlacklistEntry,
         Case,
         CaseEvent,
-        Intermediary,
         Item,
         Material,
+        Need,
         StaffPost,
         StationLevel,
     )
@@ -64,12 +67,60 @@ A factory may carry ``SETTINGS_SCHEMA`` (a JSON Schema of the settings) and
 cannot see (a certificate file that is not there, say): ``govservice config check`` and
 the opening of the store report both with the file, line and key."""
 
-BlacklistSource = Callable[[], "Iterable[BlacklistEntry]"]
-"""Returns the current entries of an outside list (a court's, another city's)."""
+SignatureScheme = Any
+"""A scheme that signs and verifies exchange files: ``name``, ``sign(private_key, data)``,
+``verify(public_key, signature, data) -> bool``, ``load_private(path)``,
+``load_public(text)``, ``public_text(private_key)``, ``key_id(private_key)`` (see
+:class:`govservice.blacklists.signing.SignatureScheme`)."""
 
-SelectionStrategy = Callable[["Sequence[Intermediary]", str, random.Random], "Intermediary"]
-"""``strategy(candidates, service, rng)`` chooses one of the eligible candidates for the
-named service, drawing any chance from ``rng`` (so a draw can be reproduced and audited)."""
+
+@runtime_checkable
+class BlacklistSource(Protocol):
+    """A list that feeds the blacklists (黑名单): our own, a court's list of dishonest
+    debtors, a partner city's exchange files, a national sector list.
+
+    ``name`` is the name it is registered under (``blacklist load NAME``); ``kind`` a
+    :class:`~govservice.model.SourceKind` value (``own``, ``court``, ``other_city`` …);
+    ``region`` the region code of whoever publishes it. ``load(service)`` reads the list
+    and stores what changed through :meth:`govservice.blacklists.sources.Sources.receive`
+    (an entry new or changed is an event of the trail with its provenance; one no longer
+    listed is revoked), and returns the
+    :class:`~govservice.blacklists.sources.LoadResult`; it raises a
+    :class:`~govservice.errors.GovServiceError` naming why a list is refused, and then
+    nothing of it is stored. Built-ins: :mod:`govservice.builtin.blacklist_sources`.
+
+    .. versionchanged:: 0.5 was a callable returning entries (``source()``); such a
+       callable is still accepted and loaded as a source of the kind its entries name.
+    """
+
+    name: str
+    kind: str
+    region: str
+
+    def load(self, service: Any) -> LoadResult: ...
+
+
+SelectionStrategy = Callable[["Sequence[Candidate]", "Need", "DrawStream", "str | None"], "Choice"]
+"""``strategy(candidates, need, stream, named)`` chooses one of the eligible candidates
+(:class:`~govservice.intermediaries.eligibility.Candidate`, sorted by credit code) for the
+:class:`~govservice.model.Need` and returns a
+:class:`~govservice.intermediaries.selection.Choice`: the credit code chosen, what it
+ranked by (``scores``, ``ranked`` = ``"lowest"`` or ``"highest"``) and whether it is a
+direct choice (``direct=True``: no draw, and the selection then needs a written reason).
+
+Any chance comes from ``stream``, a :class:`~govservice.intermediaries.draw.DrawStream`
+(SHA-256 in counter mode from the draw's seed, never ``random.Random``): a strategy that
+is not direct must choose ``stream.choose(pool)``, its first draw, where ``pool`` is
+every candidate or, when it ranks, the candidates tied at the best of its ``scores``; the
+record is then re-run by :func:`~govservice.intermediaries.draw.verify` before it is
+stored, and a strategy whose choice does not re-run is refused by name. ``named`` is the
+credit code the caller asked for (a direct choice), else None. A strategy that ranks by
+the assessment scores sets ``uses_scores = True`` on itself to have ``Candidate.score``
+filled (one store look-up per candidate).
+
+.. versionchanged:: 0.4 was ``strategy(candidates, service, rng)`` with a
+   ``random.Random`` and :class:`~govservice.model.Intermediary` candidates.
+"""
 
 
 # -------------------------------------------------------------------------------------------
@@ -251,12 +302,40 @@ def govservice_catalog_templates(region: str) -> Mapping[str, str] | None:
 def govservice_register_blacklist_sources(
     register: Callable[[str, BlacklistSource], None],
 ) -> None:
-    """Register outside lists that feed the blacklist (a court's list, another city's).
+    """Register the lists that feed the blacklists (our own, a court's, a partner city's).
 
-    Called when the blacklist is refreshed. Identity numbers from every source are masked
-    before anything is published.
+    Each is a :class:`BlacklistSource` (name, kind, region, ``load(service)``). Called by :class:`govservice.blacklists.sources.Sources` (``blacklist sources``,
+    ``blacklist load [NAME]``). Built-ins (:mod:`govservice.builtin.blacklist_sources`):
+    ``own`` (our own list, kept in the store) and one source for each entry of
+    ``blacklists.sources`` in the configuration (a court's list read from the court's
+    published JSON shape, a partner city's signed exchange files). Each load is kept in
+    the store (when, how many, the signer's key id) and each change it makes is an event
+    of the trail; identity numbers are masked on everything published.
 
-    :param register: ``register(name, source)``; ``source()`` returns the entries.
+    :param register: ``register(name, source)``, ``name`` being ``source.name``.
+
+    .. versionchanged:: 0.5 a source is a :class:`BlacklistSource` object, not a callable
+       returning entries (still accepted).
+    """
+
+
+@hookspec
+def govservice_register_signature_schemes(
+    register: Callable[[str, SignatureScheme], None],
+) -> None:
+    """Register signature schemes for the blacklist exchange files between cities (签名算法).
+
+    Called when an exchange file is exported (the scheme of the signing key,
+    ``blacklists.exchange.scheme``) or imported (the scheme its ``signature.scheme`` names,
+    which must be the one of the partner's key). The built-in plugin
+    (:mod:`govservice.builtin.signature_schemes`) registers ``ed25519``; a province that
+    requires SM2 with SM3 (国密) registers ``sm2-sm3`` from a plugin of its own. A name
+    registered twice is an error naming both plugins.
+
+    :param register: ``register(name, scheme)``; ``scheme`` signs and verifies (see
+        :class:`~govservice.blacklists.signing.SignatureScheme`).
+
+    .. versionadded:: 0.15
     """
 
 
@@ -269,13 +348,21 @@ def govservice_register_blacklist_sources(
 def govservice_register_selection_strategies(
     register: Callable[[str, SelectionStrategy], None],
 ) -> None:
-    """Register ways to choose an intermediary for a project (lottery, lowest fee ...).
+    """Register ways to choose an agency for a need (random draw, lowest price ...).
 
-    Called when an intermediary is selected. Built-ins: ``lottery`` (随机摇号) and
-    ``lowest-fee`` (最低价).
+    Called when a need is posted (its strategy must be known) and when a selection is
+    made (:meth:`govservice.intermediaries.selection.Selections.select`). Built-ins
+    (:mod:`govservice.builtin.selection`): ``random-draw`` (随机摇号), ``lowest-price``
+    (最低价, ties by a draw), ``best-score`` (考核得分最高, ties by a draw) and ``direct``
+    (直接选取: needs a written reason, listed in supervision).
 
-    :param register: ``register(name, strategy)``;
-        ``strategy(candidates, service, rng)`` returns one of the candidates.
+    :param register: ``register(name, strategy)`` with a :data:`SelectionStrategy`;
+        ``strategy(candidates, need, stream, named)`` returns a
+        :class:`~govservice.intermediaries.selection.Choice`.
+
+    .. versionchanged:: 0.4 strategies get the need and a SHA-256 draw stream (no
+       ``random.Random``); the built-ins ``lottery`` and ``lowest-fee`` became
+       ``random-draw`` and ``lowest-price``.
     """
 
 
@@ -329,6 +416,29 @@ def govservice_assessment_rules(region: str) -> AssessmentRules | None:
         configuration (or the built-in rules) decide.
 
     .. versionadded:: 0.3
+    """
+
+
+@hookspec(firstresult=True)
+def govservice_agency_assessment_rules(region: str) -> AgencyRules | None:
+    """Return the rules (中介机构考核细则) of the quarterly assessment of a region's
+    intermediary agencies.
+
+    Region-scoped. Called when a quarter of the intermediary supermarket is assessed
+    (:meth:`govservice.intermediaries.assessment.AgencyAssessment.assess`), for the
+    centre's region. The built-in plugin ``govservice.agency_assessment`` answers last
+    (``trylast``) with the configuration's ``intermediaries.assessment``, else the
+    built-in :data:`govservice.model.supermarket.DEFAULT_AGENCY_RULES`; a county's plugin
+    answers before it. The rules weigh timeliness, quality, fee compliance and
+    complaints (the weights add up to 100, :class:`~govservice.model.AgencyRules` checks
+    it), grade the score (优秀, 良好, 合格, 不合格) and say the consequence (e.g. two
+    不合格 quarters in a row suspend for six months). Stops at first non-None result.
+
+    :param region: the region of the centre whose agencies are assessed (``370500``).
+    :return: an :class:`~govservice.model.AgencyRules`, or None to let the configuration
+        (or the built-in rules) decide.
+
+    .. versionadded:: 0.4
     """
 
 

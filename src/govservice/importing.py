@@ -163,6 +163,8 @@ def _write_all(
             return
         if kind == "station":
             _check_stations(store, texts)
+        if kind == "intermediary":
+            _check_offers(store, texts)
         report.inserted += store.import_packed(kind, packed, texts)
         report.written += len(texts)
         report.batches += 1
@@ -179,6 +181,31 @@ def _check_stations(store: Any, texts: list[bytes]) -> None:
     from govservice.stations.facade import placed
 
     placed(store, [from_document(Station, json.loads(text), check=False) for text in texts])
+
+
+def _check_offers(store: Any, texts: list[bytes]) -> None:
+    """Refuse a batch of agencies of which one offers a listed service outside the list or
+    its fee regime, as :meth:`govservice.intermediaries.agencies.Agencies.register` does,
+    on the day it registered (else as the list stands); the batch is not written. An
+    offer naming no service of the list (a record of old) is taken as it is."""
+    import datetime as dt
+
+    from govservice.codec import from_document
+    from govservice.intermediaries.offers import check_offer
+    from govservice.model import Intermediary
+
+    listed: dict[str, Any] = {}
+    for text in texts:
+        agency = from_document(Intermediary, json.loads(text), check=False)
+        day = agency.registered_on or dt.date.max
+        for offer in agency.services:
+            code = offer.service_code
+            if code is None:
+                continue
+            if code not in listed:
+                stored = store.get("intermediary-service", code)
+                listed[code] = None if stored is None else stored.record
+            check_offer(agency, offer, listed[code], day)
 
 
 def _ordered(pool: ProcessPoolExecutor, prepare, batches: Iterator[Batch], workers: int):

@@ -8,7 +8,19 @@ from typing import Any
 import attrs
 
 from govservice.errors import UsageError
-from govservice.model import BlacklistEntry, Case, Intermediary, Item, Project, Station
+from govservice.model import (
+    AgencyQuarter,
+    BlacklistEntry,
+    Case,
+    Engagement,
+    Intermediary,
+    IntermediaryService,
+    Item,
+    Need,
+    Project,
+    Selection,
+    Station,
+)
 
 SCHEMA_BASE = "https://govservice.org/schemas/v1/"
 
@@ -28,6 +40,11 @@ class RecordKind:
         return SCHEMA_BASE + self.schema_file
 
 
+def agency_quarter_key(record: Any) -> str:
+    """The key of an agency's quarter: ``f"{credit_code}-{year}-Q{quarter}"``."""
+    return f"{record.credit_code}-{record.year}-Q{record.quarter}"
+
+
 KINDS: dict[str, RecordKind] = {
     kind.name: kind
     for kind in (
@@ -41,8 +58,31 @@ KINDS: dict[str, RecordKind] = {
             "blacklist-entry", BlacklistEntry, "blacklist-entry.schema.json", lambda r: r.id
         ),
         RecordKind("project", Project, "project.schema.json", lambda r: r.id),
+        # the intermediary supermarket (issue 14)
+        RecordKind(
+            "intermediary-service",
+            IntermediaryService,
+            "intermediary-service.schema.json",
+            lambda r: r.code,
+        ),
+        RecordKind("need", Need, "need.schema.json", lambda r: r.id),
+        RecordKind("selection", Selection, "selection.schema.json", lambda r: r.id),
+        RecordKind("engagement", Engagement, "engagement.schema.json", lambda r: r.id),
+        RecordKind(
+            "agency-quarter", AgencyQuarter, "agency-quarter.schema.json", agency_quarter_key
+        ),
     )
 }
+
+CHAINED_KINDS = frozenset(
+    (
+        *("intermediary", "intermediary-service", "need", "selection", "engagement"),
+        "agency-quarter",
+        "blacklist-entry",  # issue 15: every listing, revocation and expiry with its provenance
+    )
+)
+"""The kinds whose every write is a link of the hash-chained trail (subject
+``f"{kind}/{key}"``), holding what changed and the SHA-256 of the stored document."""
 
 
 def kind_named(name: str) -> RecordKind:

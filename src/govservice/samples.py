@@ -233,8 +233,8 @@ def make_blacklist_entry(**changes: Any) -> BlacklistEntry:
         "authority": "东营市公共资源交易监督管理办公室",
         "source": ListingSource(kind="own", region="370500"),
         "listed_on": dt.date(2015, 3, 1),
-        "valid_from": dt.date(2015, 3, 1),
-        "valid_until": dt.date(2017, 2, 28),
+        "penalty_from": dt.date(2015, 3, 1),
+        "penalty_until": dt.date(2017, 2, 28),
     }
     return BlacklistEntry(**(fields | changes))
 

@@ -32,6 +32,9 @@ session (:mod:`govservice.stations.training`)."""
 STATION_FILES = ("station-evaluation.schema.json",)
 """Documents of the stations that are not records of a generic kind: an evaluation of a
 station against a standard (:mod:`govservice.stations.evaluation`)."""
+EXCHANGE_FILES = ("blacklist-exchange.schema.json",)
+"""The exchange files of the blacklists between cities, which are not records of a store
+(:mod:`govservice.blacklists.exchange`; issue 15, B3)."""
 SCHEMA_FILES = (
     DEFS_FILE,
     *(kind.schema_file for kind in KINDS.values()),
@@ -39,6 +42,7 @@ SCHEMA_FILES = (
     *CATALOG_FILES,
     *STAFF_FILES,
     *STATION_FILES,
+    *EXCHANGE_FILES,
 )
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-import random
 import secrets
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,6 @@ from govservice.errors import (
     ConfigError,
     GovServiceError,
     RulesBlockedError,
-    UsageError,
 )
 from govservice.model import (
     BlacklistEntry,
@@ -32,7 +30,6 @@ from govservice.model import (
     ChargedFee,
     Identifier,
     IdentifierKind,
-    Intermediary,
     Item,
     Material,
     Station,
@@ -176,6 +173,24 @@ class GovService:
         from govservice.stations import Stations
 
         return Stations(self)
+
+    @functools.cached_property
+    def intermediaries(self) -> Any:
+        """The intermediary supermarket (:class:`~govservice.intermediaries.Intermediaries`)
+        on :attr:`store`: the service list, agencies and offers, needs and selections (the
+        random draw anyone can re-run), engagements and quarterly assessment."""
+        from govservice.intermediaries import Intermediaries
+
+        return Intermediaries(self)
+
+    @functools.cached_property
+    def blacklists(self) -> Any:
+        """The blacklists (:class:`~govservice.blacklists.Blacklists`) on :attr:`store`:
+        entries with their life and provenance, the sources (our own, the court's, the
+        partner cities'), signed exchange, screening and the exposure board."""
+        from govservice.blacklists import Blacklists
+
+        return Blacklists(self)
 
     @functools.cached_property
     def outbox(self) -> Any:
@@ -381,32 +396,6 @@ class GovService:
         it writes each event to its :attr:`outbox`, delivered after commit."""
         self.plugins.call("govservice_case_event", scope=case.region, case=case, event=event)
 
-    # --- intermediaries ------------------------------------------------------------------
-
-    def select_intermediary(
-        self,
-        candidates: Sequence[Intermediary],
-        service: str,
-        *,
-        strategy: str = "lottery",
-        rng: random.Random,
-    ) -> Intermediary:
-        """Choose an intermediary offering ``service`` among active candidates."""
-        strategies = self.plugins.registry("govservice_register_selection_strategies")
-        if strategy not in strategies:
-            raise UsageError(
-                f"no selection strategy is called {strategy!r}; known: "
-                + ", ".join(sorted(strategies))
-            )
-        eligible = [
-            c
-            for c in candidates
-            if c.status == "active" and any(offer.name == service for offer in c.services)
-        ]
-        if not eligible:
-            raise UsageError(f"no active intermediary offers {service!r}")
-        return strategies[strategy][1](eligible, service, rng)
-
     # --- stations ------------------------------------------------------------------------
 
     def standards_for(self, station: Station) -> list[Standard]:
@@ -429,12 +418,18 @@ class GovService:
     # --- blacklists ----------------------------------------------------------------------
 
     def blacklist_from_sources(self) -> list[BlacklistEntry]:
-        """Every entry from every registered outside list, identity numbers masked."""
+        """Every entry from every registered outside list of the old form (a callable
+        returning entries), identity numbers masked. Sources of the current form
+        (:class:`~govservice.hookspecs.BlacklistSource`) load into the store instead:
+        ``service.blacklists.sources.load()``.
+
+        .. deprecated:: 0.5 use :meth:`govservice.blacklists.sources.Sources.load`."""
         entries = []
         for _name, (_plugin, source) in sorted(
             self.plugins.registry("govservice_register_blacklist_sources").items()
         ):
-            entries.extend(mask_entry(entry) for entry in source())
+            if callable(source) and not hasattr(source, "load"):
+                entries.extend(mask_entry(entry) for entry in source())
         return entries
 
     # --- checking the plugins ---------------------------------------------------------

@@ -33,7 +33,12 @@ from govservice.formats import (
 )
 from govservice.kinds import RecordKind
 from govservice.model._checks import unsafe_character
-from govservice.model.identifiers import mask_identity_numbers, ric_problem, uscc_problem
+from govservice.model.identifiers import (
+    mask_identity_numbers,
+    organisation_code_problem,
+    ric_problem,
+    uscc_problem,
+)
 
 __all__ = ["Problem", "RecordValidator", "reference_problems", "validator_for"]
 
@@ -379,7 +384,7 @@ def _registry_without_formats() -> jsonschema_rs.Registry:
             return {
                 key: strip(value)
                 for key, value in node.items()
-                if not (key == "format" and value in FORMATS)
+                if not (key == "format" and isinstance(value, str) and value in FORMATS)
             }
         if isinstance(node, list):
             return [strip(value) for value in node]
@@ -572,6 +577,7 @@ _PATTERN_WORDS = {
     "regionCode": "is not a 6-digit GB/T 2260 administrative region code (e.g. 370523)",
     "creditCode": "is not of the form of a unified social credit code (18 characters, GB 32100-2015)",
     "identityNumber": "is not of the form of a resident identity number (17 digits and a digit or X)",
+    "organisationCode": "is not of the form of an organisation code (8 digits or capital letters and a check digit or X, GB 11714, written without the hyphen)",
 }
 
 
@@ -594,6 +600,13 @@ _LITERAL_PATTERN_WORDS = {
     # issue 13 (S3): the hours of a training session (training-session.schema.json)
     "^(24|(1[0-9]|2[0-3]|[1-9])(\\.[0-9]{1,2})?|0\\.(0[1-9]|[1-9][0-9]?))$": "is not a "
     "number of hours such as '3.5': more than 0, at most 24, at most 2 decimals",
+    # issue 14 (H1): digests on a selection record (selection.schema.json)
+    "^[0-9a-f]{64}$": "is not a SHA-256 digest: 64 lower-case hexadecimal digits",
+    # issue 15 (B3): the signature of an exchange file (blacklist-exchange.schema.json)
+    "^[a-z0-9][a-z0-9-]{0,31}$": "is not the name of a signature scheme: up to 32 lower-case "
+    "letters, digits or '-', beginning with a letter or digit",
+    "^[A-Za-z0-9+/]+={0,2}$": "is not base64 (RFC 4648: letters, digits, '+', '/', then up "
+    "to two '=')",
 }
 _EMPTY = "must not be empty"
 
@@ -610,6 +623,10 @@ def _patterns() -> dict[str, str]:
     )
 
 
+_ORGANISATION = ["uscc", "org_code"]
+"""The identifier kinds of an enterprise, as the party schema lists them."""
+
+
 def describe(keyword: str, value: Any, instance: Any, pointer: str, raw: str) -> str:
     """The message of one error, in words a clerk can act on.
 
@@ -624,6 +641,8 @@ def describe(keyword: str, value: Any, instance: Any, pointer: str, raw: str) ->
             return uscc_problem(instance) or raw
         if value == "cn-ric":
             return ric_problem(instance) or raw
+        if value == "cn-org-code":
+            return organisation_code_problem(instance) or raw
         if value == "date":
             return f"{instance!r} is not a real date written as YYYY-MM-DD"
         if value == "date-time":
@@ -651,9 +670,15 @@ def describe(keyword: str, value: Any, instance: Any, pointer: str, raw: str) ->
     if keyword == "minItems" and isinstance(instance, list):
         return _EMPTY if value == 1 else f"lists {len(instance)}; at least {value} are needed"
     if keyword == "not" and pointer.endswith("/identifier/kind"):
-        return "a person is identified by a personal document, not a unified social credit code"
-    if keyword == "const" and pointer.endswith("/identifier/kind"):
-        return f"an enterprise is identified by its unified social credit code (kind 'uscc'), not {instance!r}"
+        return (
+            "a person is identified by a personal document, not a unified social credit "
+            "code or an organisation code"
+        )
+    if keyword == "enum" and pointer.endswith("/identifier/kind") and value == _ORGANISATION:
+        return (
+            "an enterprise is identified by its unified social credit code (kind "
+            f"'uscc') or its organisation code (kind 'org_code'), not {instance!r}"
+        )
     if keyword == "additionalProperties" and (extra := _UNEXPECTED.findall(raw)):
         return f"unknown field(s): {', '.join(extra)}"
     if keyword == "required" and (missing := _REQUIRED.match(raw)):

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from govservice.builtin import calendar, selection, staff, standards, stores
+from govservice.builtin import (
+    agency_assessment,
+    calendar,
+    selection,
+    signature_schemes,
+    staff,
+    standards,
+    stores,
+)
 from govservice.config import Config
 
 DEFAULT_PLUGINS: dict[str, Callable[[Config], object]] = {
@@ -18,5 +26,14 @@ DEFAULT_PLUGINS: dict[str, Callable[[Config], object]] = {
     "govservice.selection": lambda config: selection,
     "govservice.standards": lambda config: standards,
     "govservice.staff": lambda config: staff,
+    "govservice.agency_assessment": agency_assessment.ConfiguredAgencyRules,
+    "govservice.signature_schemes": lambda config: signature_schemes,
+    "govservice.blacklist_sources": lambda config: _blacklist_sources(config),
 }
 """Each built-in plugin's name and how to make it from the configuration."""
+
+
+def _blacklist_sources(config: Config) -> object:
+    from govservice.builtin.blacklist_sources import ConfiguredSources
+
+    return ConfiguredSources(config)

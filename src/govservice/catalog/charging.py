@@ -140,12 +140,12 @@ def _alternative(
 
 def _charged(fee: Fee, adjustment: FeeAdjustment | None) -> ChargedFee:
     """The charge of one applying fee of the centre's, after a county exemption."""
-    if fee.waived:
-        amount, exemption = Decimal("0"), WAIVED
-    elif adjustment is not None and adjustment.amount < fee.amount:  # type: ignore[operator]
-        amount, exemption = adjustment.amount, adjustment.reason
-    else:
-        amount, exemption = fee.amount, None  # type: ignore[assignment]
+    if not fee.waived and adjustment is not None and adjustment.amount < fee.amount:  # type: ignore[operator]
+        return _charge_of(fee, adjustment.amount, adjustment.reason)
+    return _unadjusted(fee)
+
+
+def _charge_of(fee: Fee, amount: Decimal, exemption: str | None) -> ChargedFee:
     return ChargedFee(
         name=fee.name,
         amount=amount,
@@ -153,6 +153,27 @@ def _charged(fee: Fee, adjustment: FeeAdjustment | None) -> ChargedFee:
         legal_basis=fee.legal_basis,
         option=fee.option,
     )
+
+
+_UNADJUSTED: dict[int, tuple[Fee, ChargedFee]] = {}
+"""The charge of a fee no exemption lowers, by the fee object: ``id(fee) -> (fee, charge)``.
+It depends on the (frozen) fee alone, and every case of an item is charged its fees
+twice (at application and at acceptance): the charge, as frozen, is made once."""
+
+
+def _unadjusted(fee: Fee) -> ChargedFee:
+    """The charge of ``fee`` as published (at 0 when the catalog waives it)."""
+    known = _UNADJUSTED.get(id(fee))
+    if known is not None and known[0] is fee:
+        return known[1]
+    if fee.waived:
+        charged = _charge_of(fee, Decimal("0"), WAIVED)
+    else:
+        charged = _charge_of(fee, fee.amount, None)  # type: ignore[arg-type]
+    if len(_UNADJUSTED) >= 1024:
+        _UNADJUSTED.clear()
+    _UNADJUSTED[id(fee)] = (fee, charged)
+    return charged
 
 
 def _lowest(adjustments: Iterable[FeeAdjustment]) -> dict[str, FeeAdjustment]:

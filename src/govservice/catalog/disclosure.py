@@ -7,6 +7,12 @@ published are listed apart (:func:`undisclosed_items`), never as free. The list 
 written as CSV (Chinese headers, for the public and a spreadsheet), JSON (the attribute
 names, for machines) and one printable HTML page.
 
+The fees of intermediary services are disclosed too (:func:`disclosed_service_fees`):
+each service of the list with its fee regime in words (an amount, a range, 市场调节价，
+双方协商, the price document cited, 政府承担, 按各中介机构收费标准) and every agency's offer
+of it; the page shows them in a section of their own, the CSV and JSON as rows of the
+list (:func:`as_disclosed_fees`: third parties' fees, collected by the agency).
+
 :func:`fee_history` walks the versions of a catalog (oldest first) and says when each
 fee was published, changed (and which of its terms) or withdrawn (the fee removed, or its
 item cancelled).
@@ -26,7 +32,8 @@ import attrs
 
 from govservice.catalog.guide_templates import GuideTemplates, default_templates
 from govservice.catalog.guides import applicability_words, chinese_date, fee_amount
-from govservice.model import Fee, Item
+from govservice.intermediaries.offers import fee_words, offer_words
+from govservice.model import Fee, IntermediaryStatus, Item, ListStatus
 from govservice.model.common import LabelledEnum
 from govservice.spreadsheet import cell
 
@@ -162,10 +169,12 @@ def to_html(
     title: str = FEES_TITLE,
     undisclosed: Iterable[Item] = (),
     history: Iterable[FeeHistoryEntry] = (),
+    intermediaries: Iterable[DisclosedServiceFee] = (),
     templates: GuideTemplates | None = None,
 ) -> str:
     """The list as one printable page (template ``fees.html.j2``), with the items whose
-    fees were not published and, when given, the history of the fees."""
+    fees were not published, the fees of the intermediary services with the agencies'
+    offers (:func:`disclosed_service_fees`) and, when given, the history of the fees."""
     templates = default_templates() if templates is None else templates
     return templates.render(
         "fees",
@@ -176,7 +185,188 @@ def to_html(
             {"code": i.code, "name": i.name, "department": i.department} for i in undisclosed
         ],
         history=[_history_row(entry) for entry in history],
+        intermediaries=[attrs.asdict(row) for row in intermediaries],
     )
+
+
+# --- the intermediary services' fees (中介服务收费) ---------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class DisclosedOffer:
+    """One agency's published fee for a listed service."""
+
+    credit_code: str
+    agency: str
+    presence: str
+    """``有形进驻`` or ``虚拟进驻``."""
+    fee_text: str
+    """The offer in words (:func:`~govservice.intermediaries.offers.offer_words`):
+    ``2000元``, ``1500元至3000元``, ``市场调节价，双方协商``."""
+    fee_from: Decimal | None
+    fee_to: Decimal | None
+    fee_basis: str | None
+    suspended: bool
+    """Suspended on the day (暂停): shown, but not selected until reinstated."""
+
+
+@attrs.frozen(kw_only=True)
+class DisclosedServiceFee:
+    """One service of the intermediary service list, as the fee disclosure shows it:
+    its regime in words and every agency's offer of it."""
+
+    service_code: str
+    service_name: str
+    department: str
+    items: tuple[str, ...]
+    """The approval items it serves, by name (by code when the catalog has no name)."""
+    requirement: str
+    """``必须委托中介机构``, ``申请人自主选择``, ``申请人可自行完成``."""
+    condition: str | None
+    """When it is required (适用条件)."""
+    regime: str
+    """The regime's value: ``fixed``, ``range``, ``negotiated``, ``price_document``,
+    ``government``, ``tariff``."""
+    regime_label: str
+    """``固定收费``, ``区间收费``, ``市场调节价，双方协商`` …"""
+    amount: Decimal | None
+    amount_to: Decimal | None
+    fee_text: str
+    """The fee in words: ``3000元``, ``1500元至6000元``, ``市场调节价，双方协商``,
+    ``按鲁价费发〔2012〕53号规定收费``, ``政府承担（纳入审批程序），申请人不付费``,
+    ``按各中介机构收费标准`` (then see the offers)."""
+    document: str | None
+    """The price document cited (按文件收费), not copied."""
+    note: str | None
+    basis: str
+    """Its setting basis (设立依据)."""
+    payer: str
+    collector: str
+    status: str
+    """Its status in the list on the day: ``保留``, ``纳入审批程序``, ``清理调整``."""
+    counts_in_limit: bool
+    offers: tuple[DisclosedOffer, ...]
+
+
+def disclosed_service_fees(
+    services: Iterable[Any],
+    agencies: Iterable[Any],
+    on: dt.date,
+    *,
+    item_names: Mapping[str, str] | None = None,
+) -> list[DisclosedServiceFee]:
+    """The fees of the services listed ``on`` the day (not cancelled), by department and
+    code, each with the offers of the agencies not withdrawn that day (by credit code).
+
+    :param services: :class:`~govservice.model.IntermediaryService` records.
+    :param agencies: :class:`~govservice.model.Intermediary` records.
+    :param item_names: item code → name, for the items each service serves.
+    """
+    names = item_names or {}
+    offered: dict[str, list[tuple[Any, Any, bool]]] = {}
+    for agency in sorted(agencies, key=lambda a: a.credit_code):
+        status = agency.status_on(on)
+        if status is IntermediaryStatus.WITHDRAWN:
+            continue
+        for offer in agency.services:
+            if offer.service_code is not None:
+                suspended = status is IntermediaryStatus.SUSPENDED
+                offered.setdefault(offer.service_code, []).append((agency, offer, suspended))
+    rows = []
+    for listed in services:
+        status = listed.status_on(on)
+        if status is None or status is ListStatus.CANCELLED:
+            continue
+        fee = listed.fee
+        rows.append(
+            DisclosedServiceFee(
+                service_code=listed.code,
+                service_name=listed.name,
+                department=listed.department,
+                items=tuple(names.get(code, code) for code in listed.items),
+                requirement=listed.requirement.label,
+                condition=listed.condition,
+                regime=fee.regime.value,
+                regime_label=fee.regime.label,
+                amount=fee.amount,
+                amount_to=fee.amount_to,
+                fee_text=fee_words(fee),
+                document=fee.document,
+                note=fee.note,
+                basis=listed.basis,
+                payer=listed.payer,
+                collector=listed.collector,
+                status=status.label,
+                counts_in_limit=listed.counts_in_limit,
+                offers=tuple(
+                    DisclosedOffer(
+                        credit_code=agency.credit_code,
+                        agency=agency.name,
+                        presence=agency.presence.label,
+                        fee_text=offer_words(offer, fee),
+                        fee_from=offer.fee_from,
+                        fee_to=offer.fee_to,
+                        fee_basis=offer.fee_basis,
+                        suspended=suspended,
+                    )
+                    for agency, offer, suspended in offered.get(listed.code, ())
+                ),
+            )
+        )
+    return sorted(rows, key=lambda row: (row.department, row.service_code))
+
+
+def as_disclosed_fees(rows: Iterable[DisclosedServiceFee]) -> list[DisclosedFee]:
+    """The intermediary services' fees as rows of the fee list (for its CSV and JSON):
+    one row a service (收费项目 ``中介服务费``, its regime in words, collected by its
+    collector, a third party's fee), then one row an agency's offer (收费项目
+    ``中介服务费（机构名）``, collected by the agency)."""
+    found = []
+    for row in rows:
+        basis = row.document
+        note = f"（{row.note}）" if row.note else ""
+        common = {
+            "item_code": row.service_code,
+            "item_name": f"{row.service_name}（中介服务）",
+            "department": row.department,
+            "waived": False,
+            "applicability": (
+                f"{row.requirement}：{row.condition}" if row.condition else row.requirement
+            ),
+            "group": None,
+            "option": None,
+            "per_unit": None,
+            "third_party": True,
+            "exemptions": (),
+        }
+        fixed = row.regime == "fixed"
+        found.append(
+            DisclosedFee(
+                fee="中介服务费",
+                amount=row.amount if fixed else None,
+                amount_text=(
+                    f"{row.regime_label}：{row.fee_text}{note}"
+                    if row.regime in ("fixed", "range")
+                    else f"{row.fee_text}{note}"
+                ),
+                collector=row.collector,
+                legal_basis=basis,
+                **common,
+            )
+        )
+        for offer in row.offers:
+            single = offer.fee_from is not None and offer.fee_to in (None, offer.fee_from)
+            found.append(
+                DisclosedFee(
+                    fee=f"中介服务费（{offer.agency}）",
+                    amount=offer.fee_from if single else None,
+                    amount_text=offer.fee_text,
+                    collector=offer.agency,
+                    legal_basis=offer.fee_basis or basis,
+                    **common,
+                )
+            )
+    return found
 
 
 def _history_row(entry: FeeHistoryEntry) -> dict[str, Any]:

@@ -37,17 +37,29 @@ BOOK_TITLE = "政务服务事项服务指南"
 
 
 def render_guide(
-    item: Item, *, format: str = "html", templates: GuideTemplates | None = None
+    item: Item,
+    *,
+    format: str = "html",
+    templates: GuideTemplates | None = None,
+    services: Iterable[Any] = (),
 ) -> str:
-    """The service guide of ``item``, as a whole page (``html``) or a ``markdown`` text."""
-    return _templates(templates).render("guide", format, guide=guide_context(item))
+    """The service guide of ``item``, as a whole page (``html``) or a ``markdown`` text;
+    with ``services`` (the intermediary service list, or those of the item), the ones
+    the item requires are shown with their requirement, condition and fee."""
+    context = guide_context(item, services=services)
+    return _templates(templates).render("guide", format, guide=context)
 
 
 def render_manual(
-    item: Item, *, format: str = "html", templates: GuideTemplates | None = None
+    item: Item,
+    *,
+    format: str = "html",
+    templates: GuideTemplates | None = None,
+    services: Iterable[Any] = (),
 ) -> str:
     """The business manual of ``item`` (for staff), as ``html`` or ``markdown``."""
-    return _templates(templates).render("manual", format, guide=guide_context(item))
+    context = guide_context(item, services=services)
+    return _templates(templates).render("manual", format, guide=context)
 
 
 def render_guide_book(
@@ -56,19 +68,25 @@ def render_guide_book(
     format: str = "html",
     title: str = BOOK_TITLE,
     templates: GuideTemplates | None = None,
+    services: Iterable[Any] = (),
 ) -> str:
     """One book of the guides of ``items``, with a table of contents by department
-    (departments in the order they first appear, their items in the order given)."""
-    return _templates(templates).render("guide_book", format, **book_context(items, title))
+    (departments in the order they first appear, their items in the order given); each
+    guide shows the intermediary services of ``services`` its item requires."""
+    context = book_context(items, title, services=services)
+    return _templates(templates).render("guide_book", format, **context)
 
 
-def book_context(items: Iterable[Item], title: str) -> dict[str, Any]:
+def book_context(
+    items: Iterable[Item], title: str, *, services: Iterable[Any] = ()
+) -> dict[str, Any]:
     """What the guide book's template is given: the title, the departments (each with
     its items' anchors and names: the table of contents) and every item's guide."""
     guides = []
     departments: dict[str, list[dict[str, str]]] = {}
+    listed = list(services)
     for number, item in enumerate(items, start=1):
-        guide = guide_context(item)
+        guide = guide_context(item, services=listed)
         guide["anchor"] = f"item-{number}"
         guides.append(guide)
         entry = {"anchor": guide["anchor"], "name": guide["name"], "code": guide["code"]}
@@ -90,10 +108,15 @@ def _templates(templates: GuideTemplates | None) -> GuideTemplates:
 # --- the context ---------------------------------------------------------------------------
 
 
-def guide_context(item: Item) -> dict[str, Any]:
+def guide_context(item: Item, *, services: Iterable[Any] = ()) -> dict[str, Any]:
     """Everything a guide or a manual shows of ``item``: plain dicts, lists and Chinese
     strings (labels resolved, limits and fees in words), ``未公布`` for what was not
-    published. The same context serves the guide, the manual and the book."""
+    published. The same context serves the guide, the manual and the book.
+
+    ``services`` are intermediary services (:class:`~govservice.model.IntermediaryService`,
+    the list's or a part of it): those serving ``item`` are its ``intermediary_services``.
+    """
+    linked = _intermediary_services(item, services)
     return {
         **_identity(item),
         "status": _status(item),
@@ -107,8 +130,47 @@ def guide_context(item: Item) -> dict[str, Any]:
         "place": _place(item),
         "result": _result(item),
         "contacts": _contacts(item),
-        "intermediaries": list(item.intermediary_services),
+        "intermediaries": _intermediary_names(item, linked),
+        "intermediary_services": linked,
+        "intermediary_others": [
+            name
+            for name in item.intermediary_services
+            if name not in {service["name"] for service in linked}
+        ],
     }
+
+
+def _intermediary_services(item: Item, services: Iterable[Any]) -> list[dict[str, Any]]:
+    """The services of the intermediary service list that serve ``item`` (the link from
+    the list to the item's guide), by code: name, code, requirement with its condition,
+    the fee in the words of its regime, who pays and who collects, whether its time counts
+    in the approval's limit."""
+    from govservice.intermediaries.offers import fee_words
+
+    found = [service for service in services if item.code in service.items]
+    return [
+        {
+            "code": service.code,
+            "name": service.name,
+            "requirement": service.requirement.label,
+            "condition": service.condition or "",
+            "regime": service.fee.regime.label,
+            "fee": fee_words(service.fee),
+            "payer": service.payer,
+            "collector": service.collector,
+            "status": service.status.label,
+            "counts_in_limit": ("计入审批时限" if service.counts_in_limit else "不计入审批时限"),
+            "basis": service.basis,
+        }
+        for service in sorted(found, key=lambda s: s.code)
+    ]
+
+
+def _intermediary_names(item: Item, linked: list[dict[str, Any]]) -> list[str]:
+    """The names of every intermediary service the item requires: those the item
+    publishes, then those of the list not among them."""
+    names = list(item.intermediary_services)
+    return names + [s["name"] for s in linked if s["name"] not in names]
 
 
 def _identity(item: Item) -> dict[str, Any]:

@@ -17,12 +17,14 @@ from collections.abc import Sequence
 from govservice import __version__
 from govservice.cli import (
     audit,
+    blacklist,
     case,
     catalog,
     config,
     db,
     demo,
     importing,
+    intermediaries,
     notices,
     plugins,
     progress,
@@ -48,6 +50,8 @@ COMMANDS = (
     demo,
     catalog,
     stations,
+    intermediaries,
+    blacklist,
 )
 
 

@@ -6,9 +6,10 @@ import argparse
 import re
 from pathlib import Path
 
-from govservice.audit import attest_imports
+from govservice.audit import attest_imports, attest_legacy_records
 from govservice.cli.common import persistent_store, service_from
 from govservice.cli.output import check_output
+from govservice.store.chained import subject_kind
 from govservice.store.ledger import AuditReport
 
 _HEAD = re.compile(r"^(\d+):([0-9a-f]{64})$")
@@ -100,6 +101,8 @@ def run_verify(args: argparse.Namespace) -> int:
         return 1
     broken = report.first_break
     case = f" (case {broken.case_id})" if broken.case_id else ""
+    if broken.case_id and subject_kind(broken.case_id) is not None:  # a supermarket record
+        case = f" (record {broken.case_id})"
     print(
         f"trail BROKEN at event {broken.seq}{case}: {broken.problem}; "
         f"{min(report.checked, max(broken.seq - 1, 0))} events before it are intact"
@@ -122,6 +125,17 @@ def _print_intact(report: AuditReport) -> None:
         f"trail intact: {links}, {report.cases_checked} case records agree; "
         f"head {report.head_seq}:{report.head_hash}"
     )
+    if report.records_checked:
+        print(
+            f"{report.records_checked} record(s) of the intermediary supermarket agree with "
+            "their last link"
+        )
+    if report.unchained_records:
+        print(
+            f"note: {report.unchained_records} agency record(s) were stored before the trail "
+            "covered agencies (schema 9) and are not yet in the chain: run govservice audit "
+            "attest"
+        )
     if report.attested_cases:
         print(
             f"{report.attested_cases} case record(s) hold imported history, and it is as "
@@ -144,9 +158,12 @@ def run_attest(args: argparse.Namespace) -> int:
     store = persistent_store(service_from(args), create=False)
     try:
         cases, events = attest_imports(store)
+        records = attest_legacy_records(store)
         head = store.ledger_head()
     finally:
         store.close()
+    if records:
+        print(f"attested {records} agency record(s) stored before the trail covered agencies")
     print(
         f"attested {cases} imported case(s) holding {events} event(s) from before; "
         f"head {head[0]}:{head[1]}"

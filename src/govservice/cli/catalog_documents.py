@@ -22,6 +22,7 @@ from govservice.catalog import disclosure, guides
 from govservice.catalog.guide_templates import GuideTemplates
 from govservice.cli.common import day, persistent_store, report, service_from, whole_number
 from govservice.cli.output import check_output, write_output
+from govservice.clock import SHANGHAI
 from govservice.codec import from_document
 from govservice.errors import InvalidRecordError, UsageError
 from govservice.model import Item
@@ -142,32 +143,45 @@ def _run(args: argparse.Namespace, make) -> int:
 def _guide(args: argparse.Namespace, service: GovService, region: str) -> str:
     items = _items(args, service, region)
     templates = GuideTemplates.for_region(service, region)
+    listed = _listed_services(args, service)
     if len(args.codes) == 1:
         return guides.render_guide(
-            _one(items, args.codes[0]), format=args.format, templates=templates
+            _one(items, args.codes[0]), format=args.format, templates=templates, services=listed
         )
     chosen = [_one(items, code) for code in args.codes] if args.codes else _in_service(items)
     return guides.render_guide_book(
-        chosen, format=args.format, title=args.title, templates=templates
+        chosen, format=args.format, title=args.title, templates=templates, services=listed
     )
 
 
 def _manual(args: argparse.Namespace, service: GovService, region: str) -> str:
     item = _one(_items(args, service, region), args.code)
     templates = GuideTemplates.for_region(service, region)
-    return guides.render_manual(item, format=args.format, templates=templates)
+    listed = _listed_services(args, service)
+    return guides.render_manual(item, format=args.format, templates=templates, services=listed)
+
+
+def _listed_services(args: argparse.Namespace, service: GovService) -> list:
+    """The intermediary services listed on the day (``--as-of``, else today), which the
+    guides show beside the items they serve; none from a file of items (``--items``)."""
+    supermarket = service.intermediaries
+    if args.items is not None or supermarket.services is None:
+        return []
+    return supermarket.services.on(args.as_of or service.clock.now().astimezone(SHANGHAI).date())
 
 
 def _fees(args: argparse.Namespace, service: GovService, region: str) -> str:
     history = _history(args, service, region) if args.history else []
     items = _items(args, service, region)
     fees = disclosure.disclosed_fees(items)
+    intermediaries = _intermediary_fees(args, service, region, items)
     if args.format == "html":
         templates = GuideTemplates.for_region(service, region)
         return disclosure.to_html(
             fees,
             undisclosed=disclosure.undisclosed_items(items),
             history=history,
+            intermediaries=intermediaries,
             templates=templates,
         )
     if args.history:
@@ -176,7 +190,25 @@ def _fees(args: argparse.Namespace, service: GovService, region: str) -> str:
             if args.format == "csv"
             else disclosure.history_to_json(history)
         )
+    fees = [*fees, *disclosure.as_disclosed_fees(intermediaries)]
     return disclosure.to_csv(fees) if args.format == "csv" else disclosure.to_json(fees)
+
+
+def _intermediary_fees(
+    args: argparse.Namespace, service: GovService, region: str, items: Sequence[Item]
+) -> list[disclosure.DisclosedServiceFee]:
+    """The fees of the region's intermediary services listed on the day (``--as-of``,
+    else today), with the agencies' offers; none from a file of items (``--items``)."""
+    supermarket = service.intermediaries
+    if args.items is not None or supermarket.services is None:
+        return []
+    day = args.as_of or service.clock.now().astimezone(SHANGHAI).date()
+    return disclosure.disclosed_service_fees(
+        supermarket.services.all(region),
+        supermarket.agencies.all() if supermarket.agencies is not None else (),
+        day,
+        item_names={item.code: item.name for item in items},
+    )
 
 
 # --- where the items come from -----------------------------------------------------------------

@@ -16,10 +16,10 @@ from collections.abc import Callable
 
 import attrs
 
-from govservice.cli.terminal import printable
+from govservice.cli.terminal import emit, printable
 from govservice.clock import SHANGHAI, FixedClock
 from govservice.config import Config
-from govservice.errors import ClockClaimError, GovServiceError, UsageError
+from govservice.errors import ClockClaimError, GovServiceError, InvalidRecordError, UsageError
 from govservice.model.identifiers import mask_identity_numbers
 from govservice.service import GovService
 from govservice.store.simulation import is_simulation
@@ -236,3 +236,30 @@ def clerk_line(error: GovServiceError) -> str | None:
     if error.title:
         return f"{error.title}（{error}）"
     return None
+
+
+def open_centre(
+    args: argparse.Namespace, *, create: bool = False, stamps: bool = False
+) -> GovService:
+    """The centre of ``args`` (:func:`service_from`) with its configured store opened
+    (:func:`persistent_store`: the memory store refused; a new database made only when
+    ``create``, by the commands that write records of their own)."""
+    service = service_from(args)
+    service.__dict__["store"] = persistent_store(service, create=create, stamps=stamps)
+    return service
+
+
+def centre_today(service: GovService) -> dt.date:
+    """Today by the centre's clock, in Asia/Shanghai."""
+    return service.clock.now().astimezone(SHANGHAI).date()
+
+
+def print_invalid(error: InvalidRecordError) -> int:
+    """A file that is not valid records: every problem on standard output, one line each
+    (identity numbers masked), a summary on standard error; exit status 1."""
+    where = error.where or "(input)"
+    for pointer, message in error.problems or (("", error.message),):
+        line = f"{printable(where)}: {pointer or '(root)'}: {printable(message)}"
+        emit(mask_identity_numbers(line), file=sys.stdout)
+    print(f"无效：{len(error.problems) or 1}处问题，未作改动", file=sys.stderr)
+    return 1

@@ -24,8 +24,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Make a demo folder (default ./dongying-demo/) with the configuration "
         "of the Dongying city centre on SQLite and the county plugins installed, simulate "
         "the year 2015 through the workflow (applications, supplements, special "
-        "procedures, key projects, evaluations ...), verify the trail and write the year "
-        "report (report.json, report.html). An existing folder that the demo did not make "
+        "procedures, key projects, evaluations ...), the stations' year and the intermediary "
+        "supermarket's (agencies, draws, engagements, quarterly assessment), verify the "
+        "trail and write the year report (report.json, report.html), the guide book, the "
+        "fee list and the contact cards of the agencies in the hall. An existing folder that the demo did not make "
         "is refused; one it made is replaced. The same seed gives the same figures and "
         "the same trail head.",
     )
@@ -79,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
             f"办事指南：{folder / 'guide-book.html'}；收费公示：{folder / 'fees.html'}（另有 fees.csv）"
         )
     )
+    print(printable(f"中介服务联系卡（有形进驻）：{folder / 'contact-cards.html'}"))
+    print(printable(f"信用黑名单曝光台：{folder / 'exposure.html'}（另有 exposure.json）"))
     print(printable(f"配置：{result.config}"))
     print(f"留痕链头：{result.trail_head}（govservice audit verify --expect-head 可核对）")
     return 0

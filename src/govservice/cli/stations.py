@@ -19,14 +19,18 @@ import json
 import sys
 from typing import Any
 
-from govservice.cli.common import day, persistent_store, service_from, whole_number
+from govservice.cli.common import (
+    day,
+    open_centre,
+    print_invalid,
+    whole_number,
+)
 from govservice.cli.output import check_output, write_output
-from govservice.cli.terminal import emit, printable
+from govservice.cli.terminal import emit
 from govservice.codec import from_document, to_document
 from govservice.errors import InvalidRecordError, UsageError
 from govservice.model import PointResult, Station, StationEvaluation
 from govservice.records import read_records
-from govservice.service import GovService
 from govservice.stations import Standing, StationTree, SubsidyReport
 from govservice.stations.evaluation import evaluation_from_document, photo_evidence
 from govservice.stations.hierarchy import LEVELS
@@ -112,36 +116,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     subsidies.add_argument("--force", action="store_true", help="replace --out if it exists")
     subsidies.set_defaults(run=run_subsidies)
 
-    for name in ("stations_coverage", "stations_people"):
-        try:
-            module = __import__(f"govservice.cli.{name}", fromlist=["register"])
-        except ImportError:  # pragma: no cover - before the other slices' commands exist
-            continue
-        module.register(subcommands)
+    # (imported here: they take their helpers from this module)
+    from govservice.cli import stations_coverage, stations_people
 
-
-def _open(args: argparse.Namespace, *, create: bool = False) -> GovService:
-    """The centre with its store opened (the memory store refused; a database made only
-    by the commands that write)."""
-    service = service_from(args)
-    service.__dict__["store"] = persistent_store(service, create=create)
-    return service
-
-
-def _invalid(error: InvalidRecordError) -> int:
-    """A file that is not valid records: every problem, exit 1."""
-    where = error.where or "(input)"
-    for pointer, message in error.problems or (("", error.message),):
-        emit(f"{printable(where)}: {pointer or '(root)'}: {printable(message)}", file=sys.stdout)
-    print(f"无效：{len(error.problems) or 1}处问题，未作改动", file=sys.stderr)
-    return 1
+    stations_coverage.register(subcommands)
+    stations_people.register(subcommands)
 
 
 # --- tree ------------------------------------------------------------------------------
 
 
 def run_tree(args: argparse.Namespace) -> int:
-    service = _open(args)
+    service = open_centre(args)
     try:
         tree = service.stations.tree(args.region)
     finally:
@@ -202,8 +188,8 @@ def run_add(args: argparse.Namespace) -> int:
             where = f"{record.file}:{record.line}"
             stations.append(from_document(Station, record.document, where=where))
     except InvalidRecordError as error:
-        return _invalid(error)
-    service = _open(args, create=True)
+        return print_invalid(error)
+    service = open_centre(args, create=True)
     try:
         added = service.stations.add_all(stations)
     finally:
@@ -299,10 +285,10 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 record.document, where=f"{record.file}:{record.line}"
             )
         except InvalidRecordError as error:
-            return _invalid(error)
+            return print_invalid(error)
     else:
         evaluation = _evaluation_from_options(args)
-    service = _open(args)
+    service = open_centre(args)
     try:
         stored = service.stations.evaluate(evaluation)
         standing = service.stations.standing(stored.station_code, stored.on)
@@ -323,7 +309,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 
 def run_standing(args: argparse.Namespace) -> int:
-    service = _open(args)
+    service = open_centre(args)
     try:
         on = args.on or service.clock.now().date()
         standing = service.stations.standing(args.station, on)
@@ -366,7 +352,7 @@ def standing_text(standing: Standing) -> str:
 
 
 def run_subsidies(args: argparse.Namespace) -> int:
-    service = _open(args)
+    service = open_centre(args)
     try:
         out = (
             check_output(args.out, service.config, force=args.force, option="--out")

@@ -13,17 +13,21 @@ and exits 1; every other error is one line and exit 2.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from typing import Any
 
-from govservice.cli.common import check_window, day, persistent_store, service_from, whole_number
+from govservice.cli.common import (
+    centre_today,
+    check_window,
+    day,
+    open_centre,
+    whole_number,
+)
 from govservice.cli.output import check_output, write_output
 from govservice.cli.terminal import emit, printable
 from govservice.errors import InvalidRecordError
 from govservice.model import GuidingCatalogVersion
-from govservice.service import GovService
 from govservice.stations.coverage import percent
 from govservice.stations.coverage_page import coverage_csv, coverage_html, coverage_text
 from govservice.stations.guiding import version_document
@@ -73,21 +77,11 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     show.set_defaults(run=run_guiding_show)
 
 
-def _open(args: argparse.Namespace, *, create: bool = False) -> GovService:
-    service = service_from(args)
-    service.__dict__["store"] = persistent_store(service, create=create)
-    return service
-
-
-def _today(service: GovService) -> dt.date:
-    return service.clock.now().date()
-
-
 # --- coverage ----------------------------------------------------------------------------
 
 
 def run_coverage(args: argparse.Namespace) -> int:
-    service = _open(args)
+    service = open_centre(args)
     try:
         check_window(service.config, "--on", args.on)
         out = (
@@ -95,7 +89,7 @@ def run_coverage(args: argparse.Namespace) -> int:
             if args.out
             else None
         )
-        report = service.stations.coverage(on=args.on or _today(service), region=args.region)
+        report = service.stations.coverage(on=args.on or centre_today(service), region=args.region)
     finally:
         service.store.close()
     if args.csv:
@@ -162,7 +156,7 @@ def coverage_document(report: Any) -> dict[str, Any]:
 
 
 def run_guiding_import(args: argparse.Namespace) -> int:
-    service = _open(args, create=True)
+    service = open_centre(args, create=True)
     try:
         version = service.stations.guiding.import_file(args.file)
     except InvalidRecordError as error:
@@ -183,7 +177,7 @@ def run_guiding_import(args: argparse.Namespace) -> int:
 
 
 def run_guiding_show(args: argparse.Namespace) -> int:
-    service = _open(args)
+    service = open_centre(args)
     try:
         region = args.region or service.config.region
         if args.on is not None:

@@ -25,9 +25,13 @@ from typing import Any
 
 import attrs
 
-from govservice.cli.common import persistent_store, service_from, whole_number
+from govservice.cli.common import (
+    open_centre,
+    print_invalid,
+    whole_number,
+)
 from govservice.cli.output import check_output, write_output
-from govservice.cli.terminal import emit, printable
+from govservice.cli.terminal import emit
 from govservice.codec import from_document
 from govservice.errors import DuplicateRecordError, InvalidRecordError
 from govservice.model import DisciplineRecord, QuarterAssessment, StaffRecord, TrainingSession
@@ -110,20 +114,6 @@ def _form(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="replace --out if it exists")
 
 
-def _open(args: argparse.Namespace, *, create: bool = False) -> GovService:
-    service = service_from(args)
-    service.__dict__["store"] = persistent_store(service, create=create)
-    return service
-
-
-def _invalid(error: InvalidRecordError) -> int:
-    where = error.where or "(input)"
-    for pointer, message in error.problems or (("", error.message),):
-        emit(f"{printable(where)}: {pointer or '(root)'}: {printable(message)}", file=sys.stdout)
-    print(f"无效：{len(error.problems) or 1}处问题，未作改动", file=sys.stderr)
-    return 1
-
-
 def _emit(args: argparse.Namespace, service: GovService, text: str, told: str) -> None:
     text = mask_identity_numbers(text)  # (a name is whatever the centre typed)
     if args.out:
@@ -143,8 +133,8 @@ def run_training_add(args: argparse.Namespace) -> int:
         for record in read_records(args.file):
             sessions.append(read_session(record.document, where=f"{record.file}:{record.line}"))
     except InvalidRecordError as error:
-        return _invalid(error)
-    service = _open(args, create=True)
+        return print_invalid(error)
+    service = open_centre(args, create=True)
     try:
         store = service.store
         check_stations(
@@ -172,7 +162,7 @@ def run_training_add(args: argparse.Namespace) -> int:
 
 
 def run_training_summary(args: argparse.Namespace) -> int:
-    service = _open(args)
+    service = open_centre(args)
     try:
         summary = Training(service).summary(args.year, region=args.region)
         if args.csv:
@@ -250,8 +240,8 @@ def run_staff_records(args: argparse.Namespace) -> int:
                 from_document(model, record.document, where=f"{record.file}:{record.line}")
             )
     except InvalidRecordError as error:
-        return _invalid(error)
-    service = _open(args, create=True)
+        return print_invalid(error)
+    service = open_centre(args, create=True)
     try:
         assessment = StaffAssessment(service)
         if model is StaffRecord:
@@ -265,7 +255,7 @@ def run_staff_records(args: argparse.Namespace) -> int:
 
 
 def run_quarter(args: argparse.Namespace) -> int:
-    service = _open(args)
+    service = open_centre(args)
     try:
         result = StaffAssessment(service).quarter(args.year, args.quarter)
         if args.circular:

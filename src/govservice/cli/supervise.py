@@ -68,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
             until=until,
             limit=args.limit,
             centre=service.config.name,
+            direct_choices=_direct_choices(service, store, since, until),
         )
     finally:
         store.close()
@@ -76,3 +77,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         emit(printable_fields(report).as_text())
     return 0
+
+
+def _direct_choices(service, store, since, until) -> list:
+    """The intermediaries chosen directly (直接选取) in the period, from ``store``."""
+    selections = service.intermediaries.selections
+    if selections is None:
+        return []
+    service.__dict__["store"] = store
+    return selections.direct(since=since, until=until)

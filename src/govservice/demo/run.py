@@ -8,11 +8,15 @@ of ``plugins/`` that are installed and a new key that signs checkpoints of the t
 (:func:`~govservice.demo.dataset.build_dataset`), simulates the year through the workflow
 (:func:`~govservice.demo.simulation.simulate_year`) and the stations' year
 (:func:`~govservice.demo.grassroots.load_grassroots`: inspections, training, the staff
-assessment's records), verifies the trail against its signed
+assessment's records) and the intermediary supermarket's year
+(:func:`~govservice.demo.supermarket.load_supermarket`: 17 agencies in the hall and 267
+online, the key projects' needs and their draws, engagements, the quarterly assessments
+and the agency they suspend), verifies the trail against its signed
 checkpoints (:meth:`govservice.trail.Trail.verify`) and writes the year report
 (``report.json``, ``report.html``: :func:`govservice.report.write_report`), with the
 guide book and the fee list of the catalog beside it (``guide-book.html``, ``fees.csv``,
-``fees.html``: :func:`write_catalog_documents`).
+``fees.html``: :func:`write_catalog_documents`) and the contact cards of the agencies in
+the hall (``contact-cards.html``: :func:`write_contact_cards`).
 
 With ``config`` the same year runs on the store that configuration names (PostgreSQL too),
 which must be new or empty: it is made a simulation store; the report still goes to the
@@ -64,6 +68,27 @@ CHECKPOINTS_NAME = "trail-checkpoints.jsonl"
 the database."""
 CATALOG_DOCUMENTS = ("guide-book.html", "fees.csv", "fees.html")
 """The guide book and the fee list of the catalog, written beside the report."""
+AGENCY_URL = "https://zwfw.dongying.gov.cn/zjcs/agency/{code}"
+"""The public page of an agency (``public.agency_url``), on the cards' QR codes: the one the
+demo's configuration sets, used too when a configuration given with ``--config`` sets none."""
+CARDS_NAME = "contact-cards.html"
+"""The contact cards (中介服务联系卡) of the agencies in the hall, written beside the report."""
+EXPOSURE_NAME = "exposure.html"
+"""The blacklists' exposure board (曝光台) of the year's last day, beside the report (with
+``exposure.json``); the court's list and the exchange files of the year are there too."""
+BLACKLIST_FILES = frozenset(
+    {
+        "court-dishonest-2015.json",
+        "exchange-370500-1.json",
+        "exchange-370500-2.json",
+        "exchange-371400.json",
+        "exchange-371600.json",
+        "exchange-370100.json",
+        EXPOSURE_NAME,
+        "exposure.json",
+    }
+)
+"""The blacklists' files of a demo folder (:func:`govservice.demo.blacklists.demo_files`)."""
 DEMO_FILES = frozenset(
     {
         CONFIG_NAME,
@@ -74,11 +99,16 @@ DEMO_FILES = frozenset(
         "report.json",
         "report.html",
         *CATALOG_DOCUMENTS,
+        CARDS_NAME,
+        *BLACKLIST_FILES,
     }
 )
 """The files a demo folder holds besides its marker (a demo folder holding any other is
 not replaced)."""
-_PARTIAL = re.compile(r"\.(report\.(json|html)|guide-book\.html|fees\.(csv|html))\.\d+\.partial")
+_PARTIAL = re.compile(
+    r"\.(report\.(json|html)|guide-book\.html|fees\.(csv|html)|contact-cards\.html"
+    r"|court-dishonest-2015\.json|exchange-\d{6}(-\d)?\.json|exposure\.(html|json))\.\d+\.partial"
+)
 """A report being written when a run was stopped (:func:`govservice.report.write_report`)."""
 
 DEFAULT_FOLDER = Path("dongying-demo")
@@ -236,6 +266,7 @@ def write_config(folder: Path, plugins: tuple[str, ...]) -> Path:
         "  yellow_days: 3",
         "public:",
         '  progress_url: "https://zwfw.dongying.gov.cn/progress/{code}"',
+        f'  agency_url: "{AGENCY_URL}"   # 中介服务联系卡',
         "trail:                   # signed checkpoints of the tamper-evident trail",
         f"  signing_key: {KEY_NAME}   # made by the demo (govservice audit keygen)",
         f"  checkpoints: {CHECKPOINTS_NAME}   # appended to, never rewritten",
@@ -244,6 +275,9 @@ def write_config(folder: Path, plugins: tuple[str, ...]) -> Path:
         "  subsidies:",
         "    - {year: 2015, community_centre: 150000, village_station: 10000}",
     ]
+    from govservice.demo.blacklists import config_lines
+
+    lines += config_lines()  # the court's list, the partner cities and their keys
     if plugins:
         lines.append("plugins:                 # the county plugins installed")
         lines.extend(f"  - name: {name}" for name in plugins)
@@ -280,9 +314,11 @@ def run_demo(
     :raises DemoFolderRefusedError: ``out`` is not a folder the demo may use.
     :raises FileAccessError: a file cannot be written (permission denied, a full disk).
     """
+    from govservice.demo.blacklists import load_blacklists, screened_dataset, write_exposure
     from govservice.demo.dataset import build_dataset
     from govservice.demo.grassroots import load_grassroots
     from govservice.demo.simulation import simulate_year
+    from govservice.demo.supermarket import load_supermarket
     from govservice.report import print_report, write_report
     from govservice.service import GovService
     from govservice.store.simulation import make_simulation
@@ -321,9 +357,11 @@ def run_demo(
         if service.trail.enabled:  # the first signed checkpoint starts the file
             service.trail.checkpoint(store)
         make_simulation(store)
-        dataset = build_dataset(seed)
+        dataset = screened_dataset(build_dataset(seed))  # an item requires screening
         dataset.load_into(service)
         summary = simulate_year(service, dataset, scale=scale, seed=seed, progress=progress)
+        load_blacklists(service, dataset, folder)  # own, court, partners, exchange, screening
+        load_supermarket(service, dataset, seed)  # agencies, draws, engagements, 考核
         clock.moment = dt.datetime(YEAR, 12, 31, 18, 0, tzinfo=SHANGHAI)
         load_grassroots(service, dataset, seed)  # inspections, training, staff records
         audit = service.trail.verify(store)  # the chain, and every signed checkpoint
@@ -335,7 +373,9 @@ def run_demo(
         if service.trail.enabled:
             service.trail.checkpoint(store)  # the year's last head, signed
         figures = write_report(service, YEAR, folder, as_of=dt.date(YEAR, 12, 31), audit=audit)
-        write_catalog_documents(service, folder, dataset.items)
+        write_catalog_documents(service, folder, dataset.items, dt.date(YEAR, 12, 31))
+        write_contact_cards(service, folder, dt.date(YEAR, 12, 31))
+        write_exposure(service, folder, dt.date(YEAR, 12, 31))  # 曝光台
     except (OSError, sqlite3.Error) as error:
         raise _file_error(error, folder) from None
     finally:
@@ -354,11 +394,15 @@ def run_demo(
     )
 
 
-def write_catalog_documents(service: Any, folder: Path, items: Any) -> None:
+def write_catalog_documents(
+    service: Any, folder: Path, items: Any, on: dt.date | None = None
+) -> None:
     """Write the guide book (``guide-book.html``) and the fee list (``fees.csv``,
     ``fees.html``, with the history of the fees) of the centre's catalog beside the
     report: its latest version's items in service, or ``items`` in service when the
-    store holds no version of the catalog."""
+    store holds no version of the catalog. With ``on`` (the year's last day), the
+    intermediary services listed that day are in both: each guide shows those its item
+    requires, and the fee list their fees with the agencies' offers."""
     from govservice.catalog import disclosure
     from govservice.catalog.guide_templates import GuideTemplates
     from govservice.catalog.guides import render_guide_book
@@ -369,16 +413,29 @@ def write_catalog_documents(service: Any, folder: Path, items: Any) -> None:
     templates = GuideTemplates.for_region(service, region)
     title = f"{service.config.name}服务指南汇编"
     fees = disclosure.disclosed_fees(chosen)
+    listed: list[Any] = []
+    rows: list[Any] = []
+    market = service.intermediaries
+    if on is not None and market.services is not None and market.agencies is not None:
+        listed = market.services.on(on)
+        rows = disclosure.disclosed_service_fees(
+            market.services.all(region),
+            market.agencies.all(),
+            on,
+            item_names={item.code: item.name for item in chosen},
+        )
     page = disclosure.to_html(
         fees,
         undisclosed=disclosure.undisclosed_items(chosen),
         history=disclosure.fee_history(versions),
+        intermediaries=rows,
         templates=templates,
     )
-    book = render_guide_book(chosen, title=title, templates=templates)
+    book = render_guide_book(chosen, title=title, templates=templates, services=listed)
+    table = disclosure.to_csv([*fees, *disclosure.as_disclosed_fees(rows)])
     for name, data in zip(
         CATALOG_DOCUMENTS,
-        (book.encode(), disclosure.to_csv(fees).encode("utf-8-sig"), page.encode()),
+        (book.encode(), table.encode("utf-8-sig"), page.encode()),
         strict=True,
     ):
         partial = folder / f".{name}.{os.getpid()}.partial"
@@ -387,6 +444,21 @@ def write_catalog_documents(service: Any, folder: Path, items: Any) -> None:
             os.replace(partial, folder / name)
         finally:
             partial.unlink(missing_ok=True)
+
+
+def write_contact_cards(service: Any, folder: Path, on: dt.date) -> None:
+    """Write the contact cards of the agencies in the hall on ``on``
+    (``contact-cards.html``, one printed page a card: :mod:`govservice.intermediaries.card`)."""
+    from govservice.intermediaries.card import TITLE, ContactCards, render_cards
+
+    cards = ContactCards(service, agency_url=service.config.agency_url or AGENCY_URL).hall(on=on)
+    page = render_cards(cards, title=f"{service.config.name}中介超市{TITLE}（有形进驻）")
+    partial = folder / f".{CARDS_NAME}.{os.getpid()}.partial"
+    try:
+        partial.write_text(page, encoding="utf-8")
+        os.replace(partial, folder / CARDS_NAME)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -398,7 +470,10 @@ def _check_empty(store: Any, config_path: Path) -> None:
     """Refuse, before anything is written, a store that holds any record or any link of
     the trail: the demo makes a store a simulation store, for good, so it never takes one
     a centre uses (or a demo already ran on)."""
-    kinds = ("item", "station", "case", "project", "intermediary", "blacklist-entry")
+    kinds = (
+        "item", "station", "case", "project", "intermediary", "blacklist-entry",
+        "intermediary-service", "need", "selection", "engagement", "agency-quarter",
+    )  # fmt: skip
     held = {kind: store.count(kind) for kind in kinds}
     links = store.ledger_head()[0]
     if any(held.values()) or links:

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -177,6 +178,19 @@ def yuan(instance: Any, attribute: attrs.Attribute, value: Decimal | None) -> No
         raise ValueError(f"{_name(instance, attribute)} has more than 2 decimals (fen): {value}")
 
 
+def quantity(instance: Any, attribute: attrs.Attribute, value: Decimal | None) -> None:
+    """A quantity of units (square metres, kilometres …): a Decimal, not negative, at most
+    two decimals (the schemas' ``quantity``)."""
+    if value is None:
+        return
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise ValueError(f"{_name(instance, attribute)} must be a Decimal quantity")
+    if value < 0 or value.is_signed():
+        raise ValueError(f"{_name(instance, attribute)} must not be negative, got {value}")
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValueError(f"{_name(instance, attribute)} has more than 2 decimals: {value}")
+
+
 MAX_COUNT = 100_000
 """The most copies, days or hours a record counts: the schemas' ``count``."""
 MAX_VERSION = 2_147_483_647
@@ -211,9 +225,29 @@ def _shown(value: int) -> str:
     return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
 
 
+_PASSED_AWARE: dict[int, dt.datetime] = {}
+"""Times :func:`aware` let pass, by the object: ``id(time) -> time``. Its verdict depends
+on the (immutable) time alone, and one time is judged again and again: an action's time is
+the event's and the case's (``accepted_at`` ...), the server's clock the event's record of
+it. Looking the object up is cheaper than asking its zone for the offset."""
+
+
+_FIXED_ZONES = (ZoneInfo, dt.timezone)
+"""Zones whose offset for a given time never changes: a time in one is remembered."""
+
+
 def aware(instance: Any, attribute: attrs.Attribute, value: dt.datetime | None) -> None:
-    if value is None:
+    if value is None or _PASSED_AWARE.get(id(value)) is value:
         return
+    _check_aware(instance, attribute, value)
+    if type(value) is dt.datetime and type(value.tzinfo) in _FIXED_ZONES:
+        # (a subclass, or a zone of one's own, might answer otherwise the next time)
+        if len(_PASSED_AWARE) >= _PASSED_SIZE:
+            _PASSED_AWARE.clear()
+        _PASSED_AWARE[id(value)] = value
+
+
+def _check_aware(instance: Any, attribute: attrs.Attribute, value: dt.datetime) -> None:
     offset = value.utcoffset()
     if offset is None:
         raise ValueError(

@@ -8,7 +8,12 @@ from decimal import Decimal
 import attrs
 
 from govservice.model import _checks, _spans
-from govservice.model.identifiers import mask_identity_numbers, ric_problem, uscc_problem
+from govservice.model.identifiers import (
+    mask_identity_numbers,
+    organisation_code_problem,
+    ric_problem,
+    uscc_problem,
+)
 
 
 class LabelledEnum(enum.StrEnum):
@@ -30,6 +35,12 @@ class IdentifierKind(LabelledEnum):
     RIC = "ric", "居民身份证号码"
     PASSPORT = "passport", "护照号码"
     OTHER = "other", "其他证件号码"
+    ORGANISATION_CODE = "org_code", "组织机构代码"
+    """The legacy organisation code (GB 11714), for an organisation listed only by it."""
+
+
+ORGANISATION_IDENTIFIERS = frozenset((IdentifierKind.USCC, IdentifierKind.ORGANISATION_CODE))
+"""The kinds of number that identify an enterprise (an organisation); the others a person."""
 
 
 class PartyKind(LabelledEnum):
@@ -53,6 +64,8 @@ def _identifier_number(instance: Identifier, attribute: attrs.Attribute, value: 
         problem = uscc_problem(value)
     elif instance.kind is IdentifierKind.RIC:
         problem = ric_problem(value)
+    elif instance.kind is IdentifierKind.ORGANISATION_CODE:
+        problem = organisation_code_problem(value)
     else:
         problem = None
     if problem:
@@ -80,8 +93,12 @@ class Contact:
 
 def _party_identifier(instance: Party, attribute: attrs.Attribute, value: Identifier) -> None:
     is_enterprise = instance.kind is PartyKind.ENTERPRISE
-    if is_enterprise != (value.kind is IdentifierKind.USCC):
-        wanted = "a unified social credit code" if is_enterprise else "a personal document"
+    if is_enterprise != (value.kind in ORGANISATION_IDENTIFIERS):
+        wanted = (
+            "a unified social credit code or an organisation code"
+            if is_enterprise
+            else "a personal document"
+        )
         raise ValueError(f"Party.identifier: a {instance.kind.value} is identified by {wanted}")
 
 

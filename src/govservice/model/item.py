@@ -405,6 +405,10 @@ class Item:
     """咨询电话."""
     supervision_phone: str | None = attrs.field(default=None, validator=_checks.optional_non_empty)
     """监督投诉电话."""
+    requires_screening: bool = False
+    """Whether a case is screened against the blacklists (黑名单筛查) when it is accepted:
+    an applicant on a list in force is not accepted unless a supervisor overrides the hit
+    with a reason (:func:`govservice.workflow.acceptance.screening_check`)."""
 
     @property
     def unknown_fields(self) -> tuple[str, ...]:

@@ -239,6 +239,38 @@ def subsidies(figures: YearFigures) -> str:
     return render(chart)
 
 
+AGENCY_GRADE_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#d73027")
+"""优秀 良好 合格 不合格: green to red."""
+
+
+def agency_grades(figures: YearFigures) -> str:
+    """The agencies' grades per quarter assessed (中介机构季度考核), those with work due in
+    the quarter, the four grades stacked."""
+    market = figures.supermarket
+    quarters = () if market is None else market.grades
+    chart = _chart(
+        pygal.StackedBar,
+        "agency-grades",
+        style=Style(**{**_style_fields(), "colors": AGENCY_GRADE_COLOURS}),
+        height=400,
+        title=f"{figures.year}年中介机构季度考核等次（有业务的机构，家）",
+        legend_at_bottom=True,
+        legend_at_bottom_columns=4,
+        print_values=True,
+        print_zeroes=False,
+        value_formatter=lambda value: f"{value:g}",
+    )
+    chart.x_labels = [f"第{g.quarter}季度" for g in quarters]
+    for label, field in (
+        ("优秀", "excellent"),
+        ("良好", "good"),
+        ("合格", "passing"),
+        ("不合格", "failed"),
+    ):
+        chart.add(label, [getattr(g, field) for g in quarters])
+    return render(chart)
+
+
 def _style_fields() -> dict:
     return {
         name: getattr(STYLE, name)
@@ -256,4 +288,5 @@ def all_charts(figures: YearFigures) -> dict[str, str]:
         "time_used": time_used(figures.own_departments),
         "grades": grades(figures),
         **({"subsidies": subsidies(figures)} if figures.grassroots is not None else {}),
+        **({"agency_grades": agency_grades(figures)} if figures.supermarket is not None else {}),
     }

@@ -45,6 +45,7 @@ from govservice.audit import AuditReport, verify_store
 from govservice.clock import SHANGHAI
 from govservice.model import CaseState, Grade, Item, SpecialProcedure
 from govservice.model.catalog import ChangeAction
+from govservice.report.blacklists import blacklist_figures
 from govservice.report.figures import (
     AdjustmentFigures,
     CatalogFigures,
@@ -63,6 +64,7 @@ from govservice.report.figures import (
     average,
 )
 from govservice.report.grassroots import grassroots_figures
+from govservice.report.supermarket import supermarket_figures
 from govservice.store.base import CaseQuery
 from govservice.store.columns import local_date
 from govservice.workdays import WorkingCalendar
@@ -180,6 +182,8 @@ def year_figures(
         trail=_trail(audit if audit is not None else verify_store(store)),
         catalog=catalog_figures(service, service.config.region, first, min(as_of, last)),
         grassroots=grassroots_figures(service, year, as_of),
+        supermarket=supermarket_figures(service, year, as_of),
+        blacklists=blacklist_figures(service, year, as_of),
     )
 
 

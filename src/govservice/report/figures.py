@@ -443,6 +443,272 @@ class GrassrootsFigures:
 
 
 @attrs.frozen(kw_only=True)
+class StrategyCount:
+    """Selections of one strategy (随机摇号, 最低价 …) made in the year."""
+
+    strategy: str
+    label: str
+    count: int
+
+
+@attrs.frozen(kw_only=True)
+class DirectChoiceFigures:
+    """A direct choice (直接选取) of the year, with its written reason (for supervision)."""
+
+    selection: str
+    need: str
+    service: str
+    agency: str
+    """The agency's name."""
+    on: dt.date
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class QuarterGrades:
+    """The agencies' grades of one quarter assessed (考核等次): those with work due in the
+    quarter (or a complaint upheld) by grade, and how many had none (``idle``: graded by
+    the rules on nothing, not counted by grade)."""
+
+    quarter: int
+    excellent: int
+    good: int
+    passing: int
+    failed: int
+    idle: int = 0
+
+    @property
+    def assessed(self) -> int:
+        """Agencies graded on work of the quarter."""
+        return self.excellent + self.good + self.passing + self.failed
+
+
+@attrs.frozen(kw_only=True)
+class SuspensionFigures:
+    """A suspension the assessment drew in the year, with the 不合格 quarters behind it."""
+
+    credit_code: str
+    name: str
+    presence: str
+    quarter: int
+    """The quarter whose assessment drew it."""
+    suspended_from: dt.date
+    suspended_until: dt.date | None
+    rule: str
+    failed_quarters: tuple[tuple[int, str], ...]
+    """(quarter, score) of the 不合格 quarters in a row that drew it, the earliest first."""
+    reinstated_on: dt.date | None
+    """When the agency was active again (recorded by the assessment), if it is yet."""
+
+
+@attrs.frozen(kw_only=True)
+class SupermarketFigures:
+    """中介超市: agencies by presence, the list of services, needs and selections by
+    strategy, engagements on time, complaints, grades per quarter and the suspensions
+    (:mod:`govservice.report.supermarket`)."""
+
+    agencies: int
+    """Agencies registered by the report's day."""
+    physical: int
+    """有形进驻."""
+    online: int
+    """虚拟进驻."""
+    active: int
+    suspended_now: int
+    """Suspended on the report's day."""
+    withdrawn: int
+    services: int
+    """Services in the list (any status)."""
+    services_by_status: tuple[tuple[str, str, int], ...]
+    """(status, label, services) on the report's day, each status with at least one."""
+    needs: int
+    """Needs posted in the year."""
+    selections: int
+    by_strategy: tuple[StrategyCount, ...]
+    """Every strategy used, the most used first."""
+    direct: tuple[DirectChoiceFigures, ...]
+    engagements: int
+    """Engagements signed in the year."""
+    delivered: int
+    """Of those, delivered by the report's day."""
+    on_time: int
+    late: int
+    """Delivered after their due date (working days on the centre's calendar)."""
+    overdue_open: int
+    """Not delivered on the report's day, past their due date."""
+    complaints: int
+    complaints_upheld: int
+    fee_findings: int
+    """Engagements whose agreed fee broke the published regime or the agency's offer."""
+    grades: tuple[QuarterGrades, ...]
+    """Each quarter of the year assessed."""
+    suspensions: tuple[SuspensionFigures, ...]
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        """按时交付率 (percent) of the engagements delivered."""
+        return percent(self.on_time, self.delivered)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "agencies": {
+                "registered": self.agencies,
+                "physical": self.physical,
+                "online": self.online,
+                "active": self.active,
+                "suspended": self.suspended_now,
+                "withdrawn": self.withdrawn,
+            },
+            "services": {
+                "listed": self.services,
+                "by_status": {status: count for status, _, count in self.services_by_status},
+            },
+            "needs": self.needs,
+            "selections": {
+                "count": self.selections,
+                "by_strategy": {s.strategy: s.count for s in self.by_strategy},
+                "direct": [{**attrs.asdict(d), "on": d.on.isoformat()} for d in self.direct],
+            },
+            "engagements": {
+                "signed": self.engagements,
+                "delivered": self.delivered,
+                "on_time": self.on_time,
+                "late": self.late,
+                "on_time_rate": _text(self.on_time_rate),
+                "overdue_open": self.overdue_open,
+                "complaints": self.complaints,
+                "complaints_upheld": self.complaints_upheld,
+                "fee_findings": self.fee_findings,
+            },
+            "grades": [
+                {
+                    "quarter": g.quarter,
+                    "excellent": g.excellent,
+                    "good": g.good,
+                    "pass": g.passing,
+                    "fail": g.failed,
+                    "idle": g.idle,
+                }
+                for g in self.grades
+            ],
+            "suspensions": [
+                {
+                    "credit_code": s.credit_code,
+                    "name": s.name,
+                    "quarter": s.quarter,
+                    "from": s.suspended_from.isoformat(),
+                    "until": None if s.suspended_until is None else s.suspended_until.isoformat(),
+                    "rule": s.rule,
+                    "failed_quarters": [
+                        {"quarter": q, "score": score} for q, score in s.failed_quarters
+                    ],
+                    "reinstated_on": None
+                    if s.reinstated_on is None
+                    else s.reinstated_on.isoformat(),
+                }
+                for s in self.suspensions
+            ],
+        }
+
+
+@attrs.frozen(kw_only=True)
+class BlacklistSourceFigures:
+    """The entries of one kind of source (本级认定, 法院失信被执行人名单 …)."""
+
+    kind: str
+    label: str
+    stored: int
+    """Entries held on the report's day (revoked and expired ones included)."""
+    listed: int
+    """Listed (列入) in the year."""
+    in_force: int
+    """Barring their subject on the report's day (惩戒期)."""
+    published: int
+    """Shown on the exposure board on the report's day (公示期)."""
+    revoked: int
+    """Revoked (移出, 信用修复) in the year."""
+
+
+@attrs.frozen(kw_only=True)
+class RevokedEntryFigures:
+    """An entry revoked in the year, with its reason (a person's name masked)."""
+
+    entry: str
+    name: str
+    source: str
+    on: dt.date
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class BlacklistFigures:
+    """黑名单: entries by source, subjects several sources list, revocations and expiries,
+    the exchange with the partner cities, what screening barred
+    (:mod:`govservice.report.blacklists`)."""
+
+    by_source: tuple[BlacklistSourceFigures, ...]
+    subjects: int
+    """Subjects listed (the same subject by several sources counted once)."""
+    shared: int
+    """Subjects listed by two sources or more."""
+    revoked: tuple[RevokedEntryFigures, ...]
+    expired: int
+    """Entries whose expiry was recorded in the year."""
+    received: tuple[tuple[str, str, int, int], ...]
+    """(region, partner, last file's sequence, entries held from it) of each partner."""
+    sent: int
+    """Exchange files we sent in the year."""
+    selections_barred: int
+    """Selections of the supermarket that left out a listed agency."""
+    cases_refused: int
+    """Cases not accepted (不予受理) because the screening found the applicant listed."""
+
+    @property
+    def entries(self) -> int:
+        return sum(s.stored for s in self.by_source)
+
+    @property
+    def in_force(self) -> int:
+        return sum(s.in_force for s in self.by_source)
+
+    @property
+    def published(self) -> int:
+        return sum(s.published for s in self.by_source)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "entries": self.entries,
+            "in_force": self.in_force,
+            "published": self.published,
+            "by_source": {
+                s.kind: {
+                    "stored": s.stored,
+                    "listed": s.listed,
+                    "in_force": s.in_force,
+                    "published": s.published,
+                    "revoked": s.revoked,
+                }
+                for s in self.by_source
+            },
+            "subjects": self.subjects,
+            "shared": self.shared,
+            "revoked": [{**attrs.asdict(r), "on": r.on.isoformat()} for r in self.revoked],
+            "expired": self.expired,
+            "exchange": {
+                "received": [
+                    {"region": region, "partner": name, "sequence": sequence, "entries": held}
+                    for region, name, sequence, held in self.received
+                ],
+                "sent": self.sent,
+            },
+            "screening": {
+                "selections_barred": self.selections_barred,
+                "cases_refused": self.cases_refused,
+            },
+        }
+
+
+@attrs.frozen(kw_only=True)
 class YearFigures(_OnTime):
     """Everything the year report shows, counted from the store."""
 
@@ -485,6 +751,10 @@ class YearFigures(_OnTime):
     """How the centre's catalog changed in the year (None: it keeps no versioned catalog)."""
     grassroots: GrassrootsFigures | None = None
     """基层便民服务 (None: the store holds no station below the township centres)."""
+    supermarket: SupermarketFigures | None = None
+    """中介超市 (None: the store holds no agency of the intermediary supermarket)."""
+    blacklists: BlacklistFigures | None = None
+    """黑名单 (None: the store holds no blacklist entry)."""
 
     @property
     def overdue_open(self) -> int:
@@ -582,6 +852,8 @@ class YearFigures(_OnTime):
             "trail": attrs.asdict(self.trail),
             "catalog": self.catalog.as_dict() if self.catalog is not None else None,
             "grassroots": self.grassroots.as_dict() if self.grassroots is not None else None,
+            "supermarket": self.supermarket.as_dict() if self.supermarket is not None else None,
+            "blacklists": self.blacklists.as_dict() if self.blacklists is not None else None,
         }
 
 

@@ -8,6 +8,7 @@ reverse a line.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from govservice.cli.terminal import printable
@@ -199,4 +200,96 @@ def grassroots(figures: YearFigures) -> str:
             named = "；".join(f"{title}：{'、'.join(names)}" for title, names in titles.items())
             text += f"，第{quarter}季度{named}"
         text += "。"
+    return text
+
+
+def date_words(day: date) -> str:
+    """A day as the report writes it: 2015年7月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def supermarket(figures: YearFigures) -> str:
+    """中介超市: agencies by presence, the list, needs and selections by strategy,
+    engagements on time, complaints, grades per quarter and the suspensions."""
+    market = figures.supermarket
+    if market is None:
+        return NONE
+    as_of = figures.as_of
+    statuses = "、".join(f"{label}{count}项" for _, label, count in market.services_by_status)
+    text = (
+        f"中介超市进驻中介机构{market.agencies}家（有形进驻{market.physical}家、"
+        f"虚拟进驻{market.online}家），截至{as_of.month}月{as_of.day}日正常{market.active}家"
+        + (f"、暂停{market.suspended_now}家" if market.suspended_now else "")
+        + (f"、退出{market.withdrawn}家" if market.withdrawn else "")
+        + f"；中介服务事项清单{market.services}项"
+        + (f"（{statuses}）" if statuses else "")
+        + "。"
+    )
+    strategies = "、".join(f"{s.label}{s.count}次" for s in market.by_strategy)
+    text += (
+        f"全年发布中介服务需求{market.needs}个，选取中介机构{market.selections}次"
+        + (f"（{strategies}）" if strategies else "")
+        + f"；签订服务合同{market.engagements}份，已交付{market.delivered}份，"
+        f"按时交付率{rate(market.on_time_rate)}（逾期交付{market.late}份），"
+        f"逾期未交付{market.overdue_open}份；收到投诉{market.complaints}件、"
+        f"查实{market.complaints_upheld}件；约定收费不符合公示标准{market.fee_findings}份。"
+    )
+    if market.grades:
+        quarters = "；".join(
+            f"第{g.quarter}季度有业务的机构{g.assessed}家，优秀{g.excellent}家、良好{g.good}家、"
+            f"合格{g.passing}家、不合格{g.failed}家"
+            for g in market.grades
+        )
+        text += f"季度考核：{quarters}。"
+    for s in market.suspensions:
+        failed = "、".join(str(q) for q, _ in s.failed_quarters)
+        scores = "、".join(score for _, score in s.failed_quarters)
+        until = f"至{date_words(s.suspended_until)}" if s.suspended_until else ""
+        text += (
+            f"{printable(s.name)}第{failed}季度考核连续不合格（得分{scores}），"
+            f"自{date_words(s.suspended_from)}起暂停承接业务{until}"
+            + (f"，{date_words(s.reinstated_on)}恢复" if s.reinstated_on else "")
+            + "。"
+        )
+    if market.direct:
+        text += f"直接选取{len(market.direct)}次，均书面说明理由并纳入电子监察。"
+    return text
+
+
+def blacklists(figures: YearFigures) -> str:
+    """黑名单: entries by source, the subjects several sources list, revocations and
+    expiries, the exchange with the partner cities, what screening barred."""
+    lists = figures.blacklists
+    if lists is None:
+        return NONE
+    as_of = figures.as_of
+    sources = "、".join(f"{s.label}{s.stored}条" for s in lists.by_source)
+    text = (
+        f"黑名单共{lists.entries}条（{sources}），涉及主体{lists.subjects}个，"
+        f"其中{lists.shared}个主体被两个以上来源列入；截至{as_of.month}月{as_of.day}日"
+        f"惩戒中{lists.in_force}条、曝光台公示{lists.published}条。"
+    )
+    if lists.revoked:
+        text += (
+            f"全年移出{len(lists.revoked)}条（"
+            + "；".join(
+                f"{printable(r.name)}，{r.source}，{date_words(r.on)}" for r in lists.revoked
+            )
+            + "）"
+        )
+        text += f"，期满{lists.expired}条。" if lists.expired else "。"
+    elif lists.expired:
+        text += f"全年期满{lists.expired}条。"
+    if lists.received:
+        received = "、".join(
+            f"{name}第{sequence}号文件（{held}条）" for _, name, sequence, held in lists.received
+        )
+        text += f"与外市交换：已接收{received}，均验签通过"
+        text += f"；向外市发送{lists.sent}个文件。" if lists.sent else "。"
+    elif lists.sent:
+        text += f"向外市发送交换文件{lists.sent}个。"
+    text += (
+        f"黑名单筛查：中介机构选取排除被列入黑名单的机构{lists.selections_barred}次，"
+        f"因申请人被列入黑名单不予受理{lists.cases_refused}件。"
+    )
     return text

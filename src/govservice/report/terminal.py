@@ -19,6 +19,7 @@ from govservice.cli.terminal import printable
 from govservice.report.figures import GroupFigures, YearFigures
 from govservice.report.sentences import (
     NONE,
+    blacklists,
     catalog,
     days,
     evaluations,
@@ -26,6 +27,7 @@ from govservice.report.sentences import (
     green_channel,
     overview,
     rate,
+    supermarket,
     supervision,
     supplements,
     title,
@@ -111,6 +113,8 @@ def sections(figures: YearFigures) -> list[tuple[str, str | Table]]:
         ("不予受理与撤回", withdrawals(figures)),
         ("好差评", evaluations(figures)),
         *([("基层便民服务", grassroots(figures))] if figures.grassroots is not None else []),
+        *([("中介超市", supermarket(figures))] if figures.supermarket is not None else []),
+        *([("黑名单", blacklists(figures))] if figures.blacklists is not None else []),
         ("电子监察", supervision(figures)),
         ("步步留痕", trail(figures)),
     ]

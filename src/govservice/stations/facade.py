@@ -18,7 +18,9 @@ import attrs
 from govservice.errors import DuplicateRecordError, RecordNotFoundError, StationLevelError
 from govservice.model import Station, StationEvaluation, StationLevel
 from govservice.standards import Standard
+from govservice.stations.assessment import StaffAssessment
 from govservice.stations.evaluation import check_evaluation, evaluation_id
+from govservice.stations.guiding import GuidingCatalog
 from govservice.stations.hierarchy import (
     LEVELS,
     NewStations,
@@ -33,6 +35,7 @@ from govservice.stations.hierarchy import (
 )
 from govservice.stations.standing import Standing, first_passed, standing_on
 from govservice.stations.subsidies import SubsidyLine, SubsidyReport, amounts_of
+from govservice.stations.training import Training
 from govservice.workdays import WorkingCalendar
 
 
@@ -41,31 +44,13 @@ class Stations:
 
     def __init__(self, service: Any) -> None:
         self.service = service
-        self.guiding: Any = None
+        self.guiding = GuidingCatalog(service)
         """The guiding catalog (:class:`~govservice.stations.guiding.GuidingCatalog`)."""
-        self.training: Any = None
+        self.training = Training(service)
         """Training records (:class:`~govservice.stations.training.Training`)."""
-        self.assessment: Any = None
+        self.assessment = StaffAssessment(service)
         """The quarterly staff assessment
         (:class:`~govservice.stations.assessment.StaffAssessment`)."""
-        try:  # (the slices of issue 13 built alongside; the tree imports without them)
-            from govservice.stations.guiding import GuidingCatalog
-        except ImportError:
-            pass
-        else:
-            self.guiding = GuidingCatalog(service)
-        try:
-            from govservice.stations.training import Training
-        except ImportError:
-            pass
-        else:
-            self.training = Training(service)
-        try:
-            from govservice.stations.assessment import StaffAssessment
-        except ImportError:
-            pass
-        else:
-            self.assessment = StaffAssessment(service)
 
     @property
     def store(self) -> Any:

@@ -456,9 +456,15 @@ class Store(Protocol):
 
     # --- mutable records ---------------------------------------------------------------
 
-    def add(self, record: Any, *, version: int = 1) -> Stored[Any]:
-        """Store a new case, station, intermediary, blacklist entry or project at
-        ``version`` (1, unless one write stands for several changes).
+    def add(self, record: Any, *, version: int = 1, change: dict | None = None) -> Stored[Any]:
+        """Store a new case, station, intermediary, blacklist entry or project (or a record
+        of the supermarket: a listed service, a need, a selection, an engagement, an
+        agency's quarter) at ``version`` (1, unless one write stands for several changes).
+
+        A record of a chained kind (:data:`govservice.kinds.CHAINED_KINDS`) is chained in
+        the same transaction: one link of the trail holding ``change`` (what the write did,
+        default ``{"action": "added"}``) and the SHA-256 of the document stored
+        (:mod:`govservice.store.chained`). ``change`` is ignored for other kinds.
 
         :raises DuplicateRecordError: when its identity is already stored.
         """
@@ -470,14 +476,48 @@ class Store(Protocol):
         """Inside a transaction: keep the record of ``kind`` and ``key`` from being changed
         by anyone else until the transaction ends (what is decided from it stays true)."""
 
-    def update(self, record: Any, expected_version: int, *, steps: int = 1) -> Stored[Any]:
+    def update(
+        self,
+        record: Any,
+        expected_version: int,
+        *,
+        steps: int = 1,
+        change: dict | None = None,
+    ) -> Stored[Any]:
         """Replace a record read at ``expected_version``; returns it at the next version
         (``steps`` versions on, when one write stands for several changes, as a workflow
         batch writes a case once for all its actions).
 
+        A record of a chained kind chains one link holding ``change`` (default
+        ``{"action": "updated"}``; a suspension, say, ``{"action": "suspended", "from":
+        ..., "until": ..., "figures": {...}}``) and the SHA-256 of the document stored.
+        ``change`` is ignored for other kinds.
+
         :raises ConflictError: the stored version is not ``expected_version``.
         :raises RecordNotFoundError: nothing is stored under the record's identity.
         """
+
+    def records_where(self, kind: str, **columns: Any) -> list[Stored[Any]]:
+        """The records of ``kind`` whose indexed columns (those of
+        :data:`govservice.store.columns.TABLES`) equal the values given, in the order of
+        their keys: ``records_where("engagement", selection_id=...)``,
+        ``records_where("agency-quarter", credit_code=..., period="2015Q3")``,
+        ``records_where("selection", need_id=...)``.
+
+        :raises UsageError: no column given, or one its table does not index.
+        """
+
+    def agencies_offering(self, service_code: str) -> list[tuple[dict, int]]:
+        """The stored documents (decoded JSON) and versions of the agencies whose offers
+        name the listed service ``service_code`` (``ServiceOffer.service_code``), in the
+        order of their credit codes, whatever their status (the caller judges eligibility
+        from the documents). The SQL backends read them through the side table
+        ``intermediary_offers``, which every write of an agency keeps."""
+
+    def blacklist_entries_of(self, numbers: Iterable[str]) -> list[Any]:
+        """The blacklist entries whose subject's identifier number is one of ``numbers``
+        (credit codes, identity numbers), whatever their validity, in the order of their
+        ids: the caller judges ``in_force_on(day)``."""
 
     def list(
         self, kind: str, *, region: str | None = None, limit: int = 100, after: str | None = None
@@ -615,6 +655,16 @@ class Store(Protocol):
     def import_packed(self, kind: str, packed: Any, texts: Sequence[bytes]) -> int:
         """Like :meth:`import_rows`: ``packed`` is what the :meth:`import_packer` made of
         the rows' columns, ``texts`` the rows' JSON texts in UTF-8, in the same order."""
+
+    def add_documents(self, kind: str, writes: Sequence[tuple[dict, dict | None]]) -> int:
+        """Store new records of ``kind`` given as ``(document, change)``: documents valid
+        against the kind's schema (the caller checked them), each stored at version 1 and,
+        for a chained kind, chained with one link holding ``change`` (default ``{"action":
+        "added"}``), in the caller's transaction or one of its own; all or none. What
+        :meth:`add` of each would store, at the speed of a bulk write (a partner's
+        exchange file of 100,000 blacklist entries, issue 15). Returns how many.
+
+        :raises DuplicateRecordError: one is stored already, or two share a key."""
 
     # --- the outbox of notifications ---------------------------------------------------
 

@@ -66,30 +66,33 @@ def case_row(document: dict[str, Any]) -> tuple:
 
 def case_row_of(case: Any) -> tuple:
     """:func:`case_row` of the document of ``case`` (a :class:`~govservice.model.Case`),
-    made from the fields the columns are taken from without making the whole document."""
+    made from the fields the columns are taken from without making the whole document
+    (nor the dictionary :func:`case_row` reads: a case's columns are made at every write),
+    column by column as :func:`case_row` takes them."""
+    state = case.state.value
+    promised_due = _date_text(case.promised_due)
     rectification = case.rectification
-    due = None
-    if rectification is not None and rectification.closed_at is None:
-        due = {"due": _date_text(rectification.due)}
-    return case_row(
-        {
-            "id": case.id,
-            "state": case.state.value,
-            "region": case.region,
-            "department": case.department,
-            "station_code": case.station_code,
-            "handler": case.handler,
-            "item_code": case.item_code,
-            "item_version": case.item_version,
-            "green_channel": case.green_channel,
-            "received_at": _time_text(case.received_at),
-            "promised_due": _date_text(case.promised_due),
-            "legal_due": _date_text(case.legal_due),
-            "tracking_code": case.tracking_code,
-            "project_id": case.project_id,
-            "completed_at": _time_text(case.completed_at),
-            "rectification": due,
-        }
+    return (
+        case.id,
+        state,
+        state not in _CLOSED,
+        case.region,
+        case.department,
+        case.station_code,
+        case.handler,
+        case.item_code,
+        case.item_version,
+        bool(case.green_channel),
+        without_leap_second(_time_text(case.received_at)),
+        promised_due,
+        _date_text(case.legal_due),
+        f"{'0' if case.green_channel else '1'}|{promised_due or FAR_FUTURE}|{case.id}",
+        case.tracking_code,
+        case.project_id,
+        local_date(_time_text(case.completed_at)),
+        _date_text(rectification.due)
+        if rectification is not None and rectification.closed_at is None
+        else None,
     )
 
 
@@ -132,20 +135,92 @@ def intermediary_row(document: dict[str, Any]) -> tuple:
     return (document["credit_code"], document["region"], document.get("status", "active"))
 
 
+ENTRY_COLUMNS = (
+    "id, region, subject_kind, subject_number, organisation_code, normalised_name, "
+    "subject_region, source_kind, source_record_id, penalty_from, penalty_until, "
+    "publish_from, publish_until, revoked_on"
+)
+
+
 def entry_row(document: dict[str, Any]) -> tuple:
-    """``id, region, subject_number, valid_from, valid_until``."""
+    """``id, region, subject_kind, subject_number, organisation_code, normalised_name,
+    subject_region, source_kind, source_record_id, penalty_from, penalty_until,
+    publish_from, publish_until, revoked_on`` of a blacklist entry.
+
+    ``region`` is the source's (the list's); ``organisation_code`` the subject's
+    organisation code, given or the one its credit code embeds (characters 9 to 17);
+    ``normalised_name`` :func:`govservice.blacklists.names.normalise` of its name;
+    ``subject_region`` the entry's, else the region a credit code embeds (characters 3
+    to 8)."""
+    from govservice.blacklists.names import normalise
+
+    subject, source = document["subject"], document["source"]
+    kind, number = subject["identifier"]["kind"], subject["identifier"]["number"]
+    organisation_code = subject_region = None
+    if kind == "org_code":
+        organisation_code = number
+    elif kind == "uscc":
+        organisation_code, subject_region = number[8:17], number[2:8]
+    revocation = document.get("revocation")
     return (
         document["id"],
-        document["source"]["region"],
-        document["subject"]["identifier"]["number"],
-        document["valid_from"],
-        document.get("valid_until"),
+        source["region"],
+        kind,
+        number,
+        organisation_code,
+        normalise(subject["name"]),
+        document.get("subject_region") or subject_region,
+        source["kind"],
+        source.get("record_id"),
+        document["penalty_from"],
+        document.get("penalty_until"),
+        document.get("publish_from"),
+        document.get("publish_until"),
+        revocation["on"] if revocation is not None else None,
     )
 
 
 def project_row(document: dict[str, Any]) -> tuple:
     """``id, region, state``."""
     return (document["id"], document["region"], document.get("state", "open"))
+
+
+def intermediary_service_row(document: dict[str, Any]) -> tuple:
+    """``code, region, status`` (the status given by the last change of its history)."""
+    return (document["code"], document["region"], document["history"][-1]["status"])
+
+
+def need_row(document: dict[str, Any]) -> tuple:
+    """``id, region, service_code``."""
+    return (document["id"], document["region"], document["service_code"])
+
+
+def selection_row(document: dict[str, Any]) -> tuple:
+    """``id, region, need_id, result``."""
+    return (document["id"], document["region"], document["need_id"], document["result"])
+
+
+def engagement_row(document: dict[str, Any]) -> tuple:
+    """``id, region, credit_code, need_id, selection_id``."""
+    return (
+        document["id"],
+        document["region"],
+        document["credit_code"],
+        document["need_id"],
+        document["selection_id"],
+    )
+
+
+def agency_quarter_row(document: dict[str, Any]) -> tuple:
+    """``key, region, credit_code, period``: the key ``{credit_code}-{year}-Q{quarter}``,
+    the period ``2015Q1``."""
+    year, quarter = document["year"], document["quarter"]
+    return (
+        f"{document['credit_code']}-{year}-Q{quarter}",
+        document["region"],
+        document["credit_code"],
+        f"{year}Q{quarter}",
+    )
 
 
 TABLES: dict[str, tuple[str, str, str, Any]] = {
@@ -158,13 +233,29 @@ TABLES: dict[str, tuple[str, str, str, Any]] = {
         "credit_code, region, status",
         intermediary_row,
     ),
-    "blacklist-entry": (
-        "blacklist_entries",
-        "id",
-        "id, region, subject_number, valid_from, valid_until",
-        entry_row,
-    ),
+    "blacklist-entry": ("blacklist_entries", "id", ENTRY_COLUMNS, entry_row),
     "project": ("projects", "id", "id, region, state", project_row),
+    # the intermediary supermarket (issue 14)
+    "intermediary-service": (
+        "intermediary_services",
+        "code",
+        "code, region, status",
+        intermediary_service_row,
+    ),
+    "need": ("needs", "id", "id, region, service_code", need_row),
+    "selection": ("selections", "id", "id, region, need_id, result", selection_row),
+    "engagement": (
+        "engagements",
+        "id",
+        "id, region, credit_code, need_id, selection_id",
+        engagement_row,
+    ),
+    "agency-quarter": (
+        "agency_quarters",
+        "key",
+        "key, region, credit_code, period",
+        agency_quarter_row,
+    ),
 }
 
 

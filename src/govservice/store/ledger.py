@@ -15,7 +15,10 @@ for the first). What a link holds besides its number and case:
 - ``"refused": {...}``: a refusal that left no case record (:data:`REFUSED`);
 - ``"simulation": {...}``: the first link of a simulation store, and only there
   (:data:`SIMULATED`);
-- ``"catalog": {...}``: a new version of a region's catalog (:data:`CATALOG`).
+- ``"catalog": {...}``: a new version of a region's catalog (:data:`CATALOG`);
+- ``"change": {...}`` (with ``"record"``): a write of a record of the supermarket (an
+  agency, a listed service, a need, a selection, an engagement, an agency's quarter),
+  its subject ``"<kind>/<key>"`` (:mod:`govservice.store.chained`).
 
 The ledger head (last sequence number and hash) is kept beside it. Changing, deleting,
 inserting or reordering links in the database then breaks a link that :func:`verify`
@@ -237,6 +240,11 @@ class AuditReport:
     and columns are checked, their whole document from their next write on."""
     simulation: bool = False
     """Whether the chain begins with the link marking a simulation store."""
+    records_checked: int = 0
+    """Records of the supermarket's chained kinds (:mod:`govservice.store.chained`)
+    compared with the chain."""
+    unchained_records: int = 0
+    """Agencies stored before the trail covered them (schema 9), not attested yet."""
     witnessed_seq: int | None = None
     """The last link a signed checkpoint witnessed (None: no checkpoint was checked)."""
     witness_problems: tuple[str, ...] = ()

@@ -24,7 +24,7 @@ from govservice.errors import (
     RecordNotFoundError,
 )
 from govservice.formats import parse_date_time
-from govservice.kinds import KINDS, kind_named, kind_of
+from govservice.kinds import CHAINED_KINDS, KINDS, kind_named, kind_of
 from govservice.model import Case, CaseState, Item
 from govservice.store.base import (
     CASE_FILTERS,
@@ -44,6 +44,8 @@ from govservice.store.base import (
 )
 from govservice.store.bulk import PackedImport
 from govservice.store.catalog_memory import MemoryCatalog
+from govservice.store.chained import ADDED, CHANGE, UPDATED, change_link, subject
+from govservice.store.chained import IMPORTED as IMPORTED_CHANGE
 from govservice.store.columns import CASE_COLUMNS, TABLES, case_row, queue_key
 from govservice.store.guiding_memory import MemoryGuiding
 from govservice.store.ledger import (
@@ -55,6 +57,7 @@ from govservice.store.ledger import (
     check_attestable,
     record_digest,
 )
+from govservice.store.sql import where_columns
 from govservice.store.stations_memory import MemoryStations
 
 _CLOSED = frozenset(state.value for state in CaseState if state.is_closed)
@@ -84,6 +87,7 @@ class MemoryStore(
         self._catalog = {}  # the versions of each region's catalog (MemoryCatalog)
         self._guiding = {}  # the guiding catalog's versions of each region (MemoryGuiding)
         self._evaluations = []  # station evaluations, in order (MemoryStations; replaced, not changed)
+        self._offering: dict[str, list[str]] | None = None  # service code: agencies offering
 
     def schema_version(self) -> int:
         return 1
@@ -116,6 +120,7 @@ class MemoryStore(
         pass
 
     def _rollback(self, token: Any) -> None:
+        self._offering = None
         (
             self._items,
             self._records,
@@ -178,18 +183,47 @@ class MemoryStore(
             from_document(kind_named(kind).model, copy.deepcopy(document), check=False), version
         )
 
-    def add(self, record: Any, *, version: int = 1) -> Stored[Any]:
+    def add(self, record: Any, *, version: int = 1, change: dict | None = None) -> Stored[Any]:
         kind = kind_of(record)
         key = kind.key(record)
         records = self._records[kind.name]
         if key in records:
             raise DuplicateRecordError(f"{kind.name} {key} is already stored")
+        link = change_link(change, ADDED) if kind.name in CHAINED_KINDS else None
         document = to_document(record)
         with self.transaction():
             records[key] = (document, version)
             if kind.name == "case":
                 self._append_ledger(key, document.get("events", []), record=_digest(document))
+            elif link is not None:
+                self._chain_record(kind.name, key, document, link)
         return Stored(record, version)
+
+    def add_documents(self, kind: str, writes: Sequence[tuple[dict, dict | None]]) -> int:
+        """New records of ``kind`` from valid documents, each with its link's change, at
+        version 1, all or none (see :meth:`govservice.store.sql.SqlQueries.add_documents`)."""
+        model = KINDS[kind].model
+        made = []
+        for document, change in writes:
+            record = from_document(model, copy.deepcopy(document), check=False)
+            made.append((KINDS[kind].key(record), to_document(record), change))
+        keys = [key for key, _, _ in made]
+        records = self._records[kind]
+        for index, key in enumerate(keys):
+            if key in records or key in keys[:index]:
+                raise DuplicateRecordError(f"{kind} {key} is already stored or given twice")
+        with self.transaction():
+            for key, document, change in made:
+                records[key] = (document, 1)
+                if kind in CHAINED_KINDS:
+                    self._chain_record(kind, key, document, change_link(change, ADDED))
+        return len(made)
+
+    def _chain_record(self, kind: str, key: Any, document: dict, link: dict) -> None:
+        """The link of a write of a record of a chained kind (:mod:`govservice.store.chained`)."""
+        self._append_ledger(subject(kind, key), [link], key=CHANGE, record=_digest(document))
+        if kind == "intermediary":
+            self._offering = None  # made again when next asked for
 
     def get(self, kind: str, key: str) -> Stored[Any] | None:
         found = self._records[kind].get(key)
@@ -198,7 +232,14 @@ class MemoryStore(
     def lock(self, kind: str, key: str) -> None:
         """One process, one thread at a time: nothing else can change the record."""
 
-    def update(self, record: Any, expected_version: int, *, steps: int = 1) -> Stored[Any]:
+    def update(
+        self,
+        record: Any,
+        expected_version: int,
+        *,
+        steps: int = 1,
+        change: dict | None = None,
+    ) -> Stored[Any]:
         kind = kind_of(record)
         key = kind.key(record)
         current = self._records[kind.name].get(key)
@@ -210,12 +251,15 @@ class MemoryStore(
                 f"{kind.name} {key} changed since it was read (version {expected_version}, "
                 f"now {version}); read it again and redo the change"
             )
+        link = change_link(change, UPDATED) if kind.name in CHAINED_KINDS else None
         document = to_document(record)
         with self.transaction():
             if kind.name == "case":
                 check_events_appended(key, stored, document)
                 added = new_events(stored, document)
                 self._append_ledger(key, added, record=_digest(document))
+            elif link is not None:
+                self._chain_record(kind.name, key, document, link)
             self._records[kind.name][key] = (document, expected_version + steps)
         return Stored(record, expected_version + steps)
 
@@ -262,6 +306,50 @@ class MemoryStore(
             and (after is None or key > after)
         )
         return _page(chosen, limit)
+
+    # --- the supermarket's reads -----------------------------------------------------------
+
+    def records_where(self, kind: str, **columns: Any) -> list[Stored[Any]]:
+        """The records of ``kind`` whose indexed columns equal the values given, in the
+        order of their keys (see :meth:`govservice.store.sql.SqlQueries.records_where`)."""
+        names = where_columns(kind, columns)
+        known = [name.strip() for name in TABLES[kind][2].split(",")]
+        places = [(known.index(name), columns[name]) for name in names]
+        row_of = TABLES[kind][3]
+        found = []
+        for key in sorted(self._records[kind]):
+            document, version = self._records[kind][key]
+            row = row_of(document)
+            if all(row[index] == value for index, value in places):
+                found.append(self._stored(kind, document, version))
+        return found
+
+    def agencies_offering(self, service_code: str) -> list[tuple[dict, int]]:
+        """The documents and versions of the agencies whose offers name ``service_code``,
+        in the order of their credit codes (copies: they share nothing with the store)."""
+        if self._offering is None:
+            offering: dict[str, list[str]] = {}
+            for key in sorted(self._records["intermediary"]):
+                document = self._records["intermediary"][key][0]
+                codes = {o.get("service_code") for o in document.get("services", [])}
+                for code in sorted(code for code in codes if code):
+                    offering.setdefault(code, []).append(key)
+            self._offering = offering
+        records = self._records["intermediary"]
+        return [
+            (json.loads(canonical(records[key][0])), records[key][1])
+            for key in self._offering.get(service_code, ())
+        ]
+
+    def blacklist_entries_of(self, numbers: Iterable[str]) -> list[Any]:
+        """The blacklist entries whose subject's identifier number is one of ``numbers``,
+        whatever their validity, in the order of their ids."""
+        wanted = set(numbers)
+        return [
+            self._stored("blacklist-entry", document, version).record
+            for key, (document, version) in sorted(self._records["blacklist-entry"].items())
+            if document["subject"]["identifier"]["number"] in wanted
+        ]
 
     # --- cases -------------------------------------------------------------------------------
 
@@ -536,7 +624,10 @@ class MemoryStore(
                         self._items[(record.code, record.version)] = canonical
                         inserted += 1
                 elif KINDS[kind].key(record) not in self._records[kind]:
-                    self._records[kind][KINDS[kind].key(record)] = (canonical, 1)
+                    key = KINDS[kind].key(record)
+                    self._records[kind][key] = (canonical, 1)
+                    if kind in CHAINED_KINDS:
+                        self._chain_record(kind, key, canonical, dict(IMPORTED_CHANGE))
                     inserted += 1
         return inserted
 

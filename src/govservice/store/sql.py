@@ -9,7 +9,9 @@ update is shared too; adding, counting and bulk writes differ and stay in each b
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
+import hashlib
 import json
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
@@ -24,8 +26,9 @@ from govservice.errors import (
     RecordNotFoundError,
     StoreError,
     TrailBrokenError,
+    UsageError,
 )
-from govservice.kinds import KINDS, kind_of
+from govservice.kinds import CHAINED_KINDS, KINDS, kind_of
 from govservice.model import Case, Item, ItemStatus
 from govservice.store.base import (
     CASE_FILTERS,
@@ -40,6 +43,8 @@ from govservice.store.base import (
     Stored,
     TrailLinks,
 )
+from govservice.store.chained import ADDED, CHANGE, UPDATED, change_link, subject
+from govservice.store.chained import IMPORTED as IMPORTED_CHANGE
 from govservice.store.columns import TABLES, case_row_of, import_row
 from govservice.store.ledger import (
     IMPORTED,
@@ -228,16 +233,25 @@ class SqlQueries(TrailLinks, NoticeWrites):
         )
         return self._page(kind, rows, limit)
 
-    def update(self, record: Any, expected_version: int, *, steps: int = 1) -> Stored[Any]:
+    def update(
+        self,
+        record: Any,
+        expected_version: int,
+        *,
+        steps: int = 1,
+        change: dict | None = None,
+    ) -> Stored[Any]:
         kind = kind_of(record)
         table, key_column, columns, row_of = TABLES[kind.name]
         key = kind.key(record)
+        chained = kind.name in CHAINED_KINDS
+        link = change_link(change, UPDATED) if chained else None
         row, text, texts = written_form(kind.name, record)  # text: what dumps() gives
         m = self.mark
         names = [column.strip() for column in columns.split(",")]
         with self.transaction():
-            if kind.name == "case":
-                self._lock_ledger()  # before the case row: every writer locks in one order
+            if kind.name == "case" or chained:
+                self._lock_ledger()  # before the record's row: every writer locks in one order
             known = self._written.get((kind.name, key)) if self._written else None
             previous: dict | None = None
             if known is not None and known[0] == expected_version:
@@ -250,6 +264,8 @@ class SqlQueries(TrailLinks, NoticeWrites):
                 previous_texts = [canonical(event) for event in previous.get("events", [])]
                 if kind.name == "case":
                     self._check_sealed(key, previous)
+                elif chained:
+                    self._check_sealed(subject(kind.name, key), previous)
             added: list[str] = []
             if kind.name == "case":
                 added = _appended(key, previous_texts, previous, texts)
@@ -271,6 +287,8 @@ class SqlQueries(TrailLinks, NoticeWrites):
             if kind.name == "case":  # every write of a case, with the record it leaves
                 # the texts stand for the events: each link is made of its event's text
                 self._append_ledger(key, added, record=record_digest(text), texts=added)
+            elif link is not None:
+                self._chain_record(kind.name, key, text, link, record)
             self._remember(kind.name, key, expected_version + steps, row, texts)
         return Stored(record, expected_version + steps)
 
@@ -319,8 +337,9 @@ class SqlQueries(TrailLinks, NoticeWrites):
             if sealed is None:
                 continue
             if sealed != record_digest(canonical(stored)):
+                what = key if "/" in str(key) else f"case {key}"  # a chained record's subject
                 raise TrailBrokenError(
-                    f"case {key}: the stored record is not the one the trail last chained "
+                    f"{what}: the stored record is not the one the trail last chained "
                     "for it (changed outside govservice?); nothing is written until the "
                     "break is looked into (govservice audit verify)"
                 )
@@ -347,6 +366,239 @@ class SqlQueries(TrailLinks, NoticeWrites):
                 f"now {version}); read it again and redo the change"
             )
         return json.loads(self._text(doc))
+
+    # --- the records chained like cases (govservice.store.chained) ---------------------------
+
+    def _chain_record(self, kind: str, key: Any, text: str, link: dict, record: Any) -> None:
+        """Chain the link of a write of a record of a chained kind, stored as ``text``, in
+        the caller's transaction (the head locked already); an agency's offers go to the
+        side table ``intermediary_offers``."""
+        self._append_ledger(subject(kind, key), [link], key=CHANGE, record=record_digest(text))
+        if kind == "intermediary":
+            codes = {offer.service_code for offer in record.services if offer.service_code}
+            self._write_offers(key, sorted(codes))
+
+    def _write_offers(self, credit_code: str, codes: Sequence[str]) -> None:
+        m = self.mark
+        self._execute(f"DELETE FROM intermediary_offers WHERE credit_code = {m}", (credit_code,))
+        if codes:
+            self._execute_many(
+                f"INSERT INTO intermediary_offers (service_code, credit_code) VALUES ({m}, {m})",
+                [(code, credit_code) for code in codes],
+            )
+
+    def records_where(self, kind: str, **columns: Any) -> list[Stored[Any]]:
+        """The records of ``kind`` whose indexed columns equal the values given (one or
+        more of the columns of :data:`govservice.store.columns.TABLES`: an engagement's
+        ``selection_id``, an agency quarter's ``credit_code`` and ``period`` ...), in the
+        order of their keys."""
+        table, key_column, _, _ = TABLES[kind]
+        names = where_columns(kind, columns)
+        m = self.mark
+        condition = " AND ".join(f"{name} = {m}" for name in names)
+        rows = self._rows(
+            f"SELECT {key_column}, doc, version FROM {table} WHERE {condition} "
+            f"ORDER BY {key_column}",
+            [columns[name] for name in names],
+        )
+        model = KINDS[kind].model
+        return [
+            Stored(from_document(model, json.loads(self._text(doc)), check=False), version)
+            for _, doc, version in rows
+        ]
+
+    def agencies_offering(self, service_code: str) -> list[tuple[dict, int]]:
+        """The documents (decoded) and versions of the agencies whose offers name the
+        listed service ``service_code``, in the order of their credit codes, read through
+        the side table ``intermediary_offers`` (whatever their status: the caller judges
+        eligibility from the documents)."""
+        rows = self._rows(
+            "SELECT i.doc, i.version FROM intermediary_offers o JOIN intermediaries i "
+            f"ON i.credit_code = o.credit_code WHERE o.service_code = {self.mark} "
+            "ORDER BY o.credit_code",
+            (service_code,),
+        )
+        return [(json.loads(self._text(doc)), version) for doc, version in rows]
+
+    def offer_rows(self) -> list[tuple[str, str]]:
+        """Every ``(service_code, credit_code)`` of the side table of offers, in order
+        (what ``govservice audit verify`` compares with the agencies' documents)."""
+        rows = self._rows(
+            "SELECT service_code, credit_code FROM intermediary_offers "
+            "ORDER BY service_code, credit_code"
+        )
+        return [(self._text(code), self._text(credit)) for code, credit in rows]
+
+    def blacklist_entries_of(self, numbers: Iterable[str]) -> list[Any]:
+        """The blacklist entries whose subject's identifier number is one of ``numbers``
+        (a credit code, an identity number), whatever their validity, in the order of
+        their ids: the caller judges ``in_force_on(day)``."""
+        from govservice.model import BlacklistEntry
+
+        wanted = sorted(set(numbers))
+        found = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found += self._rows(
+                "SELECT id, doc FROM blacklist_entries WHERE subject_number IN "
+                f"({', '.join([self.mark] * len(chunk))})",
+                chunk,
+            )
+        found.sort(key=lambda row: self._text(row[0]))
+        return [
+            from_document(BlacklistEntry, json.loads(self._text(doc)), check=False)
+            for _, doc in found
+        ]
+
+    def legacy_subjects(self) -> set[str]:
+        """The subjects (``intermediary/<credit code>``) of the agencies stored before the
+        trail covered them (schema 9), as the migration listed them."""
+        return {
+            self._text(name) for (name,) in self._rows("SELECT subject FROM unchained_before_9")
+        }
+
+    def attest_record(self, kind: str, key: Any) -> bool:
+        """Chain the record of ``kind`` and ``key`` stored before the trail covered its kind
+        (one of :meth:`legacy_subjects`), once: a link ``{"action": "attested"}`` with the
+        SHA-256 of the document as stored. Returns False (nothing chained) when it is not
+        such a record, is gone, or has a link already."""
+        name = subject(kind, key)
+        table, key_column, _, _ = TABLES[kind]
+        with self.transaction():
+            self._lock_ledger()
+            found = self._rows(
+                f"SELECT doc FROM {table} WHERE {key_column} = {self.mark} {self.lock_row}",
+                (key,),
+            )
+            if not found or name not in self.legacy_subjects() or self.case_ledger(name):
+                return False
+            text = self._text(found[0][0])
+            link = {"action": "attested", "reason": "stored before the trail covered it"}
+            self._append_ledger(name, [link], key=CHANGE, record=record_digest(text))
+        return True
+
+    def _import_chained(self, kind: str, rows: list[tuple]) -> int:
+        """Bulk import of a chained kind: the rows whose key is not stored yet (the first of
+        equal keys in the batch) are inserted, each with its link (``{"action":
+        "imported"}``), in one transaction. The stored text is the canonical JSON of the
+        document as given (the link's digest is that text's)."""
+        table, key_column, columns, _ = TABLES[kind]
+        m = self.mark
+        with self.transaction():
+            self._lock_ledger()
+            keys = [row[0] for row in rows]
+            stored: set = set()
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                found = self._rows(
+                    f"SELECT {key_column} FROM {table} WHERE {key_column} IN "
+                    f"({', '.join([m] * len(chunk))})",
+                    chunk,
+                )
+                stored.update(self._text(key) for (key,) in found)
+            fresh = []
+            for row in rows:
+                if row[0] not in stored:
+                    stored.add(row[0])
+                    document = json.loads(row[-1])
+                    fresh.append((row[:-1], dumps(document), document))
+            if not fresh:
+                return 0
+            marks = ", ".join([m] * (columns.count(",") + 2))
+            self._execute_many(
+                f"INSERT INTO {table} ({columns}, doc) VALUES ({marks})",
+                [(*columns_row, text) for columns_row, text, _ in fresh],
+            )
+            for columns_row, text, document in fresh:
+                key = columns_row[0]
+                self._append_ledger(
+                    subject(kind, key),
+                    [dict(IMPORTED_CHANGE)],
+                    key=CHANGE,
+                    record=record_digest(text),
+                )
+                if kind == "intermediary":
+                    codes = {
+                        offer["service_code"]
+                        for offer in document.get("services", [])
+                        if offer.get("service_code")
+                    }
+                    self._write_offers(key, sorted(codes))
+            return len(fresh)
+
+    ADD_DOCUMENTS_CHUNK = 5000
+    """Records :meth:`add_documents` writes a statement: the next chunk's rows and links are
+    made (in a thread of their own) while the database writes this one's."""
+
+    def add_documents(self, kind: str, writes: Sequence[tuple[dict, dict | None]]) -> int:
+        """Store new records of ``kind`` given as valid documents (checked by the caller
+        against the kind's schema), each at version 1 with what its link holds (``change``,
+        default ``{"action": "added"}``; a chained kind only), in the caller's transaction
+        or one of its own, in the order of their keys, a few statements for thousands of
+        records and their links (issue 15, B3: a partner's exchange file). Returns how
+        many were stored.
+
+        The rows and links of a chunk are made in a thread of their own (pure work: the
+        columns, the canonical text, the links' texts and hashes) while this one writes
+        the chunk before, so the database's time (the driver lets go of the interpreter
+        while it writes) and Python's overlap.
+
+        :raises DuplicateRecordError: one is stored already, or two share a key (the first
+            named); nothing is written.
+        """
+        if not writes:
+            return 0
+        table, key_column, columns, row_of = TABLES[kind]
+        chained = kind in CHAINED_KINDS
+        m = self.mark
+
+        # in the order of their keys: the B-tree of the key is appended to
+        def key_of(write: tuple[dict, Any]) -> Any:
+            document = write[0]
+            return document[key_column] if key_column in document else row_of(document)[0]
+
+        ordered = sorted(writes, key=key_of)
+        keys = [key_of(write) for write in ordered]
+        if len(set(keys)) != len(keys):
+            seen: set = set()
+            for key in keys:
+                if key in seen:
+                    raise DuplicateRecordError(f"{kind} {key} is given twice")
+                seen.add(key)
+        insert = f"INSERT INTO {table} ({columns}, version, doc) VALUES ({', '.join([m] * (columns.count(',') + 3))})"
+        chain = (
+            f"INSERT INTO case_events (seq, case_id, doc, prev_hash, hash) "
+            f"VALUES ({m}, {m}, {m}, {m}, {m})"
+        )
+        with self.transaction():
+            head = self._lock_ledger() if chained else (0, "")
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                found = self._rows(
+                    f"SELECT {key_column} FROM {table} WHERE {key_column} IN "
+                    f"({', '.join([m] * len(chunk))})",
+                    chunk,
+                )
+                if found:
+                    raise DuplicateRecordError(
+                        f"{kind} {self._text(found[0][0])} is already stored"
+                    )
+            size = self.ADD_DOCUMENTS_CHUNK
+            made = _ChainedRows(kind, row_of, head, chained)
+            with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+                chunks = [
+                    pool.submit(made.rows_of, ordered[start : start + size])
+                    for start in range(0, len(ordered), size)
+                ]
+                for future in chunks:
+                    rows, links = future.result()
+                    self._execute_many(insert, rows)
+                    if links:
+                        self._execute_many(chain, links)
+            if chained:
+                self._ledger_tail = made.head
+                self._head_moved = True
+        return len(keys)
 
     # --- the trail -------------------------------------------------------------------------
 
@@ -844,6 +1096,22 @@ class SqlQueries(TrailLinks, NoticeWrites):
         return Page(records, self._text(rows[limit - 1][0]) if len(rows) > limit else None)
 
 
+def where_columns(kind: str, columns: dict[str, Any]) -> list[str]:
+    """The names of ``columns`` (keyword arguments of ``records_where``), checked to be indexed
+    columns of ``kind``'s table, in order.
+
+    :raises UsageError: none is given, or one is not a column of the kind's table.
+    """
+    known = [name.strip() for name in TABLES[kind][2].split(",")]
+    unknown = sorted(set(columns) - set(known))
+    if not columns or unknown:
+        raise UsageError(
+            f"the records of {kind} are found by one or more of the columns "
+            f"{', '.join(known)}; not {', '.join(unknown) or 'none'}"
+        )
+    return [name for name in known if name in columns]
+
+
 def _instant(value: Any) -> dt.datetime:
     """A time of the outbox as read back (SQLite: text; PostgreSQL: a datetime)."""
     moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
@@ -887,3 +1155,39 @@ def same_item(stored: str, text: str, item: Any) -> bool:
         return True
     canonical = to_document(from_document(type(item), json.loads(stored), check=False))
     return canonical == json.loads(text)
+
+
+class _ChainedRows:
+    """The rows of :meth:`SqlQueries.add_documents`, chunk after chunk (in one thread, in
+    order): each record's columns, version and canonical text, and its link chained after
+    the one before (:attr:`head`)."""
+
+    def __init__(self, kind: str, row_of: Any, head: tuple[int, str], chained: bool) -> None:
+        self.kind, self.row_of, self.head, self.chained = kind, row_of, head, chained
+        self._changes: dict[int, tuple[Any, str]] = {}  # one change is often given for many
+
+    def rows_of(self, writes: Sequence[tuple[dict, dict | None]]) -> tuple[list, list]:
+        rows, links = [], []
+        seq, previous = self.head
+        sha256 = hashlib.sha256
+        for document, change in writes:
+            text = dumps(document)
+            row = (*self.row_of(document), 1, text)
+            rows.append(row)
+            if not self.chained:
+                continue
+            known = self._changes.get(id(change))
+            if known is None or known[0] is not change:
+                known = self._changes[id(change)] = (change, canonical(change_link(change, ADDED)))
+            name = subject(self.kind, row[0])
+            seq += 1
+            # canonical() of {"seq", "case_id", "change", "record"}: its keys in order
+            link = (
+                f'{{"case_id":{canonical(name)},"change":{known[1]},'
+                f'"record":"{sha256(text.encode("utf-8")).hexdigest()}","seq":{seq:d}}}'
+            )
+            digest = sha256((previous + link).encode("utf-8")).hexdigest()
+            links.append((seq, name, link, previous, digest))
+            previous = digest
+        self.head = (seq, previous)
+        return rows, links

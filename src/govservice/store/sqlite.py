@@ -23,15 +23,17 @@ from govservice.errors import (
     ForeignDatabaseError,
     StoreError,
 )
-from govservice.kinds import kind_of
+from govservice.kinds import CHAINED_KINDS, kind_of
 from govservice.model import Item
 from govservice.store.base import ItemHead, NestedTransactions, Stored
 from govservice.store.bulk import PackedImport
 from govservice.store.catalog_sql import SqlCatalog
+from govservice.store.chained import ADDED, change_link
 from govservice.store.columns import ITEM_COLUMNS, TABLES, item_row
 from govservice.store.guiding_sql import SqlGuiding
 from govservice.store.ledger import chain_rows, record_digest
 from govservice.store.migrations import migrations
+from govservice.store.migrations.steps import after_migration
 from govservice.store.sql import SqlQueries, dumps, same_item, written_form
 from govservice.store.stations_sql import SqlStations
 
@@ -170,6 +172,7 @@ class SqliteStore(
                     )
                 for statement in _statements(migration.sql):
                     self._db.execute(statement)
+                after_migration(self, migration.number)  # its data step, if it has one
                 self._db.execute(
                     "INSERT INTO govservice_migrations VALUES (?, ?, ?)",
                     (migration.number, migration.name, dt.datetime.now(dt.UTC).isoformat()),
@@ -253,13 +256,15 @@ class SqliteStore(
 
     # --- mutable records -------------------------------------------------------------------
 
-    def add(self, record: Any, *, version: int = 1) -> Stored[Any]:
+    def add(self, record: Any, *, version: int = 1, change: dict | None = None) -> Stored[Any]:
         kind = kind_of(record)
         table, _, columns, _ = TABLES[kind.name]
+        chained = kind.name in CHAINED_KINDS
+        link = change_link(change, ADDED) if chained else None
         row, text, texts = written_form(kind.name, record)  # text: what dumps() gives
         marks = ", ".join("?" * (columns.count(",") + 3))
         with self.transaction():
-            if kind.name == "case":
+            if kind.name == "case" or chained:
                 self._lock_ledger()
             try:
                 self._db.execute(
@@ -272,6 +277,8 @@ class SqliteStore(
                 ) from None
             if kind.name == "case":  # its events (their texts), and the record it is stored as
                 self._append_ledger(record.id, texts, record=record_digest(text), texts=texts)
+            elif link is not None:
+                self._chain_record(kind.name, kind.key(record), text, link, record)
             self._remember(kind.name, kind.key(record), version, row, texts)
         return Stored(record, version)
 
@@ -286,7 +293,7 @@ class SqliteStore(
         if not records:
             return []
         kind = kind_of(records[0][0])
-        if any(kind_of(record) is not kind for record, _ in records):
+        if kind.name in CHAINED_KINDS or any(kind_of(record) is not kind for record, _ in records):
             return [self.add(record, version=version) for record, version in records]
         table, _, columns, _ = TABLES[kind.name]
         marks = ", ".join("?" * (columns.count(",") + 3))
@@ -328,6 +335,8 @@ class SqliteStore(
     # --- bulk ------------------------------------------------------------------------------
 
     def import_rows(self, kind: str, rows: list[tuple]) -> int:
+        if kind in CHAINED_KINDS:
+            return self._import_chained(kind, rows)
         if kind == "item":
             self._heads = None
             table, columns = "items", ITEM_COLUMNS

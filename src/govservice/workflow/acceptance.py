@@ -149,3 +149,116 @@ def settlement_note(
         if kinds:
             parts.append("确认申请人类别：" + "、".join(kinds))
     return "；".join(parts) or None
+
+
+# --- screening against the blacklists (黑名单筛查) ----------------------------------------
+
+OVERRIDE_ACTION = "override_screening"
+"""The action (keeping the state) by which a supervisor lets a screening hit pass."""
+OVERRIDDEN = "screening_overridden"
+"""The key of ``Case.attributes`` listing the entries a supervisor let pass (ids, spaces
+between)."""
+
+
+def overridden_entries(case: Case) -> frozenset[str]:
+    """The ids of the blacklist entries a supervisor let pass on ``case``."""
+    return frozenset(case.attributes.get(OVERRIDDEN, "").split())
+
+
+def screening_check(service: Any, case: Case, item: Item, on: dt.date, store: Any = None) -> tuple:
+    """Screen the applicant of ``case`` against the blacklists in force on ``on`` (those
+    of ``store``, else the service's) when its item requires it
+    (``Item.requires_screening``); nothing is asked otherwise.
+
+    :return: the warnings of the acceptance event
+        (:class:`~govservice.model.RecordedFinding`): one per hit a supervisor let pass
+        (:func:`override_screening`), naming the entry, its source and who let it pass.
+    :raises ScreeningBlockedError: the applicant matches an entry no supervisor let pass;
+        the message names each entry and its source.
+    """
+    if not item.requires_screening:
+        return ()
+    from govservice.errors import ScreeningBlockedError
+    from govservice.model import RecordedFinding
+
+    screening = service.blacklists.screening
+    if store is not None:
+        screening = screening.on_store(store)
+    result = screening.screen(case.applicant, day=on)
+    if not result.matches:
+        return ()
+    passed = overridden_entries(case)
+    blocking = tuple(m for m in result.matches if m.entry.id not in passed)
+    if blocking:
+        english = "; ".join(
+            f"{m.entry.id} ({m.entry.source.kind.value} {m.entry.source.region}, "
+            f"{', '.join(f.name for f in m.features)}, score {m.score:g})"
+            for m in blocking
+        )
+        raise ScreeningBlockedError(
+            f"the applicant {case.applicant.name} is on a blacklist in force on {on}: "
+            f"{english}; item {item.code} requires screening: not accepted unless a "
+            "supervisor overrides the hit with a reason (blacklist override)",
+            where=f"case {case.id}",
+            notice="申请人被列入黑名单，不予受理："
+            + "；".join(m.reason() for m in blocking)
+            + "。如确非同一主体，可由监察人员说明理由后放行。",
+            matches=blocking,
+        )
+    who = _overrides_said(case)
+    return tuple(
+        RecordedFinding(code="GS641", message=f"黑名单筛查命中，已放行{who}：{m.reason()}")
+        for m in result.matches
+    )
+
+
+def _overrides_said(case: Case) -> str:
+    """Who let the hits pass, and why, as the last override event of the case says."""
+    for event in reversed(case.events):
+        if event.action == OVERRIDE_ACTION and event.refusal is None:
+            return f"（{event.actor}，{event.at:%Y-%m-%d %H:%M}，理由：{event.note}）"
+    return ""
+
+
+def override_screening(
+    service: Any, case: Case, reason: str, on: dt.date, store: Any = None
+) -> dict[str, Any]:
+    """The changes of ``case`` when a supervisor lets its screening hits on ``on`` pass,
+    stating ``reason`` (the entry is not the applicant, say): the entries are kept in
+    ``Case.attributes`` (:data:`OVERRIDDEN`) and named, with their sources, in the
+    warnings of the event (its note is the reason), so the trail holds who, when, why and
+    what.
+
+    :raises ScreeningOverrideError: no reason; the case is not awaiting acceptance; its
+        applicant matches no entry in force.
+    """
+    from govservice.errors import ScreeningOverrideError
+    from govservice.model import CaseState, RecordedFinding
+
+    if not reason or not reason.strip():
+        raise ScreeningOverrideError(
+            "an override of a screening hit states its reason", where=f"case {case.id}"
+        )
+    if case.state is not CaseState.SUBMITTED:
+        raise ScreeningOverrideError(
+            f"case {case.id} is {case.state.value} ({case.state.label}), not awaiting "
+            "acceptance: only a submitted case's screening hit is overridden",
+            where=f"case {case.id}",
+        )
+    screening = service.blacklists.screening
+    if store is not None:
+        screening = screening.on_store(store)
+    result = screening.screen(case.applicant, day=on)
+    if not result.matches:
+        raise ScreeningOverrideError(
+            f"the applicant {case.applicant.name} of case {case.id} matches no blacklist "
+            f"entry in force on {on}: there is nothing to override",
+            where=f"case {case.id}",
+        )
+    ids = sorted(overridden_entries(case) | {m.entry.id for m in result.matches})
+    return {
+        "attributes": {**case.attributes, OVERRIDDEN: " ".join(ids)},
+        "deadline_warnings": tuple(
+            RecordedFinding(code="GS641", message=f"放行：{m.reason()}") for m in result.matches
+        ),
+    }

@@ -69,7 +69,13 @@ from govservice.store.base import CatalogPlace, ItemHead, Stored
 from govservice.store.simulation import is_simulation
 from govservice.workdays import WorkingCalendar
 from govservice.workflow import deadlines, intake
-from govservice.workflow.acceptance import fee_settlement, settlement_note
+from govservice.workflow.acceptance import (
+    OVERRIDE_ACTION,
+    fee_settlement,
+    override_screening,
+    screening_check,
+    settlement_note,
+)
 from govservice.workflow.actors import Actor
 from govservice.workflow.authority import Authority, same_identifier
 from govservice.workflow.session import CaseRef, CaseSession
@@ -293,6 +299,8 @@ class Workflow(CaseSession):
         def change(case: Case, item: Item, at: dt.datetime) -> dict[str, Any]:
             self._check_item_accepts(item, case.id, _day(at))
             settled = fee_settlement(case, item, choices, conditions, confirming, actor, at)
+            # 黑名单筛查, when the item requires it (a supervisor's override lets it pass)
+            screened = screening_check(self.service, case, item, _day(at), self.store)
             missing = self.service.missing_materials(item, case)
             if missing:
                 names = "、".join(material.name for material in missing)
@@ -307,6 +315,7 @@ class Workflow(CaseSession):
                     where=f"case {case.id}",
                 )
             fees = self._fees_at_acceptance(evolve(case, **settled) if settled else case, item)
+            fees = (fees[0], (*screened, *fees[1]))
             received = _day(case.received_at)
             if self._answered_in_time(case, _day(at)):
                 changes = {"accepted_at": at, **self._deadlines(case, item, _day(at))}
@@ -747,6 +756,24 @@ class Workflow(CaseSession):
             return {"fees": tuple(lowered if f.name == fee else f for f in case.fees)}
 
         return self._keep_state(ref, actor, "exempt_fee", change, at=at, note=note)
+
+    def override_screening(
+        self, ref: CaseRef, actor: Actor, reason: str, *, at: dt.datetime | None = None
+    ) -> Stored[Case]:
+        """黑名单筛查放行: a supervisor lets the blacklist hits of a submitted case's
+        applicant pass, stating why (the entry is another subject's, say); the case may
+        then be accepted for an item that requires screening. The entries and their
+        sources are the warnings of the event, the reason its note
+        (:func:`govservice.workflow.acceptance.override_screening`)."""
+        _required(reason, "an override of a screening hit states its reason")
+        return self._keep_state(
+            ref,
+            actor,
+            OVERRIDE_ACTION,
+            lambda case, at: override_screening(self.service, case, reason, _day(at), self.store),
+            at=at,
+            note=reason,
+        )
 
     def record_consultation(
         self, ref: CaseRef, actor: Actor, note: str, *, at: dt.datetime | None = None

@@ -144,6 +144,9 @@ class SupervisionReport:
     """The name of the centre whose report it is (the configuration's ``name``)."""
     station_names: dict[str, str] = attrs.field(factory=dict)
     """The names of the stored stations the report names, by code."""
+    direct_choices: tuple[Any, ...] = ()
+    """The intermediaries chosen directly, without a draw (直接选取), in the period: the
+    :class:`~govservice.model.Selection` records, each with its written reason."""
 
     def station(self, code: str | None) -> str:
         """Station ``code`` as a supervisor reads it: its name, else the code itself."""
@@ -189,6 +192,17 @@ class SupervisionReport:
             "acceptance_overdue": [line(c) for c in self.acceptance_overdue],
             "centre": self.centre,
             "station_names": dict(sorted(self.station_names.items())),
+            "direct_choices": [
+                {
+                    "id": s.id,
+                    "need_id": s.need_id,
+                    "service_code": s.service_code,
+                    "on": s.on.isoformat(),
+                    "result": s.result,
+                    "reason": s.reason,
+                }
+                for s in self.direct_choices
+            ],
         }
 
     def as_text(self) -> str:
@@ -243,6 +257,16 @@ class SupervisionReport:
             out.append(
                 f"  {case.id} {case.department}{self._at(case)} 整改期限 {case.rectification_due}"
             )
+        out.append(
+            f"直接选取中介机构（{self.since.isoformat()} 至 {self.until.isoformat()}）："
+            f"{len(self.direct_choices)} 次"
+        )
+        if not self.direct_choices:
+            out.append(NONE)
+        out.extend(
+            f"  {s.id} {s.on.isoformat()} {s.service_code} 选定 {s.result} 理由：{s.reason}"
+            for s in self.direct_choices
+        )
         return "\n".join(out)
 
     def _at(self, case: CaseLine) -> str:
@@ -275,11 +299,15 @@ def report(
     until: dt.date | None = None,
     limit: int = 200,
     centre: str | None = None,
+    direct_choices: Any = (),
 ) -> SupervisionReport:
     """The supervision report of ``today``; the on-time rates cover ``since`` to ``until``
     (default: the month so far). At most ``limit`` cases of each light are listed, the
     green channel and the most overdue first; the totals count them all. ``centre`` is the
-    centre's name, for the title (the configuration's ``name``)."""
+    centre's name, for the title (the configuration's ``name``). ``direct_choices`` are
+    the selections of intermediaries made directly in the period (what
+    :meth:`govservice.intermediaries.selection.Selections.direct` gives), listed as they
+    are."""
     since = since if since is not None else today.replace(day=1)
     until = until if until is not None else today
     bound = yellow_until(calendar, today, yellow_days)
@@ -325,4 +353,5 @@ def report(
         acceptance_overdue_total=store.count_cases(waiting),
         centre=centre,
         station_names=station_names(store, named),
+        direct_choices=tuple(direct_choices),
     )

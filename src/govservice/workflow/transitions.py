@@ -107,6 +107,7 @@ OTHER_ACTIONS: Mapping[str, tuple[frozenset[Role], str]] = {
     "extend": (frozenset({Role.APPROVER}), "延长办理期限"),
     "follow_up": (frozenset({Role.SUPERVISOR}), "整改回访"),
     "issue_code": (frozenset({Role.WINDOW_CLERK, Role.SUPERVISOR}), "发放查询码"),
+    "override_screening": (frozenset({Role.SUPERVISOR}), "黑名单筛查放行"),
 }
 """Actions that leave the state as it is, with the roles that may take them."""
 

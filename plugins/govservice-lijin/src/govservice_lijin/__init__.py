@@ -133,12 +133,24 @@ class LijinRules:
         self.warn_actions = frozenset(Action(a) for a in chosen["warn_actions"])
         log = chosen.get("event_log")
         self.event_log = Path(log).expanduser() if log else None
+        self._river: dict[tuple[str, str], bool] = {}
+        """:meth:`is_river_works` by item code and department: asked at every action of
+        every case, and the answer depends on those two texts alone."""
 
     # --- river permit ----------------------------------------------------------------------
 
     def is_river_works(self, item: Item) -> bool:
         """Whether cases of ``item`` need a river permit (河道许可)."""
-        return item.code in self.item_codes or any(d in item.department for d in self.departments)
+        key = (item.code, item.department)
+        known = self._river.get(key)
+        if known is None:
+            known = item.code in self.item_codes or any(
+                d in item.department for d in self.departments
+            )
+            if len(self._river) >= 4096:
+                self._river.clear()
+            self._river[key] = known
+        return known
 
     @hookimpl
     def govservice_case_rules(
@@ -148,14 +160,14 @@ class LijinRules:
             return None
         if action in self.block_actions:
             severity = Severity.BLOCK
-            outcome = f"不能{ACTION_LABELS[action]}"
         elif action in self.warn_actions:
             severity = Severity.WARN
-            later = "、".join(ACTION_LABELS[a] for a in Action if a in self.block_actions)
-            outcome = f"{later}时将被拦截" if later else "请及时补齐"
         else:
             return None
         number = case.attributes.get(PERMIT_ATTRIBUTE, "")
+        if number.strip() and self.pattern.fullmatch(number) is not None:
+            return None  # a well-formed number: nothing to say (the usual case)
+        outcome = self._outcome(action, severity)
         if not number.strip():
             message = (
                 f"利津县：“{item.name}”属于黄河河道管理范围内建设项目，办件缺少河道管理范围内"
@@ -163,15 +175,21 @@ class LijinRules:
                 f"“河道许可文号”（{PERMIT_ATTRIBUTE}）中填写文号，格式如 {self.example}。"
             )
             return [Finding(code=MISSING, message=message, severity=severity)]
-        if self.pattern.fullmatch(number) is None:
-            shown = number if len(number) <= 40 else number[:40] + "…"
-            message = (
-                f"利津县：河道许可文号“{shown}”格式不正确，{outcome}。应形如 {self.example}"
-                "（数字为半角，不含空格），请对照河道许可决定书更正"
-                f"办件的“河道许可文号”（{PERMIT_ATTRIBUTE}）。"
-            )
-            return [Finding(code=MALFORMED, message=message, severity=severity)]
-        return None
+        shown = number if len(number) <= 40 else number[:40] + "…"
+        message = (
+            f"利津县：河道许可文号“{shown}”格式不正确，{outcome}。应形如 {self.example}"
+            "（数字为半角，不含空格），请对照河道许可决定书更正"
+            f"办件的“河道许可文号”（{PERMIT_ATTRIBUTE}）。"
+        )
+        return [Finding(code=MALFORMED, message=message, severity=severity)]
+
+    def _outcome(self, action: Action, severity: Severity) -> str:
+        """What a finding says follows from it: the action blocked, or (a warning) the
+        actions that will be."""
+        if severity is Severity.BLOCK:
+            return f"不能{ACTION_LABELS[action]}"
+        later = "、".join(ACTION_LABELS[a] for a in Action if a in self.block_actions)
+        return f"{later}时将被拦截" if later else "请及时补齐"
 
     # --- event log -------------------------------------------------------------------------
 

@@ -22,19 +22,21 @@ from govservice.errors import (
     ForeignDatabaseError,
     StoreError,
 )
-from govservice.kinds import kind_of
+from govservice.kinds import CHAINED_KINDS, kind_of
 from govservice.model import Item
 from govservice.store.base import (
     CaseQuery,
     NestedTransactions,
     Stored,
 )
-from govservice.store.bulk import Packer
+from govservice.store.bulk import Packer, pack_rows, unpack_rows
 from govservice.store.catalog_sql import SqlCatalog
+from govservice.store.chained import ADDED, change_link
 from govservice.store.columns import ITEM_COLUMNS, TABLES, item_row
 from govservice.store.guiding_sql import SqlGuiding
 from govservice.store.ledger import record_digest
 from govservice.store.migrations import migrations
+from govservice.store.migrations.steps import after_migration
 from govservice.store.sql import SqlQueries, dumps, same_item, written_form
 from govservice.store.stations_sql import SqlStations
 from govservice_postgres.connect import connect, describe, parse
@@ -159,6 +161,7 @@ class PostgresStore(SqlCatalog, SqlGuiding, SqlStations, SqlQueries, NestedTrans
                         "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
                     )
                 self._run(migration.sql)
+                after_migration(self, migration.number)  # its data step, if it has one
                 self._run(
                     "INSERT INTO govservice_migrations (number, name) VALUES (%s, %s)",
                     (migration.number, migration.name),
@@ -274,13 +277,15 @@ class PostgresStore(SqlCatalog, SqlGuiding, SqlStations, SqlQueries, NestedTrans
 
     # --- mutable records -------------------------------------------------------------------
 
-    def add(self, record: Any, *, version: int = 1) -> Stored[Any]:
+    def add(self, record: Any, *, version: int = 1, change: dict | None = None) -> Stored[Any]:
         kind = kind_of(record)
         table, _, columns, _ = TABLES[kind.name]
+        chained = kind.name in CHAINED_KINDS
+        link = change_link(change, ADDED) if chained else None
         row, text, texts = written_form(kind.name, record)  # text: what dumps() gives
         marks = ", ".join(["%s"] * (columns.count(",") + 3))
         with self.transaction():
-            if kind.name == "case":
+            if kind.name == "case" or chained:
                 self._lock_ledger()
             inserted = self._run(
                 f"INSERT INTO {table} ({columns}, version, doc) VALUES ({marks}) "
@@ -291,6 +296,8 @@ class PostgresStore(SqlCatalog, SqlGuiding, SqlStations, SqlQueries, NestedTrans
                 raise DuplicateRecordError(f"{kind.name} {kind.key(record)} is already stored")
             if kind.name == "case":  # its events (their texts), and the record it is stored as
                 self._append_ledger(record.id, texts, record=record_digest(text), texts=texts)
+            elif link is not None:
+                self._chain_record(kind.name, kind.key(record), text, link, record)
             self._remember(kind.name, kind.key(record), version, row, texts)
         return Stored(record, version)
 
@@ -298,12 +305,19 @@ class PostgresStore(SqlCatalog, SqlGuiding, SqlStations, SqlQueries, NestedTrans
 
     def import_rows(self, kind: str, rows: Iterable[tuple]) -> int:
         rows = list(rows)
+        if kind in CHAINED_KINDS:  # each record with its link: no COPY
+            return self._import_chained(kind, rows)
         return self._import_copy(kind, copy_lines(rows), len(rows))
 
     def import_packer(self, kind: str) -> Packer:
-        return copy_lines
+        return pack_rows if kind in CHAINED_KINDS else copy_lines
 
     def import_packed(self, kind: str, packed: bytes, texts: Sequence[bytes]) -> int:
+        if kind in CHAINED_KINDS:
+            rows = unpack_rows(packed)
+            return self.import_rows(
+                kind, [(*row, text.decode()) for row, text in zip(rows, texts, strict=True)]
+            )
         return self._import_copy(kind, with_texts(packed, texts), len(texts))
 
     def _import_copy(self, kind: str, data: bytes, count: int) -> int:

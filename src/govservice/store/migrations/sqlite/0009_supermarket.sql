@@ -1,0 +1,86 @@
+-- govservice schema 9: the intermediary supermarket (issue 14): the list of intermediary
+-- services, the needs owners post, the selections made for them, the engagements that
+-- follow and the quarterly grades of the agencies; and the side table of which agency
+-- offers which listed service, kept by the store from the agency's document. doc: the
+-- record's JSON document; the other columns are taken from it, for the queries. Every
+-- write of these records (and of intermediaries) is a link of the trail (case_events,
+-- case_id "<kind>/<key>").
+
+CREATE TABLE intermediary_services (
+    code TEXT PRIMARY KEY,
+    version INTEGER NOT NULL DEFAULT 1,
+    region TEXT NOT NULL,
+    status TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX intermediary_services_region ON intermediary_services (region, code);
+
+CREATE TABLE needs (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL DEFAULT 1,
+    region TEXT NOT NULL,
+    service_code TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX needs_region ON needs (region, id);
+CREATE INDEX needs_service ON needs (service_code, id);
+
+CREATE TABLE selections (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL DEFAULT 1,
+    region TEXT NOT NULL,
+    need_id TEXT NOT NULL,
+    result TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX selections_region ON selections (region, id);
+CREATE INDEX selections_need ON selections (need_id, id);
+CREATE INDEX selections_result ON selections (result, id);
+
+CREATE TABLE engagements (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL DEFAULT 1,
+    region TEXT NOT NULL,
+    credit_code TEXT NOT NULL,
+    need_id TEXT NOT NULL,
+    selection_id TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX engagements_region ON engagements (region, id);
+CREATE INDEX engagements_agency ON engagements (credit_code, id);
+CREATE INDEX engagements_need ON engagements (need_id, id);
+CREATE INDEX engagements_selection ON engagements (selection_id, id);
+
+CREATE TABLE agency_quarters (
+    key TEXT PRIMARY KEY,
+    version INTEGER NOT NULL DEFAULT 1,
+    region TEXT NOT NULL,
+    credit_code TEXT NOT NULL,
+    period TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX agency_quarters_region ON agency_quarters (region, key);
+CREATE INDEX agency_quarters_agency ON agency_quarters (credit_code, period);
+CREATE INDEX agency_quarters_period ON agency_quarters (period, credit_code);
+
+-- Which agency offers which listed service (ServiceOffer.service_code), rewritten from the
+-- agency's document whenever it is stored: a selection reads the offering agencies here.
+CREATE TABLE intermediary_offers (
+    service_code TEXT NOT NULL,
+    credit_code TEXT NOT NULL REFERENCES intermediaries (credit_code),
+    PRIMARY KEY (service_code, credit_code)
+) WITHOUT ROWID;
+CREATE INDEX intermediary_offers_agency ON intermediary_offers (credit_code);
+INSERT OR IGNORE INTO intermediary_offers (service_code, credit_code)
+    SELECT json_extract(offer.value, '$.service_code'), intermediaries.credit_code
+    FROM intermediaries, json_each(intermediaries.doc, '$.services') AS offer
+    WHERE json_extract(offer.value, '$.service_code') IS NOT NULL;
+
+-- The agencies stored before this schema have no link in the trail: they are listed here,
+-- once, so that `govservice audit verify` counts them (not a break) until `govservice audit
+-- attest` chains each of them once. An agency stored later without a link is a break.
+CREATE TABLE unchained_before_9 (
+    subject TEXT PRIMARY KEY
+);
+INSERT INTO unchained_before_9 (subject)
+    SELECT 'intermediary/' || credit_code FROM intermediaries;

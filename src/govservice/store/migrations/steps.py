@@ -1,0 +1,56 @@
+"""The data steps of the migrations: what a schema change needs done to the stored
+documents that SQL alone cannot do the same way on every backend (a field renamed inside
+the JSON text, kept canonical; a column computed by Python).
+
+A backend runs :func:`after_migration` with the number of each migration it applies,
+right after the migration's SQL, in the same transaction: a failure leaves the database
+at the schema before, nothing half-written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+RENAMED_ENTRY_FIELDS = {
+    "valid_from": "penalty_from",
+    "valid_until": "penalty_until",
+    "penalty": "fine",
+}
+"""The fields of a blacklist entry renamed by schema 10 (issue 15): the period an entry bars
+its subject is its penalty period (惩戒期), kept apart from its publication period; its fine
+(罚款) is ``fine``."""
+
+
+def upgrade_entry_document(document: dict[str, Any]) -> dict[str, Any]:
+    """A blacklist entry's document as stored before schema 10, in the fields of schema 10
+    (a document in them already is returned as it is)."""
+    return {RENAMED_ENTRY_FIELDS.get(key, key): value for key, value in document.items()}
+
+
+def _blacklist_entries(store: Any) -> None:
+    """Schema 10: every stored entry rewritten to the new fields, its new columns filled."""
+    from govservice.store.columns import ENTRY_COLUMNS, entry_row
+    from govservice.store.ledger import canonical
+
+    names = [name.strip() for name in ENTRY_COLUMNS.split(",")][1:]
+    m = store.mark
+    assignments = ", ".join(f"{name} = {m}" for name in names)
+    statement = f"UPDATE blacklist_entries SET {assignments}, doc = {m} WHERE id = {m}"
+    for key, text in store._rows("SELECT id, doc FROM blacklist_entries ORDER BY id"):
+        document = upgrade_entry_document(json.loads(store._text(text)))
+        row = entry_row(document)
+        store._execute(statement, (*row[1:], canonical(document), store._text(key)))
+
+
+DATA_STEPS: dict[int, Callable[[Any], None]] = {10: _blacklist_entries}
+"""The data step of each migration that has one, by its number."""
+
+
+def after_migration(store: Any, number: int) -> None:
+    """Run the data step of migration ``number`` on ``store`` (a SQL backend, inside the
+    migration's transaction), if it has one."""
+    step = DATA_STEPS.get(number)
+    if step is not None:
+        step(store)
