@@ -130,11 +130,14 @@ def test_the_trail_verifies_after_the_year(runs) -> None:
     service = GovService(result.config)
     try:
         audit = verify_store(service.store)
+        stored = service.store.count("case")
     finally:
         service.store.close()
     assert audit.ok
     assert (audit.head_seq, audit.head_hash) == (result.audit.head_seq, result.audit.head_hash)
-    assert audit.cases_checked == result.summary.applications
+    # every case stored is checked: the year's applications and the one the blacklists'
+    # screening refused at acceptance (demo/blacklists.py)
+    assert audit.cases_checked == stored == result.summary.applications + 1
     assert main(["--config", str(result.config), "audit", "verify"]) == 0
 
 

@@ -244,7 +244,7 @@ def test_every_kind_with_identifiers_has_a_format_plan():
     assert {(steps[0], steps[-1], name) for steps, name in sites} == {
         (("property", party), ("property", "number"), name)
         for party in ("applicant", "agent", "mandates")  # a mandate's agent and principal
-        for name in ("cn-ric", "cn-uscc")
+        for name in ("cn-ric", "cn-uscc", "cn-org-code")
     }
 
 
