@@ -326,12 +326,18 @@ def test_govservice_register_selection_strategies():
             )
         )
     selections = service.intermediaries.selections
-    need = selections.post_need(
-        service_code=code, owner="东营市黄河建设有限公司", deadline=dt.date(2030, 1, 1)
-    )
     witnesses = [Witness(name="业主代表", contribution="7 3 9")]
-    selections.commit(need.id, witnesses)
-    chosen = selections.select(need.id, strategy="physical-first", witnesses=witnesses)
+
+    def posted(strategy):  # a need is met by the strategy it was published with
+        need = selections.post_need(
+            service_code=code,
+            owner="东营市黄河建设有限公司",
+            deadline=dt.date(2030, 1, 1),
+            strategy=strategy,
+        )
+        return selections.commit(need.id, witnesses)
+
+    chosen = selections.select(posted("physical-first").id, witnesses=witnesses)
     physical = {
         stored.record.credit_code
         for stored in service.store.list("intermediary").records
@@ -340,13 +346,17 @@ def test_govservice_register_selection_strategies():
     assert chosen.result in physical
     assert draw.verify(chosen).ok
     # a plugin strategy choosing without its draw is refused by name, nothing stored
-    drawn = draw.draw(chosen.seed, chosen.candidates)
-    assert drawn != chosen.candidates[0]  # so "first" chose other than its draw
+    need = posted("first")
+    seed = draw.seed(need.commitment, chosen.candidates_sha256)  # the same candidates
+    assert draw.draw(seed, chosen.candidates) != chosen.candidates[0]  # "first" is not it
     with pytest.raises(StrategyResultError, match="'first'"):
-        selections.select(need.id, strategy="first", witnesses=witnesses)
-    assert [s.id for s in selections.of_need(need.id)] == [chosen.id]
+        selections.select(need.id, witnesses=witnesses)
+    assert selections.of_need(need.id) == []
     # the built-in random draw is there too, and draws among all
-    assert selections.select(need.id, strategy="random-draw", witnesses=witnesses).result == drawn
+    need = posted("random-draw")
+    seed = draw.seed(need.commitment, chosen.candidates_sha256)
+    drawn = selections.select(need.id, witnesses=witnesses).result
+    assert drawn == draw.draw(seed, chosen.candidates)
 
 
 def test_govservice_register_station_standards():
