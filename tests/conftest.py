@@ -9,6 +9,15 @@ from govservice.model import Identifier, Party
 from govservice.testing import make_case, make_item
 
 
+@pytest.fixture(scope="session")
+def small_year(tmp_path_factory):
+    """One small demo year (scale 0.002, seed 7), run once for the tests of the areas that
+    read it (stations, the supermarket, the blacklists): they read, never write."""
+    from govservice.demo.run import run_demo
+
+    return run_demo(tmp_path_factory.mktemp("small-year") / "demo", scale=0.002, seed=7)
+
+
 @pytest.fixture
 def item_doc() -> dict:
     return to_document(make_item())

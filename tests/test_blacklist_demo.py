@@ -18,30 +18,19 @@ from rich.console import Console
 from govservice.blacklists.signing import Ed25519Scheme
 from govservice.cli import main
 from govservice.demo import blacklists as demo
-from govservice.demo.run import BLACKLIST_FILES, run_demo
+from govservice.demo.run import BLACKLIST_FILES
 from govservice.report import print_report
 from govservice.service import GovService
+from govservice.store.base import every
 from govservice.store.chained import changes
 
 IDENTITY = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 
 
-def _all(service: GovService, kind: str) -> list:
-    found, after = [], None
-    while True:
-        page = service.store.list(kind, limit=500, after=after)
-        found.extend(stored.record for stored in page.records)
-        if page.next_after is None:
-            return found
-        after = page.next_after
-
-
 @pytest.fixture(scope="module")
-def year(tmp_path_factory):
-    base = tmp_path_factory.mktemp("blacklist-demo")
-    result = run_demo(base / "demo", scale=0.002, seed=7)
-    service = GovService(result.config)
-    yield result, service
+def year(small_year):
+    service = GovService(small_year.config)
+    yield small_year, service
     service.store.close()
 
 
@@ -73,7 +62,7 @@ def test_each_source_is_loaded_with_its_signer(year) -> None:
 
 def test_entries_by_source_the_shared_subject_and_the_revocations(year) -> None:
     _, service = year
-    entries = _all(service, "blacklist-entry")
+    entries = list_of(service, "blacklist-entry")
     kinds = {}
     for entry in entries:
         kinds[entry.source.kind.value] = kinds.get(entry.source.kind.value, 0) + 1
@@ -112,7 +101,7 @@ def test_loading_a_partner_file_again_changes_nothing(year, capsys) -> None:
 def test_screening_bars_the_listed_agency_from_one_selection(year) -> None:
     _, service = year
     code = service.blacklists.entries.get("BL-2015-0006").subject.identifier.number
-    barred = [s for s in _all(service, "selection") if code in dict(s.excluded)]
+    barred = [s for s in list_of(service, "selection") if code in dict(s.excluded)]
     assert len(barred) == 1
     (selection,) = barred
     assert selection.on >= demo.LISTED_AGENCY_ON
@@ -120,7 +109,7 @@ def test_screening_bars_the_listed_agency_from_one_selection(year) -> None:
     assert why.startswith("列入黑名单（BL-2015-0006")
     assert "本级认定" in why
     assert all(
-        s.result != code for s in _all(service, "selection") if s.on >= demo.LISTED_AGENCY_ON
+        s.result != code for s in list_of(service, "selection") if s.on >= demo.LISTED_AGENCY_ON
     )
 
 
@@ -196,3 +185,7 @@ def test_our_files_for_partners_are_signed_and_masked(year) -> None:
     text = json.dumps(full, ensure_ascii=False)
     assert "3705021976****1233" in text  # 赵志刚, masked
     assert not [m for m in IDENTITY.findall(text) if not m.startswith("91")]
+
+
+def list_of(service: GovService, kind: str) -> list:
+    return list(every(service.store, kind))

@@ -13,7 +13,6 @@ import pytest
 from rich.console import Console
 
 from govservice.demo.grassroots import PERSON_TIMES
-from govservice.demo.run import run_demo
 from govservice.demo.stations import LAPSED_ON, RENEWED_ON
 from govservice.model import StationLevel as L
 from govservice.report import print_report
@@ -21,11 +20,9 @@ from govservice.service import GovService
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    base = tmp_path_factory.mktemp("stations-demo")
-    result = run_demo(base / "demo", scale=0.002, seed=7)
-    service = GovService(result.config)
-    yield result, service
+def demo(small_year):
+    service = GovService(small_year.config)
+    yield small_year, service
     service.store.close()
 
 

@@ -17,47 +17,35 @@ from rich.console import Console
 
 from govservice.cli import main
 from govservice.demo import supermarket
-from govservice.demo.run import run_demo
 from govservice.intermediaries.draw import verify
 from govservice.model import AgencyGrade, FeeRegime, IntermediaryStatus, Presence
 from govservice.report import print_report
 from govservice.service import GovService
+from govservice.store.base import every
 from govservice.store.chained import changes
 
 SUSPENDED_FROM = dt.date(2015, 7, 1)
 SUSPENDED_UNTIL = dt.date(2015, 12, 31)
 
 
-def _all(service: GovService, kind: str) -> list:
-    found, after = [], None
-    while True:
-        page = service.store.list(kind, limit=500, after=after)
-        found.extend(stored.record for stored in page.records)
-        if page.next_after is None:
-            return found
-        after = page.next_after
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    base = tmp_path_factory.mktemp("supermarket-demo")
-    result = run_demo(base / "demo", scale=0.002, seed=7)
-    service = GovService(result.config)
-    yield result, service
+def demo(small_year):
+    service = GovService(small_year.config)
+    yield small_year, service
     service.store.close()
 
 
 @pytest.fixture(scope="module")
 def poor(demo) -> str:
     _, service = demo
-    found = [q.credit_code for q in _all(service, "agency-quarter") if q.suspended_from]
+    found = [q.credit_code for q in list_of(service, "agency-quarter") if q.suspended_from]
     assert len(found) == 1  # one agency suspended in the year
     return found[0]
 
 
 def test_17_agencies_in_the_hall_and_267_online(demo) -> None:
     _, service = demo
-    agencies = _all(service, "intermediary")
+    agencies = list_of(service, "intermediary")
     presence = Counter(a.presence for a in agencies)
     assert presence == {Presence.PHYSICAL: 17, Presence.VIRTUAL: 267}
     assert len({a.credit_code for a in agencies}) == 284
@@ -71,7 +59,7 @@ def test_17_agencies_in_the_hall_and_267_online(demo) -> None:
 
 def test_the_list_has_each_fee_regime_and_serves_the_catalog_both_ways(demo) -> None:
     _, service = demo
-    services = _all(service, "intermediary-service")
+    services = list_of(service, "intermediary-service")
     assert len(services) == 16
     assert {s.fee.regime for s in services} == set(FeeRegime)
     statuses = {s.code: s.status_on(dt.date(2015, 12, 31)).value for s in services}
@@ -88,8 +76,8 @@ def test_the_list_has_each_fee_regime_and_serves_the_catalog_both_ways(demo) -> 
 
 def test_every_key_project_posts_needs_and_every_draw_re_runs(demo) -> None:
     _, service = demo
-    needs = _all(service, "need")
-    selections = _all(service, "selection")
+    needs = list_of(service, "need")
+    selections = list_of(service, "selection")
     projects = {n.project_id for n in needs if n.project_id}
     assert projects == {f"XM2015-{n:03d}" for n in range(1, 25)}  # the 24 key projects
     assert len(selections) == len(needs)
@@ -128,7 +116,7 @@ def test_two_failed_quarters_suspend_one_agency_until_the_year_ends(demo, poor) 
     assert actions.index("suspended") < actions.index("reinstated")
     # no other agency failed two quarters in a row
     failed = Counter(
-        q.credit_code for q in _all(service, "agency-quarter") if q.grade is AgencyGrade.FAIL
+        q.credit_code for q in list_of(service, "agency-quarter") if q.grade is AgencyGrade.FAIL
     )
     assert set(failed) == {poor}
 
@@ -140,7 +128,7 @@ def test_a_suspended_agency_is_never_drawn_and_is_excluded_with_its_reason(demo,
     assert decided.date() > SUSPENDED_FROM  # (it suspends from the day after the quarter)
     during = [
         s
-        for s in _all(service, "selection")
+        for s in list_of(service, "selection")
         if s.service_code == offered and decided <= s.at and s.on <= SUSPENDED_UNTIL
     ]
     assert during  # its service was still needed
@@ -148,7 +136,7 @@ def test_a_suspended_agency_is_never_drawn_and_is_excluded_with_its_reason(demo,
         assert selection.result != poor
         assert poor not in selection.candidates
         assert poor in dict(selection.excluded)
-    chosen = [s for s in _all(service, "selection") if s.result == poor]
+    chosen = [s for s in list_of(service, "selection") if s.result == poor]
     assert chosen
     assert all(s.at < decided for s in chosen)
 
@@ -157,20 +145,20 @@ def test_an_agency_whose_qualification_lapsed_is_not_selected_after(demo) -> Non
     _, service = demo
     lapsed = [
         a
-        for a in _all(service, "intermediary")
+        for a in list_of(service, "intermediary")
         if any(q.expires_on == supermarket.LAPSED_ON for q in a.qualifications)
     ]
     assert len(lapsed) == 1
     code = lapsed[0].credit_code
-    after = [s for s in _all(service, "selection") if s.on > supermarket.LAPSED_ON]
+    after = [s for s in list_of(service, "selection") if s.on > supermarket.LAPSED_ON]
     assert all(s.result != code for s in after)
     assert any(code in dict(s.excluded) for s in after)
 
 
 def test_engagements_are_delivered_some_late_and_one_fee_breaks_its_range(demo) -> None:
     _, service = demo
-    engagements = _all(service, "engagement")
-    assert len(engagements) == len(_all(service, "selection"))
+    engagements = list_of(service, "engagement")
+    assert len(engagements) == len(list_of(service, "selection"))
     late_days = service.intermediaries.engagements.late_days
     late = [e for e in engagements if late_days(e) > 0]
     assert 0 < len(late) < len(engagements) // 4
@@ -280,7 +268,7 @@ def test_the_demo_draws_more_needs_until_the_poor_agency_has_work(monkeypatch) -
     dataset.load_into(service)
     summary = supermarket.load_supermarket(service, dataset, 7)
     chased = sorted(
-        (s for s in _all(service, "selection") if s.need_id.startswith("XQ-2015-B")),
+        (s for s in list_of(service, "selection") if s.need_id.startswith("XQ-2015-B")),
         key=lambda s: s.at,
     )
     assert chased  # with seed 7, no draw had given it work due in Q2 by 2 April
@@ -293,3 +281,7 @@ def test_the_demo_draws_more_needs_until_the_poor_agency_has_work(monkeypatch) -
         assert 9 <= local.hour < 17
         assert service.calendar("370500").is_working_day(local.date())
     assert summary.suspended == (summary.poor_agency,)
+
+
+def list_of(service: GovService, kind: str) -> list:
+    return list(every(service.store, kind))

@@ -49,6 +49,7 @@ from govservice.model import (
     SourceKind,
 )
 from govservice.model.identifiers import mask_ric, organisation_code_of
+from govservice.store.base import every_stored
 
 HOOK = "govservice_register_blacklist_sources"
 STATE_PREFIX = "blacklists.source."
@@ -365,15 +366,6 @@ class Sources:
         for stored in self.store.records_where("blacklist-entry", source_kind=kind, region=region):
             yield stored.record, stored.version
 
-    def _all(self) -> Iterator[Any]:
-        after = None
-        while True:
-            page = self.store.list("blacklist-entry", limit=500, after=after)
-            yield from page.records
-            if not page.next_after:
-                return
-            after = page.next_after
-
     def court_entries(self, name: str) -> list[BlacklistEntry]:
         """The entries the court source ``name`` holds (its last load), in the order of
         its list: what ``blacklist court-export`` writes in the court's published shape.
@@ -403,7 +395,7 @@ class Sources:
         when given, else all), by :func:`subject_key`, subjects in the order of their keys
         and each subject's entries in the order of their ids: nothing lost."""
         groups: dict[str, list[BlacklistEntry]] = {}
-        for stored in self._all():
+        for stored in every_stored(self.store, "blacklist-entry"):
             entry = stored.record
             if day is not None and not entry.in_force_on(day):
                 continue
@@ -416,7 +408,11 @@ class Sources:
     def of_subject(self, entry: BlacklistEntry) -> MergedSubject:
         """The subject of ``entry`` as every source lists it."""
         key = subject_key(entry)
-        found = [s.record for s in self._all() if subject_key(s.record) == key]
+        found = [
+            s.record
+            for s in every_stored(self.store, "blacklist-entry")
+            if subject_key(s.record) == key
+        ]
         return MergedSubject(key=key, entries=tuple(sorted(found, key=lambda e: e.id)))
 
 

@@ -4,14 +4,13 @@ registers its own actions (``register(actions)`` in ``govservice.cli.blacklist_<
 from __future__ import annotations
 
 import argparse
-import importlib
 
-PARTS = (
-    "blacklist_entries",  # list, add, revoke
-    "blacklist_sources",  # sources, load
-    "blacklist_exchange",  # import, export
-    "blacklist_screening",  # screen
-    "blacklist_board",  # expose
+from govservice.cli import (
+    blacklist_board,
+    blacklist_entries,
+    blacklist_exchange,
+    blacklist_screening,
+    blacklist_sources,
 )
 
 
@@ -24,9 +23,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "screening by identifier and name, and the public exposure board (曝光台).",
     )
     actions = parser.add_subparsers(dest="blacklist_command", metavar="ACTION", required=True)
-    for name in PARTS:
-        try:  # XXX(issue 15, while the parts are built): every part is required
-            module = importlib.import_module(f"govservice.cli.{name}")
-        except ModuleNotFoundError:
-            continue
-        module.register(actions)
+    blacklist_entries.register(actions)
+    blacklist_sources.register(actions)
+    blacklist_exchange.register(actions)
+    blacklist_screening.register(actions)
+    blacklist_board.register(actions)

@@ -18,13 +18,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 from govservice.catalog.guides import chinese_date
-from govservice.cli.common import day, persistent_store, service_from
+from govservice.cli.common import (
+    centre_today,
+    day,
+    open_centre,
+    persistent_store,
+    print_invalid,
+    service_from,
+)
 from govservice.cli.terminal import emit, printable
-from govservice.clock import SHANGHAI
 from govservice.codec import from_document, to_document
 from govservice.errors import InvalidRecordError
 from govservice.model import BlacklistEntry, SourceKind
@@ -96,27 +101,6 @@ def register(actions: argparse._SubParsersAction) -> None:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace, *, create: bool = False) -> GovService:
-    service = service_from(args)
-    service.__dict__["store"] = persistent_store(service, create=create)
-    return service
-
-
-def _today(service: GovService) -> Any:
-    return service.clock.now().astimezone(SHANGHAI).date()
-
-
-def _invalid(error: InvalidRecordError) -> int:
-    where = error.where or "(input)"
-    for pointer, message in error.problems or (("", error.message),):
-        emit(
-            f"{printable(where)}: {pointer or '(root)'}: {printable(mask_identity_numbers(message))}",
-            file=sys.stdout,
-        )
-    print(f"无效：{len(error.problems) or 1}处问题，未作改动", file=sys.stderr)
-    return 1
-
-
 def _read(path: str, service: GovService) -> list[BlacklistEntry]:
     window = service.config.date_window
     found = []
@@ -158,10 +142,10 @@ def _json(value: Any) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    service = _open(args)
+    service = open_centre(args)
     try:
         entries_part = service.blacklists.entries
-        on = args.on or _today(service)
+        on = args.on or centre_today(service)
         if args.subject or args.name:
             chosen = entries_part.of_subject(args.subject, name=args.name)
         else:
@@ -190,11 +174,11 @@ def run_add(args: argparse.Namespace) -> int:
     try:
         entries = _read(args.file, service)
     except InvalidRecordError as error:
-        return _invalid(error)
+        return print_invalid(error)
     service.__dict__["store"] = persistent_store(service, create=True)
     try:
         service.blacklists.entries.add_all(entries)
-        on = _today(service)
+        on = centre_today(service)
         lines = [entry_line(entry, on) for entry in entries]
     finally:
         service.store.close()
@@ -205,7 +189,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_revoke(args: argparse.Namespace) -> int:
-    service = _open(args)
+    service = open_centre(args)
     try:
         revoked = service.blacklists.entries.revoke(
             args.entry_id, args.reason, on=args.on, authority=args.authority
@@ -224,9 +208,9 @@ def run_revoke(args: argparse.Namespace) -> int:
 
 
 def run_expire(args: argparse.Namespace) -> int:
-    service = _open(args)
+    service = open_centre(args)
     try:
-        on = args.on or _today(service)
+        on = args.on or centre_today(service)
         expired = service.blacklists.entries.expire(on)
     finally:
         service.store.close()

@@ -22,7 +22,12 @@ from typing import Any
 
 from govservice.catalog import CatalogDiff, CatalogVersion
 from govservice.catalog.exchange import FORMATS, read_adjustment, read_catalog
-from govservice.cli.common import day, persistent_store, service_from, whole_number
+from govservice.cli.common import (
+    day,
+    open_centre,
+    print_invalid,
+    whole_number,
+)
 from govservice.cli.output import check_output, write_output
 from govservice.cli.terminal import emit, printable, printable_json
 from govservice.errors import InvalidRecordError
@@ -134,8 +139,7 @@ def _which_version(parser: argparse.ArgumentParser) -> None:
 def _open(args: argparse.Namespace, *, create: bool = False) -> tuple[GovService, str]:
     """The centre, its store opened (the memory store refused; a database made only by
     the commands that write: ``import`` and ``adjust``), and the region asked about."""
-    service = service_from(args)
-    service.__dict__["store"] = persistent_store(service, create=create)
+    service = open_centre(args, create=create)
     return service, getattr(args, "region", None) or service.config.region
 
 
@@ -145,15 +149,6 @@ def _chosen(service: GovService, region: str, args: argparse.Namespace) -> Catal
     return service.catalog.version(region, getattr(args, "version", None))
 
 
-def _invalid(error: InvalidRecordError) -> int:
-    """A file that is not a valid catalog or adjustment: every problem, exit 1."""
-    where = error.where or "(input)"
-    for pointer, message in error.problems or (("", error.message),):
-        emit(f"{printable(where)}: {pointer or '(root)'}: {printable(message)}", file=sys.stdout)
-    print(f"无效：{len(error.problems) or 1}处问题，未作改动", file=sys.stderr)
-    return 1
-
-
 # --- the commands ----------------------------------------------------------------------------
 
 
@@ -161,7 +156,7 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         read = read_catalog(args.file)
     except InvalidRecordError as error:
-        return _invalid(error)
+        return print_invalid(error)
     service, _ = _open(args, create=True)
     try:
         before = len(service.catalog.heads(read.region))
@@ -198,7 +193,7 @@ def run_adjust(args: argparse.Namespace) -> int:
     try:
         adjustment = read_adjustment(args.file)
     except InvalidRecordError as error:
-        return _invalid(error)
+        return print_invalid(error)
     service, _ = _open(args, create=True)
     try:
         before = len(service.catalog.heads(adjustment.region))

@@ -5,13 +5,12 @@ line. Each part of the supermarket registers its own actions (``register(actions
 from __future__ import annotations
 
 import argparse
-import importlib
 
-PARTS = (
-    "intermediaries_services",  # services, register, offers
-    "intermediaries_selection",  # need, select, verify-draw
-    "intermediaries_engagements",  # engage, deliver, assess
-    "intermediaries_card",  # card
+from govservice.cli import (
+    intermediaries_card,
+    intermediaries_engagements,
+    intermediaries_selection,
+    intermediaries_services,
 )
 
 
@@ -24,9 +23,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "re-run, engagements, quarterly assessment and contact cards.",
     )
     actions = parser.add_subparsers(dest="intermediaries_command", metavar="ACTION", required=True)
-    for name in PARTS:
-        try:  # XXX(issue 14, while the parts are built): every part is required
-            module = importlib.import_module(f"govservice.cli.{name}")
-        except ModuleNotFoundError:
-            continue
-        module.register(actions)
+    intermediaries_services.register(actions)
+    intermediaries_selection.register(actions)
+    intermediaries_engagements.register(actions)
+    intermediaries_card.register(actions)

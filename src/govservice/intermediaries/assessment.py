@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -68,10 +68,10 @@ from govservice.model import (
 )
 from govservice.model.assessment import quarter_days
 from govservice.model.supermarket import DEFAULT_AGENCY_RULES, SuspensionStart
+from govservice.store.base import every
 
 RULES_HOOK = "govservice_agency_assessment_rules"
 CENT = Decimal("0.01")
-PAGE = 500
 PARTS = ("timeliness", "quality", "fees", "complaints")
 PART_LABELS = {
     "timeliness": "按时交付",
@@ -151,9 +151,9 @@ class AgencyAssessment:
         rules = self.rules(region)
         calendar = self.service.calendar(region)
         store = self.service.store
-        agencies = assessable(_all(store, "intermediary"), region, year, quarter)
+        agencies = assessable(every(store, "intermediary"), region, year, quarter)
         engagements: dict[str, list[Engagement]] = defaultdict(list)
-        for engagement in _all(store, "engagement"):
+        for engagement in every(store, "engagement"):
             engagements[engagement.credit_code].append(engagement)
         done, suspended, idle = [], [], []
         with store.transaction():
@@ -487,17 +487,6 @@ def _within(region: str, centre: str) -> bool:
     if centre.endswith("00"):
         return region[:4] == centre[:4]
     return region == centre
-
-
-def _all(store: Any, kind: str) -> Iterator[Any]:
-    after = None
-    while True:
-        page = store.list(kind, limit=PAGE, after=after)
-        for stored in page.records:
-            yield stored.record
-        if page.next_after is None:
-            return
-        after = page.next_after
 
 
 def _cents(value: Decimal) -> Decimal:

@@ -8,14 +8,14 @@ more than the whole of a selection may (≤ 5 ms among 300 candidates of 10,000 
 and :func:`judge_agency` applies the same function to a model, so that the two readings
 cannot part (the property tests compare them with the model's methods).
 
-Blacklist screening (:func:`blacklist_reasons`) is a seam: until the blacklist issue's
-screening lands it reads the stored ``blacklist-entry`` records of the candidates.
+Whether a candidate is blacklisted is the blacklists' screening's to say
+(:meth:`govservice.intermediaries.selection.Selections.screen`, every source in force).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -128,15 +128,3 @@ def candidate_of(document: Mapping[str, Any], service_code: str) -> Candidate:
         fee_from=None if fee_from is None else Decimal(fee_from),
         fee_to=None if fee_to is None else Decimal(fee_to),
     )
-
-
-def blacklist_reasons(entries: Iterable[Any], day: dt.date) -> dict[str, str]:
-    """For each subject number barred on ``day`` by one of ``entries`` (stored
-    :class:`~govservice.model.BlacklistEntry` records), why, in Chinese (the first such
-    entry by id)."""
-    found: dict[str, str] = {}
-    for entry in sorted(entries, key=lambda e: e.id):
-        number = entry.subject.identifier.number
-        if number not in found and entry.in_force_on(day):
-            found[number] = f"列入黑名单（{entry.id}，{entry.authority}）"
-    return found

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -41,6 +41,7 @@ from govservice.intermediaries.eligibility import (
     status_on,
 )
 from govservice.model import Need, Selection, Witness
+from govservice.store.base import every
 
 __all__ = ["Choice", "Eligibility", "Selections"]
 
@@ -183,16 +184,6 @@ class Selections:
         the blacklists' screening (``service.blacklists.screen``, see
         :meth:`govservice.blacklists.screening.Screening.bar_agencies`)."""
         return dict(self.service.blacklists.screen(credit_codes, day))
-
-    def _all(self, kind: str, region: str | None = None) -> Iterator[Any]:
-        after = None
-        while True:
-            page = self.store.list(kind, region=region, limit=500, after=after)
-            for stored in page.records:
-                yield stored.record
-            if page.next_after is None:
-                return
-            after = page.next_after
 
     def eligible(self, service_code: str, day: dt.date | None = None) -> Eligibility:
         """The agencies that may be selected for ``service_code`` on ``day`` (today by the
@@ -677,7 +668,7 @@ class Selections:
 
     def all(self, region: str | None = None) -> list[Selection]:
         """Every stored selection (of ``region``), by id."""
-        return list(self._all(_SELECTION_KIND, region))
+        return list(every(self.store, _SELECTION_KIND, region=region))
 
     def direct(
         self,
@@ -691,7 +682,7 @@ class Selections:
         lists (``govservice supervise``), by id."""
         return [
             s
-            for s in self._all(_SELECTION_KIND, region)
+            for s in every(self.store, _SELECTION_KIND, region=region)
             if s.seed is None
             and s.reason
             and (since is None or s.on >= since)

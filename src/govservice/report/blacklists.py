@@ -29,7 +29,7 @@ from govservice.report.figures import (
     BlacklistSourceFigures,
     RevokedEntryFigures,
 )
-from govservice.store.base import CaseQuery
+from govservice.store.base import CaseQuery, every
 
 PAGE = 500
 BARRED = "列入黑名单"
@@ -38,24 +38,13 @@ REFUSED = "申请人被列入黑名单"
 """How the refusal of a case whose applicant is listed begins (GS641's notice)."""
 
 
-def _all(store: Any, kind: str) -> Iterator[Any]:
-    after = None
-    while True:
-        page = store.list(kind, limit=PAGE, after=after)
-        for stored in page.records:
-            yield stored.record
-        if page.next_after is None:
-            return
-        after = page.next_after
-
-
 def blacklist_figures(service: Any, year: int, as_of: dt.date) -> BlacklistFigures | None:
     """The blacklists' figures of ``year`` (None when the store holds no entry)."""
     from govservice.blacklists.board import mask_name
     from govservice.blacklists.sources import subject_key
 
     store = service.store
-    entries = list(_all(store, "blacklist-entry"))
+    entries = list(every(store, "blacklist-entry"))
     if not entries:
         return None
     by_kind: dict[SourceKind, list[Any]] = defaultdict(list)
@@ -99,7 +88,7 @@ def blacklist_figures(service: Any, year: int, as_of: dt.date) -> BlacklistFigur
         sent=_sent(service, year),
         selections_barred=sum(
             1
-            for s in _all(store, "selection")
+            for s in every(store, "selection")
             if s.on.year == year and any(why.startswith(BARRED) for _, why in s.excluded)
         ),
         cases_refused=_cases_refused(store, year),

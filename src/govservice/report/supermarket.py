@@ -13,7 +13,7 @@ the intermediary supermarket (kinds ``intermediary``, ``intermediary-service``, 
 - the grades of each quarter of the year assessed (优秀 良好 合格 不合格), and each
   suspension the assessment drew, with the quarters' scores and its reinstatement.
 
-Everything the section counts is read once, page by page (:data:`PAGE` records).
+Everything the section counts is read once, page by page (:func:`govservice.store.base.every`).
 """
 
 from __future__ import annotations
@@ -38,25 +38,13 @@ from govservice.report.figures import (
     SupermarketFigures,
     SuspensionFigures,
 )
-
-PAGE = 500
-
-
-def _all(store: Any, kind: str) -> Iterator[Any]:
-    after = None
-    while True:
-        page = store.list(kind, limit=PAGE, after=after)
-        for stored in page.records:
-            yield stored.record
-        if page.next_after is None:
-            return
-        after = page.next_after
+from govservice.store.base import every
 
 
 def supermarket_figures(service: Any, year: int, as_of: dt.date) -> SupermarketFigures | None:
     """The supermarket's figures of ``year`` (None when the store holds no agency)."""
     store = service.store
-    agencies = {a.credit_code: a for a in _all(store, "intermediary")}
+    agencies = {a.credit_code: a for a in every(store, "intermediary")}
     if not agencies:
         return None
     registered = [
@@ -64,12 +52,12 @@ def supermarket_figures(service: Any, year: int, as_of: dt.date) -> SupermarketF
     ]
     presence = Counter(a.presence for a in registered)
     status = Counter(a.status_on(as_of) for a in registered)
-    services = list(_all(store, "intermediary-service"))
+    services = list(every(store, "intermediary-service"))
     listed = Counter(s.status_on(as_of) for s in services)
-    needs = [n for n in _all(store, "need") if _day(n.posted_at).year == year]
-    selections = [s for s in _all(store, "selection") if s.on.year == year]
+    needs = [n for n in every(store, "need") if _day(n.posted_at).year == year]
+    selections = [s for s in every(store, "selection") if s.on.year == year]
     strategies = Counter(s.strategy for s in selections)
-    engagements = [e for e in _all(store, "engagement") if e.signed_on.year == year]
+    engagements = [e for e in every(store, "engagement") if e.signed_on.year == year]
     late_days = service.intermediaries.engagements.late_days
     delivered = [e for e in engagements if e.delivered_on is not None and e.delivered_on <= as_of]
     late = sum(1 for e in delivered if late_days(e) > 0)
@@ -79,7 +67,7 @@ def supermarket_figures(service: Any, year: int, as_of: dt.date) -> SupermarketF
         if (e.delivered_on is None or e.delivered_on > as_of) and e.due_on < as_of
     )
     complaints = [c for e in engagements for c in e.complaints if c.on <= as_of]
-    quarters = [q for q in _all(store, "agency-quarter") if q.year == year]
+    quarters = [q for q in every(store, "agency-quarter") if q.year == year]
     return SupermarketFigures(
         agencies=len(registered),
         physical=presence.get(Presence.PHYSICAL, 0),

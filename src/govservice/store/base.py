@@ -131,6 +131,26 @@ class TrailLinks:
             self._append_ledger(catalog_subject(region), [link], key=CATALOG)  # type: ignore[attr-defined]
 
 
+def every(store: Any, kind: str, *, region: str | None = None, page: int = 500) -> Iterator[Any]:
+    """Every stored record of ``kind`` (of ``region``), by key, read ``page`` at a time
+    through :meth:`Store.list` (the records, not their versions)."""
+    for stored in every_stored(store, kind, region=region, page=page):
+        yield stored.record
+
+
+def every_stored(
+    store: Any, kind: str, *, region: str | None = None, page: int = 500
+) -> Iterator[Stored[Any]]:
+    """As :func:`every`, each record with its version (:class:`Stored`)."""
+    after = None
+    while True:
+        found = store.list(kind, region=region, limit=page, after=after)
+        yield from found.records
+        if found.next_after is None:
+            return
+        after = found.next_after
+
+
 def catalog_subject(region: str) -> str:
     """What the trail names as the subject of a link of ``region``'s catalog (no case has
     such an id: a case id never holds a slash)."""
