@@ -388,6 +388,52 @@ def test_a_delta_adds_changes_and_revokes(service):
     assert verify_store(store).first_break is None
 
 
+def test_a_full_file_withdraws_what_it_no_longer_holds(service):
+    first = dezhou_full()  # entries 1, 2 and 3
+    service.blacklists.exchange.import_bytes(first)
+    later = EXPORTED + dt.timedelta(days=20)
+    second = signed(
+        DEZHOU,
+        2,
+        [("add", own_entry(DEZHOU, 1)), ("add", own_entry(DEZHOU, 3))],
+        previous=first,
+        exported_at=later,
+    )
+    service.clock = FixedClock(NOW + dt.timedelta(days=21))
+    result = service.blacklists.exchange.import_bytes(second)
+    assert (result.added, result.changed, result.unchanged, result.withdrawn) == (0, 0, 2, 1)
+    store = service.store
+    two = store.get("blacklist-entry", received_id(DEZHOU, f"L-{DEZHOU}-0002")).record
+    assert two.revocation.on == later.date()
+    assert two.revocation.reason == "已不在德州市第2号全量交换文件中（对方移出）"
+    assert two.in_force_on(later.date() - dt.timedelta(days=1))
+    assert not two.in_force_on(later.date())
+    assert changes(store, "blacklist-entry", two.id)[-1].action == "revoked"
+    for kept in (1, 3):
+        entry = store.get("blacklist-entry", received_id(DEZHOU, f"L-{DEZHOU}-{kept:04d}"))
+        assert entry.record.revocation is None
+    # a third full file without it again: revoked once, not twice
+    third = signed(
+        DEZHOU,
+        3,
+        [("add", own_entry(DEZHOU, 1)), ("add", own_entry(DEZHOU, 3))],
+        previous=second,
+        exported_at=later + dt.timedelta(days=1),
+    )
+    assert service.blacklists.exchange.import_bytes(third).withdrawn == 0
+    assert verify_store(store).first_break is None
+
+
+def test_a_delta_withdraws_nothing_it_does_not_name(service):
+    first = dezhou_full()
+    service.blacklists.exchange.import_bytes(first)
+    delta = signed(DEZHOU, 2, [("add", own_entry(DEZHOU, 7))], since=1, previous=first)
+    result = service.blacklists.exchange.import_bytes(delta)
+    assert (result.added, result.withdrawn) == (1, 0)
+    held = service.blacklists.entries.in_force(dt.date(2015, 6, 2))
+    assert len([e for e in held if e.source.region == DEZHOU]) == 4
+
+
 def test_the_same_subject_from_jinan_and_our_own_list_keeps_both(service):
     ours = make_blacklist_entry(
         id="BL-2015-0001",

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stdnum.cn import ric, uscc
 
 from govservice.blacklists.board import mask_name, mask_text
 from govservice.cli import main
@@ -30,7 +31,12 @@ from govservice.model import (
     Party,
     RelatedParty,
 )
-from govservice.model.identifiers import mask_ric
+from govservice.model.identifiers import (
+    is_public_credit_code,
+    mask_identity_numbers,
+    mask_ric,
+    uscc_problem,
+)
 from govservice.samples import credit_code, identity_number
 from govservice.service import GovService
 
@@ -272,3 +278,109 @@ def test_mask_name():
         "*",
         "王*",
     ]
+
+
+# --- credit codes made only of digits (issue: `blacklist list` masked them) ---------------------
+
+
+def _digit_credit_code(region: str = "370500") -> str:
+    """A valid unified social credit code of 18 digits (its check character a digit)."""
+    for serial in range(1000):
+        body = f"91{region}{serial:09d}"
+        check = uscc.calc_check_digit(body)
+        if check.isdigit():
+            return body + check
+    raise AssertionError("no credit code of digits only")  # pragma: no cover
+
+
+def _valid_as_both() -> str:
+    """18 digits that are a valid identity number and a valid credit code at once."""
+    for serial in range(1000):
+        body = f"370502{19850101}{serial:03d}"
+        if ric.calc_check_digit(body + "0") == uscc.calc_check_digit(body):
+            return body + uscc.calc_check_digit(body)
+    raise AssertionError("no number valid as both")  # pragma: no cover
+
+
+DIGIT_CODE = _digit_credit_code()
+BOTH = _valid_as_both()
+
+
+def test_the_numbers_the_tests_use_are_what_they_say():
+    assert DIGIT_CODE.isdigit()
+    assert uscc.is_valid(DIGIT_CODE)
+    assert not ric.is_valid(DIGIT_CODE)
+    assert uscc.is_valid(BOTH)
+    assert ric.is_valid(BOTH)
+    assert ric.is_valid(PERSONS["张伟"])
+    assert not uscc.is_valid(PERSONS["张伟"])
+
+
+def test_mask_identity_numbers_leaves_a_credit_code_of_digits_and_masks_every_identity_number():
+    wrong_check = DIGIT_CODE[:-1] + str((int(DIGIT_CODE[-1]) + 1) % 10)
+    text = f"单位{DIGIT_CODE}，当事人{PERSONS['张伟']}，{LOWER_X.lower()}；{BOTH}；{wrong_check}"
+    assert mask_identity_numbers(text) == (
+        f"单位{DIGIT_CODE}，当事人{mask_ric(PERSONS['张伟'])}，{mask_ric(LOWER_X).lower()}；"
+        f"{mask_ric(BOTH)}；{mask_ric(wrong_check)}"
+    )
+    assert is_public_credit_code(DIGIT_CODE)
+    assert not is_public_credit_code(BOTH)  # valid as both: it may be someone's
+    assert not is_public_credit_code(wrong_check)  # not a credit code: it may be a number
+    assert not is_public_credit_code(PERSONS["张伟"])
+    # a valid credit code that is an identity number with a mistyped check digit (its
+    # region and birth date are someone's): masked all the same
+    mistyped = "370502198501010030"
+    assert uscc_problem(mistyped) is None
+    assert not ric.is_valid(mistyped)
+    assert not is_public_credit_code(mistyped)
+    assert mask_identity_numbers(f"号码{mistyped}") == "号码3705021985****0030"
+
+
+def test_blacklist_list_shows_a_credit_code_of_digits_and_masks_identity_numbers(tmp_path, capsys):
+    config = tmp_path / "govservice.yaml"
+    config.write_text(
+        "name: 东营市政务服务中心\nregion: '370500'\n"
+        "storage:\n  backend: sqlite\n  settings:\n    path: centre.db\n",
+        encoding="utf-8",
+    )
+    service = GovService(config)
+    try:
+        for number, subject in enumerate(
+            (
+                Party(
+                    kind="enterprise",
+                    name="东营鑫盛化工有限公司",
+                    identifier=Identifier(kind="uscc", number=DIGIT_CODE),
+                ),
+                Party(
+                    kind="enterprise",
+                    name="东营市某某贸易有限公司",
+                    identifier=Identifier(kind="uscc", number=BOTH),
+                ),
+                _person("张伟"),
+            ),
+            1,
+        ):
+            reason = f"与{DIGIT_CODE}串通投标" if number == 3 else "提供虚假材料投标"
+            service.blacklists.entries.add(_entry(number, subject, reason=reason))
+    finally:
+        service.store.close()
+
+    outputs = {}
+    for extra in ([], ["--json"]):
+        code = main(["--config", str(config), "blacklist", "list", "--on", "2015-09-01", *extra])
+        outputs[bool(extra)] = capsys.readouterr().out
+        assert code == 0
+    for out in outputs.values():
+        assert DIGIT_CODE in out
+        assert PERSONS["张伟"] not in out
+        assert mask_ric(PERSONS["张伟"]) in out
+        assert BOTH not in out  # valid as both: masked, safety first
+        assert mask_ric(BOTH) in out
+    lines = outputs[False].splitlines()
+    assert f"东营鑫盛化工有限公司（统一社会信用代码 {DIGIT_CODE}）" in lines[1]
+    assert f"张伟（居民身份证号码 {mask_ric(PERSONS['张伟'])}）" in lines[3]
+    listed = {entry["id"]: entry for entry in json.loads(outputs[True])}
+    assert listed["BL-2015-0001"]["subject"]["identifier"]["number"] == DIGIT_CODE
+    assert listed["BL-2015-0003"]["reason"] == f"与{DIGIT_CODE}串通投标"  # free text too
+    assert listed["BL-2015-0003"]["subject"]["identifier"]["number"] == mask_ric(PERSONS["张伟"])

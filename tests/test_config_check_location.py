@@ -79,7 +79,7 @@ def test_every_problem_of_a_plugins_settings_is_located_once(tmp_path, capsys):
 def test_a_misspelt_storage_setting_is_located_once(tmp_path, capsys):
     assert check(tmp_path, capsys, STORAGE) == (
         "govservice: error[GS400] bad.yaml:7: storage.settings.pathh: unknown key 'pathh'; "
-        "allowed here: path\n"
+        "allowed here: cache_mib, path\n"
     )
 
 

@@ -101,8 +101,15 @@ def test_the_readme_starts_with_the_main_job_then_the_tests() -> None:
     shell = [text.strip() for language, text in blocks() if language == "sh"]
     assert shell[0] == FIRST
     assert shell[1].startswith("python3 -m venv .venv && ")
-    assert shell[1].endswith("-m pytest -q")
+    assert shell[1].endswith("-m pytest -q -n auto --dist loadfile")  # a file a worker
     assert "./plugins/govservice-postgres" in shell[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert (
+        shell[1].replace(
+            "&& .venv/bin/python -m pytest", "&& .ci/with-postgres .venv/bin/python -m pytest"
+        )
+        in ci
+    )
 
 
 def test_commands_are_split_as_a_shell_would() -> None:

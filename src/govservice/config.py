@@ -149,8 +149,9 @@ def check_document(
         registry=schemas.registry(),
         format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
     )
+    root = data if not prefix else None
     problems = sorted(
-        (_locate(error, name, lines, prefix) for error in validator.iter_errors(data)),
+        (_locate(error, name, lines, prefix, root) for error in validator.iter_errors(data)),
         key=lambda problem: (problem[0], problem[1]),
     )
     if problems:
@@ -163,7 +164,11 @@ def check_document(
 
 
 def _locate(
-    error: jsonschema.ValidationError, name: str, lines: Mapping[tuple, int], prefix: tuple
+    error: jsonschema.ValidationError,
+    name: str,
+    lines: Mapping[tuple, int],
+    prefix: tuple,
+    root: Any = None,
 ) -> tuple[int, str, str]:
     path = (*prefix, *error.absolute_path)
     message = error.message
@@ -182,7 +187,30 @@ def _locate(
         )
     line = line_of(dict(lines), path) or 0
     key = ".".join(str(part) for part in path) or "(top level)"
-    return line, key, f"{name}:{line}: {key}: {message}"
+    about = _partner_of(root, path)
+    return line, key, f"{name}:{line}: {key}: {about + ': ' if about else ''}{message}"
+
+
+def _partner_of(root: Any, path: tuple) -> str:
+    """For a problem within a partner city of ``blacklists.partners`` in the document
+    ``root``: the partner and its key in words (``partner 德州市 (371400), key dz-2015``), as
+    ``config check`` names them in the problems it finds itself
+    (:mod:`govservice.blacklists.partners`); else nothing."""
+    if root is None or path[:2] != ("blacklists", "partners") or len(path) < 3:
+        return ""
+    try:
+        partner = root["blacklists"]["partners"][path[2]]
+    except (KeyError, IndexError, TypeError):
+        return ""
+    if not isinstance(partner, dict):
+        return ""
+    words = f"partner {partner.get('name', '?')} ({partner.get('region', '?')})"
+    keys = partner.get("keys")
+    if len(path) >= 5 and path[3] == "keys" and isinstance(keys, list):
+        key = keys[path[4]] if isinstance(path[4], int) and path[4] < len(keys) else None
+        if isinstance(key, dict):
+            words += f", key {key.get('id', '?')}"
+    return words
 
 
 def _resolve_env(

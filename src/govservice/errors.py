@@ -173,6 +173,16 @@ class AssessmentRulesError(ConfigError):
     code = "GS411"
 
 
+class PartnerConfigError(ConfigError):
+    """A partner city of ``blacklists.partners`` is configured wrong: its region is not a
+    GB/T 2260 code, or is given twice; one of its keys cannot be read as a public key of
+    its signature scheme, names a scheme no plugin registers, has a ``valid_from`` or
+    ``valid_until`` that is not a date or ends before it begins, or has an id another key
+    has. The message names the partner, the key and the file's line (``config check``)."""
+
+    code = "GS412"
+
+
 class PluginError(GovServiceError):
     """A plugin cannot be used. ``plugin`` names it."""
 

@@ -465,6 +465,7 @@ class GovService:
                 self.trail.key  # noqa: B018 (read and parsed: a key that cannot be, named)
             except GovServiceError as error:
                 problems.append(error)
+        problems += self._partner_problems()
         for hook in (
             "govservice_register_blacklist_sources",
             "govservice_register_selection_strategies",
@@ -483,6 +484,17 @@ class GovService:
             for action in Action:
                 self.check_rules(case, item, action)
         return [*self.plugins.problems, *problems]
+
+    def _partner_problems(self) -> list[GovServiceError]:
+        """The problems of ``blacklists.partners``: each partner's region, each key's
+        public key read by its scheme, its dates and its id
+        (:mod:`govservice.blacklists.partners`)."""
+        if not self.config.blacklists.get("partners"):
+            return []
+        from govservice.blacklists.partners import partner_problems
+        from govservice.blacklists.signing import schemes_of
+
+        return list(partner_problems(self.config, schemes_of(self)))
 
 
 def mask_entry(entry: BlacklistEntry) -> BlacklistEntry:

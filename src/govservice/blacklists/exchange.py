@@ -66,6 +66,8 @@ SCHEMA_FILE = "blacklist-exchange.schema.json"
 KIND = "blacklist-entry"
 RECEIVED = "blacklists.exchange.received."
 """The store's setting of what was last imported of a partner (its region appended)."""
+WITHDRAWN_REASON = "已不在{partner}第{sequence}号全量交换文件中（对方移出）"
+"""Why an entry received from a partner is revoked when its full file no longer holds it."""
 SENT = "blacklists.exchange.sent"
 """The store's setting of the files we exported (JSON list, oldest first)."""
 _MARKER = b',"signature":'
@@ -159,8 +161,10 @@ class Received:
 @attrs.frozen(kw_only=True)
 class ImportResult:
     """What importing one file did: ``added``, ``changed`` (revocations among them:
-    ``revoked``) and ``unchanged`` entries; ``already``: the file was the last imported
-    of its partner, so nothing changed."""
+    ``revoked``) and ``unchanged`` entries; ``withdrawn``: entries received before that a
+    full file no longer holds (the partner took them off its list), revoked from the day
+    it was exported; ``already``: the file was the last imported of its partner, so
+    nothing changed."""
 
     region: str
     partner: str
@@ -172,6 +176,7 @@ class ImportResult:
     changed: int = 0
     revoked: int = 0
     unchanged: int = 0
+    withdrawn: int = 0
     already: bool = False
 
     @property
@@ -501,11 +506,18 @@ class Exchange:
             key_id=key.id,
             entries=len(entries),
         )
+        gone: list[str] = []
+        if header["kind"] == "full" and held:
+            kept = {item["entry"]["id"] for item in entries}  # the ids they are stored under
+            gone = sorted(
+                key for key, (_, text) in held.items() if key not in kept and _unrevoked(text)
+            )
         with store.transaction():
             store.add_documents(KIND, fresh)
             model = KINDS[KIND].model
             for document, version, change in updates:
                 store.update(from_document(model, document), version, change=change)
+            withdrawn = self._withdraw(gone, owner, header)
             store.set_setting(RECEIVED + owner.region, state.to_json())
         return attrs.evolve(
             result,
@@ -513,7 +525,27 @@ class Exchange:
             changed=len(updates),
             revoked=revoked,
             unchanged=unchanged,
+            withdrawn=withdrawn,
         )
+
+    def _withdraw(self, gone: Sequence[str], owner: Partner, header: dict) -> int:
+        """Revoke the entries ``gone`` (received from ``owner`` before, not in its full
+        file now) from the day the file was exported; one listed after it (a clock gone
+        wrong somewhere) is left. How many were revoked."""
+        if not gone:
+            return 0
+        entries = self.service.blacklists.entries
+        now = self.service.clock.now()
+        day = parse_date_time(header["exported_at"]).astimezone(now.tzinfo).date()
+        reason = WITHDRAWN_REASON.format(partner=owner.name, sequence=header["sequence"])
+        withdrawn = 0
+        for key in gone:
+            stored = self.service.store.get(KIND, key)
+            if stored is None or stored.record.listed_on > day:
+                continue
+            entries.revoke(key, reason, on=min(day, entries.today()), by_source=True)
+            withdrawn += 1
+        return withdrawn
 
     def _held(self, region: str) -> dict[str, tuple[int, str]]:
         """The entries received from ``region`` stored now: id → (version, JSON text)."""
@@ -803,6 +835,10 @@ def _follows(
             where=where,
         )
     return False
+
+
+def _unrevoked(text: str) -> bool:
+    return '"revocation":' not in text or json.loads(text).get("revocation") is None
 
 
 def received_prefix(region: str) -> str:

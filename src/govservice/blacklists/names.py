@@ -64,7 +64,11 @@ _MARKERS = "|".join(re.escape(marker) for marker in BRANCH_MARKERS)
 # ``<parent><company form><anything>(branch marker)`` at the end: the parent is kept.
 _BRANCH_AFTER_FORM = re.compile(rf"^(.+?(?:{_FORMS})).*?(?:{_MARKERS})$")
 _BRANCH_MARKER = re.compile(rf"(?:{_MARKERS})$")
-_FORM_AT_END = re.compile(rf"(?:{_FORMS})$")
+_FORMS_BY_SIZE = tuple(
+    (size, frozenset(form for form in COMPANY_FORMS if len(form) == size))
+    for size in sorted({len(form) for form in COMPANY_FORMS}, reverse=True)
+)
+"""The company forms by length, longest first: a name ending in one drops the longest."""
 
 
 def _clean(name: str) -> str:
@@ -83,11 +87,12 @@ def normalise(name: str) -> str:
     """
     cleaned = _clean(name)
     text = cleaned
-    branch = _BRANCH_AFTER_FORM.match(text)
-    text = branch.group(1) if branch is not None else (_BRANCH_MARKER.sub("", text) or text)
-    while True:
-        shorter = _FORM_AT_END.sub("", text)
-        if shorter == text or not shorter:
+    if text.endswith(BRANCH_MARKERS):  # what both branch patterns end with
+        branch = _BRANCH_AFTER_FORM.match(text)
+        text = branch.group(1) if branch is not None else (_BRANCH_MARKER.sub("", text) or text)
+    while text.endswith(COMPANY_FORMS):  # the longest company form at the end, dropped
+        size = next(size for size, forms in _FORMS_BY_SIZE if text[-size:] in forms)
+        if size == len(text):
             break
-        text = shorter
+        text = text[:-size]
     return text or cleaned

@@ -546,9 +546,10 @@ class Index:
         all_keys = self._keys
         results: list[Result] = []
         append = results.append
+        make, none = tuple.__new__, ()  # Result(...) without its Python-level __new__
         for subject, matches in zip(subjects, found, strict=True):
-            if not matches:
-                append(Result(subject, day, threshold, ()))
+            if not matches:  # most subjects screened: listed nowhere
+                append(make(Result, (subject, day, threshold, none, none)))
                 continue
             kept: list[Match] = []
             dropped: list[str] = []

@@ -30,13 +30,24 @@ def _memory(settings: Mapping[str, Any]) -> MemoryStore:
 
 def _sqlite(settings: Mapping[str, Any]) -> SqliteStore:
     """``storage.settings``: ``path``, the database file (a relative path is taken from
-    the configuration file's folder)."""
-    if set(settings) - OPEN_FLAGS - {"path"} or not isinstance(settings.get("path"), str):
-        raise ConfigError("storage.settings: the sqlite store takes a 'path' (text)")
+    the configuration file's folder); ``cache_mib``, the page cache of a connection
+    (default :attr:`SqliteStore.CACHE_MIB`)."""
+    if set(settings) - OPEN_FLAGS - {"path", "cache_mib"} or not isinstance(
+        settings.get("path"), str
+    ):
+        raise ConfigError(
+            "storage.settings: the sqlite store takes a 'path' (text) and a 'cache_mib'"
+        )
+    cache = settings.get("cache_mib", SqliteStore.CACHE_MIB)
+    if type(cache) is not int or not 1 <= cache <= 65536:
+        raise ConfigError(
+            f"storage.settings.cache_mib: the page cache in MiB, 1 to 65536, not {cache!r}"
+        )
     return SqliteStore(
         settings["path"],
         create=settings.get("create", True),
         migrate=settings.get("migrate", True),
+        cache_mib=cache,
     )
 
 
@@ -47,7 +58,13 @@ _memory.SETTINGS_SCHEMA = {  # type: ignore[attr-defined]
 _sqlite.SETTINGS_SCHEMA = {  # type: ignore[attr-defined]
     "type": "object",
     "properties": {
-        "path": {"description": "The database file.", "type": "string", "minLength": 1}
+        "path": {"description": "The database file.", "type": "string", "minLength": 1},
+        "cache_mib": {
+            "description": "The page cache of a connection in MiB (default 64).",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 65536,
+        },
     },
     "required": ["path"],
     "additionalProperties": False,

@@ -87,6 +87,11 @@ def run_import(args: argparse.Namespace) -> int:
                 f"（{'全量' if result.kind == 'full' else '增量'}，密钥{result.key_id}）："
                 f"新增{result.added}条，变更{result.changed}条（其中移出{result.revoked}条），"
                 f"未变{result.unchanged}条"
+                + (
+                    f"；对方全量名单已不再列入的{result.withdrawn}条移出"
+                    if result.withdrawn
+                    else ""
+                )
             )
         )
     return 0

@@ -17,8 +17,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="validate a configuration file and load its plugins",
         description=(
             "Check the file against the configuration schema, resolve $env references, "
-            "load every plugin, check its settings, and call every hook once on sample "
-            "records for each region served. Exit 0 when all is well, 2 otherwise."
+            "load every plugin, check its settings, read the signing key and every partner "
+            "city's public keys (blacklists.partners), and call every hook once on sample "
+            "records for each region served. Each problem is one line; exit 0 when all is "
+            "well, 2 otherwise."
         ),
     )
     check.add_argument("file", metavar="FILE")

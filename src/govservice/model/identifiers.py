@@ -66,8 +66,32 @@ _IDENTITY_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{10})[0-9]{4}([0-9]{3}[0-9Xx])(
 
 def mask_identity_numbers(text: str) -> str:
     """``text`` with everything shaped like a resident identity number masked, for any
-    message, log line or page that may be read by someone else."""
-    return _IDENTITY_IN_TEXT.sub(r"\1****\2", text)
+    message, log line or page that may be read by someone else.
+
+    A unified social credit code made of 18 digits has that shape too; it is public and
+    left as it is when its check character is right (GB 32100-2015) and it could not be
+    an identity number (GB 11643: region, birth date), not even one with a mistyped check
+    digit. A number that could be both is masked: it may be someone's."""
+    return _IDENTITY_IN_TEXT.sub(_masked_unless_credit_code, text)
+
+
+def _masked_unless_credit_code(match: re.Match[str]) -> str:
+    number = match[0]
+    if is_public_credit_code(number):
+        return number
+    return f"{match[1]}{MASK}{match[2]}"
+
+
+def is_public_credit_code(value: str) -> bool:
+    """Whether ``value`` is a valid unified social credit code that could not be a
+    resident identity number, whatever its check digit (by govservice's check or
+    stdnum's), so that showing it in full discloses no one's identity number."""
+    if len(value) != 18 or uscc_problem(value) is not None:
+        return False
+    if not value[:17].isdigit():
+        return True  # a letter before the last character: no identity number
+    corrected = value[:17] + ric.calc_check_digit(value)  # (it reads the first 17)
+    return ric_problem(corrected) is not None and not ric.is_valid(corrected)
 
 
 def mask_evidence_number(value: str) -> str:

@@ -10,6 +10,7 @@ update is shared too; adding, counting and bulk writes differ and stay in each b
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -585,7 +586,10 @@ class SqlQueries(TrailLinks, NoticeWrites):
                     )
             size = self.ADD_DOCUMENTS_CHUNK
             made = _ChainedRows(kind, row_of, head, chained)
-            with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            with (
+                self._bulk_load(table, len(keys)),
+                concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool,
+            ):
                 chunks = [
                     pool.submit(made.rows_of, ordered[start : start + size])
                     for start in range(0, len(ordered), size)
@@ -599,6 +603,11 @@ class SqlQueries(TrailLinks, NoticeWrites):
                 self._ledger_tail = made.head
                 self._head_moved = True
         return len(keys)
+
+    def _bulk_load(self, table: str, adding: int) -> contextlib.AbstractContextManager:
+        """What the backend does around the writing of ``adding`` new rows of ``table`` by
+        :meth:`add_documents`, inside its transaction (nothing, unless it says)."""
+        return contextlib.nullcontext()
 
     # --- the trail -------------------------------------------------------------------------
 

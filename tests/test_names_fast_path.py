@@ -1,0 +1,56 @@
+""":func:`govservice.blacklists.names.normalise` drops branches and company forms with
+``str.endswith`` where it used regular expressions: the same key for every name, those
+built of the very fragments the rules are about first."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from govservice.blacklists import names
+from govservice.blacklists.names import BRANCH_MARKERS, COMPANY_FORMS, normalise
+
+_FORM_AT_END = re.compile(rf"(?:{'|'.join(map(re.escape, COMPANY_FORMS))})$")
+
+
+def by_patterns(name: str) -> str:
+    """normalise() as written with regular expressions only (before the fast path)."""
+    cleaned = names._clean(name)
+    text = cleaned
+    branch = names._BRANCH_AFTER_FORM.match(text)
+    text = branch.group(1) if branch is not None else (names._BRANCH_MARKER.sub("", text) or text)
+    while True:
+        shorter = _FORM_AT_END.sub("", text)
+        if shorter == text or not shorter:
+            break
+        text = shorter
+    return text or cleaned
+
+
+FRAGMENTS = st.sampled_from(
+    [
+        *COMPANY_FORMS,
+        *BRANCH_MARKERS,
+        "东营",
+        "山东",
+        "某某",
+        "集团",
+        "（",
+        "）",
+        " ",
+        "Ａ",
+        "b",
+        "·",
+        "合伙",
+        "有限",
+        "分",
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(FRAGMENTS, max_size=7).map("".join) | st.text(max_size=20))
+def test_the_fast_path_gives_the_key_the_patterns_gave(name):
+    assert normalise.__wrapped__(name) == by_patterns(name)
