@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govservice import codec
@@ -827,7 +827,13 @@ def test_the_command_line_lists_adds_and_revokes(tmp_path, capsys):
     assert "共1条" in capsys.readouterr().out
     assert _run(config, "list", "--all") == 0
     out = capsys.readouterr().out
-    assert "已移出(信用修复)（2015年10月20日移出：信用修复）" in out
+    assert "已移出（2015年10月20日，信用修复）" in out
+    # the day before, it was in force: its later revocation is not shown as one
+    assert _run(config, "list", "--all", "--on", "2015-10-19") == 0
+    out = capsys.readouterr().out
+    assert "DY-HMD-2015-007" in out
+    assert "惩戒中" in out
+    assert "移出" not in out
     assert _run(config, "expire", "--on", "2017-08-20", today=dt.date(2017, 8, 20)) == 0
     assert "记录期满：1条" in capsys.readouterr().out
 
@@ -864,6 +870,7 @@ def test_invalid_record_error_is_what_the_reader_raises(tmp_path):
         _read(str(path), service)
 
 
+@settings(deadline=None)  # the first example opens the first centre of its process (imports)
 @given(st.data())
 def test_generated_entries_are_stored_and_read_back_in_memory(data):
     entry = data.draw(blacklist_entries())

@@ -192,7 +192,11 @@ def test_importing_dezhous_file_twice_changes_nothing(service):
     second = signed(DEZHOU, 2, [("add", own_entry(DEZHOU, n)) for n in range(1, 4)], previous=data)
     result = service.blacklists.exchange.import_bytes(second)
     assert (result.added, result.changed, result.unchanged) == (0, 0, 3)
-    assert snapshot(service)[:2] == after_first[:2]
+    # no entry is written; what was received is now file 2, one link of that state
+    assert snapshot(service)[0] == after_first[0]
+    (link,) = service.store.ledger(after_first[1][0])
+    assert link.case_id == "state/blacklists.exchange.received." + DEZHOU
+    assert service.blacklists.exchange.received(DEZHOU).sequence == 2
 
 
 def test_each_received_entry_keeps_its_provenance_on_the_trail(service):

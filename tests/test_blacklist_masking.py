@@ -384,3 +384,33 @@ def test_blacklist_list_shows_a_credit_code_of_digits_and_masks_identity_numbers
     assert listed["BL-2015-0001"]["subject"]["identifier"]["number"] == DIGIT_CODE
     assert listed["BL-2015-0003"]["reason"] == f"与{DIGIT_CODE}串通投标"  # free text too
     assert listed["BL-2015-0003"]["subject"]["identifier"]["number"] == mask_ric(PERSONS["张伟"])
+
+
+def test_an_organisation_code_is_shown_as_certificates_write_it(tmp_path, capsys):
+    """Stored without its hyphen (9 characters), shown with it: ``12345678-9``."""
+    from govservice.model.identifiers import organisation_code_check_character
+
+    body = "71610585"
+    code = body + organisation_code_check_character(body)
+    config = tmp_path / "govservice.yaml"
+    config.write_text(
+        "name: 东营市政务服务中心\nregion: '370500'\n"
+        "storage:\n  backend: sqlite\n  settings:\n    path: centre.db\n",
+        encoding="utf-8",
+    )
+    service = GovService(config)
+    try:
+        subject = Party(
+            kind="enterprise",
+            name="东营市老字号劳务服务站",
+            identifier=Identifier(kind="org_code", number=code),
+        )
+        service.blacklists.entries.add(_entry(1, subject))
+        (line,) = service.blacklists.board.board(DAY).lines
+    finally:
+        service.store.close()
+    shown = f"{body}-{code[-1]}"
+    assert line.identifier == shown
+    assert main(["--config", str(config), "blacklist", "list", "--on", DAY.isoformat()]) == 0
+    out = capsys.readouterr().out
+    assert f"组织机构代码 {shown}）" in out

@@ -279,7 +279,9 @@ def test_the_same_list_twice_changes_nothing(tmp_path, storage) -> None:
     service.clock = FixedClock(NOW + dt.timedelta(hours=3))
     (again,) = service.blacklists.sources.load("dongying-court")
     assert (again.added, again.changed, again.unchanged, again.revoked) == (0, 0, 6, 0)
-    assert service.store.ledger_head() == head  # nothing chained
+    # no entry is written; the load itself is recorded, one link of its state
+    (link,) = service.store.ledger(head[0])
+    assert link.case_id == "state/blacklists.source.dongying-court"
     assert {s.record.id: to_document(s.record) for s in _entries(service)} == documents
     assert service.blacklists.sources.state("dongying-court").loads == 2
 
@@ -535,6 +537,7 @@ def test_the_command_line_lists_loads_and_exports(tmp_path, capsys) -> None:
     assert main(["--config", config, "blacklist", "sources"]) == 0
     out = capsys.readouterr().out
     assert "dongying-court  法院失信被执行人名单  370500  最近加载 未加载" in out
+    assert "own  本级认定  370500  存于本库（无需加载）  0条  无签名" in out
 
     assert main(["--config", config, "blacklist", "load"]) == 0
     out = capsys.readouterr().out
@@ -542,10 +545,17 @@ def test_the_command_line_lists_loads_and_exports(tmp_path, capsys) -> None:
     assert main(["--config", config, "blacklist", "load", "dongying-court"]) == 0
     assert "未变6条" in capsys.readouterr().out
 
+    assert main(["--config", config, "blacklist", "sources"]) == 0
+    out = capsys.readouterr().out
+    assert "own  本级认定  370500  存于本库（无需加载）  0条  无签名" in out  # loaded or not
+    assert "dongying-court  法院失信被执行人名单  370500  最近加载 " in out
+    assert "6条" in out
     assert main(["--config", config, "blacklist", "sources", "--json"]) == 0
     listed = {line["name"]: line for line in json.loads(capsys.readouterr().out)}
     assert listed["dongying-court"]["loads"] == 2
     assert listed["dongying-court"]["last"]["count"] == 6
+    # the file as the configuration names it: the same wherever the centre's folder is
+    assert listed["dongying-court"]["last"]["files"] == ["court-dishonest-2015.json"]
 
     out_file = tmp_path / "back.json"
     assert (

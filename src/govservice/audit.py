@@ -1,6 +1,6 @@
 """Checking the tamper-evident trail (步步留痕) of a store: ``govservice audit verify``.
 
-Three checks, all on what is stored, nothing recomputed by the store:
+What is checked, all on what is stored, nothing recomputed by the store:
 
 1. **The chain.** The store chains every write of a case (:mod:`govservice.store.ledger`);
    every link is read back a page at a time and recomputed, and checked against the links
@@ -29,6 +29,10 @@ Three checks, all on what is stored, nothing recomputed by the store:
    agencies' offers (``intermediary_offers``), which selection reads, must be what the
    agencies' documents offer.
 
+5. **The chained settings** (:mod:`govservice.store.states`): what was last imported of
+   each partner city, the files we sent, the loads of each blacklist source must each be
+   the text its latest link chained (a replayed exchange file is refused on that state).
+
 And the store's setting that makes it a simulation (:mod:`govservice.store.simulation`)
 must agree with its first link: a simulation store's chain begins with the link marking
 it one, and no other store's does (one SQL row must not turn a real store into one that
@@ -45,7 +49,7 @@ from typing import Any
 import attrs
 
 from govservice.codec import from_document, to_document
-from govservice.errors import TrailBrokenError
+from govservice.errors import AlteredStateError, TrailBrokenError
 from govservice.formats import parse_date_time
 from govservice.kinds import CHAINED_KINDS, KINDS
 from govservice.model import Case
@@ -66,6 +70,7 @@ from govservice.store.ledger import (
     verify,
 )
 from govservice.store.simulation import SIMULATION
+from govservice.store.states import STATE, checked_setting, is_chained_setting, state_subject
 
 __all__ = ["AuditReport", "Break", "attest_imports", "attest_legacy_records", "verify_store"]
 
@@ -102,6 +107,9 @@ class _Trail:
     chained: dict[str, list[Any]] = attrs.field(factory=dict)
     """The links of records of chained kinds, by subject (``kind/key``): the sequence
     numbers of the first and the latest, and the record digest the latest holds."""
+    states: dict[str, int] = attrs.field(factory=dict)
+    """The chained settings (:mod:`govservice.store.states`): the sequence number of the
+    latest link of each, by name."""
 
 
 def verify_store(
@@ -191,6 +199,8 @@ def _verified(
         problem, checked, legacy = _check_chained(store, trail, report.head_seq)
         report = attrs.evolve(report, records_checked=checked, unchained_records=len(legacy))
     if problem is None and report.ok:
+        problem = _check_states(store, trail, report.head_seq)
+    if problem is None and report.ok:
         problem = _check_offers(store, report.head_seq)
     if problem is not None:  # checked last: an emptied ledger is reported as such first
         return attrs.evolve(report, first_break=problem), []
@@ -227,6 +237,32 @@ def _check_catalogs(store: Any, trail: _Trail, head: int) -> Break | None:
     if linked:
         (region, number), (seq, _) = min(linked.items(), key=lambda item: item[1][0])
         return Break(seq, f"catalog/{region}", f"version {number} of the catalog is gone")
+    return None
+
+
+def _check_states(store: Any, trail: _Trail, head: int) -> Break | None:
+    """Every chained setting is what its latest link chained, and every setting of a name
+    the trail covers has a link; a setting written after the head was read is left for
+    the next check. Each setting is read with its last link at once
+    (``setting_with_link``): a write committed meanwhile is not taken for a forgery."""
+    names = sorted(trail.states, key=trail.states.__getitem__)
+    names += sorted(
+        name for name in store.settings() if is_chained_setting(name) and name not in trail.states
+    )
+    for name in names:
+        value, link = store.setting_with_link(name)
+        if link is not None and link.seq > head:
+            continue  # written since the head was read
+        try:
+            checked_setting(name, value, [] if link is None else [link])
+        except AlteredStateError:
+            if link is None:
+                problem = "the setting is not on the trail: written without its link"
+            elif value is None:
+                problem = "the setting is gone after it was chained"
+            else:
+                problem = "the setting was changed after it was chained"
+            return Break(link.seq if link else head, state_subject(name), problem)
     return None
 
 
@@ -410,6 +446,10 @@ def _note(trail: _Trail, entry: LedgerEntry) -> None:
         held = inside[CATALOG] if isinstance(inside[CATALOG], dict) else {}
         key = (held.get("region"), held.get("number"))
         trail.catalogs.setdefault(key, (entry.seq, held.get("items")))  # type: ignore[arg-type]
+        return
+    if STATE in inside:  # a write of a chained setting: no case record
+        held = inside[STATE] if isinstance(inside[STATE], dict) else {}
+        trail.states[str(held.get("name", entry.case_id))] = entry.seq
         return
     if CHANGE in inside and subject_kind(entry.case_id) is not None:  # a supermarket record
         noted = trail.chained.setdefault(entry.case_id, [entry.seq, entry.seq, None])

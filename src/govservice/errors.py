@@ -298,6 +298,14 @@ class LedgerHeadError(TrailBrokenError):
     code = "GS708"
 
 
+class AlteredStateError(TrailBrokenError):
+    """A setting the trail covers (what was last imported of a partner, the files we sent,
+    the loads of a blacklist source: :mod:`govservice.store.states`) is not what its last
+    link chained: nothing that depends on it is done until it is looked into."""
+
+    code = "GS710"
+
+
 class CheckpointError(StoreError):
     """A signed checkpoint of the trail cannot be made or read (no signing key configured,
     a key or checkpoint file that cannot be read or written)."""

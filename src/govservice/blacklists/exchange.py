@@ -65,11 +65,12 @@ VERSION = 1
 SCHEMA_FILE = "blacklist-exchange.schema.json"
 KIND = "blacklist-entry"
 RECEIVED = "blacklists.exchange.received."
-"""The store's setting of what was last imported of a partner (its region appended)."""
+"""The store's setting of what was last imported of a partner (its region appended), on
+the trail (:mod:`govservice.store.states`): a replay is refused on it."""
 WITHDRAWN_REASON = "已不在{partner}第{sequence}号全量交换文件中（对方移出）"
 """Why an entry received from a partner is revoked when its full file no longer holds it."""
 SENT = "blacklists.exchange.sent"
-"""The store's setting of the files we exported (JSON list, oldest first)."""
+"""The store's setting of the files we exported (JSON list, oldest first), on the trail."""
 _MARKER = b',"signature":'
 
 
@@ -292,12 +293,12 @@ class Exchange:
 
     def received(self, region: str) -> Received | None:
         """What was last imported of the partner of ``region`` (None: nothing yet)."""
-        text = self.service.store.setting(RECEIVED + region)
+        text = self.service.store.chained_setting(RECEIVED + region)
         return None if text is None else Received(**json.loads(text))
 
     def sent(self) -> list[Sent]:
         """The files we exported, oldest first."""
-        text = self.service.store.setting(SENT)
+        text = self.service.store.chained_setting(SENT)
         return [] if text is None else [Sent(**fields) for fields in json.loads(text)]
 
     # --- import --------------------------------------------------------------------------------
@@ -425,7 +426,14 @@ class Exchange:
             return attrs.evolve(result, already=True, unchanged=len(document["entries"]))
         entries = document["entries"]
         _check_entries(entries, owner, self.service.config, where)
-        return self._store(entries, owner, key, header, digest, result)
+        store = self.service.store
+        with store.transaction():
+            # under the trail's lock, what was imported last is read again: another
+            # process importing this partner's next file meanwhile makes this one a replay
+            store.lock_trail()
+            if _follows(self.received(owner.region), header, digest, owner, where):
+                return attrs.evolve(result, already=True, unchanged=len(entries))
+            return self._store(entries, owner, key, header, digest, result)
 
     def _key(self, key_id: str, where: str) -> tuple[Partner, PartnerKey]:
         for owner in self.partners().values():
@@ -518,7 +526,7 @@ class Exchange:
             for document, version, change in updates:
                 store.update(from_document(model, document), version, change=change)
             withdrawn = self._withdraw(gone, owner, header)
-            store.set_setting(RECEIVED + owner.region, state.to_json())
+            store.set_chained_setting(RECEIVED + owner.region, state.to_json())
         return attrs.evolve(
             result,
             added=len(fresh),
@@ -601,6 +609,20 @@ class Exchange:
         service = self.service
         store = service.store
         scheme, private, key_id = self.signing_key()
+        with store.transaction():
+            store.lock_trail()  # our files and the head read as they stand, none taken twice
+            return self._export(scheme, private, key_id, since, write)
+
+    def _export(
+        self,
+        scheme: SignatureScheme,
+        private: Any,
+        key_id: str,
+        since: int | None,
+        write: Callable[[bytes], None] | None,
+    ) -> Export:
+        service = self.service
+        store = service.store
         sent = self.sent()
         head = store.ledger_head()[0]
         if since is None:
@@ -642,7 +664,9 @@ class Exchange:
         with store.transaction():
             if write is not None:
                 write(data)
-            store.set_setting(SENT, canonical([attrs.asdict(file) for file in [*sent, record]]))
+            store.set_chained_setting(
+                SENT, canonical([attrs.asdict(file) for file in [*sent, record]])
+            )
         return Export(data=data, sent=record)
 
     def _own(self) -> Iterator[BlacklistEntry]:

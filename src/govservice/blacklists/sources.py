@@ -53,7 +53,8 @@ from govservice.store.base import every_stored
 
 HOOK = "govservice_register_blacklist_sources"
 STATE_PREFIX = "blacklists.source."
-"""The store's settings that hold the load state of each source: ``blacklists.source.NAME``."""
+"""The store's settings that hold the load state of each source: ``blacklists.source.NAME``,
+on the trail (:mod:`govservice.store.states`)."""
 OWN = "own"
 """The name of our own list, always a source."""
 
@@ -80,7 +81,8 @@ class LoadResult:
     signer: str | None = None
     """The key id that signed what was read (a partner's exchange file), else None."""
     files: tuple[str, ...] = ()
-    """The files read, as named in the configuration."""
+    """The files read, as named in the configuration (a file of a folder source: the
+    folder so named, then the file's name), the same wherever the centre's folder is."""
     digests: tuple[str, ...] = ()
     """The SHA-256 of each file read, in the order of ``files``."""
 
@@ -216,7 +218,7 @@ class Sources:
 
     def state(self, name: str) -> SourceState | None:
         """The loads of the source called ``name`` as kept in the store (None: never loaded)."""
-        text = self.store.setting(STATE_PREFIX + name)
+        text = self.store.chained_setting(STATE_PREFIX + name)
         if text is None:
             return None
         return _state_from_json(text)
@@ -304,8 +306,9 @@ class Sources:
         done = {"added": 0, "changed": 0, "unchanged": 0, "revoked": 0}
         if stored:
             done.update({key: int(value) for key, value in (counts or {}).items() if key in done})
-        before = self.state(name)
         with self.store.transaction():
+            self.store.lock_trail()  # the loads read and written by one loader at a time
+            before = self.state(name)
             if not stored:
                 for entry in seen.values():
                     done[self._put(name, entry, now)] += 1
@@ -337,7 +340,7 @@ class Sources:
                 digests=tuple(dict.fromkeys([*(before.digests if before else ()), *digests])),
                 ids=ids,
             )
-            self.store.set_setting(STATE_PREFIX + name, _state_json(state))
+            self.store.set_chained_setting(STATE_PREFIX + name, _state_json(state))
         return result
 
     def _put(self, name: str, entry: BlacklistEntry, now: dt.datetime) -> str:
@@ -359,6 +362,13 @@ class Sources:
             by_source=True,
         )
         return True
+
+    def held(self, name: str) -> Iterator[BlacklistEntry]:
+        """The entries stored now of the source called ``name`` (its kind and region).
+
+        :raises UnknownSourceError: no source is called ``name``."""
+        for entry, _ in self._of_source(self.get(name)):
+            yield entry
 
     def _of_source(self, source: BlacklistSource) -> Iterator[tuple[BlacklistEntry, int]]:
         """The stored entries of the kind and region of ``source``, and their versions."""

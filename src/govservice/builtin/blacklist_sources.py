@@ -73,6 +73,9 @@ class CourtList:
     authority: str | None = None
     """Who supplies the list, in words (default: each listing's court)."""
     kind: str = "court"
+    named: str | None = None
+    """The file as the configuration names it (what a load records: the same wherever the
+    centre's folder is); default ``path``."""
 
     def load(self, service: Any) -> LoadResult:
         from govservice.blacklists import court
@@ -87,7 +90,7 @@ class CourtList:
             supplier=self.authority,
         )
         return service.blacklists.sources.receive(
-            self, entries, complete=True, files=(str(self.path),), digests=(digest,)
+            self, entries, complete=True, files=(self.named or str(self.path),), digests=(digest,)
         )
 
 
@@ -100,6 +103,15 @@ class PartnerFiles:
     region: str
     path: Path
     kind: str = "other_city"
+    named: str | None = None
+    """The file or folder as the configuration names it (see :attr:`CourtList.named`)."""
+
+    def shown(self, path: Path) -> str:
+        """A file of the source as a load records it: as the configuration names it (a
+        file of a folder: the folder so named, then the file's name)."""
+        if self.named is None:
+            return str(path)
+        return f"{self.named.rstrip('/')}/{path.name}" if path != self.path else self.named
 
     def files(self) -> list[Path]:
         """The exchange files the source names, in the order they are imported."""
@@ -124,6 +136,7 @@ class PartnerFiles:
         if exchange is None:  # pragma: no cover - the exchange is part of a full install
             raise SourceFileError(f"blacklist source {self.name!r}: no exchange importer")
         state = sources.state(self.name)
+        exchange.received(self.region)  # what was imported of the partner: read, so checked
         done = set(state.digests if state else ())
         files, digests, signer = [], [], None
         counts = {"added": 0, "changed": 0, "unchanged": 0, "revoked": 0}
@@ -137,7 +150,7 @@ class PartnerFiles:
             for key in counts:
                 counts[key] += int(_first(imported, key) or 0)
             counts["changed"] -= int(_first(imported, "revoked") or 0)  # counted in changed
-            files.append(str(path))
+            files.append(self.shown(path))
             digests.append(digest)
             done.add(digest)
         return sources.receive(
@@ -175,11 +188,16 @@ def sources_of(config: Config) -> list[Any]:
     base = config.path.parent if config.path is not None else Path.cwd()
     found: list[Any] = [OwnList(region=config.region)]
     for entry in config.blacklists.get("sources", ()):
-        path = base / entry["file"]
+        named = entry["file"]
+        path = base / named
         if entry["kind"] == "court":
-            found.append(CourtList(entry["name"], entry["region"], path, entry.get("authority")))
+            found.append(
+                CourtList(
+                    entry["name"], entry["region"], path, entry.get("authority"), named=named
+                )
+            )
         else:
-            found.append(PartnerFiles(entry["name"], entry["region"], path))
+            found.append(PartnerFiles(entry["name"], entry["region"], path, named=named))
     return found
 
 

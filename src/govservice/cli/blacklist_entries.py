@@ -33,7 +33,11 @@ from govservice.cli.terminal import emit, printable
 from govservice.codec import from_document, to_document
 from govservice.errors import InvalidRecordError
 from govservice.model import BlacklistEntry, SourceKind
-from govservice.model.identifiers import mask_document, mask_identity_numbers
+from govservice.model.identifiers import (
+    format_organisation_code,
+    mask_document,
+    mask_identity_numbers,
+)
 from govservice.records import read_records
 from govservice.service import GovService
 
@@ -121,16 +125,19 @@ def entry_line(entry: BlacklistEntry, on: Any) -> str:
     source = entry.source
     where = f"{source.kind.label}（{source.name or source.region}）"
     record = f"，{source.record_id}" if source.record_id else ""
+    number = subject.identifier.number
+    if subject.identifier.kind.value == "org_code":
+        number = format_organisation_code(number)  # as certificates write it: 74240553-X
     line = (
         f"{entry.id}  {subject.name}（{subject.identifier.kind.label} "
-        f"{subject.identifier.number}）  {where}{record}  "
+        f"{number}）  {where}{record}  "
         f"列入{chinese_date(entry.listed_on)}  "
         f"惩戒期{_period(entry.penalty_from, entry.penalty_until)}  "
         f"公示期{_period(entry.publication_start, entry.publication_end)}  "
         f"{entry.status_on(on).label}"
     )
-    if entry.revocation is not None:
-        line += f"（{chinese_date(entry.revocation.on)}移出：{entry.revocation.reason}）"
+    if entry.revoked_on(on):  # a revocation after ``on`` is not yet one that day
+        line += f"（{chinese_date(entry.revocation.on)}，{entry.revocation.reason}）"
     return mask_identity_numbers(line)
 
 

@@ -31,7 +31,11 @@ from govservice.cli.terminal import emit, printable
 from govservice.clock import SHANGHAI
 from govservice.errors import CourtListError
 from govservice.model import SourceKind
-from govservice.model.identifiers import mask_identity_numbers, mask_ric
+from govservice.model.identifiers import (
+    format_organisation_code,
+    mask_identity_numbers,
+    mask_ric,
+)
 from govservice.service import GovService
 
 
@@ -62,7 +66,7 @@ def register(actions: argparse._SubParsersAction) -> None:
         "no NAME is given). A court's list is read whole: a listing new or changed is "
         "stored with its provenance, one no longer on the list is revoked. A partner's new "
         "exchange files are imported. Each change is an event of the trail; the same list "
-        "loaded twice changes nothing.",
+        "loaded twice changes no entry (the load itself is recorded on the trail).",
     )
     load.add_argument("name", nargs="?", metavar="NAME", help="the source (see: sources)")
     load.add_argument("--json", action="store_true", help="print JSON")
@@ -117,6 +121,8 @@ def _shown_number(entry: Any) -> str:
     number = identifier.number
     if identifier.kind.value == "ric" and len(number) == 18:
         number = mask_ric(number)
+    elif identifier.kind.value == "org_code":
+        number = format_organisation_code(number)
     return f"{identifier.kind.label} {number}"
 
 
@@ -179,6 +185,16 @@ def run_sources(args: argparse.Namespace) -> int:
         emit(f"黑名单来源（共{len(lines)}个）")
         for line in lines:
             state = line.state
+            if line.kind == SourceKind.OWN.value:
+                # our own list is kept in the store: there is nothing to load it from
+                held = sum(1 for _ in service.blacklists.sources.held(line.name))
+                emit(
+                    printable(
+                        f"{line.name}  {_kind_label(line.kind)}  {line.region}  "
+                        f"存于本库（无需加载）  {held}条  无签名"
+                    )
+                )
+                continue
             count = f"{state.last.count}条" if state else "—"
             signer = f"签名密钥 {line.signer}" if line.signer else "无签名"
             emit(

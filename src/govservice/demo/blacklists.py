@@ -71,6 +71,10 @@ PARTNERS = (
 KEY_VALID_FROM = dt.date(2015, 1, 1)
 EXPORT_FILES = ("exchange-370500-1.json", "exchange-370500-2.json")
 """Our own list as we sent it: full on 30 June, a delta on 31 December."""
+EXCHANGE_KEY = "exchange-key.pem"
+"""Our key for the exchange files we send (``blacklists.exchange.signing_key``), derived
+like the partners' (:func:`exchange_key`): the files we send, and so the trail's record of
+them, are the same every run."""
 EXPOSURE_FILES = ("exposure.html", "exposure.json")
 """The exposure board (曝光台) of the year's last day, beside the report."""
 SCREENED_ITEM = "建筑工程施工许可证核发"
@@ -90,6 +94,7 @@ def demo_files() -> frozenset[str]:
     return frozenset(
         {
             COURT_FILE,
+            EXCHANGE_KEY,
             *EXPORT_FILES,
             *EXPOSURE_FILES,
             *(exchange_file(region) for region, _, _ in PARTNERS),
@@ -122,6 +127,30 @@ def partner_key(region: str) -> Any:
     return Ed25519PrivateKey.from_private_bytes(seed)
 
 
+def exchange_key() -> Any:
+    """The demo's Ed25519 key for our own exchange files: derived from our region code,
+    for the demo only (a centre makes its own with ``govservice audit keygen``)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    seed = hashlib.sha256(f"govservice-demo-exchange-{REGION}".encode()).digest()
+    return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def write_exchange_key(folder: Path) -> None:
+    """Write :func:`exchange_key` to ``folder`` / :data:`EXCHANGE_KEY` (PEM, mode 0600)."""
+    from cryptography.hazmat.primitives import serialization
+
+    pem = exchange_key().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    path = folder / EXCHANGE_KEY
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(pem)
+
+
 def config_lines() -> list[str]:
     """The ``blacklists:`` section of the demo's configuration: the court's list and the
     partners' files as sources, the partners with their public keys, the exposure board."""
@@ -150,6 +179,8 @@ def config_lines() -> list[str]:
             f"          valid_from: {KEY_VALID_FROM.isoformat()}",
         ]
     lines += [
+        "  exchange:               # our own files for the partners",
+        f"    signing_key: {EXCHANGE_KEY}   # made by the demo",
         "  exposure:               # 曝光台",
         "    person_names: masked  # 张*",
     ]
@@ -545,9 +576,9 @@ class _Year:
         if name in self.blacklists.sources.registered():
             return self.blacklists.sources.get(name)
         path = self.folder / file
-        if kind == "court":
-            return CourtList(name, region, path, COURT_AUTHORITY)
-        return PartnerFiles(name, region, path)
+        if kind == "court":  # named as the demo's configuration would name it
+            return CourtList(name, region, path, COURT_AUTHORITY, named=file)
+        return PartnerFiles(name, region, path, named=file)
 
 
 def load_blacklists(service: Any, dataset: Any, folder: Path) -> BlacklistSummary:

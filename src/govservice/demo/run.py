@@ -79,6 +79,7 @@ EXPOSURE_NAME = "exposure.html"
 BLACKLIST_FILES = frozenset(
     {
         "court-dishonest-2015.json",
+        "exchange-key.pem",
         "exchange-370500-1.json",
         "exchange-370500-2.json",
         "exchange-371400.json",
@@ -275,7 +276,7 @@ def write_config(folder: Path, plugins: tuple[str, ...]) -> Path:
         "  subsidies:",
         "    - {year: 2015, community_centre: 150000, village_station: 10000}",
     ]
-    from govservice.demo.blacklists import config_lines
+    from govservice.demo.blacklists import config_lines, write_exchange_key
 
     lines += config_lines()  # the court's list, the partner cities and their keys
     if plugins:
@@ -286,6 +287,7 @@ def write_config(folder: Path, plugins: tuple[str, ...]) -> Path:
         from govservice.trail.keys import generate_key
 
         generate_key(folder / KEY_NAME)
+        write_exchange_key(folder)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     except OSError as error:
         raise _file_error(error, path) from None

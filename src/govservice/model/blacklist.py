@@ -69,7 +69,8 @@ class EntryStatus(LabelledEnum):
     IN_FORCE = "in_force", "惩戒中"
     PUBLISHED = "published", "公示中"
     """Shown to the public, its penalty period over (or not begun)."""
-    REVOKED = "revoked", "已移出(信用修复)"
+    REVOKED = "revoked", "已移出"
+    """Revoked before its end, for the reason its revocation gives (信用修复 most often)."""
     EXPIRED = "expired", "已期满"
 
 

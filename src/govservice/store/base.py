@@ -33,6 +33,13 @@ from govservice.store.ledger import (
     LedgerEntry,
     canonical,
 )
+from govservice.store.states import (
+    STATE,
+    checked_setting,
+    is_chained_setting,
+    state_link,
+    state_subject,
+)
 
 T = TypeVar("T")
 
@@ -116,7 +123,8 @@ class NestedTransactions:
 class TrailLinks:
     """The links of the trail that every backend chains alike, through its own
     ``_append_ledger(subject_id, documents, key=...)``, in the caller's transaction or one of
-    their own: a refusal with no case record, and the mark of a simulation store."""
+    their own: a refusal with no case record, the mark of a simulation store, a version of
+    a catalog, a write of a chained setting (:mod:`govservice.store.states`)."""
 
     def record_refusal(self, subject_id: str, refusal: dict) -> None:
         with self.transaction():  # type: ignore[attr-defined]
@@ -129,6 +137,20 @@ class TrailLinks:
     def record_catalog_version(self, region: str, link: dict) -> None:
         with self.transaction():  # type: ignore[attr-defined]
             self._append_ledger(catalog_subject(region), [link], key=CATALOG)  # type: ignore[attr-defined]
+
+    def set_chained_setting(self, name: str, value: str) -> None:
+        if not is_chained_setting(name):
+            raise StoreError(f"setting {name} is not one the trail covers (CHAINED_SETTINGS)")
+        with self.transaction():  # type: ignore[attr-defined]
+            # the link first: it takes the trail head's lock before the setting's row is
+            # written, the one lock order of every writer (no deadlock)
+            link = state_link(name, value)
+            self._append_ledger(state_subject(name), [link], key=STATE)  # type: ignore[attr-defined]
+            self._put_setting(name, value)  # type: ignore[attr-defined]
+
+    def chained_setting(self, name: str) -> str | None:
+        value, link = self.setting_with_link(name)  # type: ignore[attr-defined]
+        return checked_setting(name, value, [] if link is None else [link])
 
 
 def every(store: Any, kind: str, *, region: str | None = None, page: int = 500) -> Iterator[Any]:
@@ -654,8 +676,36 @@ class Store(Protocol):
 
     def set_setting(self, name: str, value: str) -> None:
         """Set the store's setting ``name`` to ``value``, in a transaction of its own or the
-        caller's (the memory store writes it at once). Only
-        :func:`govservice.store.simulation.make_simulation` sets one, on a new store."""
+        caller's. :func:`govservice.store.simulation.make_simulation` sets one, on a new
+        store; the settings the trail covers are written by :meth:`set_chained_setting`
+        only.
+
+        :raises StoreError: ``name`` is one the trail covers."""
+
+    def set_chained_setting(self, name: str, value: str) -> None:
+        """Set the setting ``name`` (one of :data:`govservice.store.states.CHAINED_SETTINGS`)
+        to ``value`` and chain a link of it (``state/<name>``, the SHA-256 of ``value``), in
+        the caller's transaction or one of its own."""
+
+    def chained_setting(self, name: str) -> str | None:
+        """The setting ``name`` (None: never set) once it is what its last link chained.
+
+        :raises AlteredStateError: it was written without a link, changed or deleted
+            after its last link (see :mod:`govservice.store.states`)."""
+
+    def setting_with_link(self, name: str) -> tuple[str | None, LedgerEntry | None]:
+        """The setting ``name`` as stored (None: not set) and the last link of its subject
+        (``state/<name>``; None: none), read at once: a write committed by another
+        connection meanwhile is seen whole or not at all."""
+
+    def settings(self) -> dict[str, str]:
+        """Every setting of the store, by name (what ``audit verify`` looks through)."""
+
+    def lock_trail(self) -> None:
+        """Inside a transaction: take the lock of the trail's head until it ends (every
+        writer of the trail takes it first): what is decided from the store meanwhile stays
+        true. A check of a state (what was imported last of a partner) and the write that
+        depends on it are made under it."""
 
     # --- bulk ----------------------------------------------------------------------------
 

@@ -58,6 +58,7 @@ from govservice.store.ledger import (
     record_digest,
 )
 from govservice.store.sql import where_columns
+from govservice.store.states import refuse_chained, state_subject
 from govservice.store.stations_memory import MemoryStations
 
 _CLOSED = frozenset(state.value for state in CaseState if state.is_closed)
@@ -114,6 +115,7 @@ class MemoryStore(
             self._catalog,  # never changed in place: a new version makes a new dict
             self._guiding,  # the same (MemoryGuiding)
             self._evaluations,  # the same (MemoryStations)
+            self._settings,  # the same: a setting set makes a new dict
         )
 
     def _commit(self, token: Any) -> None:
@@ -130,6 +132,7 @@ class MemoryStore(
             self._catalog,
             self._guiding,
             self._evaluations,
+            self._settings,
         ) = token
 
     def add_item(self, item: Item) -> None:
@@ -537,9 +540,21 @@ class MemoryStore(
         return (self._settings or {}).get(name)
 
     def set_setting(self, name: str, value: str) -> None:
-        """Written at once, outside any transaction (a store's settings are set when it is
-        created)."""
+        refuse_chained(name)
+        self._put_setting(name, value)
+
+    def _put_setting(self, name: str, value: str) -> None:
         self._settings = {**(self._settings or {}), name: value}
+
+    def settings(self) -> dict[str, str]:
+        return dict(sorted((self._settings or {}).items()))
+
+    def setting_with_link(self, name: str) -> tuple[str | None, LedgerEntry | None]:
+        links = self.case_ledger(state_subject(name))
+        return self.setting(name), links[-1] if links else None
+
+    def lock_trail(self) -> None:
+        pass  # one process, one thread: nothing writes meanwhile
 
     # --- training and the staff assessment (issue 13, slice S3) --------------------------
     # Kept apart from the snapshot of a transaction: every write checks all it is given

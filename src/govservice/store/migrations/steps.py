@@ -44,7 +44,18 @@ def _blacklist_entries(store: Any) -> None:
         store._execute(statement, (*row[1:], canonical(document), store._text(key)))
 
 
-DATA_STEPS: dict[int, Callable[[Any], None]] = {10: _blacklist_entries}
+def _chain_states(store: Any) -> None:
+    """Schema 11: every setting the trail now covers, written before, chained once (in the
+    order of their names), so that reading it finds its link."""
+    from govservice.store.states import STATE, is_chained_setting, state_link, state_subject
+
+    for name, value in store._rows("SELECT name, value FROM govservice_settings ORDER BY name"):
+        name, value = store._text(name), store._text(value)
+        if is_chained_setting(name):
+            store._append_ledger(state_subject(name), [state_link(name, value)], key=STATE)
+
+
+DATA_STEPS: dict[int, Callable[[Any], None]] = {10: _blacklist_entries, 11: _chain_states}
 """The data step of each migration that has one, by its number."""
 
 

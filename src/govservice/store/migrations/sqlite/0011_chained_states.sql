@@ -1,0 +1,6 @@
+-- govservice schema 11: the settings the trail covers (govservice.store.states). What was
+-- last imported of each partner city, the files we sent and the loads of each blacklist
+-- source are settings whose every write is now a link of the trail ("state/<name>", the
+-- SHA-256 of the setting's text). No table changes: the data step of this schema
+-- (govservice.store.migrations.steps) chains, once, each such setting written before, in
+-- the same transaction.
