@@ -314,3 +314,70 @@ def test_a_file_checked_while_another_process_imports_the_next_one_is_refused(
             assert verify_store(one.store).ok
         finally:
             other.store.close()
+
+
+def test_a_setting_looked_into_is_accepted_again_with_its_reason(centre_on) -> None:
+    from govservice.audit import rechain_setting
+
+    exchange = centre_on.blacklists.exchange
+    exchange.import_bytes(dezhou_full())
+    store = centre_on.store
+    (chained,) = store.case_ledger(state_subject(RECEIVED))
+    was = json.loads(chained.text)["state"]["sha256"]
+    state = json.loads(store.setting(RECEIVED))
+    restored = json.dumps({**state, "imported_at": "2015-06-02T09:30:00+08:00"})
+    _behind_the_back(centre_on, RECEIVED, restored)
+    assert not verify_store(store).ok
+    with pytest.raises(StoreError, match="say why"):
+        rechain_setting(store, RECEIVED, "  ")
+    previous, seq = rechain_setting(store, RECEIVED, "由备份恢复，经核对无误")
+    assert previous == was
+    assert store.chained_setting(RECEIVED) == restored
+    assert exchange.received(DEZHOU).sequence == 1
+    report = verify_store(store)
+    assert report.ok
+    link = store.case_ledger(state_subject(RECEIVED))[-1]
+    assert link.seq == seq
+    assert json.loads(link.text)["state"] == {
+        "name": RECEIVED,
+        "sha256": record_digest(restored),
+        "rechained": {"reason": "由备份恢复，经核对无误", "was": was},
+    }
+    # nothing more to accept; a setting not covered, or one gone, is refused
+    with pytest.raises(StoreError, match="nothing to accept"):
+        rechain_setting(store, RECEIVED, "again")
+    with pytest.raises(StoreError, match="not one the trail covers"):
+        rechain_setting(store, "simulation", "why not")
+    _behind_the_back(centre_on, RECEIVED, None)
+    with pytest.raises(StoreError, match="restore it from a backup"):
+        rechain_setting(store, RECEIVED, "gone")
+    assert store.ledger_head()[0] == seq
+
+
+def test_audit_rechain_on_the_command_line(tmp_path, capsys) -> None:
+    config = tmp_path / "govservice.yaml"
+    config.write_text(
+        'name: 东营市政务服务中心\nregion: "370500"\nstorage:\n  backend: sqlite\n'
+        "  settings: {path: centre.db}\n",
+        encoding="utf-8",
+    )
+    assert main(["--config", str(config), "blacklist", "load"]) == 0
+    with sqlite3.connect(tmp_path / "centre.db") as db:
+        db.execute(
+            "UPDATE govservice_settings SET value = replace(value, '\"loads\":1', '\"loads\":2') "
+            "WHERE name = 'blacklists.source.own'"
+        )
+    capsys.readouterr()
+    assert main(["--config", str(config), "audit", "verify"]) == 1
+    assert "state/blacklists.source.own" in capsys.readouterr().out
+    argv = ["--config", str(config), "audit", "rechain", "state/blacklists.source.own"]
+    assert main([*argv, "--reason", "核对无误"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("chained setting blacklists.source.own again at event ")
+    assert "for: 核对无误" in out
+    assert main(["--config", str(config), "audit", "verify"]) == 0
+    capsys.readouterr()
+    assert main([*argv, "--reason", "again"]) == 2
+    err = capsys.readouterr().err
+    assert "nothing to accept" in err
+    assert "Traceback" not in err

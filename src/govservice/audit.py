@@ -667,3 +667,42 @@ def _agrees(events: list[str], chained: list[str], fresh: bool) -> bool:
     if fresh:
         return events == chained
     return len(events) >= len(chained) and events[len(events) - len(chained) :] == chained
+
+
+def rechain_setting(store: Any, name: str, reason: str) -> tuple[str | None, int]:
+    """Accept the chained setting ``name`` as it stands now, for ``reason``: once a
+    setting found altered (``AlteredStateError``, a break of ``audit verify``) has been
+    looked into and its value is the right one, chain it again, one link holding its
+    SHA-256, the reason and the SHA-256 its last link held (the trail keeps both). Returns
+    that SHA-256 (None: it had no link) and the link's number.
+
+    :raises StoreError: ``name`` is not a setting the trail covers, ``reason`` is empty,
+        the setting is what its last link chained (nothing to accept), or it is gone
+        (restore it from a backup of the database: a state cannot be made up).
+    """
+    from govservice.errors import StoreError
+    from govservice.store.states import last_digest, rechained_link
+
+    if not is_chained_setting(name):
+        raise StoreError(f"setting {name} is not one the trail covers; nothing is chained")
+    if not reason or not reason.strip():
+        raise StoreError(f"setting {name}: say why it is accepted as it stands (--reason)")
+    with store.transaction():
+        store.lock_trail()
+        value, link = store.setting_with_link(name)
+        if value is None:
+            raise StoreError(
+                f"setting {name} is gone: restore it from a backup of the database; a state "
+                "that is not there is not chained"
+            )
+        links = [] if link is None else [link]
+        try:
+            checked_setting(name, value, links)
+        except AlteredStateError:
+            pass
+        else:
+            raise StoreError(f"setting {name} is what its last link chained: nothing to accept")
+        last = last_digest(links)
+        was = last[1] if last else None
+        store.set_chained_setting(name, value, link=rechained_link(name, value, reason, was))
+    return was, store.setting_with_link(name)[1].seq

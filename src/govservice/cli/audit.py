@@ -1,4 +1,4 @@
-"""``govservice audit verify|attest|keygen|checkpoint``: the tamper-evident trail (步步留痕)."""
+"""``govservice audit verify|attest|keygen|checkpoint|rechain``: the tamper-evident trail (步步留痕)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import re
 from pathlib import Path
 
-from govservice.audit import attest_imports, attest_legacy_records
+from govservice.audit import attest_imports, attest_legacy_records, rechain_setting
 from govservice.cli.common import persistent_store, service_from
 from govservice.cli.output import check_output
 from govservice.store.chained import subject_kind
@@ -72,6 +72,19 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--print", action="store_true", dest="show", help="print the latest; write nothing"
     )
     checkpoint.set_defaults(run=run_checkpoint)
+    rechain = actions.add_parser(
+        "rechain",
+        help="accept a chained setting found altered, with a reason",
+        description="A setting the trail covers (what was imported last of a partner "
+        "city, the files we sent, the loads of a blacklist source) that is not what its "
+        "last link chained stops what depends on it (GS710) and breaks audit verify. Once "
+        "it is looked into and its value is the right one, chain it again: one link holding "
+        "its SHA-256, the reason and the SHA-256 it had. A setting that is gone is restored "
+        "from a backup instead. Exit 0, or 2.",
+    )
+    rechain.add_argument("name", metavar="NAME", help="the setting (as audit verify names it)")
+    rechain.add_argument("--reason", required=True, help="why its value is the right one")
+    rechain.set_defaults(run=run_rechain)
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -168,6 +181,18 @@ def run_attest(args: argparse.Namespace) -> int:
         f"attested {cases} imported case(s) holding {events} event(s) from before; "
         f"head {head[0]}:{head[1]}"
     )
+    return 0
+
+
+def run_rechain(args: argparse.Namespace) -> int:
+    store = persistent_store(service_from(args), create=False)
+    name = args.name.removeprefix("state/")  # as audit verify prints its subject
+    try:
+        was, seq = rechain_setting(store, name, args.reason)
+    finally:
+        store.close()
+    before = f"it had {was[:16]}…" if was else "it had no link"
+    print(f"chained setting {name} again at event {seq} ({before}), for: {args.reason}")
     return 0
 
 

@@ -138,14 +138,14 @@ class TrailLinks:
         with self.transaction():  # type: ignore[attr-defined]
             self._append_ledger(catalog_subject(region), [link], key=CATALOG)  # type: ignore[attr-defined]
 
-    def set_chained_setting(self, name: str, value: str) -> None:
+    def set_chained_setting(self, name: str, value: str, *, link: dict | None = None) -> None:
         if not is_chained_setting(name):
             raise StoreError(f"setting {name} is not one the trail covers (CHAINED_SETTINGS)")
         with self.transaction():  # type: ignore[attr-defined]
             # the link first: it takes the trail head's lock before the setting's row is
             # written, the one lock order of every writer (no deadlock)
-            link = state_link(name, value)
-            self._append_ledger(state_subject(name), [link], key=STATE)  # type: ignore[attr-defined]
+            held = state_link(name, value) if link is None else link
+            self._append_ledger(state_subject(name), [held], key=STATE)  # type: ignore[attr-defined]
             self._put_setting(name, value)  # type: ignore[attr-defined]
 
     def chained_setting(self, name: str) -> str | None:
@@ -682,10 +682,11 @@ class Store(Protocol):
 
         :raises StoreError: ``name`` is one the trail covers."""
 
-    def set_chained_setting(self, name: str, value: str) -> None:
+    def set_chained_setting(self, name: str, value: str, *, link: dict | None = None) -> None:
         """Set the setting ``name`` (one of :data:`govservice.store.states.CHAINED_SETTINGS`)
-        to ``value`` and chain a link of it (``state/<name>``, the SHA-256 of ``value``), in
-        the caller's transaction or one of its own."""
+        to ``value`` and chain a link of it (``state/<name>``, holding ``link``: by default
+        :func:`~govservice.store.states.state_link`, the SHA-256 of ``value``), in the
+        caller's transaction or one of its own."""
 
     def chained_setting(self, name: str) -> str | None:
         """The setting ``name`` (None: never set) once it is what its last link chained.

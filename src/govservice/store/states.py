@@ -14,13 +14,17 @@ of Dezhou's importable again) no longer matches its last link: reading it throug
 :meth:`govservice.store.base.Store.chained_setting` raises :class:`AlteredStateError`, and
 ``govservice audit verify`` reports the break. Which settings are chained is said by
 their names (:data:`CHAINED_SETTINGS`); schema 11 chained those written before
-(:func:`govservice.store.migrations.steps`).
+(:func:`govservice.store.migrations.steps`). A link holds only the SHA-256: a setting
+found altered is restored from a backup of the database, or, once it is looked into,
+accepted as it stands with a reason (``govservice audit rechain NAME --reason``,
+:func:`govservice.audit.rechain_setting`), a link of its own on the trail.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from govservice.errors import AlteredStateError, StoreError
 from govservice.store.ledger import LedgerEntry, record_digest
@@ -31,6 +35,7 @@ __all__ = [
     "checked_setting",
     "is_chained_setting",
     "last_digest",
+    "rechained_link",
     "refuse_chained",
     "state_link",
     "state_subject",
@@ -77,6 +82,13 @@ def state_subject(name: str) -> str:
 def state_link(name: str, value: str) -> dict[str, str]:
     """What the link of a write of setting ``name`` holds under :data:`STATE`."""
     return {"name": name, "sha256": record_digest(value)}
+
+
+def rechained_link(name: str, value: str, reason: str, was: str | None) -> dict[str, Any]:
+    """What the link of a setting chained again holds (``govservice audit rechain``): its
+    SHA-256 now, why it is accepted as it stands, and the SHA-256 its last link held
+    (``was``; None: it had no link)."""
+    return {**state_link(name, value), "rechained": {"reason": reason, "was": was}}
 
 
 def last_digest(links: Sequence[LedgerEntry]) -> tuple[int, str | None] | None:
