@@ -336,13 +336,19 @@ def test_mask_identity_numbers_leaves_a_credit_code_of_digits_and_masks_every_id
     assert mask_identity_numbers(f"号码{mistyped}") == "号码3705021985****0030"
 
 
-def test_blacklist_list_shows_a_credit_code_of_digits_and_masks_identity_numbers(tmp_path, capsys):
+def _sqlite_centre(tmp_path: Path) -> Path:
+    """The configuration of a centre on SQLite in ``tmp_path``."""
     config = tmp_path / "govservice.yaml"
     config.write_text(
         "name: 东营市政务服务中心\nregion: '370500'\n"
         "storage:\n  backend: sqlite\n  settings:\n    path: centre.db\n",
         encoding="utf-8",
     )
+    return config
+
+
+def test_blacklist_list_shows_a_credit_code_of_digits_and_masks_identity_numbers(tmp_path, capsys):
+    config = _sqlite_centre(tmp_path)
     service = GovService(config)
     try:
         for number, subject in enumerate(
@@ -392,12 +398,7 @@ def test_an_organisation_code_is_shown_as_certificates_write_it(tmp_path, capsys
 
     body = "71610585"
     code = body + organisation_code_check_character(body)
-    config = tmp_path / "govservice.yaml"
-    config.write_text(
-        "name: 东营市政务服务中心\nregion: '370500'\n"
-        "storage:\n  backend: sqlite\n  settings:\n    path: centre.db\n",
-        encoding="utf-8",
-    )
+    config = _sqlite_centre(tmp_path)
     service = GovService(config)
     try:
         subject = Party(

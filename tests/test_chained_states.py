@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import attrs
 import pytest
@@ -173,7 +174,8 @@ def test_the_loads_of_a_source_are_chained(tmp_path) -> None:
         assert not verify_store(service.store).ok
 
 
-def test_the_command_line_names_the_altered_setting_and_exits_2(tmp_path, capsys) -> None:
+def _loaded_centre(tmp_path: Path) -> Path:
+    """A SQLite centre's configuration in ``tmp_path``, its sources loaded once."""
     config = tmp_path / "govservice.yaml"
     config.write_text(
         'name: 东营市政务服务中心\nregion: "370500"\nstorage:\n  backend: sqlite\n'
@@ -181,6 +183,11 @@ def test_the_command_line_names_the_altered_setting_and_exits_2(tmp_path, capsys
         encoding="utf-8",
     )
     assert main(["--config", str(config), "blacklist", "load"]) == 0
+    return config
+
+
+def test_the_command_line_names_the_altered_setting_and_exits_2(tmp_path, capsys) -> None:
+    config = _loaded_centre(tmp_path)
     with sqlite3.connect(tmp_path / "centre.db") as db:
         db.execute(
             "UPDATE govservice_settings SET value = '{}' WHERE name = 'blacklists.source.own'"
@@ -355,13 +362,7 @@ def test_a_setting_looked_into_is_accepted_again_with_its_reason(centre_on) -> N
 
 
 def test_audit_rechain_on_the_command_line(tmp_path, capsys) -> None:
-    config = tmp_path / "govservice.yaml"
-    config.write_text(
-        'name: 东营市政务服务中心\nregion: "370500"\nstorage:\n  backend: sqlite\n'
-        "  settings: {path: centre.db}\n",
-        encoding="utf-8",
-    )
-    assert main(["--config", str(config), "blacklist", "load"]) == 0
+    config = _loaded_centre(tmp_path)
     with sqlite3.connect(tmp_path / "centre.db") as db:
         db.execute(
             "UPDATE govservice_settings SET value = replace(value, '\"loads\":1', '\"loads\":2') "

@@ -49,7 +49,7 @@ from typing import Any
 import attrs
 
 from govservice.codec import from_document, to_document
-from govservice.errors import AlteredStateError, TrailBrokenError
+from govservice.errors import TrailBrokenError
 from govservice.formats import parse_date_time
 from govservice.kinds import CHAINED_KINDS, KINDS
 from govservice.model import Case
@@ -70,7 +70,7 @@ from govservice.store.ledger import (
     verify,
 )
 from govservice.store.simulation import SIMULATION
-from govservice.store.states import STATE, checked_setting, is_chained_setting, state_subject
+from govservice.store.states import STATE, is_chained_setting, state_problem, state_subject
 
 __all__ = ["AuditReport", "Break", "attest_imports", "attest_legacy_records", "verify_store"]
 
@@ -253,15 +253,8 @@ def _check_states(store: Any, trail: _Trail, head: int) -> Break | None:
         value, link = store.setting_with_link(name)
         if link is not None and link.seq > head:
             continue  # written since the head was read
-        try:
-            checked_setting(name, value, [] if link is None else [link])
-        except AlteredStateError:
-            if link is None:
-                problem = "the setting is not on the trail: written without its link"
-            elif value is None:
-                problem = "the setting is gone after it was chained"
-            else:
-                problem = "the setting was changed after it was chained"
+        problem = state_problem(value, link)
+        if problem is not None:
             return Break(link.seq if link else head, state_subject(name), problem)
     return None
 
@@ -681,7 +674,7 @@ def rechain_setting(store: Any, name: str, reason: str) -> tuple[str | None, int
         (restore it from a backup of the database: a state cannot be made up).
     """
     from govservice.errors import StoreError
-    from govservice.store.states import last_digest, rechained_link
+    from govservice.store.states import linked_digest, rechained_link
 
     if not is_chained_setting(name):
         raise StoreError(f"setting {name} is not one the trail covers; nothing is chained")
@@ -695,14 +688,8 @@ def rechain_setting(store: Any, name: str, reason: str) -> tuple[str | None, int
                 f"setting {name} is gone: restore it from a backup of the database; a state "
                 "that is not there is not chained"
             )
-        links = [] if link is None else [link]
-        try:
-            checked_setting(name, value, links)
-        except AlteredStateError:
-            pass
-        else:
+        if state_problem(value, link) is None:
             raise StoreError(f"setting {name} is what its last link chained: nothing to accept")
-        last = last_digest(links)
-        was = last[1] if last else None
+        was = None if link is None else linked_digest(link)
         store.set_chained_setting(name, value, link=rechained_link(name, value, reason, was))
     return was, store.setting_with_link(name)[1].seq

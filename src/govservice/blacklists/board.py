@@ -41,7 +41,7 @@ import attrs
 from govservice.clock import SHANGHAI
 from govservice.errors import ExposureConfigError, ExposureOutputError
 from govservice.model import BlacklistEntry, IdentifierKind, PartyKind, SourceKind
-from govservice.model.identifiers import format_organisation_code, mask_ric
+from govservice.model.identifiers import shown_number
 
 _IDENTITY_SHAPE = re.compile(r"(?<![0-9])([0-9]{10})[0-9]{4}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
 
@@ -321,11 +321,7 @@ def _line(
         return mask_name(name) if policy == MASKED else name
 
     identifier = subject.identifier
-    number = identifier.number
-    if identifier.kind is IdentifierKind.RIC:
-        number = mask_ric(number)
-    elif identifier.kind is IdentifierKind.ORGANISATION_CODE:
-        number = format_organisation_code(number)  # as certificates write it: 74240553-X
+    number = shown_number(identifier.kind.value, identifier.number)
     name = shown_person(subject.name) if person else subject.name
     source = entry.source
     return BoardLine(

@@ -661,12 +661,11 @@ class Exchange:
             exported_at=now.isoformat(),
             ledger_seq=head,
         )
-        with store.transaction():
-            if write is not None:
-                write(data)
-            store.set_chained_setting(
-                SENT, canonical([attrs.asdict(file) for file in [*sent, record]])
-            )
+        if write is not None:  # in the transaction of export(): a failure records nothing
+            write(data)
+        store.set_chained_setting(
+            SENT, canonical([attrs.asdict(file) for file in [*sent, record]])
+        )
         return Export(data=data, sent=record)
 
     def _own(self) -> Iterator[BlacklistEntry]:

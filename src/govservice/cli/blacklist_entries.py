@@ -33,11 +33,7 @@ from govservice.cli.terminal import emit, printable
 from govservice.codec import from_document, to_document
 from govservice.errors import InvalidRecordError
 from govservice.model import BlacklistEntry, SourceKind
-from govservice.model.identifiers import (
-    format_organisation_code,
-    mask_document,
-    mask_identity_numbers,
-)
+from govservice.model.identifiers import mask_document, mask_identity_numbers, shown_number
 from govservice.records import read_records
 from govservice.service import GovService
 
@@ -125,9 +121,7 @@ def entry_line(entry: BlacklistEntry, on: Any) -> str:
     source = entry.source
     where = f"{source.kind.label}（{source.name or source.region}）"
     record = f"，{source.record_id}" if source.record_id else ""
-    number = subject.identifier.number
-    if subject.identifier.kind.value == "org_code":
-        number = format_organisation_code(number)  # as certificates write it: 74240553-X
+    number = shown_number(subject.identifier.kind.value, subject.identifier.number)
     line = (
         f"{entry.id}  {subject.name}（{subject.identifier.kind.label} "
         f"{number}）  {where}{record}  "

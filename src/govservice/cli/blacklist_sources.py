@@ -31,11 +31,7 @@ from govservice.cli.terminal import emit, printable
 from govservice.clock import SHANGHAI
 from govservice.errors import CourtListError
 from govservice.model import SourceKind
-from govservice.model.identifiers import (
-    format_organisation_code,
-    mask_identity_numbers,
-    mask_ric,
-)
+from govservice.model.identifiers import mask_identity_numbers, shown_number
 from govservice.service import GovService
 
 
@@ -118,12 +114,7 @@ def _result_document(result: Any) -> dict[str, Any]:
 
 def _shown_number(entry: Any) -> str:
     identifier = entry.subject.identifier
-    number = identifier.number
-    if identifier.kind.value == "ric" and len(number) == 18:
-        number = mask_ric(number)
-    elif identifier.kind.value == "org_code":
-        number = format_organisation_code(number)
-    return f"{identifier.kind.label} {number}"
+    return f"{identifier.kind.label} {shown_number(identifier.kind.value, identifier.number)}"
 
 
 def run_shared(service: GovService, on: Any, as_json: bool) -> int:

@@ -121,34 +121,26 @@ def identity_number(region: str, born: str, serial: str) -> str:
 def partner_key(region: str) -> Any:
     """The demo's Ed25519 key of the partner city of ``region``: derived from its code (the
     same every run), for the demo only."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    seed = hashlib.sha256(f"govservice-demo-partner-{region}".encode()).digest()
-    return Ed25519PrivateKey.from_private_bytes(seed)
+    return _derived_key(f"govservice-demo-partner-{region}")
 
 
 def exchange_key() -> Any:
     """The demo's Ed25519 key for our own exchange files: derived from our region code,
     for the demo only (a centre makes its own with ``govservice audit keygen``)."""
+    return _derived_key(f"govservice-demo-exchange-{REGION}")
+
+
+def _derived_key(label: str) -> Any:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    seed = hashlib.sha256(f"govservice-demo-exchange-{REGION}".encode()).digest()
-    return Ed25519PrivateKey.from_private_bytes(seed)
+    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(label.encode()).digest())
 
 
 def write_exchange_key(folder: Path) -> None:
     """Write :func:`exchange_key` to ``folder`` / :data:`EXCHANGE_KEY` (PEM, mode 0600)."""
-    from cryptography.hazmat.primitives import serialization
+    from govservice.trail.keys import write_key
 
-    pem = exchange_key().private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    path = folder / EXCHANGE_KEY
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(pem)
+    write_key(folder / EXCHANGE_KEY, exchange_key())
 
 
 def config_lines() -> list[str]:

@@ -291,6 +291,17 @@ def format_organisation_code(value: str) -> str:
     return f"{value[:8]}-{value[8:]}" if len(value) == 9 else value
 
 
+def shown_number(kind: str, number: str) -> str:
+    """A subject's number (of identifier ``kind``) as what is shown to a clerk or the
+    public writes it: an identity number masked (10 + ``****`` + 4), an organisation code
+    with its hyphen (``74240553-X``), any other as it is."""
+    if kind == "ric" and len(number) == 18:
+        return mask_ric(number)
+    if kind == "org_code":
+        return format_organisation_code(number)
+    return number
+
+
 @functools.lru_cache(maxsize=8192)
 def organisation_code_problem(value: str) -> str | None:
     """Why ``value`` (normalised: 9 characters, no hyphen) is not a valid organisation

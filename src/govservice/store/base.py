@@ -150,7 +150,7 @@ class TrailLinks:
 
     def chained_setting(self, name: str) -> str | None:
         value, link = self.setting_with_link(name)  # type: ignore[attr-defined]
-        return checked_setting(name, value, [] if link is None else [link])
+        return checked_setting(name, value, link)
 
 
 def every(store: Any, kind: str, *, region: str | None = None, page: int = 500) -> Iterator[Any]:

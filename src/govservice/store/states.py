@@ -23,7 +23,6 @@ accepted as it stands with a reason (``govservice audit rechain NAME --reason``,
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
 from govservice.errors import AlteredStateError, StoreError
@@ -34,10 +33,11 @@ __all__ = [
     "STATE",
     "checked_setting",
     "is_chained_setting",
-    "last_digest",
+    "linked_digest",
     "rechained_link",
     "refuse_chained",
     "state_link",
+    "state_problem",
     "state_subject",
 ]
 
@@ -91,47 +91,54 @@ def rechained_link(name: str, value: str, reason: str, was: str | None) -> dict[
     return {**state_link(name, value), "rechained": {"reason": reason, "was": was}}
 
 
-def last_digest(links: Sequence[LedgerEntry]) -> tuple[int, str | None] | None:
-    """The sequence number of the last link of a setting (of ``links``, its subject's, in
-    order) and the SHA-256 it holds (None: the link holds none); None when none has one."""
-    for link in reversed(links):
-        try:
-            inside = json.loads(link.text)
-        except ValueError:
-            return link.seq, None  # the chain's check reports the link itself
-        if isinstance(inside, dict) and STATE in inside:
-            held = inside[STATE]
-            digest = held.get("sha256") if isinstance(held, dict) else None
-            return link.seq, digest if isinstance(digest, str) else None
+def linked_digest(link: LedgerEntry) -> str | None:
+    """The SHA-256 a link of a setting holds (None: it holds none that can be read; the
+    chain's check reports the link itself)."""
+    try:
+        inside = json.loads(link.text)
+    except ValueError:
+        return None
+    held = inside.get(STATE) if isinstance(inside, dict) else None
+    digest = held.get("sha256") if isinstance(held, dict) else None
+    return digest if isinstance(digest, str) else None
+
+
+def state_problem(value: str | None, link: LedgerEntry | None) -> str | None:
+    """What is wrong with a setting's text as stored (``value``, None: not set) against
+    the last link of its subject (None: none), in a few words; None: nothing."""
+    if link is None:
+        return (
+            None if value is None else "the setting is not on the trail: written without its link"
+        )
+    if value is None:
+        return "the setting is gone after it was chained"
+    if record_digest(value) != linked_digest(link):
+        return "the setting was changed after it was chained"
     return None
 
 
-def checked_setting(name: str, value: str | None, links: Sequence[LedgerEntry]) -> str | None:
+def checked_setting(name: str, value: str | None, link: LedgerEntry | None) -> str | None:
     """``value``, the text of setting ``name`` as stored (None: not set), once it is
-    the one its last link (of ``links``, the links of its subject) chained.
+    the one its last link (``link``; None: it has none) chained.
 
     :raises AlteredStateError: it was set without a link, changed or deleted after its
         last link.
     """
-    last = last_digest(links)
-    if last is None:
-        if value is None:
-            return None
+    if state_problem(value, link) is None:
+        return value
+    if link is None:
         raise AlteredStateError(
             f"setting {name} is not on the trail: it was written behind govservice's back. "
             "Nothing that depends on it is done until it is looked into (govservice audit "
             "verify)"
         )
-    seq, digest = last
     if value is None:
         raise AlteredStateError(
-            f"setting {name}, chained at event {seq} of the trail, is gone. Nothing that "
-            "depends on it is done until it is looked into (govservice audit verify)"
+            f"setting {name}, chained at event {link.seq} of the trail, is gone. Nothing "
+            "that depends on it is done until it is looked into (govservice audit verify)"
         )
-    if record_digest(value) != digest:
-        raise AlteredStateError(
-            f"setting {name} is not what event {seq} of the trail chained: it was changed "
-            "behind govservice's back. Nothing that depends on it is done until it is "
-            "looked into (govservice audit verify)"
-        )
-    return value
+    raise AlteredStateError(
+        f"setting {name} is not what event {link.seq} of the trail chained: it was changed "
+        "behind govservice's back. Nothing that depends on it is done until it is "
+        "looked into (govservice audit verify)"
+    )

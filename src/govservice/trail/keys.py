@@ -23,7 +23,14 @@ def generate_key(path: Path) -> Ed25519PrivateKey:
 
     :raises CheckpointError: ``path`` exists (a key is never overwritten) or cannot be written.
     """
-    key = Ed25519PrivateKey.generate()
+    return write_key(path, Ed25519PrivateKey.generate())
+
+
+def write_key(path: Path, key: Ed25519PrivateKey) -> Ed25519PrivateKey:
+    """Write ``key`` to ``path`` (PEM, PKCS #8, mode 0600); returns it.
+
+    :raises CheckpointError: ``path`` exists (a key is never overwritten) or cannot be written.
+    """
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
