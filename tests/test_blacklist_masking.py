@@ -221,6 +221,7 @@ def test_the_board_names_each_source_and_its_dates_and_masks_names_by_policy(cen
     zhang = by_id["BL-2015-0001"]
     assert (zhang.name, zhang.identifier) == ("张伟", mask_ric(PERSONS["张伟"]))
     assert (zhang.source, zhang.source_region, zhang.status) == ("本级认定", "370500", "惩戒中")
+    assert zhang.source_region_name == "东营市"
     assert (zhang.listed_on, zhang.penalty_until) == (dt.date(2015, 3, 1), dt.date(2016, 2, 28))
     court = by_id["court-370500-0000000000000001"]
     assert (court.source, court.supplier) == ("法院失信被执行人名单", "东营市中级人民法院")
@@ -415,3 +416,13 @@ def test_an_organisation_code_is_shown_as_certificates_write_it(tmp_path, capsys
     assert main(["--config", str(config), "blacklist", "list", "--on", DAY.isoformat()]) == 0
     out = capsys.readouterr().out
     assert f"组织机构代码 {shown}）" in out
+
+
+def test_the_page_names_each_source_by_its_supplier_and_region_not_a_code(centre, capsys):
+    assert main(["--config", str(centre), "blacklist", "expose", "--on", "2015-09-01"]) == 0
+    page = capsys.readouterr().out
+    sources = re.findall(r'<td class="source">(.*?)</td>', page, re.DOTALL)
+    assert sources
+    for cell in sources:
+        assert not re.search(r"(?<![0-9A-Z])[0-9]{6}(?![0-9])", cell.split("原编号")[0]), cell
+    assert any("东营市" in cell for cell in sources)

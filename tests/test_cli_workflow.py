@@ -137,7 +137,7 @@ def test_a_case_goes_through_from_the_command_line(centre, tmp_path, capsys):
     assert main(["--config", str(centre), "case", "show", "DY-0001"]) == 0
     shown = capsys.readouterr().out
     assert f"事项 {ITEM.name}（{ITEM.code}） 第1版，{ITEM.department}" in shown
-    assert "站点 东营市政务服务中心，区划 370500" in shown
+    assert "站点 东营市政务服务中心，区划 东营市（370500）" in shown
     assert "370500-ZWZX" not in shown  # the station by name
     assert "状态 已办结\n" in shown
     assert "评价：不满意" in shown

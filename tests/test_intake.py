@@ -230,8 +230,10 @@ def test_a_station_that_is_not_stored_or_serves_another_region_is_refused(desk):
         desk.workflow.apply(desk.new_case(item, station_code="XX-1"), APPLICANT)
     with pytest.raises(
         ApplicationRefusedError, match="station 370523-ZWZX serves region 370523, not 370500"
-    ):
+    ) as refused:
         desk.workflow.apply(desk.new_case(item, station_code="370523-ZWZX"), APPLICANT)
+    # the clerk reads the regions by name, the code beside it
+    assert "服务广饶县（370523），不是东营市（370500）" in refused.value.notice
     assert [r["refusal"][:5] for r in refusals(desk.store)] == ["GS807", "GS807"]
     stored = desk.workflow.apply(desk.new_case(item, station_code="370500-ZWZX"), APPLICANT)
     assert stored.record.station_code == "370500-ZWZX"
@@ -242,16 +244,23 @@ def test_the_region_is_the_items_or_one_it_is_delegated_to(desk):
     desk.store.add_item(item)
     with pytest.raises(
         ApplicationRefusedError, match=r"region 370523 is not the item's \(370500\)"
-    ):
+    ) as refused:
         desk.workflow.apply(desk.new_case(item, region="370523"), APPLICANT)
+    assert "区划广饶县（370523）不是事项的区划东营市（370500）" in refused.value.notice
     assert desk.store.count("case") == 0
     # The city delegates the item to Guangrao (下放): a new version of it in the catalog.
     delegated = attrs.evolve(item, version=2, delegated_to=("370523",))
     desk.store.add_item(delegated)
     stored = desk.workflow.apply(desk.new_case(item, region="370523"), APPLICANT)
     assert (stored.record.region, stored.record.item_version) == ("370523", 2)
-    with pytest.raises(ApplicationRefusedError, match=r"or one it is delegated to \(370523\)"):
+    with pytest.raises(
+        ApplicationRefusedError, match=r"or one it is delegated to \(370523\)"
+    ) as refused:
         desk.workflow.apply(desk.new_case(item, region="370522"), APPLICANT)
+    assert (
+        "区划利津县（370522）不是事项的区划东营市（370500），也不是事项下放的区划广饶县（370523）"
+        in refused.value.notice
+    )
     stored = desk.workflow.apply(
         desk.new_case(item, station_code="370523-ZWZX", region="370523"), APPLICANT
     )

@@ -52,6 +52,7 @@ from govservice.model.identifiers import (
     mask_identity_numbers,
     mask_ric,
 )
+from govservice.model.regions import region_label, region_name
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -300,6 +301,23 @@ def test_region_code_must_have_six_digits_not_starting_with_zero():
 
 
 # --- time limits ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "label"),
+    [
+        ("370523", "广饶县", "广饶县（370523）"),
+        ("370500", "东营市", "东营市（370500）"),
+        ("370000", "山东省", "山东省（370000）"),
+        ("370521", "垦利县", "垦利县（370521）"),  # retired in 2016: the name it had
+        ("100000", "全国", "全国（100000）"),
+        ("370599", "370599", "370599"),  # not in the table: the code alone
+        ("37052", "37052", "37052"),
+    ],
+)
+def test_regions_are_named_as_gb_t_2260_names_them(code, name, label):
+    assert region_name(code) == name
+    assert region_label(code) == label
 
 
 def test_promised_limit_above_the_legal_limit_is_rejected():

@@ -54,3 +54,30 @@ FRAGMENTS = st.sampled_from(
 @given(st.lists(FRAGMENTS, max_size=7).map("".join) | st.text(max_size=20))
 def test_the_fast_path_gives_the_key_the_patterns_gave(name):
     assert normalise.__wrapped__(name) == by_patterns(name)
+
+
+def _clean_in_full(name: str) -> str:
+    """names._clean without its fast path for plain names."""
+    text = names.unicodedata.normalize("NFKC", name).casefold().translate(names._BRACKETS)
+    return names._DROP.sub("", text)
+
+
+def test_every_character_of_a_plain_name_is_left_as_it_is_by_cleaning():
+    plain = [chr(code) for code in range(0x4E00, 0xA000)] + list(
+        "0123456789abcdefghijklmnopqrstuvwxyz"
+    )
+    assert all(names._PLAIN.fullmatch(character) for character in plain)
+    assert [c for c in plain if _clean_in_full(c) != c] == []
+    assert names._clean("德州市第31039建筑工程有限公司") == "德州市第31039建筑工程有限公司"
+    # a name of any other character is cleaned in full
+    assert names._clean("ＡＢＣ（集团）有限公司") == "abc集团有限公司"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from("德州市第一建筑工程有限公司0123abcXYZ（）() ·-丶豈"), max_size=30
+    )
+)
+def test_cleaning_is_the_same_with_and_without_the_fast_path(name):
+    assert names._clean(name) == _clean_in_full(name)

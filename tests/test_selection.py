@@ -361,6 +361,15 @@ def test_need_commit_select_and_verify_draw(config, tmp_path, capsys):
         ],
     )
     assert commitment in capsys.readouterr().out
+    # a file that cannot be written: refused, and nothing drawn or stored
+    missing = tmp_path / "no-such-folder" / "selection.json"
+    assert run(config, "select", "XQ-2015-0001", *witnesses, "--out", str(missing)) == 2
+    refused = capsys.readouterr()
+    assert "no-such-folder" in refused.err
+    assert "Traceback" not in refused.err
+    assert not refused.out
+    assert not missing.parent.exists()
+    # (were it stored, the select below would be refused: selected for already)
     out = tmp_path / "selection.json"
     assert run(config, "select", "XQ-2015-0001", *witnesses, "--out", str(out)) == 0
     shown = capsys.readouterr().out.splitlines()

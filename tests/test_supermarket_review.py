@@ -349,3 +349,19 @@ def test_offers_json_masks_identity_numbers_but_keeps_a_credit_code_of_digits(
         == 0
     )
     assert f'"credit_code": "{digits}"' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("field", ["project_id", "case_id"])
+@pytest.mark.parametrize("value", ["XM2015-001\n", "XM\x1b[2J", "XM 2015"])
+def test_a_need_naming_a_project_or_case_of_the_wrong_form_is_refused(field, value):
+    with centre() as service:
+        stock(service, [None])
+        with pytest.raises(SelectionError, match=rf"Need\.{field}: .* is not of the form"):
+            service.intermediaries.selections.post_need(
+                service_code=SERVICE, owner="业主", deadline=DAY, **{field: value}
+            )
+        assert service.store.count("need") == 0
+        posted = service.intermediaries.selections.post_need(
+            service_code=SERVICE, owner="业主", deadline=DAY, **{field: "XM2015-001"}
+        )
+        assert getattr(posted, field) == "XM2015-001"

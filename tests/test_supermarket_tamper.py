@@ -191,7 +191,10 @@ def test_the_command_line_names_the_record(
     )
     assert main(["--config", str(config), "audit", "verify"]) == 0
     out = capsys.readouterr().out
-    assert "6 record(s) of the intermediary supermarket agree with their last link" in out
+    assert (
+        "6 record(s) of the intermediary supermarket and the blacklists agree with their last "
+        "link" in out
+    )
     table, key_column, key = _where("selection")
     document = _doc(centre, "selection")
     document["seed"] = "ff" * 32

@@ -377,6 +377,29 @@ def test_keygen_never_overwrites(tmp_path, capsys):
         generate_key(key)
 
 
+def test_keygen_makes_the_configured_key_once_and_never_replaces_it(tmp_path, capsys):
+    config = tmp_path / "govservice.yaml"
+    config.write_text(
+        "name: 测试中心\nregion: '370500'\n"
+        f"storage: {{backend: sqlite, settings: {{path: {tmp_path / 'centre.db'}}}}}\n"
+        "trail: {signing_key: centre-key.pem}\n",
+        encoding="utf-8",
+    )
+    key = tmp_path / "centre-key.pem"
+    # the first setup step: the key the configuration names, made where it is missing
+    assert main(["--config", str(config), "audit", "keygen", "--out", str(key)]) == 0
+    assert "key id " in capsys.readouterr().out
+    written = key.read_bytes()
+    assert main(["--config", str(config), "audit", "keygen", "--out", str(key)]) == 2
+    assert "never replaced" in capsys.readouterr().err
+    assert key.read_bytes() == written
+    # the database and the configuration stay refused, existing or not
+    for other in (tmp_path / "centre.db", config):
+        assert main(["--config", str(config), "audit", "keygen", "--out", str(other)]) == 2
+        assert "never replaced" in capsys.readouterr().err
+    assert not (tmp_path / "centre.db").exists()
+
+
 # --- the configuration ---------------------------------------------------------------------------
 
 

@@ -69,6 +69,7 @@ from govservice.store.ledger import (
     record_digest,
     verify,
 )
+from govservice.store.recorded import RECORDED, recorded_problem, recorded_subject
 from govservice.store.simulation import SIMULATION
 from govservice.store.states import STATE, is_chained_setting, state_problem, state_subject
 
@@ -107,6 +108,9 @@ class _Trail:
     chained: dict[str, list[Any]] = attrs.field(factory=dict)
     """The links of records of chained kinds, by subject (``kind/key``): the sequence
     numbers of the first and the latest, and the record digest the latest holds."""
+    recorded: dict[str, tuple[int, Any]] = attrs.field(factory=dict)
+    """The links of the stations' records (:mod:`govservice.store.recorded`), by subject:
+    the sequence number of the latest and the SHA-256 it holds."""
     states: dict[str, int] = attrs.field(factory=dict)
     """The chained settings (:mod:`govservice.store.states`): the sequence number of the
     latest link of each, by name."""
@@ -201,6 +205,9 @@ def _verified(
     if problem is None and report.ok:
         problem = _check_states(store, trail, report.head_seq)
     if problem is None and report.ok:
+        problem, checked = _check_recorded(store, trail, report.head_seq)
+        report = attrs.evolve(report, station_records_checked=checked)
+    if problem is None and report.ok:
         problem = _check_offers(store, report.head_seq)
     if problem is not None:  # checked last: an emptied ledger is reported as such first
         return attrs.evolve(report, first_break=problem), []
@@ -257,6 +264,30 @@ def _check_states(store: Any, trail: _Trail, head: int) -> Break | None:
         if problem is not None:
             return Break(link.seq if link else head, state_subject(name), problem)
     return None
+
+
+def _check_recorded(store: Any, trail: _Trail, head: int) -> tuple[Break | None, int]:
+    """The first problem of the stations' records, and how many were checked: every
+    stored station evaluation, training session and staff record is the one its link
+    chained, its columns (a session's attendance rows) its document's; every linked one
+    is stored. A record written after the head was read is left for the next check."""
+    if not hasattr(store, "recorded_rows"):
+        return None, 0
+    linked = dict(trail.recorded)
+    checked = 0
+    for kind, key, text, columns in store.recorded_rows():
+        name = recorded_subject(kind, key)
+        noted = linked.pop(name, None)
+        if noted is None and _linked_since(store, name, head):
+            continue  # written since the head was read
+        problem = recorded_problem(kind, text, columns, None if noted is None else noted[1])
+        if problem is not None:
+            return Break(head if noted is None else noted[0], name, problem), checked
+        checked += 1
+    if linked:
+        name, (seq, _) = min(linked.items(), key=lambda item: item[1][0])
+        return Break(seq, name, "the record is chained, but it is gone (deleted)"), checked
+    return None, checked
 
 
 def _check_chained(
@@ -439,6 +470,10 @@ def _note(trail: _Trail, entry: LedgerEntry) -> None:
         held = inside[CATALOG] if isinstance(inside[CATALOG], dict) else {}
         key = (held.get("region"), held.get("number"))
         trail.catalogs.setdefault(key, (entry.seq, held.get("items")))  # type: ignore[arg-type]
+        return
+    if RECORDED in inside:  # a station's record (evaluation, training, staff): no case
+        held = inside[RECORDED] if isinstance(inside[RECORDED], dict) else {}
+        trail.recorded[entry.case_id] = (entry.seq, held.get("sha256"))
         return
     if STATE in inside:  # a write of a chained setting: no case record
         held = inside[STATE] if isinstance(inside[STATE], dict) else {}

@@ -42,6 +42,7 @@ from govservice.clock import SHANGHAI
 from govservice.errors import ExposureConfigError, ExposureOutputError
 from govservice.model import BlacklistEntry, IdentifierKind, PartyKind, SourceKind
 from govservice.model.identifiers import shown_number
+from govservice.model.regions import region_name
 
 _IDENTITY_SHAPE = re.compile(r"(?<![0-9])([0-9]{10})[0-9]{4}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
 
@@ -111,6 +112,8 @@ class BoardLine:
     source: str
     """The list in words (本级认定, 法院失信被执行人名单 …)."""
     source_region: str
+    source_region_name: str
+    """The source's region by name (德州市), as GB/T 2260 names it."""
     supplier: str | None
     """Who supplied it (东营市中级人民法院, 德州市 …)."""
     source_record_id: str | None
@@ -336,6 +339,7 @@ def _line(
         source_kind=source.kind.value,
         source=source.kind.label,
         source_region=source.region,
+        source_region_name=region_name(source.region),
         supplier=source.name or suppliers.get(source.region),
         source_record_id=source.record_id,
         listed_on=entry.listed_on,

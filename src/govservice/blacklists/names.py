@@ -71,7 +71,14 @@ _FORMS_BY_SIZE = tuple(
 """The company forms by length, longest first: a name ending in one drops the longest."""
 
 
+_PLAIN = re.compile(r"[\u4e00-\u9fff0-9a-z]+")
+"""Names that cleaning leaves as they are: CJK unified ideographs (none of which NFKC or
+case folding changes), ASCII digits and lower-case letters (most enterprise names)."""
+
+
 def _clean(name: str) -> str:
+    if _PLAIN.fullmatch(name):  # the usual name: nothing to clean
+        return name
     text = unicodedata.normalize("NFKC", name).casefold().translate(_BRACKETS)
     return _DROP.sub("", text)
 

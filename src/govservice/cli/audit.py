@@ -140,8 +140,13 @@ def _print_intact(report: AuditReport) -> None:
     )
     if report.records_checked:
         print(
-            f"{report.records_checked} record(s) of the intermediary supermarket agree with "
-            "their last link"
+            f"{report.records_checked} record(s) of the intermediary supermarket and the "
+            "blacklists agree with their last link"
+        )
+    if report.station_records_checked:
+        print(
+            f"{report.station_records_checked} record(s) of the stations (evaluations, "
+            "training sessions, staff records) agree with their link"
         )
     if report.unchained_records:
         print(
@@ -197,13 +202,16 @@ def run_rechain(args: argparse.Namespace) -> int:
 
 
 def run_keygen(args: argparse.Namespace) -> int:
-    # Never over any file, nor where the database's -wal or -journal would be.
+    # Never over any file, nor where the database's -wal or -journal would be; the key
+    # the configuration names may be made where it does not exist yet.
+    config = service_from(args).config
     check_output(
         args.out,
-        service_from(args).config,
+        config,
         force=False,
         option="--out",
         hint="a signing key is never written over a file: name a new one",
+        makes=config.trail_signing_key,
     )
     from govservice.trail.keys import generate_key, key_id, public_pem  # cryptography: here
 

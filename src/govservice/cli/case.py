@@ -38,6 +38,7 @@ from govservice.model.identifiers import (
     mask_evidence_number,
     mask_identity_numbers,
 )
+from govservice.model.regions import region_label
 from govservice.records import read_records
 from govservice.store.base import Stored
 from govservice.workflow import Actor, Workflow
@@ -400,7 +401,7 @@ def describe(
     lines = [
         f"办件 {p(case.id)}（查询码 {p(case.tracking_code) or '无'}）",
         f"事项 {item} 第{case.item_version}版，{p(case.department)}",
-        f"站点 {station or '未指定（由区划中心办理）'}，区划 {p(case.region)}",
+        f"站点 {station or '未指定（由区划中心办理）'}，区划 {p(region_label(case.region))}",
         f"申请人 {p(applicant.name)}（{applicant.identifier.kind.label} {p(number)}）",
         f"状态 {case.state.label}",
     ]

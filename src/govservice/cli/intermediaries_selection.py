@@ -19,6 +19,7 @@ import json
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from govservice.cli.common import day, open_centre, persistent_store, service_from
 from govservice.cli.output import check_output, write_output
@@ -227,6 +228,11 @@ def run_select(args: argparse.Namespace) -> int:
         out = None
         if args.out:
             out = check_output(args.out, service.config, force=args.force, option="--out")
+
+        def write(selection: Any) -> None:  # in the transaction: a file not written, no draw
+            if out is not None:
+                write_output(out, _record_text(selection).encode("utf-8"), force=args.force)
+
         selection = service.intermediaries.selections.select(
             args.need,
             strategy=args.strategy,
@@ -235,13 +241,12 @@ def run_select(args: argparse.Namespace) -> int:
             named=args.agency,
             on=args.on,
             declined=args.declined,
+            write=write,
         )
         names = _names(service, [selection.result])
     finally:
         service.store.close()
-    text = json.dumps(to_document(selection), ensure_ascii=False, indent=2) + "\n"
-    if out is not None:
-        write_output(out, text.encode("utf-8"), force=args.force)
+    text = _record_text(selection)
     if args.json:
         emit(text.rstrip("\n"))
     else:
@@ -249,6 +254,11 @@ def run_select(args: argparse.Namespace) -> int:
         if out is not None:
             emit(f"已写出选取记录：{printable(str(out))}")
     return 0
+
+
+def _record_text(selection: Any) -> str:
+    """The selection record as ``--out`` and ``--json`` give it."""
+    return json.dumps(to_document(selection), ensure_ascii=False, indent=2) + "\n"
 
 
 def _names(service: GovService, codes: list[str]) -> dict[str, str]:

@@ -73,11 +73,14 @@ def check_output(
     force: bool,
     option: str,
     hint: str = "give --force to replace it",
+    makes: Path | None = None,
 ) -> Path:
     """May ``path`` (given with ``option``) be written? Returns it as a :class:`Path`.
 
     :param hint: what to do about a file that exists (for an option without ``--force``,
         say so).
+    :param makes: the file of the centre this command is there to make (``audit keygen``:
+        the configured signing key): written where it does not exist yet, never replaced.
 
     :raises OutputRefusedError: it is (or would replace) one of :func:`protected_paths`,
         even with ``force``; it exists and is not a regular file (a folder, a device, a
@@ -86,6 +89,8 @@ def check_output(
     """
     target = Path(path)
     for protected, what in protected_paths(config):
+        if makes is not None and same_file(protected, makes) and not os.path.lexists(target):
+            continue  # made for the first time: nothing is replaced
         if same_file(target, protected):
             raise OutputRefusedError(
                 f"{option} names {what} ({protected}): it is never replaced, "

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -380,6 +380,7 @@ class Selections:
         named: str | None = None,
         on: dt.date | None = None,
         declined: Sequence[str] = (),
+        write: Callable[[Selection], None] | None = None,
     ) -> Selection:
         """Select an agency for ``need_id`` and store the record (an event of the trail,
         ``{"action": "selected", …}``): :meth:`draft`, then the store. Refused as
@@ -387,8 +388,25 @@ class Selections:
         chosen did not give it up (``declined``): no drawing again until another comes up.
         Nothing is stored then.
 
+        ``write(record)``, when given, is called in the transaction that stores the record
+        (``select --out`` writes its file there): when it raises, nothing is stored.
+
         :raises SelectionError: selected for already, the agency chosen not declined.
         """
+        with self.store.transaction():  # checked, drawn and stored as one: none drawn twice
+            return self._select(need_id, strategy, reason, witnesses, named, on, declined, write)
+
+    def _select(
+        self,
+        need_id: str,
+        strategy: str | None,
+        reason: str | None,
+        witnesses: Sequence[Witness],
+        named: str | None,
+        on: dt.date | None,
+        declined: Sequence[str],
+        write: Callable[[Selection], None] | None,
+    ) -> Selection:
         earlier = [selection.result for selection in self.of_need(need_id)]
         if missing := sorted(set(earlier) - set(declined)):
             raise SelectionError(
@@ -418,6 +436,8 @@ class Selections:
                 "result": record.result,
             },
         )
+        if write is not None:
+            write(record)
         return record
 
     def draft(

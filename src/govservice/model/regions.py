@@ -25,6 +25,36 @@ def in_table(code: str) -> bool:
     return any("county" in properties for _, properties in numdb.get("cn/loc").info(code))
 
 
+NATIONAL_NAME = "全国"
+"""The name :func:`region_name` gives :data:`NATIONAL_REGION`."""
+
+
+@functools.lru_cache(maxsize=4096)
+def region_name(code: str) -> str:
+    """The name GB/T 2260 gives ``code`` (``370523`` → 广饶县, ``370500`` → 东营市), the
+    latest where it was renamed; a code since retired keeps the name it had (``370521`` →
+    垦利县); ``100000`` is 全国; a code the table does not hold is its own name."""
+    if code == NATIONAL_REGION:
+        return NATIONAL_NAME
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        return code
+    names = [
+        properties["county"]
+        for _, properties in numdb.get("cn/loc").info(code)
+        if "county" in properties
+    ]
+    if not names:
+        return code
+    return names[-1].split("]", 1)[1] if names[-1].startswith("[") else names[-1]
+
+
+def region_label(code: str) -> str:
+    """How what a clerk reads names a region: its name and its code (``广饶县（370523）``),
+    the code alone where the table has no name for it."""
+    name = region_name(code)
+    return code if name == code else f"{name}（{code}）"
+
+
 def region_problem(code: str) -> str | None:
     """Why ``code`` is not a region code an item may name, or None."""
     if code == NATIONAL_REGION or in_table(code):

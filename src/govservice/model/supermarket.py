@@ -211,8 +211,14 @@ class Need:
     owner: str = attrs.field(validator=_checks.non_empty)
     """The owner (项目业主) who hires the agency."""
     owner_credit_code: str | None = attrs.field(default=None, validator=_owner_credit_code)
-    project_id: str | None = None
-    case_id: str | None = None
+    project_id: str | None = attrs.field(
+        default=None, validator=_checks.matches(_checks.CODE, "XM2015-001")
+    )
+    """The joint-review project (联审联批) the need serves, if any."""
+    case_id: str | None = attrs.field(
+        default=None, validator=_checks.matches(_checks.CODE, "SL2015-000001")
+    )
+    """The case the need serves, if any."""
     region: str = attrs.field(validator=_checks.region_code)
     budget: Decimal | None = attrs.field(default=None, validator=_checks.yuan)
     deadline: dt.date

@@ -578,6 +578,8 @@ def _trail(audit: AuditReport) -> TrailFigures:
         events=audit.events,
         refusals=audit.refusals,
         cases=audit.cases_checked,
+        supermarket_records=audit.records_checked,
+        station_records=audit.station_records_checked,
         head_seq=audit.head_seq,
         head_hash=audit.head_hash,
         simulation=audit.simulation,

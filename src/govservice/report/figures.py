@@ -259,6 +259,10 @@ class TrailFigures:
     """Links holding a refusal that left no case record."""
     cases: int
     """Case records compared with the chain."""
+    supermarket_records: int = 0
+    """Records of the intermediary supermarket and the blacklists compared with it."""
+    station_records: int = 0
+    """Station evaluations, training sessions and staff records compared with it."""
     head_seq: int
     head_hash: str
     simulation: bool

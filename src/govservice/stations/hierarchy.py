@@ -12,15 +12,13 @@ tree (a county that does not store the city centre); a village station always ha
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 
 import attrs
-from stdnum import numdb
 
 from govservice.errors import StationCycleError, StationLevelError, StationRegionError
 from govservice.model import Station, StationLevel
-from govservice.model.regions import level_of
+from govservice.model.regions import level_of, region_name
 
 L = StationLevel
 
@@ -35,16 +33,6 @@ PARENT_LEVEL: Mapping[StationLevel, StationLevel | None] = {
 
 LEVELS: tuple[StationLevel, ...] = tuple(StationLevel)
 """The levels from the top (the city centre) down (the village station)."""
-
-
-@functools.lru_cache(maxsize=1024)
-def region_name(code: str) -> str:
-    """The name of a region in the GB/T 2260 table (``370523`` → 广饶县), else the code."""
-    found = [props for _, props in numdb.get("cn/loc").info(code) if "county" in props]
-    if not found:
-        return code
-    name = found[-1]["county"]
-    return name.split("]", 1)[1] if name.startswith("[") else name
 
 
 def label(station: Station) -> str:

@@ -23,7 +23,8 @@ from govservice import schemas
 from govservice.codec import from_document
 from govservice.errors import InvalidRecordError
 from govservice.model import Station, TrainingSession
-from govservice.stations.people import all_stations, check_stations, region_name
+from govservice.model.regions import region_name
+from govservice.stations.people import all_stations, check_stations
 
 SCHEMA_FILE = "training-session.schema.json"
 

@@ -57,6 +57,14 @@ from govservice.store.ledger import (
     check_attestable,
     record_digest,
 )
+from govservice.store.recorded import (
+    EVALUATION,
+    SESSION,
+    STAFF,
+    append_recorded,
+    columns_of,
+    staff_record_key,
+)
 from govservice.store.sql import where_columns
 from govservice.store.states import refuse_chained, state_subject
 from govservice.store.stations_memory import MemoryStations
@@ -574,7 +582,9 @@ class MemoryStore(
         sessions = self._people()["sessions"]
         if session.id in sessions:
             raise DuplicateRecordError(f"training session {session.id} is already stored")
-        sessions[session.id] = to_document(session)
+        document = to_document(session)
+        append_recorded(self, SESSION, [document])
+        sessions[session.id] = document
 
     def training_sessions(
         self, *, since: dt.date | None = None, until: dt.date | None = None
@@ -597,8 +607,21 @@ class MemoryStore(
                     f"the record of {record.name} of station {record.station_code} for "
                     f"quarter {record.quarter} of {record.year} is already stored"
                 )
-        for record, key in zip(records, keys, strict=True):
-            staff[key] = to_document(record)
+        documents = [to_document(record) for record in records]
+        append_recorded(self, STAFF, documents)
+        for key, document in zip(keys, documents, strict=True):
+            staff[key] = document
+
+    def recorded_rows(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        for key, _, document in self._evaluations:
+            yield EVALUATION, key, canonical(document), columns_of(EVALUATION, document)
+        people = self._people()
+        for key in sorted(people["sessions"]):
+            document = people["sessions"][key]
+            yield SESSION, key, canonical(document), columns_of(SESSION, document)
+        for key in sorted(people["staff"]):
+            document = people["staff"][key]
+            yield STAFF, staff_record_key(*key), canonical(document), columns_of(STAFF, document)
 
     def staff_records(self, year: int, quarter: int) -> list[Any]:
         from govservice.model.assessment import StaffRecord

@@ -56,6 +56,13 @@ from govservice.store.ledger import (
     is_hash,
     record_digest,
 )
+from govservice.store.recorded import (
+    EVALUATION,
+    SESSION,
+    STAFF,
+    append_recorded,
+    staff_record_key,
+)
 from govservice.store.states import refuse_chained, state_subject
 
 
@@ -1027,9 +1034,11 @@ class SqlQueries(TrailLinks, NoticeWrites):
         with self.transaction():
             if self._rows(f"SELECT 1 FROM training_sessions WHERE id = {m}", (session.id,)):
                 raise DuplicateRecordError(f"training session {session.id} is already stored")
+            document = to_document(session)
+            append_recorded(self, SESSION, [document])
             self._execute(
                 f"INSERT INTO training_sessions (id, held_on, doc) VALUES ({m}, {m}, {m})",
-                (session.id, self._date(session.on), dumps(to_document(session))),
+                (session.id, self._date(session.on), dumps(document)),
             )
             self._execute_many(
                 "INSERT INTO training_attendance (session_id, station_code, name) "
@@ -1056,7 +1065,9 @@ class SqlQueries(TrailLinks, NoticeWrites):
     def add_staff_records(self, records: Sequence[Any]) -> None:
         m = self.mark
         with self.transaction():
-            for record in records:
+            self._lock_ledger()  # the trail's lock first, as every writer takes it
+            documents = [to_document(record) for record in records]
+            for record, document in zip(records, documents, strict=True):
                 key = (record.year, record.quarter, record.station_code, record.name)
                 if self._rows(
                     f"SELECT 1 FROM staff_records WHERE year = {m} AND quarter = {m} "
@@ -1070,8 +1081,45 @@ class SqlQueries(TrailLinks, NoticeWrites):
                 self._execute(
                     "INSERT INTO staff_records (year, quarter, station_code, name, doc) "
                     f"VALUES ({m}, {m}, {m}, {m}, {m})",
-                    (*key, dumps(to_document(record))),
+                    (*key, dumps(document)),
                 )
+            append_recorded(self, STAFF, documents)  # once all are checked and written
+
+    def recorded_rows(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """Every stored station evaluation, training session and staff record as ``(kind,
+        key, JSON text, columns)`` (:func:`govservice.store.recorded.columns_of`), for the
+        audit; dates as ISO 8601 text."""
+
+        def day(value: Any) -> str:
+            return value if isinstance(value, str) else value.isoformat()
+
+        for key, code, standard, on, doc in self._rows(
+            "SELECT id, station_code, standard, on_date, doc FROM station_evaluations ORDER BY seq"
+        ):
+            columns = {"station_code": code, "standard": standard, "on_date": day(on)}
+            yield EVALUATION, self._text(key), self._text(doc), columns
+        attendance: dict[str, list[tuple[str, str]]] = {}
+        for session, code, name in self._rows(
+            "SELECT session_id, station_code, name FROM training_attendance"
+        ):
+            attendance.setdefault(self._text(session), []).append(
+                (self._text(code), self._text(name))
+            )
+        for key, held_on, doc in self._rows(
+            "SELECT id, held_on, doc FROM training_sessions ORDER BY id"
+        ):
+            key = self._text(key)
+            columns = {"held_on": day(held_on), "attendance": attendance.pop(key, [])}
+            yield SESSION, key, self._text(doc), columns
+        for session in sorted(attendance):  # attendance of a session not stored
+            yield SESSION, session, "", {"held_on": None, "attendance": attendance[session]}
+        for year, quarter, code, name, doc in self._rows(
+            "SELECT year, quarter, station_code, name, doc FROM staff_records "
+            "ORDER BY year, quarter, station_code, name"
+        ):
+            code, name = self._text(code), self._text(name)
+            columns = {"year": year, "quarter": quarter, "station_code": code, "name": name}
+            yield STAFF, staff_record_key(year, quarter, code, name), self._text(doc), columns
 
     def staff_records(self, year: int, quarter: int) -> list[Any]:
         from govservice.model.assessment import StaffRecord

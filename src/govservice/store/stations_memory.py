@@ -7,6 +7,7 @@ import copy
 from govservice.codec import from_document, to_document
 from govservice.errors import DuplicateRecordError, RecordNotFoundError
 from govservice.model import StationEvaluation
+from govservice.store.recorded import EVALUATION, append_recorded
 
 
 class MemoryStations:
@@ -28,10 +29,9 @@ class MemoryStations:
                 raise RecordNotFoundError(f"station {evaluation.station_code} is not stored")
             if any(key == evaluation.id for key, _, _ in found):
                 raise DuplicateRecordError(f"station evaluation {evaluation.id} is already stored")
-            self._evaluations = [
-                *found,
-                (evaluation.id, evaluation.station_code, to_document(evaluation)),
-            ]
+            document = to_document(evaluation)
+            append_recorded(self, EVALUATION, [document])
+            self._evaluations = [*found, (evaluation.id, evaluation.station_code, document)]
 
     def station_evaluations(self, station_code: str | None = None) -> list[StationEvaluation]:
         return [

@@ -3,7 +3,8 @@ written once for SQLite and PostgreSQL (over :class:`~govservice.store.sql.SqlQu
 ``_rows``, ``_execute``, ``mark``, ``_date`` and ``_text``).
 
 An evaluation is a row of ``station_evaluations``: its id, station, standard, day and
-JSON document; rows are never changed (history), ``seq`` keeps the order of adding.
+JSON document; rows are never changed (history), ``seq`` keeps the order of adding; each
+is a link of the trail (:mod:`govservice.store.recorded`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 from govservice.codec import from_document, to_document
 from govservice.errors import DuplicateRecordError, RecordNotFoundError
 from govservice.model import StationEvaluation
+from govservice.store.recorded import EVALUATION, append_recorded
 
 
 class SqlStations:
@@ -32,6 +34,7 @@ class SqlStations:
                 f"SELECT 1 FROM station_evaluations WHERE id = {m}", (evaluation.id,)
             ):
                 raise DuplicateRecordError(f"station evaluation {evaluation.id} is already stored")
+            append_recorded(self, EVALUATION, [document])
             self._execute(  # type: ignore[attr-defined]
                 "INSERT INTO station_evaluations (id, station_code, standard, on_date, doc) "
                 f"VALUES ({m}, {m}, {m}, {m}, {m})",

@@ -39,6 +39,7 @@ from govservice.clock import SHANGHAI
 from govservice.errors import AuthorizationError, RoleError
 from govservice.model import Case, Mandate, Role, StaffPost, StaffRole, StationLevel
 from govservice.model.identifiers import mask_identity_numbers
+from govservice.model.regions import region_label
 from govservice.workflow.actors import Actor, role_error
 
 if TYPE_CHECKING:
@@ -188,7 +189,7 @@ class Authority:
             return Why(
                 f"the case names no station, and no centre of region {case.region} (a "
                 "city or county centre) is registered with its staff",
-                f"办件未指定站点，区划 {case.region} 也没有登记了工作人员的政务服务中心",
+                f"办件未指定站点，{region_label(case.region)}也没有登记了工作人员的政务服务中心",
             )
         held = self.posts(case, actor, station)
         key = (case.region, station, actor.name, actor.id, role)

@@ -43,6 +43,7 @@ from govservice.clock import SHANGHAI
 from govservice.codec import from_document
 from govservice.errors import ApplicationRefusedError
 from govservice.model import Case, Item, RecordedFinding, Role
+from govservice.model.regions import region_label
 
 RECEIPT_GRACE = dt.timedelta(minutes=15)
 """How much earlier than the action an application's time of receipt may be and still be
@@ -225,12 +226,12 @@ def check_application(
         )
     if case.region != item.region and case.region not in item.delegated_to:
         delegated = f" or one it is delegated to ({', '.join(item.delegated_to)})"
-        delegated_cn = f"或事项下放的区划（{'、'.join(item.delegated_to)}）"
+        delegated_cn = f"，也不是事项下放的区划{'、'.join(map(region_label, item.delegated_to))}"
         problems.append(
             (
                 f"region {case.region} is not the item's ({item.region})"
                 + (delegated if item.delegated_to else ""),
-                f"区划 {case.region} 不是事项的区划（{item.region}）"
+                f"区划{region_label(case.region)}不是事项的区划{region_label(item.region)}"
                 + (delegated_cn if item.delegated_to else ""),
             )
         )
@@ -247,7 +248,8 @@ def check_application(
                 (
                     f"station {case.station_code} serves region {station.region}, "
                     f"not {case.region}",
-                    f"站点{station.name}服务区划 {station.region}，不是 {case.region}",
+                    f"站点{station.name}服务{region_label(station.region)}，"
+                    f"不是{region_label(case.region)}",
                 )
             )
     receipt, problem = _receipt(case.received_at, at, actor, receipt_reason)

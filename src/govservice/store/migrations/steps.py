@@ -55,7 +55,22 @@ def _chain_states(store: Any) -> None:
             store._append_ledger(state_subject(name), [state_link(name, value)], key=STATE)
 
 
-DATA_STEPS: dict[int, Callable[[Any], None]] = {10: _blacklist_entries, 11: _chain_states}
+def _chain_recorded(store: Any) -> None:
+    """Schema 12: every station evaluation, training session and staff record written
+    before, chained once (evaluations in the order they were added, then sessions and
+    staff records by key), so that ``audit verify`` finds each one's link."""
+    from govservice.store.recorded import append_recorded
+
+    for kind, _key, text, _columns in list(store.recorded_rows()):
+        if text:  # (rows left of a record that is gone: the audit reports them)
+            append_recorded(store, kind, [json.loads(text)])
+
+
+DATA_STEPS: dict[int, Callable[[Any], None]] = {
+    10: _blacklist_entries,
+    11: _chain_states,
+    12: _chain_recorded,
+}
 """The data step of each migration that has one, by its number."""
 
 

@@ -1,0 +1,6 @@
+-- govservice schema 12: the stations' records on the trail (govservice.store.recorded).
+-- Every station evaluation, training session and staff record written is now a link of the
+-- trail ("<kind>/<key>", the SHA-256 of the record's canonical JSON), so that one changed,
+-- deleted or slipped in behind the library's back is found by `govservice audit verify`.
+-- No table changes: the data step of this schema (govservice.store.migrations.steps)
+-- chains, once, each such record written before, in the same transaction.

@@ -1,0 +1,258 @@
+"""The stations' records on the trail (govservice.store.recorded): every station
+evaluation, training session and staff record written is a link, so one changed, deleted
+or slipped in behind the library's back is reported by ``audit verify`` — on memory,
+SQLite and PostgreSQL (under ``.ci/with-postgres``); the records of a store written before
+schema 12 are chained by the migration."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import attrs
+import pytest
+
+from govservice.audit import verify_store
+from govservice.clock import FixedClock
+from govservice.codec import to_document
+from govservice.service import GovService
+from govservice.store.ledger import canonical, record_digest
+from govservice.store.recorded import RECORDED, recorded_subject
+from stations_fixture import evaluations, install
+from test_blacklist_exchange import BACKENDS, centre
+from test_staff_assessment import STAFF
+from test_training import SESSIONS
+
+SQL_BACKENDS = [backend for backend in BACKENDS if backend != "memory"]
+
+
+def fill(service: GovService) -> None:
+    install(service)  # the stations and their evaluations
+    for session in SESSIONS:
+        service.store.add_training_session(session)
+    service.store.add_staff_records(STAFF)
+
+
+@pytest.fixture(params=BACKENDS)
+def filled(request: pytest.FixtureRequest, tmp_path) -> Iterator[GovService]:
+    with centre(request.param, tmp_path) as service:
+        fill(service)
+        yield service
+
+
+@pytest.fixture(params=SQL_BACKENDS)
+def filled_sql(request: pytest.FixtureRequest, tmp_path) -> Iterator[GovService]:
+    with centre(request.param, tmp_path) as service:
+        fill(service)
+        yield service
+
+
+def behind_the_back(service: GovService, statement: str, parameters: tuple = ()) -> None:
+    """One SQL statement, as someone with the database's password runs it."""
+    store = service.store
+    with store.transaction():
+        store._execute(statement.replace("?", store.mark), parameters)
+
+
+def test_every_record_is_a_link_holding_its_digest_and_the_audit_passes(filled):
+    store = filled.store
+    rows = list(store.recorded_rows())
+    kinds = [kind for kind, *_ in rows]
+    assert kinds.count("station-evaluation") == len(evaluations())
+    assert kinds.count("training-session") == len(SESSIONS)
+    assert kinds.count("staff-record") == len(STAFF)
+    for kind, key, text, _columns in rows:
+        (link,) = store.case_ledger(recorded_subject(kind, key))
+        held = json.loads(link.text)[RECORDED]
+        assert held == {
+            "kind": kind,
+            "key": key,
+            "sha256": record_digest(canonical(json.loads(text))),
+        }
+    assert "staff-record/2015-Q2/DY-NZ-WY/刘海燕" in {
+        recorded_subject(kind, key) for kind, key, *_ in rows
+    }
+    report = verify_store(store)
+    assert report.ok, report.first_break
+    assert report.station_records_checked == len(rows)
+
+
+def test_a_refused_write_leaves_no_link(filled):
+    store = filled.store
+    head = store.ledger_head()
+    with pytest.raises(Exception, match="already stored"):
+        store.add_staff_records([attrs.evolve(STAFF[0], days_present=1)])
+    with pytest.raises(Exception, match="already stored"):
+        store.add_training_session(SESSIONS[0])
+    assert store.ledger_head() == head
+    assert verify_store(store).ok
+
+
+def _first_evaluation_id(service: GovService) -> str:
+    return next(
+        key for kind, key, *_ in service.store.recorded_rows() if kind == "station-evaluation"
+    )
+
+
+def test_an_evaluation_changed_in_the_database_is_found(filled_sql):
+    key = _first_evaluation_id(filled_sql)
+    (text,) = [
+        t
+        for kind, k, t, _ in filled_sql.store.recorded_rows()
+        if (kind, k) == ("station-evaluation", key)
+    ]
+    document = json.loads(text)
+    document["points"][0]["passed"] = not document["points"][0]["passed"]
+    behind_the_back(
+        filled_sql,
+        "UPDATE station_evaluations SET doc = ? WHERE id = ?",
+        (json.dumps(document), key),
+    )
+    report = verify_store(filled_sql.store)
+    assert not report.ok
+    assert report.first_break.case_id == f"station-evaluation/{key}"
+    assert "changed after it was chained" in report.first_break.problem
+
+
+def test_an_evaluation_moved_to_another_station_is_found(filled_sql):
+    key = _first_evaluation_id(filled_sql)
+    behind_the_back(
+        filled_sql,
+        "UPDATE station_evaluations SET station_code = ? WHERE id = ?",
+        ("DY-NZ-WY-02", key),
+    )
+    report = verify_store(filled_sql.store)
+    assert report.first_break.case_id == f"station-evaluation/{key}"
+    assert "station_code says 'DY-NZ-WY-02'" in report.first_break.problem
+
+
+def test_an_attendance_row_slipped_in_is_found(filled_sql):
+    behind_the_back(
+        filled_sql,
+        "INSERT INTO training_attendance (session_id, station_code, name) VALUES (?, ?, ?)",
+        ("PX2015-001", "DY-NZ-WY", "冒名者"),
+    )
+    report = verify_store(filled_sql.store)
+    assert report.first_break.case_id == "training-session/PX2015-001"
+    assert "attendance says" in report.first_break.problem
+
+
+def test_a_staff_record_deleted_or_added_is_found(filled_sql, tmp_path):
+    behind_the_back(
+        filled_sql,
+        "DELETE FROM staff_records WHERE station_code = ? AND name = ?",
+        ("DY-NZ-WY", "王建军"),
+    )
+    report = verify_store(filled_sql.store)
+    assert report.first_break.case_id == "staff-record/2015-Q2/DY-NZ-WY/王建军"
+    assert "gone (deleted)" in report.first_break.problem
+
+
+def test_a_staff_record_written_without_a_link_is_found(filled_sql):
+    forged = attrs.evolve(STAFF[0], quarter=3)
+    behind_the_back(
+        filled_sql,
+        "INSERT INTO staff_records (year, quarter, station_code, name, doc) VALUES (?, ?, ?, ?, ?)",
+        (2015, 3, forged.station_code, forged.name, canonical(to_document(forged))),
+    )
+    report = verify_store(filled_sql.store)
+    assert (
+        report.first_break.case_id == f"staff-record/2015-Q3/{forged.station_code}/{forged.name}"
+    )
+    assert "has no link" in report.first_break.problem
+
+
+def test_a_session_deleted_is_found_and_so_is_its_attendance_left_behind(filled_sql):
+    store = filled_sql.store
+    if store.dialect == "sqlite":  # the foreign key keeps the rows together: turned off
+        store._db.execute("PRAGMA foreign_keys = OFF")
+        behind_the_back(filled_sql, "DELETE FROM training_sessions WHERE id = ?", ("PX2015-002",))
+        report = verify_store(store)
+        assert report.first_break.case_id == "training-session/PX2015-002"
+        assert "rows of it are left" in report.first_break.problem
+    behind_the_back(
+        filled_sql, "DELETE FROM training_attendance WHERE session_id = ?", ("PX2015-002",)
+    )
+    behind_the_back(filled_sql, "DELETE FROM training_sessions WHERE id = ?", ("PX2015-002",))
+    report = verify_store(store)
+    assert report.first_break.case_id == "training-session/PX2015-002"
+    assert "gone (deleted)" in report.first_break.problem
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+def test_records_written_before_schema_12_are_chained_by_the_migration(
+    backend, tmp_path, monkeypatch
+) -> None:
+    from govservice.store.migrations import migrations
+
+    everything = migrations
+    if backend == "sqlite":
+        import govservice.store.sqlite as module
+
+        monkeypatch.setattr(module, "migrations", lambda dialect, **kw: everything(dialect)[:11])
+    else:
+        import govservice_postgres.store as module
+
+        monkeypatch.setattr(
+            module, "migrations", lambda dialect, **kw: everything(dialect, **kw)[:11]
+        )
+    with centre(backend, tmp_path) as service:
+        store = service.store
+        assert store.schema_version() == 11
+        install(service, with_evaluations=False)
+        # what schema 11 wrote: the rows alone, no links
+        for number, evaluation in enumerate(evaluations()[:3], start=1):
+            document = to_document(attrs.evolve(evaluation, id=f"PJ-{number}"))
+            behind_the_back(
+                service,
+                "INSERT INTO station_evaluations (id, station_code, standard, on_date, doc) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    document["id"],
+                    evaluation.station_code,
+                    evaluation.standard,
+                    store._date(evaluation.on),
+                    json.dumps(document, ensure_ascii=False, sort_keys=True),
+                ),
+            )
+        session = SESSIONS[0]
+        behind_the_back(
+            service,
+            "INSERT INTO training_sessions (id, held_on, doc) VALUES (?, ?, ?)",
+            (session.id, store._date(session.on), canonical(to_document(session))),
+        )
+        for present in session.attendance:
+            behind_the_back(
+                service,
+                "INSERT INTO training_attendance (session_id, station_code, name) "
+                "VALUES (?, ?, ?)",
+                (session.id, present.station_code, present.name),
+            )
+        record = STAFF[0]
+        behind_the_back(
+            service,
+            "INSERT INTO staff_records (year, quarter, station_code, name, doc) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (2015, 2, record.station_code, record.name, canonical(to_document(record))),
+        )
+        assert not verify_store(store).ok  # unlinked, as schema 12 sees them
+        settings = dict(service.config.storage_settings)
+        monkeypatch.undo()
+        config = attrs.evolve(service.config, storage_settings=settings)
+        reopened = GovService(
+            config,
+            clock=FixedClock(service.clock.now()),
+            strict=True,
+            environ={"GOVSERVICE_PLUGINS": "postgresql" if backend == "postgresql" else ""},
+        )
+        try:
+            store = reopened.store
+            assert store.schema_version() == store.latest_schema_version() == 12
+            rows = list(store.recorded_rows())
+            assert len(rows) == 5
+            for kind, key, *_ in rows:
+                assert len(store.case_ledger(recorded_subject(kind, key))) == 1
+            report = verify_store(store)
+            assert report.ok, report.first_break
+        finally:
+            reopened.store.close()
