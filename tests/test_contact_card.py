@@ -185,6 +185,23 @@ def test_identity_numbers_are_masked_and_never_whole() -> None:
     assert "3705021985****0498" in page
 
 
+def test_a_number_written_into_a_text_is_masked_even_with_a_wrong_check_digit() -> None:
+    mistyped = IDENTITY[:-1] + "7"  # one digit off: still someone's number
+    agency = the_agency(
+        practitioners=(
+            Practitioner(name="赵明", certificate=f"注册测绘师（证号{mistyped}）"),
+            Practitioner(name="刘芳", certificate=f"测绘作业证{IDENTITY}"),
+        ),
+        contact=Contact(name="赵明", phone="0546-8221234", address=f"身份证{IDENTITY.lower()}"),
+    )
+    page = page_of(agency)
+    assert mistyped not in page
+    assert IDENTITY not in page
+    assert "3705021985****0497" in page
+    assert "3705021985****0498" in page
+    assert CODE in page  # the agency's credit code is public
+
+
 def test_an_expired_qualification_and_a_cancelled_service_are_marked() -> None:
     text = text_of(page_of(the_agency()))
     assert "2015年6月30日（已过期）" in text

@@ -14,8 +14,9 @@ What it shows of a subject:
 - a person's identity number always masked, 10 + ``****`` + 4
   (:func:`~govservice.model.identifiers.mask_ric`), whatever the source gave; anything
   shaped like an identity number in a free text (a reason, a court's obligation) masked
-  too, and the whole page and JSON scanned once more before they leave (:func:`mask_text`:
-  the enterprises' credit codes of 18 digits, public, are left as they are);
+  too, and the whole page and JSON scanned once more before they leave
+  (:func:`~govservice.model.identifiers.mask_identity_numbers`, as every public output
+  is: a credit code of 18 digits that could not be an identity number is left as it is);
 - a person's name (and a court's legal representative, the persons listed with an
   enterprise) as the configuration says (``blacklists.exposure.person_names``):
   ``published`` (as the list publishes it, the default) or ``masked`` (the surname and a
@@ -30,7 +31,6 @@ import datetime as dt
 import functools
 import json
 import os
-import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,10 +41,8 @@ import attrs
 from govservice.clock import SHANGHAI
 from govservice.errors import ExposureConfigError, ExposureOutputError
 from govservice.model import BlacklistEntry, IdentifierKind, PartyKind, SourceKind
-from govservice.model.identifiers import shown_number
+from govservice.model.identifiers import mask_identity_numbers, shown_number
 from govservice.model.regions import region_name
-
-_IDENTITY_SHAPE = re.compile(r"(?<![0-9])([0-9]{10})[0-9]{4}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
 
 PUBLISHED = "published"
 MASKED = "masked"
@@ -72,19 +70,6 @@ def mask_name(name: str) -> str:
     if len(name) <= 1:
         return "*"
     return name[0] + "*" * (len(name) - 1)
-
-
-def mask_text(text: str, public: frozenset[str] = frozenset()) -> str:
-    """``text`` with everything shaped like an identity number masked (10 + ``****`` + 4),
-    but the codes of ``public`` (credit codes of 18 digits, which are public and look like
-    one)."""
-
-    def masked(match: re.Match) -> str:
-        if match[0] in public:
-            return match[0]
-        return f"{match[1]}****{match[2]}"
-
-    return _IDENTITY_SHAPE.sub(masked, text)
 
 
 def chinese_date(day: dt.date | None) -> str:
@@ -305,7 +290,7 @@ def to_json(board: Board) -> str:
     """The JSON text of ``board``; anything shaped like an identity number left in it (but
     the enterprises' codes) is masked."""
     text = json.dumps(board.as_dict(), ensure_ascii=False, indent=2)
-    return mask_text(text, board.public_codes()) + "\n"
+    return mask_identity_numbers(text) + "\n"
 
 
 def _line(
@@ -333,7 +318,7 @@ def _line(
         name=name or "",
         identifier_kind=IDENTIFIER_LABELS.get(identifier.kind, identifier.kind.value),
         identifier=number,
-        reason=mask_text(entry.reason, frozenset({number})),
+        reason=mask_identity_numbers(entry.reason),
         authority=entry.authority,
         legal_basis=entry.legal_basis,
         source_kind=source.kind.value,
@@ -350,7 +335,7 @@ def _line(
         status=entry.status_on(day).label,
         sources_of_subject=shared,
         details=tuple(
-            (label, mask_text(text, frozenset({number})))
+            (label, mask_identity_numbers(text))
             for label, text in _details(entry, shown_person)
             if text
         ),
@@ -416,4 +401,4 @@ def render(board: Board) -> str:
         fonts=Markup(CJK_FONTS),
         masked=board.person_names == MASKED,
     )
-    return mask_text(page, board.public_codes())
+    return mask_identity_numbers(page)

@@ -26,7 +26,6 @@ Each refusal names the agency, the service and the regime (:class:`~govservice.e
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
@@ -40,7 +39,7 @@ from govservice.model import (
     ServiceFee,
     ServiceOffer,
 )
-from govservice.model.identifiers import mask_ric, ric_problem
+from govservice.model.identifiers import mask_identity_numbers
 
 __all__ = [
     "check_offer",
@@ -111,18 +110,13 @@ def offer_words(offer: ServiceOffer, fee: ServiceFee | None) -> str:
     return "未公布"
 
 
-_IDENTITY_SHAPED = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
-
-
 def public_text(text: str | None) -> str | None:
-    """``text`` with every resident identity number in it masked: a practitioner's
-    number is often written into a certificate number, a contact or a fee's basis too,
-    and the card is public. (Only valid numbers: a credit code of 18 digits stays.)"""
-    if text is None:
-        return None
-    return _IDENTITY_SHAPED.sub(
-        lambda m: mask_ric(m[0]) if ric_problem(m[0].upper()) is None else m[0], text
-    )
+    """``text`` with everything shaped like a resident identity number masked
+    (:func:`~govservice.model.identifiers.mask_identity_numbers`, as every public output
+    is): a practitioner's number is often written into a certificate number, a contact or
+    a fee's basis too, and the card is public. A number with a wrong check digit is still
+    someone's; a credit code of 18 digits that could not be one stays."""
+    return None if text is None else mask_identity_numbers(text)
 
 
 # --- the checks ------------------------------------------------------------------------------
