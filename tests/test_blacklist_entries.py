@@ -54,6 +54,8 @@ from govservice.service import GovService
 from govservice.store.chained import changes
 from govservice.store.columns import ENTRY_COLUMNS, entry_row
 from govservice.validation import validator_for
+from schema_helpers import reopened as reopen
+from schema_helpers import stop_at_schema
 from strategies import blacklist_entries, organisation_codes
 
 BACKENDS = ("memory", "sqlite", "postgresql")
@@ -703,19 +705,8 @@ OLD_ENTRY = {
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_entries_stored_before_schema_10_are_migrated(backend, tmp_path, monkeypatch):
     from govservice.store.ledger import canonical
-    from govservice.store.migrations import migrations
 
-    everything = migrations
-    if backend == "sqlite":
-        import govservice.store.sqlite as module
-
-        monkeypatch.setattr(module, "migrations", lambda dialect, **kw: everything(dialect)[:9])
-    else:
-        import govservice_postgres.store as module
-
-        monkeypatch.setattr(
-            module, "migrations", lambda dialect, **kw: everything(dialect, **kw)[:9]
-        )
+    stop_at_schema(monkeypatch, backend, 9)
     with centre(backend, tmp_path) as service:
         store = service.store
         assert store.schema_version() == 9
@@ -732,15 +723,7 @@ def test_entries_stored_before_schema_10_are_migrated(backend, tmp_path, monkeyp
                     canonical(OLD_ENTRY),
                 ),
             )
-        settings = dict(service.config.storage_settings)
-        monkeypatch.undo()
-        config = attrs.evolve(service.config, storage_settings=settings)
-        reopened = GovService(
-            config,
-            clock=FixedClock(at(TODAY)),
-            strict=True,
-            environ={"GOVSERVICE_PLUGINS": "postgresql" if backend == "postgresql" else ""},
-        )
+        reopened = reopen(service, monkeypatch, clock=FixedClock(at(TODAY)))
         try:
             store = reopened.store
             assert store.schema_version() == store.latest_schema_version() >= 10

@@ -12,7 +12,6 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-import attrs
 import pytest
 
 from govservice.audit import verify_store
@@ -22,6 +21,8 @@ from govservice.errors import AlteredStateError, ReplayedFileError, StoreError
 from govservice.service import GovService
 from govservice.store.ledger import record_digest
 from govservice.store.states import CHAINED_SETTINGS, is_chained_setting, state_subject
+from schema_helpers import reopened as reopen
+from schema_helpers import stop_at_schema
 from test_blacklist_exchange import BACKENDS, DEZHOU, centre, dezhou_full, own_entry, signed
 
 RECEIVED = "blacklists.exchange.received." + DEZHOU
@@ -228,19 +229,7 @@ def test_the_names_chained() -> None:
 def test_settings_written_before_schema_11_are_chained_by_the_migration(
     backend, tmp_path, monkeypatch
 ) -> None:
-    from govservice.store.migrations import migrations
-
-    everything = migrations
-    if backend == "sqlite":
-        import govservice.store.sqlite as module
-
-        monkeypatch.setattr(module, "migrations", lambda dialect, **kw: everything(dialect)[:10])
-    else:
-        import govservice_postgres.store as module
-
-        monkeypatch.setattr(
-            module, "migrations", lambda dialect, **kw: everything(dialect, **kw)[:10]
-        )
+    stop_at_schema(monkeypatch, backend, 10)
     with centre(backend, tmp_path) as service:
         store = service.store
         assert store.schema_version() == 10
@@ -248,15 +237,7 @@ def test_settings_written_before_schema_11_are_chained_by_the_migration(
         state = json.dumps({"region": DEZHOU, "sequence": 3, "sha256": "a" * 64})
         store._put_setting(RECEIVED, state)  # (set_setting now refuses a chained name)
         store.set_setting("simulation-unrelated", "x")
-        settings = dict(service.config.storage_settings)
-        monkeypatch.undo()
-        config = attrs.evolve(service.config, storage_settings=settings)
-        reopened = GovService(
-            config,
-            clock=FixedClock(service.clock.now()),
-            strict=True,
-            environ={"GOVSERVICE_PLUGINS": "postgresql" if backend == "postgresql" else ""},
-        )
+        reopened = reopen(service, monkeypatch)
         try:
             store = reopened.store
             assert store.schema_version() == store.latest_schema_version() >= 11

@@ -13,11 +13,12 @@ import attrs
 import pytest
 
 from govservice.audit import verify_store
-from govservice.clock import FixedClock
 from govservice.codec import to_document
 from govservice.service import GovService
 from govservice.store.ledger import canonical, record_digest
 from govservice.store.recorded import RECORDED, recorded_subject
+from schema_helpers import reopened as reopen
+from schema_helpers import stop_at_schema
 from stations_fixture import evaluations, install
 from test_blacklist_exchange import BACKENDS, centre
 from test_staff_assessment import STAFF
@@ -183,19 +184,7 @@ def test_a_session_deleted_is_found_and_so_is_its_attendance_left_behind(filled_
 def test_records_written_before_schema_12_are_chained_by_the_migration(
     backend, tmp_path, monkeypatch
 ) -> None:
-    from govservice.store.migrations import migrations
-
-    everything = migrations
-    if backend == "sqlite":
-        import govservice.store.sqlite as module
-
-        monkeypatch.setattr(module, "migrations", lambda dialect, **kw: everything(dialect)[:11])
-    else:
-        import govservice_postgres.store as module
-
-        monkeypatch.setattr(
-            module, "migrations", lambda dialect, **kw: everything(dialect, **kw)[:11]
-        )
+    stop_at_schema(monkeypatch, backend, 11)
     with centre(backend, tmp_path) as service:
         store = service.store
         assert store.schema_version() == 11
@@ -236,15 +225,7 @@ def test_records_written_before_schema_12_are_chained_by_the_migration(
             (2015, 2, record.station_code, record.name, canonical(to_document(record))),
         )
         assert not verify_store(store).ok  # unlinked, as schema 12 sees them
-        settings = dict(service.config.storage_settings)
-        monkeypatch.undo()
-        config = attrs.evolve(service.config, storage_settings=settings)
-        reopened = GovService(
-            config,
-            clock=FixedClock(service.clock.now()),
-            strict=True,
-            environ={"GOVSERVICE_PLUGINS": "postgresql" if backend == "postgresql" else ""},
-        )
+        reopened = reopen(service, monkeypatch)
         try:
             store = reopened.store
             assert store.schema_version() == store.latest_schema_version() == 12

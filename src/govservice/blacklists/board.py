@@ -148,12 +148,6 @@ class Board:
         counted = Counter(line.source_kind for line in self.lines)
         return {kind.value: counted[kind.value] for kind in SOURCE_ORDER if counted[kind.value]}
 
-    def public_codes(self) -> frozenset[str]:
-        """The credit codes and organisation codes the board shows (public, as they are)."""
-        return frozenset(
-            line.identifier for line in self.lines if line.subject_kind == "enterprise"
-        )
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,
@@ -287,8 +281,8 @@ class ExposureBoard:
 
 
 def to_json(board: Board) -> str:
-    """The JSON text of ``board``; anything shaped like an identity number left in it (but
-    the enterprises' codes) is masked."""
+    """The JSON text of ``board``; anything shaped like an identity number left in it is
+    masked (:func:`~govservice.model.identifiers.mask_identity_numbers`)."""
     text = json.dumps(board.as_dict(), ensure_ascii=False, indent=2)
     return mask_identity_numbers(text) + "\n"
 

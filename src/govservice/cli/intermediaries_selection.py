@@ -230,8 +230,7 @@ def run_select(args: argparse.Namespace) -> int:
             out = check_output(args.out, service.config, force=args.force, option="--out")
 
         def write(selection: Any) -> None:  # in the transaction: a file not written, no draw
-            if out is not None:
-                write_output(out, _record_text(selection).encode("utf-8"), force=args.force)
+            write_output(out, _record_text(selection).encode("utf-8"), force=args.force)
 
         selection = service.intermediaries.selections.select(
             args.need,
@@ -241,7 +240,7 @@ def run_select(args: argparse.Namespace) -> int:
             named=args.agency,
             on=args.on,
             declined=args.declined,
-            write=write,
+            write=None if out is None else write,
         )
         names = _names(service, [selection.result])
     finally:

@@ -105,19 +105,11 @@ def trail(figures: YearFigures) -> str:
             f"链条断裂，须立即核查（govservice audit verify）：{printable(checked.problem or '')}"
             f"；已校验留痕{checked.links}条。{simulated}"
         )
-    records = [
-        f"办件记录{checked.cases}件",
-        *(
-            [f"中介超市及黑名单记录{checked.supermarket_records}条"]
-            if checked.supermarket_records
-            else []
-        ),
-        *(
-            [f"站点（考核、培训、人员）记录{checked.station_records}条"]
-            if checked.station_records
-            else []
-        ),
-    ]
+    records = [f"办件记录{checked.cases}件"]
+    if checked.supermarket_records:
+        records.append(f"中介超市及黑名单记录{checked.supermarket_records}条")
+    if checked.station_records:
+        records.append(f"站点（考核、培训、人员）记录{checked.station_records}条")
     return (
         f"链条完整：校验留痕{checked.links}条（办件事件{checked.events}条、"
         f"拒绝记录{checked.refusals}条），{'，'.join(records)}"

@@ -63,7 +63,7 @@ from govservice.store.recorded import (
     STAFF,
     append_recorded,
     columns_of,
-    staff_record_key,
+    key_of,
 )
 from govservice.store.sql import where_columns
 from govservice.store.states import refuse_chained, state_subject
@@ -613,15 +613,15 @@ class MemoryStore(
             staff[key] = document
 
     def recorded_rows(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-        for key, _, document in self._evaluations:
-            yield EVALUATION, key, canonical(document), columns_of(EVALUATION, document)
         people = self._people()
-        for key in sorted(people["sessions"]):
-            document = people["sessions"][key]
-            yield SESSION, key, canonical(document), columns_of(SESSION, document)
-        for key in sorted(people["staff"]):
-            document = people["staff"][key]
-            yield STAFF, staff_record_key(*key), canonical(document), columns_of(STAFF, document)
+        for kind, documents in (
+            (EVALUATION, [document for _, _, document in self._evaluations]),
+            (SESSION, [people["sessions"][key] for key in sorted(people["sessions"])]),
+            (STAFF, [people["staff"][key] for key in sorted(people["staff"])]),
+        ):
+            for document in documents:
+                key = key_of(kind, document)
+                yield kind, key, canonical(document), columns_of(kind, document)
 
     def staff_records(self, year: int, quarter: int) -> list[Any]:
         from govservice.model.assessment import StaffRecord

@@ -28,9 +28,9 @@ from govservice.store.ledger import canonical, record_digest
 
 __all__ = [
     "RECORDED",
-    "RECORDED_KINDS",
     "append_recorded",
     "columns_of",
+    "key_of",
     "recorded_link",
     "recorded_problem",
     "recorded_subject",
@@ -41,8 +41,7 @@ RECORDED = "recorded"
 """The key of a link of a station's record: ``{"kind", "key", "sha256"}``."""
 
 EVALUATION, SESSION, STAFF = "station-evaluation", "training-session", "staff-record"
-RECORDED_KINDS: tuple[str, ...] = (EVALUATION, SESSION, STAFF)
-"""The kinds of records this module puts on the trail, in the order the audit reads them."""
+"""The kinds of records this module puts on the trail."""
 
 
 def staff_record_key(year: int, quarter: int, station_code: str, name: str) -> str:
