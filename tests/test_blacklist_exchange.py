@@ -25,7 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import uscc
 
-from govservice import schemas
+from govservice import formats, schemas
 from govservice.audit import verify_store
 from govservice.blacklists.exchange import make_file, received_id, received_prefix
 from govservice.blacklists.signing import Ed25519Scheme
@@ -689,6 +689,15 @@ def test_the_fast_credit_code_check_agrees_with_stdnum(value):
     assert not _uscc_checks(value) or uscc.is_valid(value)
     if value[:17] and all(c in _ALPHABET for c in value) and value[:8].isdigit():
         assert _uscc_checks(value) == uscc.is_valid(value)
+    # the format's fast path for a valid code gives the verdict of the cached full check
+    assert formats.is_uscc(value) == formats._is_uscc_text(value)
+
+
+def test_the_credit_code_format_passes_valid_codes_and_names_bad_ones():
+    codes = [credit_code(number, region) for number in range(300) for region in (DEZHOU, "370500")]
+    assert all(formats.is_uscc(code) and formats._is_uscc_text(code) for code in codes)
+    wrong = [code[:17] + ("0" if code[17] != "0" else "1") for code in codes]
+    assert not any(formats.is_uscc(code) or formats._is_uscc_text(code) for code in wrong)
 
 
 # --- the command line ----------------------------------------------------------------------------

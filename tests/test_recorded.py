@@ -1,8 +1,8 @@
 """The stations' records on the trail (govservice.store.recorded): every station
-evaluation, training session and staff record written is a link, so one changed, deleted
+evaluation, training session, staff record and discipline record written is a link, so one changed, deleted
 or slipped in behind the library's back is reported by ``audit verify`` — on memory,
 SQLite and PostgreSQL (under ``.ci/with-postgres``); the records of a store written before
-schema 12 are chained by the migration."""
+schema 12 (13 for discipline records) are chained by the migration."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from schema_helpers import reopened as reopen
 from schema_helpers import stop_at_schema
 from stations_fixture import evaluations, install
 from test_blacklist_exchange import BACKENDS, centre
-from test_staff_assessment import STAFF
+from test_staff_assessment import DISCIPLINE, STAFF
 from test_training import SESSIONS
 
 SQL_BACKENDS = [backend for backend in BACKENDS if backend != "memory"]
@@ -32,6 +32,7 @@ def fill(service: GovService) -> None:
     for session in SESSIONS:
         service.store.add_training_session(session)
     service.store.add_staff_records(STAFF)
+    service.store.add_discipline_records(DISCIPLINE)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -62,6 +63,7 @@ def test_every_record_is_a_link_holding_its_digest_and_the_audit_passes(filled):
     assert kinds.count("station-evaluation") == len(evaluations())
     assert kinds.count("training-session") == len(SESSIONS)
     assert kinds.count("staff-record") == len(STAFF)
+    assert [key for kind, key, *_ in rows if kind == "discipline-record"] == ["1", "2"]
     for kind, key, text, _columns in rows:
         (link,) = store.case_ledger(recorded_subject(kind, key))
         held = json.loads(link.text)[RECORDED]
@@ -228,12 +230,105 @@ def test_records_written_before_schema_12_are_chained_by_the_migration(
         reopened = reopen(service, monkeypatch)
         try:
             store = reopened.store
-            assert store.schema_version() == store.latest_schema_version() == 12
+            assert store.schema_version() == store.latest_schema_version()
             rows = list(store.recorded_rows())
             assert len(rows) == 5
             for kind, key, *_ in rows:
                 assert len(store.case_ledger(recorded_subject(kind, key))) == 1
             report = verify_store(store)
             assert report.ok, report.first_break
+        finally:
+            reopened.store.close()
+
+
+def test_discipline_records_are_numbered_by_the_store_and_a_refused_batch_leaves_nothing(filled):
+    store = filled.store
+    more = [attrs.evolve(DISCIPLINE[0], reason="未着装上岗"), DISCIPLINE[0]]
+    store.add_discipline_records(more)  # the same breach twice is two records
+    keys = [key for kind, key, *_ in store.recorded_rows() if kind == "discipline-record"]
+    assert keys == ["1", "2", "3", "4"]
+    assert store.case_ledger("discipline-record/4")
+    assert verify_store(store).ok
+    head = store.ledger_head()
+    with pytest.raises(Exception):  # noqa: B017,PT011 (a backend's own error for a bad row)
+        store.add_discipline_records([DISCIPLINE[1], object()])
+    assert store.ledger_head() == head
+    assert [k for kind, k, *_ in store.recorded_rows() if kind == "discipline-record"] == keys
+
+
+def test_a_discipline_record_changed_moved_deleted_or_slipped_in_is_found(filled_sql):
+    service = filled_sql
+    (text,) = [t for kind, key, t, _ in service.store.recorded_rows() if key == "1"]
+    lighter = json.loads(text)
+    lighter["points"] = "0"
+    behind_the_back(
+        service, "UPDATE discipline_records SET doc = ? WHERE id = 1", (canonical(lighter),)
+    )
+    report = verify_store(service.store)
+    assert report.first_break.case_id == "discipline-record/1"
+    assert "changed after it was chained" in report.first_break.problem
+    behind_the_back(service, "UPDATE discipline_records SET doc = ? WHERE id = 1", (text,))
+    assert verify_store(service.store).ok
+
+    # moved out of the quarter it counts in, by its column
+    behind_the_back(
+        service,
+        "UPDATE discipline_records SET recorded_on = ? WHERE id = 2",
+        (service.store._date(DISCIPLINE[1].on.replace(year=2014)),),
+    )
+    report = verify_store(service.store)
+    assert report.first_break.case_id == "discipline-record/2"
+    assert "recorded_on says" in report.first_break.problem
+
+    behind_the_back(service, "DELETE FROM discipline_records WHERE id = 2")
+    report = verify_store(service.store)
+    assert report.first_break.case_id == "discipline-record/2"
+    assert "gone (deleted)" in report.first_break.problem
+
+    forged = DISCIPLINE[0]
+    behind_the_back(
+        service,
+        "INSERT INTO discipline_records (id, station_code, name, recorded_on, doc) "
+        "VALUES (2, ?, ?, ?, ?)",
+        (forged.station_code, forged.name, service.store._date(forged.on), text),
+    )
+    report = verify_store(service.store)
+    assert report.first_break.case_id == "discipline-record/2"
+    assert "changed after it was chained" in report.first_break.problem
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+def test_discipline_records_written_before_schema_13_are_chained_by_the_migration(
+    backend, tmp_path, monkeypatch
+) -> None:
+    stop_at_schema(monkeypatch, backend, 12)
+    with centre(backend, tmp_path) as service:
+        store = service.store
+        assert store.schema_version() == 12
+        install(service, with_evaluations=False)
+        for record in DISCIPLINE:  # what schema 12 wrote: the rows alone, no links
+            behind_the_back(
+                service,
+                "INSERT INTO discipline_records (station_code, name, recorded_on, doc) "
+                "VALUES (?, ?, ?, ?)",
+                (
+                    record.station_code,
+                    record.name,
+                    store._date(record.on),
+                    canonical(to_document(record)),
+                ),
+            )
+        report = verify_store(store)
+        assert report.first_break.case_id == "discipline-record/1"
+        assert "has no link" in report.first_break.problem
+        reopened = reopen(service, monkeypatch)
+        try:
+            store = reopened.store
+            assert store.schema_version() == store.latest_schema_version() == 13
+            for key in ("1", "2"):
+                assert len(store.case_ledger(recorded_subject("discipline-record", key))) == 1
+            report = verify_store(store)
+            assert report.ok, report.first_break
+            assert report.station_records_checked == 2
         finally:
             reopened.store.close()

@@ -19,6 +19,7 @@ from govservice.model.identifiers import (
     ORGANISATION_CODE_PATTERN,
     RIC_PATTERN,
     USCC_PATTERN,
+    _uscc_checks,
     organisation_code_problem,
     ric_problem,
     uscc_problem,
@@ -42,6 +43,10 @@ def is_uscc(value: Any) -> bool:
     A value not even of the code's shape is left to the schema's ``pattern`` to report,
     so one mistake gives one message.
     """
+    if type(value) is str and len(value) == 18 and _uscc_checks(value):
+        # the usual value, a valid code: uscc_problem's verdict without its two caches,
+        # which a list of 100,000 codes each seen once would only churn
+        return True
     return _is_uscc_text(value) if isinstance(value, str) else True
 
 

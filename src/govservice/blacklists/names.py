@@ -25,7 +25,7 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["BRANCH_MARKERS", "COMPANY_FORMS", "normalise"]
+__all__ = ["BRANCH_MARKERS", "COMPANY_FORMS", "normalise", "normalise_uncached"]
 
 COMPANY_FORMS: tuple[str, ...] = (
     "股份有限公司",
@@ -83,6 +83,25 @@ def _clean(name: str) -> str:
     return _DROP.sub("", text)
 
 
+def normalise_uncached(name: str) -> str:
+    """:func:`normalise` without its cache, for a pass over many names each seen once (a
+    list of 100,000 entries being stored), which would only evict from the cache the
+    names looked up again and again (those screened)."""
+    cleaned = _clean(name)
+    text = cleaned
+    if text.endswith(BRANCH_MARKERS):  # what both branch patterns end with
+        branch = _BRANCH_AFTER_FORM.match(text)
+        text = branch.group(1) if branch is not None else (_BRANCH_MARKER.sub("", text) or text)
+    while text.endswith(COMPANY_FORMS):  # the longest company form at the end, dropped
+        for size, forms in _FORMS_BY_SIZE:
+            if text[-size:] in forms:
+                break
+        if size == len(text):
+            break
+        text = text[:-size]
+    return text or cleaned
+
+
 @functools.lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """The normalised form of ``name`` (see the module): the key names are matched on.
@@ -92,14 +111,4 @@ def normalise(name: str) -> str:
     >>> normalise("ＡＢＣ科技股份有限公司")
     'abc科技'
     """
-    cleaned = _clean(name)
-    text = cleaned
-    if text.endswith(BRANCH_MARKERS):  # what both branch patterns end with
-        branch = _BRANCH_AFTER_FORM.match(text)
-        text = branch.group(1) if branch is not None else (_BRANCH_MARKER.sub("", text) or text)
-    while text.endswith(COMPANY_FORMS):  # the longest company form at the end, dropped
-        size = next(size for size, forms in _FORMS_BY_SIZE if text[-size:] in forms)
-        if size == len(text):
-            break
-        text = text[:-size]
-    return text or cleaned
+    return normalise_uncached(name)

@@ -53,7 +53,7 @@ from typing import Any, NamedTuple
 import attrs
 from rapidfuzz import fuzz, process
 
-from govservice.blacklists.names import normalise
+from govservice.blacklists.names import normalise, normalise_uncached
 from govservice.clock import SHANGHAI
 from govservice.model import Party
 from govservice.model.common import IdentifierKind, PartyKind
@@ -388,7 +388,7 @@ def _document_keys(document: Mapping[str, Any]) -> tuple:
         org,
         ric,
         visible,
-        normalise(subject["name"]),
+        normalise_uncached(subject["name"]),  # each entry's once: no cache to churn
         subject["kind"] == PartyKind.PERSON.value,
         subject["name"],
         _day(document["penalty_from"]),

@@ -146,7 +146,7 @@ def _print_intact(report: AuditReport) -> None:
     if report.station_records_checked:
         print(
             f"{report.station_records_checked} record(s) of the stations (evaluations, "
-            "training sessions, staff records) agree with their link"
+            "training sessions, staff and discipline records) agree with their link"
         )
     if report.unchained_records:
         print(

@@ -109,7 +109,7 @@ def trail(figures: YearFigures) -> str:
     if checked.supermarket_records:
         records.append(f"中介超市及黑名单记录{checked.supermarket_records}条")
     if checked.station_records:
-        records.append(f"站点（考核、培训、人员）记录{checked.station_records}条")
+        records.append(f"站点（考核、培训、人员、纪律）记录{checked.station_records}条")
     return (
         f"链条完整：校验留痕{checked.links}条（办件事件{checked.events}条、"
         f"拒绝记录{checked.refusals}条），{'，'.join(records)}"

@@ -149,10 +149,11 @@ def entry_row(document: dict[str, Any]) -> tuple:
 
     ``region`` is the source's (the list's); ``organisation_code`` the subject's
     organisation code, given or the one its credit code embeds (characters 9 to 17);
-    ``normalised_name`` :func:`govservice.blacklists.names.normalise` of its name;
+    ``normalised_name`` :func:`govservice.blacklists.names.normalise` of its name (made
+    without its cache: a list's names are each written once);
     ``subject_region`` the entry's, else the region a credit code embeds (characters 3
     to 8)."""
-    from govservice.blacklists.names import normalise
+    from govservice.blacklists.names import normalise_uncached as normalise
 
     subject, source = document["subject"], document["source"]
     kind, number = subject["identifier"]["kind"], subject["identifier"]["number"]

@@ -58,6 +58,7 @@ from govservice.store.ledger import (
     record_digest,
 )
 from govservice.store.recorded import (
+    DISCIPLINE,
     EVALUATION,
     SESSION,
     STAFF,
@@ -218,11 +219,12 @@ class MemoryStore(
         for document, change in writes:
             record = from_document(model, copy.deepcopy(document), check=False)
             made.append((KINDS[kind].key(record), to_document(record), change))
-        keys = [key for key, _, _ in made]
         records = self._records[kind]
-        for index, key in enumerate(keys):
-            if key in records or key in keys[:index]:
+        seen: set = set()
+        for key, _, _ in made:
+            if key in records or key in seen:
                 raise DuplicateRecordError(f"{kind} {key} is already stored or given twice")
+            seen.add(key)
         with self.transaction():
             for key, document, change in made:
                 records[key] = (document, 1)
@@ -622,6 +624,8 @@ class MemoryStore(
             for document in documents:
                 key = key_of(kind, document)
                 yield kind, key, canonical(document), columns_of(kind, document)
+        for number, document in enumerate(people["discipline"], start=1):
+            yield DISCIPLINE, str(number), canonical(document), columns_of(DISCIPLINE, document)
 
     def staff_records(self, year: int, quarter: int) -> list[Any]:
         from govservice.model.assessment import StaffRecord
@@ -633,7 +637,12 @@ class MemoryStore(
         ]
 
     def add_discipline_records(self, records: Sequence[Any]) -> None:
-        self._people()["discipline"].extend(to_document(r) for r in records)
+        held = self._people()["discipline"]
+        documents = [to_document(record) for record in records]
+        keys = [str(len(held) + number) for number in range(1, len(documents) + 1)]
+        with self.transaction():  # the links chained before a failure are undone
+            append_recorded(self, DISCIPLINE, documents, keys)  # numbered as a SQL store's
+        held.extend(documents)
 
     def discipline_records(self, since: dt.date, until: dt.date) -> list[Any]:
         from govservice.model.assessment import DisciplineRecord

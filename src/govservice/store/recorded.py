@@ -1,11 +1,14 @@
-"""The stations' records on the trail: evaluations, training sessions, staff records.
+"""The stations' records on the trail: evaluations, training sessions, staff records and
+discipline records.
 
 What decides a station's standing and its subsidy (以奖代补) and a person's quarterly
 assessment is kept in tables of their own, written once and never changed: the
 evaluations of stations (``station_evaluations``), the training sessions with who attended
-(``training_sessions``, ``training_attendance``) and the quarterly records of the staff
-(``staff_records``). Every record written is also a link of the trail, in the same
-transaction::
+(``training_sessions``, ``training_attendance``), the quarterly records of the staff
+(``staff_records``) and the breaches of discipline that take points off a person's
+assessment (``discipline_records``, keyed by the number the store gives each when it is
+written: a person may breach twice in a day). Every record written is also a link of the
+trail, in the same transaction::
 
     {"seq": n, "case_id": "<kind>/<key>", "recorded": {"kind": <kind>, "key": <key>,
      "sha256": <SHA-256 of the record's canonical JSON>}}
@@ -15,7 +18,8 @@ raising a station's score, a row of attendance added) no longer agrees with the 
 ``govservice audit verify`` (:mod:`govservice.audit`) reports the break: each stored record
 is the one its link chained, its columns (and a session's attendance rows) are its
 document's, it has a link, and every linked record is still stored. Schema 12 chained the
-records written before (:mod:`govservice.store.migrations.steps`).
+evaluations, sessions and staff records written before, schema 13 the discipline records
+(:mod:`govservice.store.migrations.steps`).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ RECORDED = "recorded"
 """The key of a link of a station's record: ``{"kind", "key", "sha256"}``."""
 
 EVALUATION, SESSION, STAFF = "station-evaluation", "training-session", "staff-record"
+DISCIPLINE = "discipline-record"
 """The kinds of records this module puts on the trail."""
 
 
@@ -50,7 +55,8 @@ def staff_record_key(year: int, quarter: int, station_code: str, name: str) -> s
 
 
 def key_of(kind: str, document: Mapping[str, Any]) -> str:
-    """The key of the record of ``kind`` whose document is ``document``."""
+    """The key of the record of ``kind`` whose document is ``document`` (not of a
+    discipline record: its key is its row's, given by the store)."""
     if kind == STAFF:
         return staff_record_key(
             document["year"], document["quarter"], document["station_code"], document["name"]
@@ -63,21 +69,32 @@ def recorded_subject(kind: str, key: str) -> str:
     return f"{kind}/{key}"
 
 
-def recorded_link(kind: str, document: Mapping[str, Any]) -> dict[str, str]:
-    """What the link of a record written holds under :data:`RECORDED`."""
+def recorded_link(
+    kind: str, document: Mapping[str, Any], key: str | None = None
+) -> dict[str, str]:
+    """What the link of a record written holds under :data:`RECORDED` (``key``: the
+    record's, when its document does not say it)."""
     return {
         "kind": kind,
-        "key": key_of(kind, document),
+        "key": key_of(kind, document) if key is None else key,
         "sha256": record_digest(canonical(document)),
     }
 
 
-def append_recorded(store: Any, kind: str, documents: Iterable[Mapping[str, Any]]) -> None:
+def append_recorded(
+    store: Any,
+    kind: str,
+    documents: Iterable[Mapping[str, Any]],
+    keys: Iterable[str] | None = None,
+) -> None:
     """Chain a link of each record of ``kind`` written (one subject a record) on
     ``store``'s trail, in the caller's transaction (``store._append_ledger``: the memory
-    store's and the SQL stores')."""
-    for document in documents:
-        link = recorded_link(kind, document)
+    store's and the SQL stores'); ``keys``, the records' keys, when their documents do
+    not say them (discipline records)."""
+    documents = list(documents)
+    given = [None] * len(documents) if keys is None else list(keys)
+    for document, key in zip(documents, given, strict=True):
+        link = recorded_link(kind, document, key)
         store._append_ledger(recorded_subject(kind, link["key"]), [link], key=RECORDED)
 
 
@@ -90,6 +107,12 @@ def columns_of(kind: str, document: Mapping[str, Any]) -> dict[str, Any]:
             "station_code": document["station_code"],
             "standard": document["standard"],
             "on_date": document["on"],
+        }
+    if kind == DISCIPLINE:
+        return {
+            "station_code": document["station_code"],
+            "name": document["name"],
+            "recorded_on": document["on"],
         }
     if kind == SESSION:
         return {

@@ -57,6 +57,7 @@ from govservice.store.ledger import (
     record_digest,
 )
 from govservice.store.recorded import (
+    DISCIPLINE,
     EVALUATION,
     SESSION,
     STAFF,
@@ -1086,8 +1087,8 @@ class SqlQueries(TrailLinks, NoticeWrites):
             append_recorded(self, STAFF, documents)  # once all are checked and written
 
     def recorded_rows(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-        """Every stored station evaluation, training session and staff record as ``(kind,
-        key, JSON text, columns)`` (:func:`govservice.store.recorded.columns_of`), for the
+        """Every stored station evaluation, training session, staff record and discipline
+        record as ``(kind, key, JSON text, columns)`` (:func:`govservice.store.recorded.columns_of`), for the
         audit; dates as ISO 8601 text."""
 
         def day(value: Any) -> str:
@@ -1120,6 +1121,12 @@ class SqlQueries(TrailLinks, NoticeWrites):
             code, name = self._text(code), self._text(name)
             columns = {"year": year, "quarter": quarter, "station_code": code, "name": name}
             yield STAFF, staff_record_key(year, quarter, code, name), self._text(doc), columns
+        for key, code, name, on, doc in self._rows(
+            "SELECT id, station_code, name, recorded_on, doc FROM discipline_records ORDER BY id"
+        ):
+            columns = {"station_code": self._text(code), "name": self._text(name)}
+            columns["recorded_on"] = day(on)
+            yield DISCIPLINE, str(key), self._text(doc), columns
 
     def staff_records(self, year: int, quarter: int) -> list[Any]:
         from govservice.model.assessment import StaffRecord
@@ -1136,15 +1143,18 @@ class SqlQueries(TrailLinks, NoticeWrites):
 
     def add_discipline_records(self, records: Sequence[Any]) -> None:
         m = self.mark
+        insert = (
+            "INSERT INTO discipline_records (station_code, name, recorded_on, doc) "
+            f"VALUES ({m}, {m}, {m}, {m}) RETURNING id"
+        )
+        documents = [to_document(record) for record in records]
         with self.transaction():
-            self._execute_many(
-                "INSERT INTO discipline_records (station_code, name, recorded_on, doc) "
-                f"VALUES ({m}, {m}, {m}, {m})",
-                [
-                    (r.station_code, r.name, self._date(r.on), dumps(to_document(r)))
-                    for r in records
-                ],
-            )
+            keys = []
+            for record, document in zip(records, documents, strict=True):
+                params = (record.station_code, record.name, self._date(record.on))
+                ((key,),) = self._rows(insert, (*params, dumps(document)))
+                keys.append(str(key))
+            append_recorded(self, DISCIPLINE, documents, keys)  # keyed by their rows' ids
 
     def discipline_records(self, since: dt.date, until: dt.date) -> list[Any]:
         from govservice.model.assessment import DisciplineRecord

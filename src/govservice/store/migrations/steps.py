@@ -59,17 +59,32 @@ def _chain_recorded(store: Any) -> None:
     """Schema 12: every station evaluation, training session and staff record written
     before, chained once (evaluations in the order they were added, then sessions and
     staff records by key), so that ``audit verify`` finds each one's link."""
+    from govservice.store.recorded import EVALUATION, SESSION, STAFF
+
+    _chain_kinds(store, (EVALUATION, SESSION, STAFF))
+
+
+def _chain_discipline(store: Any) -> None:
+    """Schema 13: every discipline record written before, chained once (in the order of
+    their ids)."""
+    from govservice.store.recorded import DISCIPLINE
+
+    _chain_kinds(store, (DISCIPLINE,))
+
+
+def _chain_kinds(store: Any, kinds: tuple[str, ...]) -> None:
     from govservice.store.recorded import append_recorded
 
-    for kind, _key, text, _columns in list(store.recorded_rows()):
-        if text:  # (rows left of a record that is gone: the audit reports them)
-            append_recorded(store, kind, [json.loads(text)])
+    for kind, key, text, _columns in list(store.recorded_rows()):
+        if kind in kinds and text:  # (rows left of a record gone: the audit reports them)
+            append_recorded(store, kind, [json.loads(text)], [key])
 
 
 DATA_STEPS: dict[int, Callable[[Any], None]] = {
     10: _blacklist_entries,
     11: _chain_states,
     12: _chain_recorded,
+    13: _chain_discipline,
 }
 """The data step of each migration that has one, by its number."""
 

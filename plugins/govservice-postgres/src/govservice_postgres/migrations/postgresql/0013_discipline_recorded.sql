@@ -1,0 +1,7 @@
+-- govservice schema 13: the discipline records on the trail (govservice.store.recorded).
+-- Every breach of discipline written (the points it takes off a person's assessment) is
+-- now a link of the trail ("discipline-record/<its row's id>", the SHA-256 of the record's
+-- canonical JSON), so that one changed, deleted or slipped in behind the library's back is
+-- found by `govservice audit verify`.
+-- No table changes: the data step of this schema (govservice.store.migrations.steps)
+-- chains, once, each discipline record written before, in the same transaction.
