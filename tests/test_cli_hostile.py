@@ -102,8 +102,24 @@ def refused_by_argparse(capsys, arguments: list[str], words: str) -> None:
         main(arguments)
     assert exited.value.code == 2
     err = capsys.readouterr().err
-    assert "Traceback" not in err
-    assert words in err, err
+    assert words in one_error_line(err, "GS110"), err  # one line, as every other error
+
+
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (
+            ["blacklist", "screen", "--bogus"],
+            "unrecognized arguments: --bogus; see `govservice blacklist screen --help`",
+        ),
+        (["nosuch"], "invalid choice: 'nosuch'"),
+        ([], "the following arguments are required: COMMAND; see `govservice --help`"),
+        (["blacklist"], "required: ACTION; see `govservice blacklist --help`"),
+        (["blacklist", "screen", "--on", "1.5"], "argument --on: '1.5' is not a date"),
+    ],
+)
+def test_a_command_line_argparse_refuses_is_one_error_line(capsys, arguments, said):
+    refused_by_argparse(capsys, arguments, said)
 
 
 # --- folders without permission ----------------------------------------------------------------

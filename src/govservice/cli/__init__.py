@@ -13,6 +13,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from govservice import __version__
 from govservice.cli import (
@@ -55,8 +56,30 @@ COMMANDS = (
 )
 
 
+class CommandLineParser(argparse.ArgumentParser):
+    """argparse's parser (its subcommands' too), whose refusal of a command line is one
+    line like every other error: ``govservice: error[GS110] <what argparse says>; see
+    `govservice <command> --help```, exit status 2."""
+
+    def error(self, message: str, prog: str | None = None) -> NoReturn:
+        report(UsageError(f"{message}; see `{prog or self.prog} --help`"))
+        self.exit(2)
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        parsed, extras = super().parse_known_args(args, namespace)
+        if not hasattr(parsed, "command_prog"):  # the innermost command's parser is first
+            parsed.command_prog = self.prog
+        return parsed, extras
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:  # named with the command they were given to
+            self.error(f"unrecognized arguments: {' '.join(extras)}", parsed.command_prog)
+        return parsed
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandLineParser(
         prog="govservice",
         description="Run Chinese government service centres: validate and exchange records.",
     )

@@ -19,7 +19,7 @@ import sys
 import attrs
 
 from govservice.cli.common import persistent_store, service_from
-from govservice.cli.output import check_output, write_output
+from govservice.cli.output import check_output, staged_output
 from govservice.cli.terminal import emit, printable
 from govservice.errors import MalformedExchangeFileError
 
@@ -102,9 +102,9 @@ def run_export(args: argparse.Namespace) -> int:
     out = check_output(args.out, service.config, force=args.force, option="--out")
     service.__dict__["store"] = persistent_store(service, create=True)
     try:
-        made = service.blacklists.exchange.export(
-            since=args.since, write=lambda data: write_output(out, data, force=args.force)
-        )
+        # written in the transaction recording it as sent, in place once that is committed
+        with staged_output(out, force=args.force) as stage:
+            made = service.blacklists.exchange.export(since=args.since, write=stage)
     finally:
         service.store.close()
     sent = made.sent

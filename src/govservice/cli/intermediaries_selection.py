@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from govservice.cli.common import day, open_centre, persistent_store, service_from
-from govservice.cli.output import check_output, write_output
+from govservice.cli.output import check_output, staged_output
 from govservice.cli.terminal import emit, printable
 from govservice.codec import from_document, to_document
 from govservice.errors import (
@@ -229,19 +229,21 @@ def run_select(args: argparse.Namespace) -> int:
         if args.out:
             out = check_output(args.out, service.config, force=args.force, option="--out")
 
-        def write(selection: Any) -> None:  # in the transaction: a file not written, no draw
-            write_output(out, _record_text(selection).encode("utf-8"), force=args.force)
-
-        selection = service.intermediaries.selections.select(
-            args.need,
-            strategy=args.strategy,
-            reason=args.reason,
-            witnesses=args.witness,
-            named=args.agency,
-            on=args.on,
-            declined=args.declined,
-            write=None if out is None else write,
-        )
+        # written in the transaction (a file not written, no draw), in place once it is
+        # committed (a draw not stored, no file)
+        with staged_output(out, force=args.force) as stage:
+            selection = service.intermediaries.selections.select(
+                args.need,
+                strategy=args.strategy,
+                reason=args.reason,
+                witnesses=args.witness,
+                named=args.agency,
+                on=args.on,
+                declined=args.declined,
+                write=None
+                if stage is None
+                else lambda selection: stage(_record_text(selection).encode("utf-8")),
+            )
         names = _names(service, [selection.result])
     finally:
         service.store.close()

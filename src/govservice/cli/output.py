@@ -13,14 +13,20 @@ Every output path of a command is checked with :func:`check_output` before the c
 does anything; :func:`write_output` then writes it. Without ``--force`` the file is
 created exclusively (so a file that appeared since the check is not replaced either);
 with it, written beside and renamed into place, so no half-written file is ever left.
+
+A file that tells of what a transaction stores (a selection's record, an exchange file
+recorded as sent) is written in the transaction, so a file that cannot be written stores
+nothing, and put in place only once the transaction is committed, so a transaction that
+fails leaves no file: :func:`staged_output`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import attrs
@@ -205,6 +211,73 @@ def write_output(path: Path, content: str | bytes, *, force: bool) -> None:
     except OSError as error:
         raise FileAccessError(
             f"cannot write the file: {error.strerror or error}", where=str(path)
+        ) from None
+
+
+@contextlib.contextmanager
+def staged_output(path: Path | None, *, force: bool) -> Iterator[Callable[[bytes], None] | None]:
+    """``stage(data)`` for the block (None when ``path`` is None): writes ``data`` beside
+    ``path`` (checked with :func:`check_output`); the file is put in place when the block
+    ends, and removed when it raises (the transaction that called ``stage`` failed).
+
+    :raises OutputRefusedError: the file appeared since the check (without ``force``).
+    :raises FileAccessError: the system refuses; nothing is left behind.
+    """
+    if path is None:
+        yield None
+        return
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    staged: list[Path] = []
+
+    def stage(data: bytes) -> None:
+        try:
+            partial.unlink(missing_ok=True)  # left by a run that was killed
+            _create(partial, data)
+        except OSError as error:
+            raise FileAccessError(
+                f"cannot write the file: {error.strerror or error}", where=str(path)
+            ) from None
+        staged.append(partial)
+
+    try:
+        yield stage
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    if staged:
+        _place(partial, path, force=force)
+
+
+def _place(partial: Path, path: Path, *, force: bool) -> None:
+    """Put the file written at ``partial`` at ``path``: replacing what is there with
+    ``force``, else only where nothing is (a hard link made, which fails on a file that
+    appeared meanwhile; a copy made exclusively where the file system has no links).
+    What was stored is committed by now: a file that cannot be put in place is left at
+    ``partial``, and the error says so."""
+    kept = f"; what was stored is committed, and its file is kept at {partial}"
+    try:
+        if force:
+            if (kind := _not_a_regular_file(path)) is not None:  # appeared since the check
+                raise OutputRefusedError(
+                    f"the path names {kind}, not a regular file: it is never replaced{kept}",
+                    where=str(path),
+                )
+            os.replace(partial, path)
+            return
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links here (a FAT or SMB share): copied exclusively
+            _create(path, partial.read_bytes())
+        partial.unlink()
+    except FileExistsError:
+        raise OutputRefusedError(
+            f"the file appeared meanwhile; give --force to replace it{kept}", where=str(path)
+        ) from None
+    except OSError as error:
+        raise FileAccessError(
+            f"cannot write the file: {error.strerror or error}{kept}", where=str(path)
         ) from None
 
 

@@ -252,8 +252,14 @@ class SqliteStore(
     def _begin(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
 
+    @_translated  # a full disk, an I/O error: a StoreError, and nothing is stored
     def _commit(self, token: Any) -> None:
-        self._db.execute("COMMIT")
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error:
+            if self._db.in_transaction:  # a failed COMMIT may leave it open: ended here
+                self._db.execute("ROLLBACK")
+            raise
 
     def _rollback(self, token: Any) -> None:
         self._db.execute("ROLLBACK")
