@@ -332,3 +332,14 @@ def test_discipline_records_written_before_schema_13_are_chained_by_the_migratio
             assert report.station_records_checked == 2
         finally:
             reopened.store.close()
+
+
+def test_a_deleted_discipline_record_never_lends_its_number_to_the_next(filled_sql):
+    service = filled_sql
+    behind_the_back(service, "DELETE FROM discipline_records WHERE id = 2")  # the last one
+    service.store.add_discipline_records([attrs.evolve(DISCIPLINE[0], reason="串岗")])
+    keys = [key for kind, key, *_ in service.store.recorded_rows() if kind == "discipline-record"]
+    assert keys == ["1", "3"]  # not 2 again: its link would hide the deletion
+    report = verify_store(service.store)
+    assert report.first_break.case_id == "discipline-record/2"
+    assert "gone (deleted)" in report.first_break.problem

@@ -1143,18 +1143,37 @@ class SqlQueries(TrailLinks, NoticeWrites):
 
     def add_discipline_records(self, records: Sequence[Any]) -> None:
         m = self.mark
-        insert = (
-            "INSERT INTO discipline_records (station_code, name, recorded_on, doc) "
-            f"VALUES ({m}, {m}, {m}, {m}) RETURNING id"
-        )
         documents = [to_document(record) for record in records]
         with self.transaction():
-            keys = []
-            for record, document in zip(records, documents, strict=True):
-                params = (record.station_code, record.name, self._date(record.on))
-                ((key,),) = self._rows(insert, (*params, dumps(document)))
-                keys.append(str(key))
-            append_recorded(self, DISCIPLINE, documents, keys)  # keyed by their rows' ids
+            self._lock_ledger()  # the numbers taken under the trail's lock: none twice
+            first = self._next_discipline_number()
+            keys = [str(first + offset) for offset in range(len(documents))]
+            self._execute_many(
+                "INSERT INTO discipline_records (id, station_code, name, recorded_on, doc) "
+                f"VALUES ({m}, {m}, {m}, {m}, {m})",
+                [
+                    (int(key), r.station_code, r.name, self._date(r.on), dumps(document))
+                    for key, r, document in zip(keys, records, documents, strict=True)
+                ],
+            )
+            append_recorded(self, DISCIPLINE, documents, keys)  # keyed by their numbers
+
+    def _next_discipline_number(self) -> int:
+        """The number of the next discipline record: after every one stored and every one
+        ever chained, so that a record deleted behind the library's back never lends its
+        number (and its subject on the trail, whose last link the audit reads) to the
+        next one written, which would hide the deletion."""
+        m = self.mark
+        ((stored,),) = self._rows("SELECT coalesce(max(id), 0) FROM discipline_records")
+        prefix = f"{DISCIPLINE}/"
+        chained = [
+            self._text(case_id)[len(prefix) :]
+            for (case_id,) in self._rows(
+                f"SELECT DISTINCT case_id FROM case_events WHERE case_id >= {m} AND case_id < {m}",
+                (prefix, f"{DISCIPLINE}0"),  # "0" follows "/": the subjects of the kind
+            )
+        ]
+        return max([int(stored), *(int(key) for key in chained if key.isdigit())]) + 1
 
     def discipline_records(self, since: dt.date, until: dt.date) -> list[Any]:
         from govservice.model.assessment import DisciplineRecord
