@@ -14,6 +14,7 @@ import pytest
 
 from govservice.audit import verify_store
 from govservice.codec import to_document
+from govservice.errors import DuplicateRecordError
 from govservice.service import GovService
 from govservice.store.ledger import canonical, record_digest
 from govservice.store.recorded import RECORDED, recorded_subject
@@ -342,4 +343,21 @@ def test_a_deleted_discipline_record_never_lends_its_number_to_the_next(filled_s
     assert keys == ["1", "3"]  # not 2 again: its link would hide the deletion
     report = verify_store(service.store)
     assert report.first_break.case_id == "discipline-record/2"
+    assert "gone (deleted)" in report.first_break.problem
+
+
+def test_a_record_deleted_behind_the_back_is_not_written_again_over_its_link(filled_sql):
+    service = filled_sql
+    deleted = next(r for r in STAFF if (r.station_code, r.name) == ("DY-NZ-WY", "王建军"))
+    behind_the_back(
+        service,
+        "DELETE FROM staff_records WHERE station_code = ? AND name = ?",
+        ("DY-NZ-WY", "王建军"),
+    )
+    head = service.store.ledger_head()
+    with pytest.raises(DuplicateRecordError, match="was written before"):
+        service.store.add_staff_records([attrs.evolve(deleted, days_present=0)])
+    assert service.store.ledger_head() == head
+    report = verify_store(service.store)
+    assert report.first_break.case_id == "staff-record/2015-Q2/DY-NZ-WY/王建军"
     assert "gone (deleted)" in report.first_break.problem

@@ -28,6 +28,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from govservice.errors import DuplicateRecordError
 from govservice.store.ledger import canonical, record_digest
 
 __all__ = [
@@ -90,12 +91,24 @@ def append_recorded(
     """Chain a link of each record of ``kind`` written (one subject a record) on
     ``store``'s trail, in the caller's transaction (``store._append_ledger``: the memory
     store's and the SQL stores'); ``keys``, the records' keys, when their documents do
-    not say them (discipline records)."""
+    not say them (discipline records).
+
+    :raises DuplicateRecordError: a record of that key was chained before: it is written
+        once, and one gone from the store (deleted behind the library's back) is not
+        written again over its link, which would hide the deletion from the audit.
+    """
     documents = list(documents)
     given = [None] * len(documents) if keys is None else list(keys)
     for document, key in zip(documents, given, strict=True):
         link = recorded_link(kind, document, key)
-        store._append_ledger(recorded_subject(kind, link["key"]), [link], key=RECORDED)
+        name = recorded_subject(kind, link["key"])
+        if store.case_ledger(name):
+            raise DuplicateRecordError(
+                f"{kind} {link['key']} was written before: the trail holds its link, and "
+                "a record is written once (one gone from the store was deleted behind the "
+                "library's back: run `govservice audit verify`)"
+            )
+        store._append_ledger(name, [link], key=RECORDED)
 
 
 def columns_of(kind: str, document: Mapping[str, Any]) -> dict[str, Any]:
