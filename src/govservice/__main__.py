@@ -1,5 +1,5 @@
 """``python -m govservice`` runs the command line."""
 
-from govservice.cli import main
+from govservice.console import main
 
 raise SystemExit(main())
