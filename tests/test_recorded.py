@@ -361,3 +361,40 @@ def test_a_record_deleted_behind_the_back_is_not_written_again_over_its_link(fil
     report = verify_store(service.store)
     assert report.first_break.case_id == "staff-record/2015-Q2/DY-NZ-WY/王建军"
     assert "gone (deleted)" in report.first_break.problem
+
+
+def test_a_document_nested_too_deeply_is_a_break_not_a_crash(filled_sql):
+    behind_the_back(
+        filled_sql,
+        "UPDATE discipline_records SET doc = ? WHERE id = 1",
+        ("[" * 100_000 + "]" * 100_000,),
+    )
+    report = verify_store(filled_sql.store)
+    assert report.first_break.case_id == "discipline-record/1"
+    assert "nested too deeply" in report.first_break.problem
+
+
+def test_the_memory_stores_records_roll_back_with_their_links(tmp_path):
+    with centre("memory", tmp_path) as service:
+        fill(service)
+        store = service.store
+        before = list(store.recorded_rows())
+        head = store.ledger_head()
+
+        def written_then_failed() -> None:
+            with store.transaction():
+                store.add_discipline_records([DISCIPLINE[0]])
+                store.add_staff_records([attrs.evolve(STAFF[0], quarter=3)])
+                raise RuntimeError("the outer transaction fails")
+
+        with pytest.raises(RuntimeError):
+            written_then_failed()
+        assert list(store.recorded_rows()) == before
+        assert store.ledger_head() == head
+        store.add_discipline_records([DISCIPLINE[0]])  # numbered as if none had been
+        assert [k for kind, k, *_ in store.recorded_rows() if kind == "discipline-record"] == [
+            "1",
+            "2",
+            "3",
+        ]
+        assert verify_store(store).ok

@@ -17,13 +17,22 @@ from govservice.store.sqlite import SqliteStore
 from test_blacklist_exchange import person_entry, write_config
 
 
+class Store:
+    """What staged_output asks of a store: how many transactions rolled back."""
+
+    rollbacks = 0
+
+
+STORE = Store()
+
+
 def partials(folder) -> list[str]:
     return sorted(path.name for path in folder.iterdir() if path.name.endswith(".partial"))
 
 
 def test_the_file_is_put_in_place_when_the_block_ends(tmp_path):
     out = tmp_path / "record.json"
-    with staged_output(out, force=False) as stage:
+    with staged_output(out, force=False, store=STORE) as stage:
         stage(b'{"n": 1}')
         assert not out.exists()  # not before the transaction is committed
     assert out.read_bytes() == b'{"n": 1}'
@@ -33,29 +42,53 @@ def test_the_file_is_put_in_place_when_the_block_ends(tmp_path):
 def test_a_block_that_raises_leaves_no_file(tmp_path):
     out = tmp_path / "record.json"
 
+    store = Store()
+
     def stored_then_failed(stage) -> None:
         stage(b"{}")
         assert partials(tmp_path) != []  # staged beside, not yet in place
+        store.rollbacks += 1  # the transaction rolled back
         raise RuntimeError("the commit failed")
 
-    with pytest.raises(RuntimeError), staged_output(out, force=False) as stage:
+    with pytest.raises(RuntimeError), staged_output(out, force=False, store=store) as stage:
         stored_then_failed(stage)
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_interrupt_after_the_commit_still_puts_the_file_in_place(tmp_path):
+    out = tmp_path / "record.json"
+
+    def committed_then_interrupted(stage) -> None:
+        stage(b"stored")  # (the transaction commits: no rollback counted)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt), staged_output(out, force=False, store=Store()) as stage:
+        committed_then_interrupted(stage)
+    assert out.read_bytes() == b"stored"
+    assert partials(tmp_path) == []
+
+
+def test_a_name_as_long_as_the_file_system_allows_is_written(tmp_path):
+    out = tmp_path / ("x" * 250 + ".json")
+    with staged_output(out, force=False, store=STORE) as stage:
+        stage(b"{}")
+    assert out.read_bytes() == b"{}"
+    assert partials(tmp_path) == []
+
+
 def test_nothing_staged_nothing_written_and_no_path_no_stage(tmp_path):
     out = tmp_path / "record.json"
-    with staged_output(out, force=False):
+    with staged_output(out, force=False, store=STORE):
         pass
     assert not out.exists()
-    with staged_output(None, force=False) as stage:
+    with staged_output(None, force=False, store=STORE) as stage:
         assert stage is None
 
 
 def test_a_file_that_cannot_be_written_fails_in_the_block(tmp_path):
     out = tmp_path / "no-such-folder" / "record.json"
     with (
-        staged_output(out, force=False) as stage,
+        staged_output(out, force=False, store=STORE) as stage,
         pytest.raises(FileAccessError, match="cannot write the file"),
     ):
         stage(b"{}")
@@ -64,7 +97,7 @@ def test_a_file_that_cannot_be_written_fails_in_the_block(tmp_path):
 
 def test_a_file_that_appeared_meanwhile_is_kept_and_so_is_what_was_stored(tmp_path):
     out = tmp_path / "record.json"
-    placed = staged_output(out, force=False)
+    placed = staged_output(out, force=False, store=STORE)
     stage = placed.__enter__()
     stage(b"ours")
     out.write_bytes(b"theirs")
@@ -74,7 +107,7 @@ def test_a_file_that_appeared_meanwhile_is_kept_and_so_is_what_was_stored(tmp_pa
     (kept,) = partials(tmp_path)
     assert kept in str(refused.value)
     assert (tmp_path / kept).read_bytes() == b"ours"
-    with staged_output(out, force=True) as stage:  # --force replaces it
+    with staged_output(out, force=True, store=STORE) as stage:  # --force replaces it
         stage(b"ours")
     assert out.read_bytes() == b"ours"
 

@@ -103,7 +103,7 @@ def run_export(args: argparse.Namespace) -> int:
     service.__dict__["store"] = persistent_store(service, create=True)
     try:
         # written in the transaction recording it as sent, in place once that is committed
-        with staged_output(out, force=args.force) as stage:
+        with staged_output(out, force=args.force, store=service.store) as stage:
             made = service.blacklists.exchange.export(since=args.since, write=stage)
     finally:
         service.store.close()

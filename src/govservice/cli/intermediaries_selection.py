@@ -231,7 +231,7 @@ def run_select(args: argparse.Namespace) -> int:
 
         # written in the transaction (a file not written, no draw), in place once it is
         # committed (a draw not stored, no file)
-        with staged_output(out, force=args.force) as stage:
+        with staged_output(out, force=args.force, store=service.store) as stage:
             selection = service.intermediaries.selections.select(
                 args.need,
                 strategy=args.strategy,

@@ -24,15 +24,17 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 
 from govservice.config import FILE_SETTINGS, Config
-from govservice.errors import FileAccessError, OutputRefusedError
+from govservice.errors import FileAccessError, GovServiceError, OutputRefusedError
 
 COMPANIONS = ("-wal", "-shm", "-journal")
 """What SQLite keeps beside a database file ``NAME``: ``NAME-wal``, ``NAME-shm`` and the
@@ -215,10 +217,14 @@ def write_output(path: Path, content: str | bytes, *, force: bool) -> None:
 
 
 @contextlib.contextmanager
-def staged_output(path: Path | None, *, force: bool) -> Iterator[Callable[[bytes], None] | None]:
-    """``stage(data)`` for the block (None when ``path`` is None): writes ``data`` beside
-    ``path`` (checked with :func:`check_output`); the file is put in place when the block
-    ends, and removed when it raises (the transaction that called ``stage`` failed).
+def staged_output(
+    path: Path | None, *, force: bool, store: Any
+) -> Iterator[Callable[[bytes], None] | None]:
+    """``stage(data)`` for the block (None when ``path`` is None), called in a transaction
+    of ``store``: writes ``data`` beside ``path`` (checked with :func:`check_output`). The
+    file is put in place when the block ends, or when it raises after the transaction was
+    committed (an interrupt after the commit: what was stored keeps its file), and removed
+    when the transaction rolled back.
 
     :raises OutputRefusedError: the file appeared since the check (without ``force``).
     :raises FileAccessError: the system refuses; nothing is left behind.
@@ -226,8 +232,11 @@ def staged_output(path: Path | None, *, force: bool) -> Iterator[Callable[[bytes
     if path is None:
         yield None
         return
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    staged: list[Path] = []
+    # beside the file, a name of its own length: an output's name may be as long as the
+    # file system allows
+    digest = hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]
+    partial = path.with_name(f".govservice-{digest}-{os.getpid()}.partial")
+    rollbacks: list[int] = []  # the store's count of rollbacks when the file was staged
 
     def stage(data: bytes) -> None:
         try:
@@ -237,14 +246,19 @@ def staged_output(path: Path | None, *, force: bool) -> Iterator[Callable[[bytes
             raise FileAccessError(
                 f"cannot write the file: {error.strerror or error}", where=str(path)
             ) from None
-        staged.append(partial)
+        rollbacks.append(store.rollbacks)
 
     try:
         yield stage
     except BaseException:
-        partial.unlink(missing_ok=True)
+        if rollbacks and store.rollbacks == rollbacks[-1]:  # committed before it raised
+            with contextlib.suppress(GovServiceError):  # the error raised says what matters
+                _place(partial, path, force=force)
+        else:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
         raise
-    if staged:
+    if rollbacks:
         _place(partial, path, force=force)
 
 

@@ -125,6 +125,7 @@ class MemoryStore(
             self._guiding,  # the same (MemoryGuiding)
             self._evaluations,  # the same (MemoryStations)
             self._settings,  # the same: a setting set makes a new dict
+            {name: type(held)(held) for name, held in self._people().items()},
         )
 
     def _commit(self, token: Any) -> None:
@@ -142,6 +143,7 @@ class MemoryStore(
             self._guiding,
             self._evaluations,
             self._settings,
+            self.__dict__["_people_records"],
         ) = token
 
     def add_item(self, item: Item) -> None:
@@ -585,8 +587,9 @@ class MemoryStore(
         if session.id in sessions:
             raise DuplicateRecordError(f"training session {session.id} is already stored")
         document = to_document(session)
-        append_recorded(self, SESSION, [document])
-        sessions[session.id] = document
+        with self.transaction():
+            append_recorded(self, SESSION, [document])
+            sessions[session.id] = document
 
     def training_sessions(
         self, *, since: dt.date | None = None, until: dt.date | None = None
@@ -610,9 +613,10 @@ class MemoryStore(
                     f"quarter {record.quarter} of {record.year} is already stored"
                 )
         documents = [to_document(record) for record in records]
-        append_recorded(self, STAFF, documents)
-        for key, document in zip(keys, documents, strict=True):
-            staff[key] = document
+        with self.transaction():  # all or none, with their links
+            append_recorded(self, STAFF, documents)
+            for key, document in zip(keys, documents, strict=True):
+                staff[key] = document
 
     def recorded_rows(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         people = self._people()
@@ -640,9 +644,9 @@ class MemoryStore(
         held = self._people()["discipline"]
         documents = [to_document(record) for record in records]
         keys = [str(len(held) + number) for number in range(1, len(documents) + 1)]
-        with self.transaction():  # the links chained before a failure are undone
+        with self.transaction():  # the records and links written before a failure undone
             append_recorded(self, DISCIPLINE, documents, keys)  # numbered as a SQL store's
-        held.extend(documents)
+            held.extend(documents)
 
     def discipline_records(self, since: dt.date, until: dt.date) -> list[Any]:
         from govservice.model.assessment import DisciplineRecord

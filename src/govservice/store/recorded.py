@@ -149,7 +149,9 @@ def recorded_problem(
     against the SHA-256 its link holds (``linked``; None: no link), or None. An empty
     ``text``: rows of a record whose own row is gone (a session's attendance)."""
     if not text:
-        return f"the {kind} record is gone, but rows of it are left (its attendance)"
+        if kind == SESSION:
+            return f"the {kind} record is gone, but rows of it are left (its attendance)"
+        return f"the {kind} record's row holds no document"
     if linked is None:
         return f"the {kind} record has no link in the trail (stored behind the library's back)"
     try:
@@ -157,6 +159,8 @@ def recorded_problem(
         derived = columns_of(kind, document)
     except (ValueError, KeyError, TypeError) as error:
         return f"the {kind} record cannot be read: {error}"
+    except RecursionError:  # a document nested deeper than any record is
+        return f"the {kind} record cannot be read: nested too deeply"
     if record_digest(canonical(document)) != linked:
         return f"the {kind} record was changed after it was chained"
     for column, value in derived.items():

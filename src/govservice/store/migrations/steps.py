@@ -76,8 +76,13 @@ def _chain_kinds(store: Any, kinds: tuple[str, ...]) -> None:
     from govservice.store.recorded import append_recorded
 
     for kind, key, text, _columns in list(store.recorded_rows()):
-        if kind in kinds and text:  # (rows left of a record gone: the audit reports them)
-            append_recorded(store, kind, [json.loads(text)], [key])
+        if kind not in kinds or not text:  # (rows left of a record gone: the audit says)
+            continue
+        try:
+            document = json.loads(text)
+        except (ValueError, RecursionError):  # not a document: left unchained, reported
+            continue
+        append_recorded(store, kind, [document], [key])
 
 
 DATA_STEPS: dict[int, Callable[[Any], None]] = {
