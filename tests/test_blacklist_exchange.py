@@ -739,7 +739,9 @@ def test_cli_import_twice_and_refusals(tmp_path, capsys):
     assert "GS635" in capsys.readouterr().err
 
 
-def test_cli_export_masks_and_never_overwrites(tmp_path, capsys):
+def exporting_centre(tmp_path: Path) -> Path:
+    """The configuration of a centre with a signing key and one entry of its own list (a
+    person's): what ``blacklist export`` writes out."""
     from govservice.trail.keys import generate_key
 
     generate_key(tmp_path / "centre.pem")
@@ -747,6 +749,11 @@ def test_cli_export_masks_and_never_overwrites(tmp_path, capsys):
     service = GovService(config, environ={"GOVSERVICE_PLUGINS": ""})
     service.store.add(person_entry(1), change={"action": "listed"})
     service.store.close()
+    return config
+
+
+def test_cli_export_masks_and_never_overwrites(tmp_path, capsys):
+    config = exporting_centre(tmp_path)
     out = tmp_path / "dongying-1.json"
     assert main(["--config", str(config), "blacklist", "export", "--out", str(out)]) == 0
     printed = capsys.readouterr()

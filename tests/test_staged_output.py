@@ -12,9 +12,8 @@ import pytest
 from govservice.cli import main
 from govservice.cli.output import staged_output
 from govservice.errors import FileAccessError, OutputRefusedError, StoreError
-from govservice.service import GovService
 from govservice.store.sqlite import SqliteStore
-from test_blacklist_exchange import person_entry, write_config
+from test_blacklist_exchange import exporting_centre, person_entry
 
 
 class Store:
@@ -115,13 +114,7 @@ def test_a_file_that_appeared_meanwhile_is_kept_and_so_is_what_was_stored(tmp_pa
 def test_an_export_whose_commit_fails_leaves_no_file_and_takes_no_number(
     tmp_path, capsys, monkeypatch
 ):
-    from govservice.trail.keys import generate_key
-
-    generate_key(tmp_path / "centre.pem")
-    config = write_config(tmp_path, trail={"signing_key": "centre.pem"})
-    service = GovService(config, environ={"GOVSERVICE_PLUGINS": ""})
-    service.store.add(person_entry(1), change={"action": "listed"})
-    service.store.close()
+    config = exporting_centre(tmp_path)
     out = tmp_path / "dongying-1.json"
     commit = SqliteStore._commit
 
