@@ -58,8 +58,8 @@ COMMANDS = (
 
 class CommandLineParser(argparse.ArgumentParser):
     """argparse's parser (its subcommands' too), whose refusal of a command line is one
-    line like every other error: ``govservice: error[GS110] <what argparse says>; see
-    `govservice <command> --help```, exit status 2."""
+    line like every other error (``govservice: error[GS110]``, what argparse says, and the
+    command whose ``--help`` says more), exit status 2."""
 
     def error(self, message: str, prog: str | None = None) -> NoReturn:
         report(UsageError(f"{message}; see `{prog or self.prog} --help`"))

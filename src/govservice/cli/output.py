@@ -284,7 +284,6 @@ def _place(partial: Path, path: Path, *, force: bool) -> None:
             raise
         except OSError:  # no hard links here (a FAT or SMB share): copied exclusively
             _create(path, partial.read_bytes())
-        partial.unlink()
     except FileExistsError:
         raise OutputRefusedError(
             f"the file appeared meanwhile; give --force to replace it{kept}", where=str(path)
@@ -293,6 +292,8 @@ def _place(partial: Path, path: Path, *, force: bool) -> None:
         raise FileAccessError(
             f"cannot write the file: {error.strerror or error}{kept}", where=str(path)
         ) from None
+    with contextlib.suppress(OSError):  # placed: what is left beside is only a copy
+        partial.unlink()
 
 
 def _create(path: Path, data: bytes) -> None:

@@ -7,8 +7,8 @@ evaluations of stations (``station_evaluations``), the training sessions with wh
 (``training_sessions``, ``training_attendance``), the quarterly records of the staff
 (``staff_records``) and the breaches of discipline that take points off a person's
 assessment (``discipline_records``, keyed by the number the store gives each when it is
-written, never one given before: a person may breach twice in a day). Every record written is also a link of the
-trail, in the same transaction::
+written, never one given before: a person may breach twice in a day). Every record
+written is also a link of the trail, in the same transaction::
 
     {"seq": n, "case_id": "<kind>/<key>", "recorded": {"kind": <kind>, "key": <key>,
      "sha256": <SHA-256 of the record's canonical JSON>}}

@@ -1088,8 +1088,9 @@ class SqlQueries(TrailLinks, NoticeWrites):
 
     def recorded_rows(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         """Every stored station evaluation, training session, staff record and discipline
-        record as ``(kind, key, JSON text, columns)`` (:func:`govservice.store.recorded.columns_of`), for the
-        audit; dates as ISO 8601 text."""
+        record as ``(kind, key, JSON text, columns)``
+        (:func:`govservice.store.recorded.columns_of`), for the audit; dates as ISO 8601
+        text."""
 
         def day(value: Any) -> str:
             return value if isinstance(value, str) else value.isoformat()
