@@ -262,7 +262,8 @@ class TrailFigures:
     supermarket_records: int = 0
     """Records of the intermediary supermarket and the blacklists compared with it."""
     station_records: int = 0
-    """Station evaluations, training sessions and staff records compared with it."""
+    """Station evaluations, training sessions, staff and discipline records compared with
+    it."""
     head_seq: int
     head_hash: str
     simulation: bool

@@ -244,7 +244,7 @@ class AuditReport:
     """Records of the supermarket's chained kinds (:mod:`govservice.store.chained`)
     compared with the chain."""
     station_records_checked: int = 0
-    """Station evaluations, training sessions and staff records
+    """Station evaluations, training sessions, staff records and discipline records
     (:mod:`govservice.store.recorded`) compared with the chain."""
     unchained_records: int = 0
     """Agencies stored before the trail covered them (schema 9), not attested yet."""
