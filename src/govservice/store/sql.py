@@ -1275,26 +1275,28 @@ class _ChainedRows:
         self._changes: dict[int, tuple[Any, str]] = {}  # one change is often given for many
 
     def rows_of(self, writes: Sequence[tuple[dict, dict | None]]) -> tuple[list, list]:
-        rows, links = [], []
+        rows: list[tuple] = []
+        links: list[tuple] = []
         seq, previous = self.head
-        sha256 = hashlib.sha256
+        sha256, encode_text, row_of = hashlib.sha256, json.encoder.encode_basestring, self.row_of
+        changes, prefix = self._changes, f"{self.kind}/"
         for document, change in writes:
             text = dumps(document)
-            row = (*self.row_of(document), 1, text)
+            row = (*row_of(document), 1, text)
             rows.append(row)
             if not self.chained:
                 continue
-            known = self._changes.get(id(change))
+            known = changes.get(id(change))
             if known is None or known[0] is not change:
-                known = self._changes[id(change)] = (change, canonical(change_link(change, ADDED)))
-            name = subject(self.kind, row[0])
+                known = changes[id(change)] = (change, canonical(change_link(change, ADDED)))
+            name = f"{prefix}{row[0]}"  # subject(kind, key), its canonical() below
             seq += 1
             # canonical() of {"seq", "case_id", "change", "record"}: its keys in order
             link = (
-                f'{{"case_id":{canonical(name)},"change":{known[1]},'
-                f'"record":"{sha256(text.encode("utf-8")).hexdigest()}","seq":{seq:d}}}'
+                f'{{"case_id":{encode_text(name)},"change":{known[1]},'
+                f'"record":"{sha256(text.encode()).hexdigest()}","seq":{seq:d}}}'
             )
-            digest = sha256((previous + link).encode("utf-8")).hexdigest()
+            digest = sha256((previous + link).encode()).hexdigest()
             links.append((seq, name, link, previous, digest))
             previous = digest
         self.head = (seq, previous)
