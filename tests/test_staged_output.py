@@ -159,3 +159,27 @@ def test_a_commit_the_database_refuses_is_a_store_error_and_stores_nothing(tmp_p
         store.add(person_entry(1), change={"action": "listed"})
     assert store.get("blacklist-entry", person_entry(1).id) is not None
     store.close()
+
+
+def test_what_a_killed_run_left_staged_is_cleared_and_a_live_ones_is_not(tmp_path):
+    import hashlib
+    import subprocess
+    import sys
+
+    out = tmp_path / "record.json"
+    digest = hashlib.sha256(out.name.encode()).hexdigest()[:16]
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead = tmp_path / f".govservice-{digest}-{int(gone.stdout)}.partial"  # a process that ended
+    dead.write_bytes(b"a hidden copy")
+    live = tmp_path / f".govservice-{digest}-1.partial"  # pid 1 is there while this runs
+    live.write_bytes(b"another run's, still at work")
+    other = tmp_path / ".govservice-0000000000000000-2.partial"  # another file's
+    other.write_bytes(b"not ours")
+    with staged_output(out, force=False, store=STORE) as stage:
+        stage(b"{}")
+    assert out.read_bytes() == b"{}"
+    assert not dead.exists()
+    assert live.exists()
+    assert other.exists()

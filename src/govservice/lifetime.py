@@ -38,7 +38,7 @@ def die_with_parent(parent: int, *, death_signal: bool = True) -> None:
     if death_signal:
         set_parent_death_signal()
     started_under = os.getppid()  # the parent itself, or a fork server of its own
-    if started_under != parent and not _alive(parent):
+    if started_under != parent and not alive(parent):
         os._exit(1)  # the parent died before we got here
     threading.Thread(
         target=_watch, args=(parent, started_under), name="govservice-watch-parent", daemon=True
@@ -58,12 +58,12 @@ def set_parent_death_signal(signum: int = signal.SIGKILL) -> bool:
 
 
 def _watch(parent: int, started_under: int) -> None:
-    while os.getppid() == started_under and _alive(parent):
+    while os.getppid() == started_under and alive(parent):
         time.sleep(WATCH_INTERVAL)
     os._exit(1)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     """Whether a process ``pid`` exists (on POSIX; elsewhere, always true: the watchdog
     goes by the parent's id alone there)."""
     if os.name != "posix":

@@ -35,6 +35,7 @@ import attrs
 
 from govservice.config import FILE_SETTINGS, Config
 from govservice.errors import FileAccessError, GovServiceError, OutputRefusedError
+from govservice.lifetime import alive
 
 COMPANIONS = ("-wal", "-shm", "-journal")
 """What SQLite keeps beside a database file ``NAME``: ``NAME-wal``, ``NAME-shm`` and the
@@ -232,15 +233,12 @@ def staged_output(
     if path is None:
         yield None
         return
-    # beside the file, a name of its own length: an output's name may be as long as the
-    # file system allows
-    digest = hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]
-    partial = path.with_name(f".govservice-{digest}-{os.getpid()}.partial")
+    partial = _partial_of(path)
     rollbacks: list[int] = []  # the store's count of rollbacks when the file was staged
 
     def stage(data: bytes) -> None:
         try:
-            partial.unlink(missing_ok=True)  # left by a run that was killed
+            _clear_stale(path)
             _create(partial, data)
         except OSError as error:
             raise FileAccessError(
@@ -260,6 +258,27 @@ def staged_output(
         raise
     if rollbacks:
         _place(partial, path, force=force)
+
+
+def _partial_of(path: Path) -> Path:
+    """Where this process writes ``path`` before it is put in place: beside it, under a
+    name of its own length (an output's name may be as long as the file system allows)."""
+    return path.with_name(f"{_partial_prefix(path)}{os.getpid()}.partial")
+
+
+def _partial_prefix(path: Path) -> str:
+    return f".govservice-{hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]}-"
+
+
+def _clear_stale(path: Path) -> None:
+    """Remove what runs that were killed (``kill -9``, a power cut) left beside ``path``:
+    the partial file of a process that is gone, or of this one (a hidden copy of an
+    export, of a selection's record, is not left lying about)."""
+    prefix = _partial_prefix(path)
+    for stale in path.parent.glob(f"{prefix}*.partial"):
+        pid = stale.name[len(prefix) : -len(".partial")]
+        if pid.isdigit() and (int(pid) == os.getpid() or not alive(int(pid))):
+            stale.unlink(missing_ok=True)
 
 
 def _place(partial: Path, path: Path, *, force: bool) -> None:
@@ -309,8 +328,8 @@ def _create(path: Path, data: bytes) -> None:
 
 def _replace(path: Path, data: bytes) -> None:
     """Write beside ``path`` and rename into place (atomic on one file system)."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.unlink(missing_ok=True)  # left by a run that was killed
+    partial = _partial_of(path)
+    _clear_stale(path)
     _create(partial, data)
     try:
         os.replace(partial, path)
