@@ -615,6 +615,89 @@ def test_a_catalog_version_changed_in_the_database_breaks_the_trail(tmp_path):
         store.close()
 
 
+def test_a_fee_changed_in_the_store_breaks_the_trail(centre):
+    """What an item says (its fees, time limits, materials) is on the trail with the
+    versions of the catalog that hold it: the item changed behind the library's back is a
+    break."""
+    first_catalog(centre)
+    store = centre.store
+    assert verify_store(store).ok
+    fees = [{"name": "规划许可费", "amount": "9999.00", "legal_basis": "无"}]
+    if centre.config.storage_backend == "memory":
+        store._items[(PLANNING.code, 1)]["fees"] = fees
+    else:
+        mark = store.mark
+        ((text,),) = store._rows(
+            f"SELECT doc FROM items WHERE code = {mark} AND version = 1", (PLANNING.code,)
+        )
+        document = json.loads(store._text(text))
+        document["fees"] = fees
+        with store.transaction():
+            store._execute(
+                f"UPDATE items SET doc = {mark} WHERE code = {mark} AND version = 1",
+                (json.dumps(document, ensure_ascii=False, sort_keys=True), PLANNING.code),
+            )
+    report = verify_store(store)
+    assert not report.ok
+    assert report.first_break.case_id == "catalog/370500"
+    assert "what an item says was changed" in report.first_break.problem
+    assert "fees" in report.first_break.problem
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_versions_chained_before_schema_14_have_their_items_documents_chained(
+    backend, tmp_path, monkeypatch
+):
+    import contextlib
+
+    import govservice.catalog.facade as facade
+    from schema_helpers import reopened, stop_at_schema
+
+    with contextlib.ExitStack() as stack:
+        if backend == "sqlite":
+            settings = {"path": str(tmp_path / "govservice.db")}
+        else:
+            settings = _postgres_settings(stack)
+        stop_at_schema(monkeypatch, backend, 13)
+        monkeypatch.setattr(facade, "documents_digest", lambda items: None)  # as schema 13
+        config = Config(
+            name="东营市政务服务中心",
+            region=CITY,
+            storage_backend=backend,
+            storage_settings=settings,
+        )
+        plugins = "postgresql" if backend == "postgresql" else ""
+        centre = GovService(
+            config, clock=FixedClock(at(2015, 1, 5)), environ={"GOVSERVICE_PLUGINS": plugins}
+        )
+        first_catalog(centre)
+        centre.catalog.adjust(spring_adjustment())
+        assert centre.store.schema_version() == 13
+        head = centre.store.ledger_head()[0]
+        centre.store.close()
+        again = reopened(centre, monkeypatch)  # migrated to the latest schema
+        store = again.store
+        try:
+            assert store.schema_version() == store.latest_schema_version() >= 14
+            assert store.ledger_head()[0] == head + 2  # one link for each of the 2 versions
+            assert verify_store(store).ok
+            mark = store.mark
+            ((text,),) = store._rows(
+                f"SELECT doc FROM items WHERE code = {mark} AND version = 1", (PLANNING.code,)
+            )
+            document = json.loads(store._text(text))
+            document["name"] = "冒名的事项"
+            with store.transaction():
+                store._execute(
+                    f"UPDATE items SET doc = {mark} WHERE code = {mark} AND version = 1",
+                    (json.dumps(document, ensure_ascii=False), PLANNING.code),
+                )
+            problem = verify_store(store).first_break.problem
+            assert "what an item says was changed" in problem
+        finally:
+            store.close()
+
+
 def test_a_version_added_inside_a_transaction_is_seen_at_once(centre):
     first_catalog(centre)
     store = centre.store

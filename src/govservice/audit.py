@@ -102,9 +102,10 @@ class _Trail:
     counts: dict[str, int] = attrs.field(factory=lambda: {"events": 0, "refusals": 0})
     simulated: list[int] = attrs.field(factory=list)
     """The sequence numbers of links marking the store a simulation (only the first may)."""
-    catalogs: dict[tuple[str, int], tuple[int, Any]] = attrs.field(factory=dict)
-    """The links of catalog versions: (region, number) to the link's sequence number and
-    the SHA-256 of the version's items it holds."""
+    catalogs: dict[tuple[str, int], tuple[int, Any, Any]] = attrs.field(factory=dict)
+    """The links of catalog versions: (region, number) to the link's sequence number, the
+    SHA-256 of the version's items (code → version) and that of their documents (None in
+    a link written before the trail held it) it holds."""
     chained: dict[str, list[Any]] = attrs.field(factory=dict)
     """The links of records of chained kinds, by subject (``kind/key``): the sequence
     numbers of the first and the latest, and the record digest the latest holds."""
@@ -216,9 +217,10 @@ def _verified(
 
 def _check_catalogs(store: Any, trail: _Trail, head: int) -> Break | None:
     """Every stored version of a catalog is the one its link chained (the SHA-256 of its
-    items), and every link's version is stored. A version chained after the head was read
-    (a new one) is left for the next check."""
-    from govservice.catalog.versions import entries_digest
+    items, and of what they say: their fees, time limits, materials), and every link's
+    version is stored. A version chained after the head was read (a new one) is left for
+    the next check."""
+    from govservice.catalog.versions import documents_digest, entries_digest
     from govservice.store.base import catalog_subject
 
     if not hasattr(store, "catalog_regions"):
@@ -234,15 +236,27 @@ def _check_catalogs(store: Any, trail: _Trail, head: int) -> Break | None:
                 return Break(
                     head, subject, f"version {version.number} of the catalog is not on the trail"
                 )
-            digest = entries_digest(store.catalog_entries(region, version.number))
-            if found[1] != digest:
+            entries = store.catalog_entries(region, version.number)
+            if found[1] != entries_digest(entries):
                 return Break(
                     found[0],
                     subject,
                     f"version {version.number} of the catalog was changed after it was chained",
                 )
+            if found[2] is None:  # chained before the trail held what its items say
+                continue
+            items = {code: store.item(code, number) for code, number in entries.items()}
+            gone = sorted(code for code, item in items.items() if item is None)
+            if gone or found[2] != documents_digest(items):
+                what = f"item {gone[0]} is gone" if gone else "what an item says was changed"
+                return Break(
+                    found[0],
+                    subject,
+                    f"version {version.number} of the catalog: {what} after it was chained "
+                    "(its fees, time limits or materials)",
+                )
     if linked:
-        (region, number), (seq, _) = min(linked.items(), key=lambda item: item[1][0])
+        (region, number), (seq, *_) = min(linked.items(), key=lambda item: item[1][0])
         return Break(seq, f"catalog/{region}", f"version {number} of the catalog is gone")
     return None
 
@@ -469,7 +483,10 @@ def _note(trail: _Trail, entry: LedgerEntry) -> None:
     if CATALOG in inside:  # a version of a region's catalog: no case record
         held = inside[CATALOG] if isinstance(inside[CATALOG], dict) else {}
         key = (held.get("region"), held.get("number"))
-        trail.catalogs.setdefault(key, (entry.seq, held.get("items")))  # type: ignore[arg-type]
+        # the version's first link holds its items; what they say is in it, or (a version
+        # chained before schema 14) in the link its migration chained
+        seq, items, documents = trail.catalogs.get(key, (entry.seq, held.get("items"), None))
+        trail.catalogs[key] = (seq, items, documents or held.get("documents"))  # type: ignore[index]
         return
     if RECORDED in inside:  # a station's record (evaluation, training, staff): no case
         held = inside[RECORDED] if isinstance(inside[RECORDED], dict) else {}

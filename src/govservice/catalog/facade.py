@@ -16,7 +16,7 @@ from govservice.catalog.adjustments import apply_adjustment
 from govservice.catalog.diff import CatalogDiff, diff
 from govservice.catalog.exchange import CatalogFile, adjustment_document, export_text
 from govservice.catalog.publishing import publishable_problems
-from govservice.catalog.versions import CatalogVersion, entries_digest
+from govservice.catalog.versions import CatalogVersion, documents_digest, entries_digest
 from govservice.codec import from_document, to_document
 from govservice.errors import (
     AdjustmentRefusedError,
@@ -271,6 +271,7 @@ class Catalog:
             "number": head.number,
             "effective": head.effective.isoformat(),
             "items": entries_digest(entries),
+            "documents": documents_digest(items),
         }
         if head.adjustment is not None:
             link["adjustment"] = head.adjustment

@@ -62,3 +62,18 @@ def entries_digest(entries: Mapping[str, int]) -> str:
     """The SHA-256 of a version's items (code → item version) as the trail holds it: of
     their canonical JSON."""
     return hashlib.sha256(canonical(dict(sorted(entries.items()))).encode("utf-8")).hexdigest()
+
+
+def documents_digest(items: Mapping[str, Item]) -> str:
+    """The SHA-256 of what a version's items say (their fees, time limits, materials, all
+    of each item's document) as the trail holds it: of the canonical JSON of code → the
+    SHA-256 of the item's canonical document. A fee changed in the store after the
+    version was chained no longer agrees with it."""
+    from govservice.codec import to_document
+
+    sha256 = hashlib.sha256
+    each = {
+        code: sha256(canonical(to_document(items[code])).encode("utf-8")).hexdigest()
+        for code in sorted(items)
+    }
+    return sha256(canonical(each).encode("utf-8")).hexdigest()

@@ -85,11 +85,35 @@ def _chain_kinds(store: Any, kinds: tuple[str, ...]) -> None:
         append_recorded(store, kind, [document], [key])
 
 
+def _chain_item_documents(store: Any) -> None:
+    """Schema 14: what the items of every catalog version written before say (their
+    fees, time limits, materials), chained once, one link a version, so that ``audit
+    verify`` finds an item changed in the table from now on."""
+    from govservice.catalog.versions import documents_digest
+    from govservice.codec import from_document
+    from govservice.model import Item
+
+    for region in store.catalog_regions():
+        for head in store.catalog_heads(region):
+            items = {}
+            for code, number in store.catalog_entries(region, head.number).items():
+                rows = store._rows(
+                    f"SELECT doc FROM items WHERE code = {store.mark} AND version = {store.mark}",
+                    (code, number),
+                )
+                if rows:  # (the foreign keys keep one from being gone)
+                    document = json.loads(store._text(rows[0][0]))
+                    items[code] = from_document(Item, document, check=False)
+            link = {"region": region, "number": head.number, "documents": documents_digest(items)}
+            store.record_catalog_version(region, link)
+
+
 DATA_STEPS: dict[int, Callable[[Any], None]] = {
     10: _blacklist_entries,
     11: _chain_states,
     12: _chain_recorded,
     13: _chain_discipline,
+    14: _chain_item_documents,
 }
 """The data step of each migration that has one, by its number."""
 

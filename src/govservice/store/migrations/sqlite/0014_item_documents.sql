@@ -1,0 +1,7 @@
+-- govservice schema 14: what the items of the catalog say, on the trail. A version of a
+-- region's catalog is now chained with the SHA-256 of its items' documents (their fees,
+-- time limits, materials: what the centre decides) beside that of their codes and
+-- versions, so that an item changed in the items table behind the library's back is found
+-- by `govservice audit verify`.
+-- No table changes: the data step of this schema (govservice.store.migrations.steps)
+-- chains, once, one such link for each version written before, in the same transaction.
