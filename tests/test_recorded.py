@@ -325,7 +325,7 @@ def test_discipline_records_written_before_schema_13_are_chained_by_the_migratio
         reopened = reopen(service, monkeypatch)
         try:
             store = reopened.store
-            assert store.schema_version() == store.latest_schema_version() == 13
+            assert store.schema_version() == store.latest_schema_version() >= 13
             for key in ("1", "2"):
                 assert len(store.case_ledger(recorded_subject("discipline-record", key))) == 1
             report = verify_store(store)
