@@ -226,6 +226,13 @@ def _check_catalogs(store: Any, trail: _Trail, head: int) -> Break | None:
     if not hasattr(store, "catalog_regions"):
         return None
     linked = dict(trail.catalogs)
+    read: dict[tuple[str, int], Any] = {}  # an item version is held by many versions
+
+    def item(code: str, number: int) -> Any:
+        if (code, number) not in read:
+            read[code, number] = store.item(code, number)
+        return read[code, number]
+
     for region in store.catalog_regions():
         for version in store.catalog_heads(region):
             found = linked.pop((region, version.number), None)
@@ -245,7 +252,7 @@ def _check_catalogs(store: Any, trail: _Trail, head: int) -> Break | None:
                 )
             if found[2] is None:  # chained before the trail held what its items say
                 continue
-            items = {code: store.item(code, number) for code, number in entries.items()}
+            items = {code: item(code, number) for code, number in entries.items()}
             gone = sorted(code for code, item in items.items() if item is None)
             if gone or found[2] != documents_digest(items):
                 what = f"item {gone[0]} is gone" if gone else "what an item says was changed"
@@ -282,8 +289,8 @@ def _check_states(store: Any, trail: _Trail, head: int) -> Break | None:
 
 def _check_recorded(store: Any, trail: _Trail, head: int) -> tuple[Break | None, int]:
     """The first problem of the stations' records, and how many were checked: every
-    stored station evaluation, training session and staff record is the one its link
-    chained, its columns (a session's attendance rows) its document's; every linked one
+    stored station evaluation, training session, staff record and discipline record is
+    the one its link chained, its columns (a session's attendance rows) its document's; every linked one
     is stored. A record written after the head was read is left for the next check."""
     if not hasattr(store, "recorded_rows"):
         return None, 0

@@ -663,11 +663,12 @@ class Store(Protocol):
         """The staff records of ``quarter`` of ``year``, by station and name."""
 
     def recorded_rows(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-        """Every stored station evaluation, training session and staff record, as the
-        audit checks them against their links (:mod:`govservice.store.recorded`):
-        ``(kind, key, JSON text, columns)``, dates as ISO 8601 text. Each of the three
-        is written with its link (``add_station_evaluation``, ``add_training_session``,
-        ``add_staff_records``), in the same transaction."""
+        """Every stored station evaluation, training session, staff record and discipline
+        record, as the audit checks them against their links
+        (:mod:`govservice.store.recorded`): ``(kind, key, JSON text, columns)``, dates as
+        ISO 8601 text. Each is written with its link (``add_station_evaluation``,
+        ``add_training_session``, ``add_staff_records``, ``add_discipline_records``), in
+        the same transaction."""
 
     def add_discipline_records(self, records: Sequence[Any]) -> None:
         """Store the centre's :class:`~govservice.model.DisciplineRecord` entries, all or none."""

@@ -90,20 +90,11 @@ def _chain_item_documents(store: Any) -> None:
     fees, time limits, materials), chained once, one link a version, so that ``audit
     verify`` finds an item changed in the table from now on."""
     from govservice.catalog.versions import documents_digest
-    from govservice.codec import from_document
-    from govservice.model import Item
 
     for region in store.catalog_regions():
         for head in store.catalog_heads(region):
-            items = {}
-            for code, number in store.catalog_entries(region, head.number).items():
-                rows = store._rows(
-                    f"SELECT doc FROM items WHERE code = {store.mark} AND version = {store.mark}",
-                    (code, number),
-                )
-                if rows:  # (the foreign keys keep one from being gone)
-                    document = json.loads(store._text(rows[0][0]))
-                    items[code] = from_document(Item, document, check=False)
+            entries = store.catalog_entries(region, head.number)
+            items = {code: store.item(code, number) for code, number in entries.items()}
             link = {"region": region, "number": head.number, "documents": documents_digest(items)}
             store.record_catalog_version(region, link)
 
