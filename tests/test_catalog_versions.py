@@ -644,6 +644,23 @@ def test_a_fee_changed_in_the_store_breaks_the_trail(centre):
     assert "fees" in report.first_break.problem
 
 
+@pytest.mark.parametrize("text", ["{not json", "{}", "[" * 100_000 + "]" * 100_000])
+def test_an_item_made_unreadable_in_the_store_is_a_break_not_a_crash(centre, text):
+    first_catalog(centre)
+    store = centre.store
+    if centre.config.storage_backend == "memory":
+        store._items[(PLANNING.code, 1)] = {} if text == "{}" else ["not an item"]
+    else:
+        with store.transaction():
+            store._execute(
+                f"UPDATE items SET doc = {store.mark} WHERE code = {store.mark} AND version = 1",
+                (text, PLANNING.code),
+            )
+    report = verify_store(store)
+    assert report.first_break.case_id == "catalog/370500"
+    assert f"item {PLANNING.code} cannot be read" in report.first_break.problem
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_versions_chained_before_schema_14_have_their_items_documents_chained(
     backend, tmp_path, monkeypatch

@@ -49,7 +49,7 @@ from typing import Any
 import attrs
 
 from govservice.codec import from_document, to_document
-from govservice.errors import TrailBrokenError
+from govservice.errors import InvalidRecordError, TrailBrokenError
 from govservice.formats import parse_date_time
 from govservice.kinds import CHAINED_KINDS, KINDS
 from govservice.model import Case
@@ -215,6 +215,10 @@ def _verified(
     return report, unattested
 
 
+UNREADABLE = object()
+"""An item version whose stored document is no item's (changed by hand): a break."""
+
+
 def _check_catalogs(store: Any, trail: _Trail, head: int) -> Break | None:
     """Every stored version of a catalog is the one its link chained (the SHA-256 of its
     items, and of what they say: their fees, time limits, materials), and every link's
@@ -230,7 +234,10 @@ def _check_catalogs(store: Any, trail: _Trail, head: int) -> Break | None:
 
     def item(code: str, number: int) -> Any:
         if (code, number) not in read:
-            read[code, number] = store.item(code, number)
+            try:
+                read[code, number] = store.item(code, number)
+            except (ValueError, RecursionError, InvalidRecordError):  # no item's document
+                read[code, number] = UNREADABLE
         return read[code, number]
 
     for region in store.catalog_regions():
@@ -253,9 +260,16 @@ def _check_catalogs(store: Any, trail: _Trail, head: int) -> Break | None:
             if found[2] is None:  # chained before the trail held what its items say
                 continue
             items = {code: item(code, number) for code, number in entries.items()}
-            gone = sorted(code for code, item in items.items() if item is None)
-            if gone or found[2] != documents_digest(items):
-                what = f"item {gone[0]} is gone" if gone else "what an item says was changed"
+            gone = sorted(code for code, held in items.items() if held is None)
+            unread = sorted(code for code, held in items.items() if held is UNREADABLE)
+            if gone or unread or found[2] != documents_digest(items):
+                what = (
+                    f"item {gone[0]} is gone"
+                    if gone
+                    else f"item {unread[0]} cannot be read"
+                    if unread
+                    else "what an item says was changed"
+                )
                 return Break(
                     found[0],
                     subject,
