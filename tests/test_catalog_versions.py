@@ -36,6 +36,7 @@ from govservice.errors import (
     CatalogError,
     CatalogVersionNotFoundError,
     DuplicateKeyError,
+    GovServiceError,
     InvalidRecordError,
     ItemNotAcceptingError,
 )
@@ -659,6 +660,9 @@ def test_an_item_made_unreadable_in_the_store_is_a_break_not_a_crash(centre, tex
     report = verify_store(store)
     assert report.first_break.case_id == "catalog/370500"
     assert f"item {PLANNING.code} cannot be read" in report.first_break.problem
+    # whoever reads it is told in one error, not a traceback
+    with pytest.raises(GovServiceError, match=r"(?i)item"):
+        store.item(PLANNING.code, 1)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])

@@ -49,7 +49,7 @@ from typing import Any
 import attrs
 
 from govservice.codec import from_document, to_document
-from govservice.errors import InvalidRecordError, TrailBrokenError
+from govservice.errors import ForeignDatabaseError, InvalidRecordError, TrailBrokenError
 from govservice.formats import parse_date_time
 from govservice.kinds import CHAINED_KINDS, KINDS
 from govservice.model import Case
@@ -236,7 +236,7 @@ def _check_catalogs(store: Any, trail: _Trail, head: int) -> Break | None:
         if (code, number) not in read:
             try:
                 read[code, number] = store.item(code, number)
-            except (ValueError, RecursionError, InvalidRecordError):  # no item's document
+            except (ForeignDatabaseError, InvalidRecordError):  # no item's document
                 read[code, number] = UNREADABLE
         return read[code, number]
 

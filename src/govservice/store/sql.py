@@ -22,6 +22,7 @@ from govservice.codec import case_texts, document_and_texts, from_document, to_d
 from govservice.errors import (
     ConflictError,
     DuplicateRecordError,
+    ForeignDatabaseError,
     LedgerHeadError,
     RecordNotFoundError,
     StoreError,
@@ -161,7 +162,23 @@ class SqlQueries(TrailLinks, NoticeWrites):
             rows = self._rows(
                 f"SELECT doc FROM items WHERE code = {m} AND version = {m}", (code, version)
             )
-        return from_document(Item, json.loads(rows[0][0]), check=False) if rows else None
+        return self._item_of(rows[0][0], code) if rows else None
+
+    def _item_of(self, doc: Any, code: str) -> Item:
+        """The item of a stored document (of item ``code``).
+
+        :raises ForeignDatabaseError: the document is not JSON (changed in the database
+            by hand).
+        :raises InvalidRecordError: it is JSON, but no item's.
+        """
+        try:
+            document = json.loads(self._text(doc))
+        except (ValueError, RecursionError):
+            raise ForeignDatabaseError(
+                f"the stored document of item {code} is not JSON (changed in the database "
+                "by hand?): run `govservice audit verify`"
+            ) from None
+        return from_document(Item, document, check=False)
 
     def item_status(self, code: str) -> ItemHead | None:
         rows = self._rows(
@@ -182,19 +199,19 @@ class SqlQueries(TrailLinks, NoticeWrites):
         rows = self._rows(
             f"SELECT doc FROM items WHERE code = {self.mark} ORDER BY version", (code,)
         )
-        return [from_document(Item, json.loads(doc), check=False) for (doc,) in rows]
+        return [self._item_of(doc, code) for (doc,) in rows]
 
     def items(self, *, region: str | None = None) -> Iterator[Item]:
         sql = (
-            "SELECT doc FROM items AS i WHERE version = "
+            "SELECT code, doc FROM items AS i WHERE version = "
             "(SELECT max(version) FROM items WHERE code = i.code)"
         )
         parameters: tuple = ()
         if region is not None:
             sql += f" AND region = {self.mark}"
             parameters = (region,)
-        for (doc,) in self._rows(sql + " ORDER BY code", parameters):
-            yield from_document(Item, json.loads(doc), check=False)
+        for code, doc in self._rows(sql + " ORDER BY code", parameters):
+            yield self._item_of(doc, self._text(code))
 
     # --- mutable records -------------------------------------------------------------------
 

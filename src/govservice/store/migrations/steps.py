@@ -90,7 +90,7 @@ def _chain_item_documents(store: Any) -> None:
     fees, time limits, materials), chained once, one link a version, so that ``audit
     verify`` finds an item changed in the table from now on."""
     from govservice.catalog.versions import documents_digest
-    from govservice.errors import InvalidRecordError
+    from govservice.errors import ForeignDatabaseError, InvalidRecordError
 
     for region in store.catalog_regions():
         for head in store.catalog_heads(region):
@@ -98,7 +98,7 @@ def _chain_item_documents(store: Any) -> None:
             for code, number in store.catalog_entries(region, head.number).items():
                 try:
                     items[code] = store.item(code, number)
-                except (ValueError, RecursionError, InvalidRecordError):
+                except (ForeignDatabaseError, InvalidRecordError):
                     continue  # no item's document (changed by hand): the audit says so
             link = {"region": region, "number": head.number, "documents": documents_digest(items)}
             store.record_catalog_version(region, link)
